@@ -1,0 +1,28 @@
+package dev.turnstile.contracts.claim;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * A command on the {@code claim-requests} topic, keyed by its task key. The processor decides each command from
+ * the key's state and the command alone, so the timestamp here is the only clock a decision sees.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = ClaimRequested.class, name = "ClaimRequested")})
+public sealed interface ClaimCommand permits ClaimRequested {
+
+    /** Version of this record's shape. */
+    int schemaVersion();
+
+    /** Idempotency key: a command with a request id the key has seen is answered as before. */
+    String requestId();
+
+    /** {@code project:task:gitSha}, the Kafka record key. */
+    String taskKey();
+
+    /** When the gateway accepted the command; also the Kafka record timestamp. */
+    @JsonIgnore
+    Instant timestamp();
+}

@@ -1,0 +1,32 @@
+package dev.turnstile.contracts.topic;
+
+import dev.turnstile.contracts.claim.ClaimCommand;
+import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.json.JsonSerde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topics of the claim path. Requests and decisions must have the same partition count: the processor's
+ * output for a key lands on the partition number of its input.
+ *
+ * @param requests commands, keyed by task key; written by the gateway, read by the processor
+ * @param decisions decisions, keyed by task key; the public contract
+ */
+public record ClaimTopics(Topic<String, ClaimCommand> requests, Topic<String, ClaimEvent> decisions) {
+
+    public static final String DEFAULT_REQUESTS = "claim-requests";
+
+    public static final String DEFAULT_DECISIONS = "claim-decisions";
+
+    /** Partition count of both topics in the local default; the processor's parallelism. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    public static final ClaimTopics DEFAULT = named(DEFAULT_REQUESTS, DEFAULT_DECISIONS);
+
+    /** Handles for topics with the given names. */
+    public static ClaimTopics named(String requests, String decisions) {
+        return new ClaimTopics(
+                new Topic<>(requests, Serdes.String(), new JsonSerde<>(ClaimCommand.class)),
+                new Topic<>(decisions, Serdes.String(), new JsonSerde<>(ClaimEvent.class)));
+    }
+}
