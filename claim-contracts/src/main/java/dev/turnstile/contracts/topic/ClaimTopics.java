@@ -23,6 +23,17 @@ public record ClaimTopics(Topic<String, ClaimCommand> requests, Topic<String, Cl
 
     public static final ClaimTopics DEFAULT = named(DEFAULT_REQUESTS, DEFAULT_DECISIONS);
 
+    /** Property naming the requests topic in service configuration. */
+    public static final String REQUESTS_PROPERTY = "turnstile.topics.requests";
+
+    /** Property naming the decisions topic in service configuration. */
+    public static final String DECISIONS_PROPERTY = "turnstile.topics.decisions";
+
+    /** Handles for the topics named by {@code lookup} (e.g. a Spring Environment), defaulting to the standard names. */
+    public static ClaimTopics fromProperties(java.util.function.BinaryOperator<String> lookup) {
+        return named(lookup.apply(REQUESTS_PROPERTY, DEFAULT_REQUESTS), lookup.apply(DECISIONS_PROPERTY, DEFAULT_DECISIONS));
+    }
+
     /** Handles for topics with the given names. */
     public static ClaimTopics named(String requests, String decisions) {
         return new ClaimTopics(

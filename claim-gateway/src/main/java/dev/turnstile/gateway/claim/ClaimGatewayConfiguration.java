@@ -1,0 +1,91 @@
+package dev.turnstile.gateway.claim;
+
+import dev.turnstile.contracts.claim.ClaimCommand;
+import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.gateway.config.GatewayProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** The claim path's beans; package-private types stay package-private. */
+@Configuration(proxyBeanMethods = false)
+public class ClaimGatewayConfiguration {
+
+    @Bean
+    PendingDecisions pendingDecisions(GatewayProperties settings) {
+        return new PendingDecisions(settings.maxPending(), settings.decisionTimeout());
+    }
+
+    @Bean
+    DecisionListener decisionListener(
+            KafkaProperties kafka, ClaimTopics topics, PendingDecisions pending, MeterRegistry meters) {
+        var config = kafka.buildConsumerProperties();
+        // No group: every gateway reads every partition from the end and commits nothing.
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "turnstile-gateway-decisions");
+        // Uncommitted decisions are safe to answer from: the processor's successor re-produces them identically.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        return new DecisionListener(config, topics.decisions(), pending::complete, meters);
+    }
+
+    @Bean
+    KafkaTemplate<String, ClaimCommand> claimCommandTemplate(
+            KafkaProperties kafka, ClaimTopics topics, GatewayProperties settings) {
+        var config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Kafka 4 lingers 5 ms by default; an agent is waiting for this one record.
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "turnstile-gateway-commands");
+        // Give up writing before the agent's decision deadline, so a Kafka outage answers 503 rather than hangs.
+        int deadline = Math.toIntExact(settings.decisionTimeout().toMillis());
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deadline);
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deadline);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
+        var requests = topics.requests();
+        var factory = new DefaultKafkaProducerFactory<>(
+                config, requests.keySerde().serializer(), requests.valueSerde().serializer());
+        return new KafkaTemplate<>(factory);
+    }
+
+    @Bean
+    ClaimService claimService(
+            KafkaTemplate<String, ClaimCommand> claimCommandTemplate,
+            ClaimTopics topics,
+            PendingDecisions pending,
+            Clock clock) {
+        return new ClaimService(claimCommandTemplate, topics.requests(), pending, clock);
+    }
+
+    @Bean
+    ClaimMetrics claimMetrics(MeterRegistry meters, PendingDecisions pending) {
+        return new ClaimMetrics(meters, pending);
+    }
+
+    @Bean
+    ClaimController claimController(ClaimService service, ClaimMetrics metrics, GatewayProperties settings) {
+        return new ClaimController(
+                service, metrics, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
+    }
+
+    /** For health: whether the decision listener is reading. */
+    @Bean
+    DecisionListenerStatus decisionListenerStatus(DecisionListener listener) {
+        return listener::isListening;
+    }
+
+    /** Whether this gateway hears decisions. */
+    @FunctionalInterface
+    public interface DecisionListenerStatus {
+        boolean isListening();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.turnstile.gateway.claim;
+
+import dev.turnstile.contracts.claim.ClaimEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** What the gateway counts: decisions by outcome, rejections by reason, and the claim round-trip latency. */
+final class ClaimMetrics {
+
+    /** Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable) and unexpected. */
+    enum Rejection {
+        INVALID,
+        OVERLOADED,
+        TIMEOUT,
+        UNAVAILABLE,
+        UNEXPECTED
+    }
+
+    private final MeterRegistry registry;
+    private final Timer latency;
+
+    ClaimMetrics(MeterRegistry registry, PendingDecisions pending) {
+        this.registry = registry;
+        this.latency = Timer.builder("turnstile.claim.latency")
+                .description("Time from a valid claim request to its decision")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        registry.gauge("turnstile.claims.pending", pending, PendingDecisions::size);
+    }
+
+    void decided(ClaimEvent decision, long startNanos) {
+        latency.record(Duration.ofNanos(System.nanoTime() - startNanos));
+        Counter.builder("turnstile.claims")
+                .description("Claims answered, by result")
+                .tag("result", decision.wasGranted() ? "granted" : "denied")
+                .tag("redelivery", Boolean.toString(decision.redelivery()))
+                .register(registry)
+                .increment();
+    }
+
+    void rejected(Rejection reason) {
+        Counter.builder("turnstile.claims.rejected")
+                .description("Claims answered without a decision, by reason")
+                .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+}

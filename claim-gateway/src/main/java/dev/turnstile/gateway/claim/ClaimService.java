@@ -1,0 +1,68 @@
+package dev.turnstile.gateway.claim;
+
+import dev.turnstile.contracts.claim.ClaimCommand;
+import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.ClaimRequested;
+import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.contracts.topic.Topic;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Appends a claim command to the requests topic and returns the future of its decision. */
+final class ClaimService {
+
+    private final KafkaTemplate<String, ClaimCommand> template;
+    private final Topic<String, ClaimCommand> requests;
+    private final PendingDecisions pending;
+    private final Clock clock;
+
+    ClaimService(
+            KafkaTemplate<String, ClaimCommand> template,
+            Topic<String, ClaimCommand> requests,
+            PendingDecisions pending,
+            Clock clock) {
+        this.template = template;
+        this.requests = requests;
+        this.pending = pending;
+        this.clock = clock;
+    }
+
+    /** Raised when too many claims already wait for decisions. */
+    static final class OverloadedException extends RuntimeException {
+        OverloadedException(int pendingNow) {
+            super("The gateway has " + pendingNow + " claims waiting for decisions, its limit; retry shortly");
+        }
+    }
+
+    /** Raised when the command could not be written to Kafka: nothing was decided. */
+    static final class CommandNotWrittenException extends RuntimeException {
+        CommandNotWrittenException(String topic, Throwable cause) {
+            super("Could not write the claim to Kafka topic " + topic + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The decision for {@code claim}; fails with a timeout, overload or write error, never with a guess. */
+    CompletableFuture<ClaimEvent> claim(ClaimRequestParser.ValidClaim claim) {
+        var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
+        var requestId = claim.requestId() != null ? claim.requestId() : UUID.randomUUID().toString();
+        var command = ClaimRequested.of(key, claim.agentId(), requestId, clock.instant());
+        // Wait first, then write: the decision may arrive before send() returns.
+        var decision = pending.register(key.value(), requestId)
+                .orElseThrow(() -> new OverloadedException(pending.size()));
+        try {
+            template.send(new ProducerRecord<>(
+                            requests.name(), null, command.requestedAt().toEpochMilli(), key.value(), command))
+                    .whenComplete((result, error) -> {
+                        if (error != null) {
+                            pending.fail(key.value(), requestId, new CommandNotWrittenException(requests.name(), error));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            pending.fail(key.value(), requestId, new CommandNotWrittenException(requests.name(), e));
+        }
+        return decision;
+    }
+}

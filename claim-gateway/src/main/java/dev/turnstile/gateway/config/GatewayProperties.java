@@ -1,0 +1,27 @@
+package dev.turnstile.gateway.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the claim gateway ({@code turnstile.gateway.*}). Kafka connection settings come from
+ * {@code spring.kafka.*}.
+ *
+ * @param decisionTimeout how long a claim waits for its decision before answering 503 (the agent retries)
+ * @param maxPending most claims waiting for decisions at once; beyond it new claims get 503 at once
+ * @param maxBodyBytes largest accepted request body
+ * @param retryAfter the Retry-After the gateway suggests on 503
+ * @param healthCacheTtl how long a Kafka health probe result is reused, so health checks stay cheap
+ * @param healthTimeout how long a health probe waits for Kafka
+ * @param processorGroupId the claim processor's Streams application id, whose members health looks for
+ */
+@ConfigurationProperties("turnstile.gateway")
+public record GatewayProperties(
+        @DefaultValue("5s") Duration decisionTimeout,
+        @DefaultValue("10000") int maxPending,
+        @DefaultValue("8192") int maxBodyBytes,
+        @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue("1s") Duration healthCacheTtl,
+        @DefaultValue("2s") Duration healthTimeout,
+        @DefaultValue("turnstile-claim-processor") String processorGroupId) {}

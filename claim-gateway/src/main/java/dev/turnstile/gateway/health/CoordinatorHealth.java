@@ -1,0 +1,114 @@
+package dev.turnstile.gateway.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+
+/**
+ * Whether claims can be decided now: Kafka answers, the claim processor's group has members, and this gateway
+ * is reading decisions. Probes are cached briefly so that frequent health checks stay cheap.
+ */
+public final class CoordinatorHealth {
+
+    /**
+     * One probe's outcome.
+     *
+     * @param healthy whether claims can be decided
+     * @param error what is wrong, null when healthy
+     * @param checkedAt when the probe ran
+     */
+    public record Status(boolean healthy, String error, Instant checkedAt) {}
+
+    private final Admin admin;
+    private final String processorGroupId;
+    private final BooleanSupplier listening;
+    private final Duration cacheTtl;
+    private final Duration timeout;
+    private final Clock clock;
+    private volatile Status last;
+
+    public CoordinatorHealth(
+            Admin admin,
+            String processorGroupId,
+            BooleanSupplier listening,
+            Duration cacheTtl,
+            Duration timeout,
+            Clock clock) {
+        this.admin = admin;
+        this.processorGroupId = processorGroupId;
+        this.listening = listening;
+        this.cacheTtl = cacheTtl;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** The latest status, probing again when the cached one is older than the TTL. */
+    public Status status() {
+        var cached = last;
+        var now = clock.instant();
+        if (cached != null && cached.checkedAt().plus(cacheTtl).isAfter(now)) {
+            return cached;
+        }
+        var fresh = probe(now);
+        last = fresh;
+        return fresh;
+    }
+
+    private Status probe(Instant now) {
+        if (!listening.getAsBoolean()) {
+            return new Status(false, "The gateway is not reading the decisions topic; see its log", now);
+        }
+        int millis = (int) timeout.toMillis();
+        try {
+            var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+                    .nodes()
+                    .get(millis, TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+                return new Status(false, "Kafka reports no brokers", now);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            return new Status(false, "Kafka is not reachable: " + rootMessage(e), now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Status(false, "Interrupted while probing Kafka", now);
+        }
+        try {
+            var group = admin.describeConsumerGroups(
+                            List.of(processorGroupId), new DescribeConsumerGroupsOptions().timeoutMs(millis))
+                    .describedGroups()
+                    .get(processorGroupId)
+                    .get(millis, TimeUnit.MILLISECONDS);
+            if (group.members().isEmpty()) {
+                return new Status(
+                        false,
+                        "The claim processor is not running (Kafka group " + processorGroupId + " has no members)",
+                        now);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            return new Status(
+                    false,
+                    "Cannot tell whether the claim processor runs (group " + processorGroupId + "): " + rootMessage(e),
+                    now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Status(false, "Interrupted while probing Kafka", now);
+        }
+        return new Status(true, null, now);
+    }
+
+    private static String rootMessage(Throwable e) {
+        var cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.turnstile.processor.claim;
+
+import dev.turnstile.contracts.topic.ClaimTopics;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the production {@link ClaimTopology} in a {@link KafkaStreams} instance. Framework-free, so tests, the
+ * standalone processor and the all-in-one launcher start it the same way.
+ */
+public final class ClaimProcessorService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimProcessorService.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    /**
+     * @param streamsConfig complete Kafka Streams configuration (see {@code ProcessorProperties} for the defaults)
+     * @param topics the claim topics
+     */
+    public ClaimProcessorService(Properties streamsConfig, ClaimTopics topics) {
+        this.streams = new KafkaStreams(ClaimTopology.build(topics), streamsConfig);
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Claim processor {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // Decisions are deterministic, so retrying the same record would fail the same way: stop and say so.
+            log.error(
+                    "Claim processor stopped on an unexpected error. Health now reports unhealthy; the offsets of"
+                            + " undecided commands are kept, so a restart after the fix resumes where it stopped.",
+                    e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /** Starts processing; returns at once. */
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the processor has its partitions and state and is deciding. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Streams state, e.g. RUNNING or REBALANCING. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Whether the processor is up (running or rebalancing), as opposed to stopped or failed. */
+    public boolean isAlive() {
+        var state = streams.state();
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    /** The underlying Streams instance, for metrics binding. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops processing, committing what was decided, and leaves the group so that another instance takes over
+     * the partitions at once instead of after the session timeout.
+     */
+    public void close(Duration timeout) {
+        var options = CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+        if (!streams.close(options)) {
+            log.warn("Claim processor did not stop within {}; uncommitted work will be redone by the next start", timeout);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.turnstile.processor.config;
+
+import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.processor.claim.ClaimProcessorService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.Properties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/** Runs the claim processor inside any Spring Boot application that has this module on its classpath. */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@ConditionalOnProperty(prefix = "turnstile.processor", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ProcessorProperties.class)
+public class ProcessorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClaimTopics claimTopics(Environment environment) {
+        return ClaimTopics.fromProperties(environment::getProperty);
+    }
+
+    @Bean(destroyMethod = "")
+    ClaimProcessorService claimProcessorService(
+            KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
+        return new ClaimProcessorService(streamsConfig(kafka, settings), topics);
+    }
+
+    @Bean
+    SmartLifecycle claimProcessorLifecycle(ClaimProcessorService processor, ProcessorProperties settings) {
+        return new ProcessorLifecycle(processor, settings.startupTimeout());
+    }
+
+    @Bean
+    HealthIndicator claimProcessorHealthIndicator(ClaimProcessorService processor) {
+        return () -> (processor.isAlive() ? Health.up() : Health.down())
+                .withDetail("state", processor.state().name())
+                .build();
+    }
+
+    @Bean
+    KafkaStreamsMetrics claimProcessorMetrics(
+            ClaimProcessorService processor, ObjectProvider<MeterRegistry> registry) {
+        var metrics = new KafkaStreamsMetrics(processor.streams());
+        registry.ifAvailable(metrics::bindTo);
+        return metrics;
+    }
+
+    /** The processor's Streams configuration: Spring's {@code spring.kafka.*}, our defaults, then overrides. */
+    static Properties streamsConfig(KafkaProperties kafka, ProcessorProperties settings) {
+        return settings.toStreamsConfig(kafka.buildStreamsProperties());
+    }
+
+    /** Starts the processor with the application and waits until it decides; stops it first on shutdown. */
+    private static final class ProcessorLifecycle implements SmartLifecycle {
+
+        private final ClaimProcessorService processor;
+        private final java.time.Duration startupTimeout;
+        private volatile boolean running;
+
+        ProcessorLifecycle(ClaimProcessorService processor, java.time.Duration startupTimeout) {
+            this.processor = processor;
+            this.startupTimeout = startupTimeout;
+        }
+
+        @Override
+        public void start() {
+            processor.start();
+            running = true;
+            try {
+                if (!processor.awaitRunning(startupTimeout)) {
+                    throw new IllegalStateException("Claim processor did not start within " + startupTimeout
+                            + " (state " + processor.state() + "). Check that Kafka is reachable at"
+                            + " spring.kafka.bootstrap-servers and that the claim topics exist.");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while starting the claim processor", e);
+            }
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            processor.close();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            // Before the web server (which starts last) so that requests are decided from the first one.
+            return SmartLifecycle.DEFAULT_PHASE - 1000;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.turnstile.processor.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the claim processor ({@code turnstile.processor.*}). Kafka connection settings come from
+ * {@code spring.kafka.*}; any Kafka Streams setting can be overridden under {@code spring.kafka.streams.properties.*}.
+ *
+ * @param enabled whether this application runs the processor
+ * @param applicationId Streams application id: the consumer group, and the prefix of internal topics
+ * @param stateDir where RocksDB state lives; kept across restarts, rebuilt from the changelog when lost
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param commitInterval how often decisions are committed; read_committed consumers see them after that
+ * @param pollInterval how long a stream thread blocks waiting for new commands
+ * @param startupTimeout how long start-up waits for the processor to run before failing
+ * @param streams extra Kafka Streams properties, applied last
+ */
+@ConfigurationProperties("turnstile.processor")
+public record ProcessorProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("turnstile-claim-processor") String applicationId,
+        @DefaultValue(".data/processor") String stateDir,
+        @DefaultValue("exactly_once_v2") String processingGuarantee,
+        @DefaultValue("100ms") Duration commitInterval,
+        @DefaultValue("10ms") Duration pollInterval,
+        @DefaultValue("120s") Duration startupTimeout,
+        Map<String, String> streams) {
+
+    public ProcessorProperties {
+        streams = streams == null ? Map.of() : Map.copyOf(streams);
+    }
+
+    /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
+    public static ProcessorProperties defaults(String applicationId, String stateDir) {
+        return new ProcessorProperties(
+                true,
+                applicationId,
+                stateDir,
+                "exactly_once_v2",
+                Duration.ofMillis(100),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(120),
+                Map.of());
+    }
+
+    /** The same settings with another processing guarantee. */
+    public ProcessorProperties withProcessingGuarantee(String guarantee) {
+        return new ProcessorProperties(
+                enabled, applicationId, stateDir, guarantee, commitInterval, pollInterval, startupTimeout, streams);
+    }
+
+    /**
+     * The complete Kafka Streams configuration: {@code base} (connection settings), then these settings, then the
+     * extra {@link #streams()} overrides.
+     */
+    public Properties toStreamsConfig(Map<String, Object> base) {
+        var config = new Properties();
+        config.putAll(base);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        config.put(StreamsConfig.POLL_MS_CONFIG, pollInterval.toMillis());
+        // One thread: two threads on two cores measured slower. Parallelism beyond that is more instances.
+        config.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Streams lingers 100 ms by default; a decision is one record and an agent is waiting for it.
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+        // A crashed instance's partitions move after this long (Kafka's 45 s default would stall claims longer).
+        config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // A record that is not a command is logged and skipped (counted in the dropped-records metric).
+        config.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.putAll(streams);
+        return config;
+    }
+}
