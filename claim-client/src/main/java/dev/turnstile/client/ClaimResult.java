@@ -1,0 +1,19 @@
+package dev.turnstile.client;
+
+import java.time.Instant;
+
+/**
+ * The coordinator's decision on a claim. Losing the race is a normal result ({@code proceed == false}), not an
+ * exception: the duplicate agent skips the task and reports success, so that Nx carries on.
+ *
+ * @param proceed {@code true} when this agent is the first and should run the task; {@code false} when another
+ *     agent already claimed it and this one should skip it
+ * @param taskKey the key decided on, {@code project:task:gitSha}, e.g. {@code hire:convex-deploy:3f9c2ab}
+ * @param requestId the idempotency key the claim was sent with (the same on every attempt)
+ * @param claimedBy the agent that holds the claim: this one when proceeding, the winner when skipping; may be
+ *     {@code null} if the coordinator did not say
+ * @param claimedAt when the claim was granted; may be {@code null} if the coordinator did not say
+ * @param message the coordinator's sentence about the decision, e.g. {@code Already claimed by agent-2 at …}
+ */
+public record ClaimResult(
+        boolean proceed, String taskKey, String requestId, String claimedBy, Instant claimedAt, String message) {}

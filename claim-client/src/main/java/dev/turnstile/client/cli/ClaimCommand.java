@@ -1,0 +1,65 @@
+package dev.turnstile.client.cli;
+
+import dev.turnstile.client.ClaimClient;
+import dev.turnstile.client.ClaimRequest;
+import dev.turnstile.client.ClaimResult;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code claimctl claim}: asks for the task and prints the decision. */
+@Command(
+        name = "claim",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Claims a task for this agent and prints the decision.",
+            "",
+            "Prints one line: proceeding, or skipping because another agent claimed project:task:sha first. Exits 0"
+                    + " either way, so that Nx carries on, unless --exit-code is given:",
+            "  if claimctl claim --exit-code --project hire --task convex-deploy --sha \"$SHA\"",
+            "  then deploy; fi",
+        },
+        footerHeading = "%n",
+        footer = ClaimCtl.FOOTER)
+final class ClaimCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ClaimCtl parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClaimOptions claim;
+
+    @Mixin
+    CoordinatorOptions coordinator;
+
+    @Option(
+            names = "--json",
+            description = "Print the decision as one JSON line with the fields proceed, taskKey, requestId,"
+                    + " claimedBy, claimedAt and message.")
+    boolean json;
+
+    @Option(names = "--exit-code", description = "Exit 10 instead of 0 when skipping a task another agent claimed.")
+    boolean exitCode;
+
+    @Override
+    public Integer call() {
+        ClaimRequest request = claim.request(parent.env);
+        ClaimResult result;
+        try (ClaimClient client = coordinator.client(spec.commandLine(), parent.env, claim.retry(spec.commandLine()))) {
+            result = client.claim(request);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? Decisions.json(result) : Decisions.line(request, result));
+        out.flush();
+        return result.proceed() || !exitCode ? ClaimCtl.OK : ClaimCtl.SKIPPED;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.turnstile.client.cli;
+
+import dev.turnstile.client.ClaimClient;
+import dev.turnstile.client.RetrySettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Where the coordinator is and how long to wait for it; shared by every command. */
+final class CoordinatorOptions {
+
+    static final String URL_ENV_VAR = "NX_COORDINATOR_URL";
+
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "Coordinator base URL, e.g. http://turnstile:8080 (default: $NX_COORDINATOR_URL).")
+    String url;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Time allowed for each attempt, e.g. 10s, 500ms, 1m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** A client for the coordinator named by {@code --url} or the environment; a usage error when neither does. */
+    ClaimClient client(CommandLine commandLine, Map<String, String> env, RetrySettings retry) {
+        String value = url != null ? url : env.get(URL_ENV_VAR);
+        String source = url != null ? "--url" : URL_ENV_VAR;
+        if (value == null || value.isBlank()) {
+            throw new ParameterException(
+                    commandLine,
+                    "No coordinator URL: pass --url or set " + URL_ENV_VAR + " (e.g. http://turnstile:8080)");
+        }
+        try {
+            return ClaimClient.builder(new URI(value.strip()))
+                    .attemptTimeout(timeout)
+                    .retry(retry)
+                    .logger(line -> {
+                        commandLine.getErr().println("claimctl: " + line);
+                        commandLine.getErr().flush();
+                    })
+                    .build();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "Invalid " + source + ": " + e.getMessage());
+        }
+    }
+}
