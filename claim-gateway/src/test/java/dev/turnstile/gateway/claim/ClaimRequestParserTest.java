@@ -1,0 +1,62 @@
+package dev.turnstile.gateway.claim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnstile.contracts.claim.FieldViolation;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ClaimRequestParserTest {
+
+    private final ClaimRequestParser parser = new ClaimRequestParser();
+
+    private ClaimRequestParser.Parsed parse(String json) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_valid_claim_is_parsed_with_its_sha_in_lower_case() {
+        var parsed = parse("{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"a1\"}");
+
+        assertThat(parsed.isValid()).isTrue();
+        assertThat(parsed.claim().gitSha()).isEqualTo("3f9c2ab");
+        assertThat(parsed.claim().requestId()).isNull();
+    }
+
+    @Test
+    void a_number_where_a_string_belongs_is_a_type_error_naming_the_field() {
+        var parsed = parse("{\"project\":1,\"task\":\"t\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"}");
+
+        assertThat(parsed.violations()).singleElement().satisfies(violation -> {
+            assertThat(violation.field()).isEqualTo("project");
+            assertThat(violation.rule()).isEqualTo("type");
+            assertThat(violation.message()).isEqualTo("project must be a string; got a number");
+        });
+    }
+
+    @Test
+    void a_duplicated_field_is_rejected_rather_than_silently_taking_one_value() {
+        var parsed = parse("{\"project\":\"a\",\"project\":\"b\",\"task\":\"t\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"}");
+
+        assertThat(parsed.violations()).extracting(FieldViolation::rule).containsExactly("json");
+    }
+
+    @Test
+    void an_empty_body_says_what_to_send() {
+        assertThat(parse("").violations())
+                .singleElement()
+                .satisfies(violation -> assertThat(violation.message()).contains("\"project\":\"hire\""));
+    }
+
+    @Test
+    void unknown_fields_and_rule_violations_are_all_reported_together() {
+        var parsed = parse("{\"project\":\"hire\",\"task\":\"t\",\"gitsha\":\"3f9c2ab\",\"agentId\":\" a1\"}");
+
+        assertThat(parsed.violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("gitsha", "unknown"),
+                        org.assertj.core.groups.Tuple.tuple("gitSha", "required"),
+                        org.assertj.core.groups.Tuple.tuple("agentId", "pattern"));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.turnstile.gateway.claim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnstile.contracts.claim.ClaimGranted;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class PendingDecisionsTest {
+
+    private static ClaimGranted granted(String taskKey, String requestId) {
+        return new ClaimGranted(
+                1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false);
+    }
+
+    @Test
+    void a_full_table_refuses_new_claims_instead_of_growing() {
+        var pending = new PendingDecisions(2, Duration.ofMinutes(1));
+
+        assertThat(pending.register("k:t:aaaaaaa", "r1")).isPresent();
+        assertThat(pending.register("k:t:aaaaaaa", "r2")).isPresent();
+        assertThat(pending.register("k:t:aaaaaaa", "r3")).isEmpty();
+        assertThat(pending.size()).isEqualTo(2);
+    }
+
+    @Test
+    void a_decision_completes_its_waiter_and_frees_its_place() throws Exception {
+        var pending = new PendingDecisions(1, Duration.ofMinutes(1));
+        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+
+        pending.complete(granted("k:t:aaaaaaa", "r1"));
+
+        assertThat(waiter.get().requestId()).isEqualTo("r1");
+        assertThat(pending.size()).isZero();
+        assertThat(pending.register("k:t:aaaaaaa", "r2")).isPresent();
+    }
+
+    @Test
+    void a_decision_for_another_key_with_the_same_request_id_does_not_complete_the_waiter() {
+        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+
+        pending.complete(granted("k:t:bbbbbbb", "r1"));
+
+        assertThat(waiter).isNotDone();
+    }
+
+    @Test
+    void a_waiter_without_a_decision_times_out_and_frees_its_place() {
+        var pending = new PendingDecisions(1, Duration.ofMillis(50));
+        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+
+        assertThat(waiter).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TimeoutException.class);
+        assertThat(pending.size()).isZero();
+    }
+
+    @Test
+    void two_waiters_for_the_same_request_share_one_place_and_one_answer() throws Exception {
+        var pending = new PendingDecisions(1, Duration.ofMinutes(1));
+        var first = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+        var second = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+
+        pending.complete(granted("k:t:aaaaaaa", "r1"));
+
+        assertThat(second).isSameAs(first);
+        assertThat(second.get().requestId()).isEqualTo("r1");
+    }
+}

@@ -1,0 +1,140 @@
+package dev.turnstile.allinone;
+
+import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.kafka.local.ClaimTopicsProvisioner;
+import dev.turnstile.kafka.local.LocalKafkaBroker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The local default: a real Kafka broker (data kept under {@code --data-dir}), the claim topics, the claim
+ * processor and the gateway, in one process. Any further {@code --name=value} is passed to Spring as a property.
+ */
+@Command(
+        name = "turnstile",
+        mixinStandardHelpOptions = true,
+        description = "Starts Turnstile locally: Kafka broker, claim processor and HTTP gateway.",
+        footer = {
+            "",
+            "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
+            "Data is kept across restarts; delete the data directory to start over."
+        })
+public final class TurnstileLauncher implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(TurnstileLauncher.class);
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Client port of the local broker (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(
+            names = "--controller-port",
+            defaultValue = "9093",
+            description = "KRaft controller port of the local broker (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker and processor data live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(
+            names = "--kafka",
+            description = "Use this Kafka cluster (bootstrap servers) instead of starting a local broker.")
+    String externalKafka;
+
+    @Unmatched
+    List<String> springArguments = new ArrayList<>();
+
+    private ConfigurableApplicationContext context;
+    private LocalKafkaBroker broker;
+
+    public static void main(String[] args) {
+        var launcher = new TurnstileLauncher();
+        int exit = new CommandLine(launcher).execute(args);
+        if (exit != 0 || launcher.context == null) {
+            System.exit(exit);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "turnstile-shutdown"));
+    }
+
+    @Override
+    public Integer call() {
+        var data = dataDir.toAbsolutePath().normalize();
+        String bootstrap;
+        if (externalKafka == null) {
+            broker = LocalKafkaBroker.builder()
+                    .dataDirectory(data.resolve("kafka"))
+                    .clientPort(kafkaPort)
+                    .controllerPort(controllerPort)
+                    .start();
+            bootstrap = broker.bootstrapServers();
+        } else {
+            bootstrap = externalKafka;
+        }
+        try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
+            provisioner.ensureClaimTopics();
+        }
+        var arguments = new ArrayList<>(springArguments);
+        context = new SpringApplicationBuilder(TurnstileApplication.class)
+                .properties(
+                        "spring.kafka.bootstrap-servers=" + bootstrap,
+                        "server.port=" + httpPort,
+                        "turnstile.processor.state-dir=" + data.resolve("processor"))
+                .registerShutdownHook(false)
+                .run(arguments.toArray(String[]::new));
+        printWelcome(bootstrap, data);
+        return 0;
+    }
+
+    /** The port the HTTP API listens on. */
+    int httpPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** Stops the services before the broker they use. */
+    void shutdown() {
+        log.info("Stopping Turnstile");
+        context.close();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void printWelcome(String bootstrap, Path data) {
+        var port = context.getEnvironment().getProperty("local.server.port", Integer.toString(httpPort));
+        var base = "http://localhost:" + port;
+        var topics = ClaimTopics.fromProperties(context.getEnvironment()::getProperty);
+        System.out.printf(
+                """
+
+                Turnstile is running. Ctrl-C stops it.
+                  Claim API   POST %1$s/api/claim
+                  Health      GET  %1$s/api/health
+                  Metrics     GET  %1$s/actuator/prometheus
+                  Kafka       %2$s (topics %3$s, %4$s)%5$s
+                  Data        %6$s (kept across restarts; delete it to start over)
+
+                Try it:
+                  curl -s -X POST %1$s/api/claim -H 'Content-Type: application/json' \\
+                    -d '{"project":"hire","task":"convex-deploy","gitSha":"3f9c2ab","agentId":"agent-1"}'
+
+                """,
+                base,
+                bootstrap,
+                topics.requests().name(),
+                topics.decisions().name(),
+                broker == null ? "" : ", a local broker",
+                data);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.turnstile.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnstile.client.cli.ClaimCtl;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The local default as a user meets it: the launcher starts everything, claimctl talks to it, data survives. */
+class AllInOneIT {
+
+    private Path dataDir;
+    private TurnstileLauncher launcher;
+
+    @BeforeEach
+    void createDataDir() throws IOException {
+        dataDir = Files.createTempDirectory("turnstile-all-in-one-");
+    }
+
+    @AfterEach
+    void stopAndClean() throws IOException {
+        if (launcher != null) {
+            launcher.shutdown();
+        }
+        try (var paths = Files.walk(dataDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void claimctl_proceeds_for_the_first_agent_and_skips_the_second_with_exit_code_zero() {
+        launcher = start();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+        var first = claimctl("claim", "--project", "hire", "--task", "convex-deploy", "--sha", sha, "--agent", "a1");
+        var second = claimctl("claim", "--project", "hire", "--task", "convex-deploy", "--sha", sha, "--agent", "a2");
+
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).contains("hire:convex-deploy — proceeding as first instance");
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("hire:convex-deploy — skipping, already claimed by a1 at");
+    }
+
+    @Test
+    void claimctl_run_runs_the_command_only_for_the_winner_and_returns_its_exit_code() {
+        launcher = start();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+        var winner = claimctl("run", "--project", "web", "--task", "deploy", "--sha", sha, "--agent", "a1", "--",
+                "sh", "-c", "exit 7");
+        var loser = claimctl("run", "--project", "web", "--task", "deploy", "--sha", sha, "--agent", "a2", "--",
+                "sh", "-c", "exit 9");
+
+        assertThat(winner.exitCode()).isEqualTo(7);
+        assertThat(loser.exitCode()).isZero();
+    }
+
+    @Test
+    void a_claim_made_before_a_restart_still_holds_after_it() {
+        launcher = start();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        assertThat(claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "before",
+                        "--exit-code").exitCode())
+                .isZero();
+        launcher.shutdown();
+
+        launcher = start();
+        var after = claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "after",
+                "--exit-code");
+
+        assertThat(after.exitCode()).isEqualTo(ClaimCtl.SKIPPED);
+        assertThat(after.out()).contains("already claimed by before");
+        assertThat(claimctl("health").exitCode()).isZero();
+    }
+
+    private TurnstileLauncher start() {
+        var started = new TurnstileLauncher();
+        int exit = new CommandLine(started).execute(
+                "--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir);
+        assertThat(exit).isZero();
+        return started;
+    }
+
+    record Run(int exitCode, String out) {}
+
+    private Run claimctl(String... args) {
+        var out = new StringWriter();
+        var commandLine = ClaimCtl.commandLine(Map.of("NX_COORDINATOR_URL", "http://127.0.0.1:" + launcher.httpPort()));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        int exit = commandLine.execute(args);
+        return new Run(exit, out.toString());
+    }
+}
