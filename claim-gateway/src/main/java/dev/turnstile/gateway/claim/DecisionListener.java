@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -135,7 +136,7 @@ final class DecisionListener implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // After the processor, before the web server: claims are accepted only once decisions can be heard.
-        return SmartLifecycle.DEFAULT_PHASE - 500;
+        // Started before the web server and stopped after it: claims are accepted only while decisions are heard.
+        return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
     }
 }

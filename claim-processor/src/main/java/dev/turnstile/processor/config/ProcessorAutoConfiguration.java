@@ -102,8 +102,9 @@ public class ProcessorAutoConfiguration {
 
         @Override
         public int getPhase() {
-            // Before the web server (which starts last) so that requests are decided from the first one.
-            return SmartLifecycle.DEFAULT_PHASE - 1000;
+            // Before a co-located gateway's decision listener and web server (Spring Boot starts the web server at
+            // DEFAULT_PHASE - 2048), and stopped after them, so that no accepted claim finds the processor gone.
+            return SmartLifecycle.DEFAULT_PHASE - 4096;
         }
     }
 }
