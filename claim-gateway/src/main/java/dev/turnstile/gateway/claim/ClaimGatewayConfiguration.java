@@ -37,8 +37,9 @@ public class ClaimGatewayConfiguration {
         return new DecisionListener(config, topics.decisions(), pending::complete, meters);
     }
 
+    /** A bean, so that the application closes its producer on shutdown (before a co-located broker stops). */
     @Bean
-    KafkaTemplate<String, ClaimCommand> claimCommandTemplate(
+    DefaultKafkaProducerFactory<String, ClaimCommand> claimCommandProducerFactory(
             KafkaProperties kafka, ClaimTopics topics, GatewayProperties settings) {
         var config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -52,9 +53,14 @@ public class ClaimGatewayConfiguration {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deadline);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
         var requests = topics.requests();
-        var factory = new DefaultKafkaProducerFactory<>(
+        return new DefaultKafkaProducerFactory<>(
                 config, requests.keySerde().serializer(), requests.valueSerde().serializer());
-        return new KafkaTemplate<>(factory);
+    }
+
+    @Bean
+    KafkaTemplate<String, ClaimCommand> claimCommandTemplate(
+            DefaultKafkaProducerFactory<String, ClaimCommand> claimCommandProducerFactory) {
+        return new KafkaTemplate<>(claimCommandProducerFactory);
     }
 
     @Bean
