@@ -307,7 +307,7 @@ abstract class ClaimPathContract {
     private ClaimProcessorService startProcessor(String applicationId, Path stateDir, ClaimTopics claimTopics)
             throws InterruptedException {
         var config = ProcessorProperties.defaults(applicationId, stateDir.toString())
-                .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+                .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics);
         var started = new ClaimProcessorService(config, claimTopics);
         started.start();
         assertThat(started.awaitRunning(Duration.ofSeconds(60))).as("processor running").isTrue();

@@ -75,8 +75,9 @@ final class DecisionLog {
     void assertExactlyOneGrantPerKey() {
         var keys = firstDecisions().stream().map(ClaimEvent::taskKey).distinct().toList();
         var grants = grantsByKey();
+        var byKey = byKey();
         assertThat(keys).allSatisfy(key -> assertThat(grants.get(key))
-                .as("grants of %s", key)
+                .as("grants of %s in %s", key, byKey.get(key))
                 .hasSize(1));
         assertThat(firstDecisions().stream().map(ClaimEvent::decisionId))
                 .as("decision ids")

@@ -34,6 +34,14 @@ public record ClaimTopics(Topic<String, ClaimCommand> requests, Topic<String, Cl
         return named(lookup.apply(REQUESTS_PROPERTY, DEFAULT_REQUESTS), lookup.apply(DECISIONS_PROPERTY, DEFAULT_DECISIONS));
     }
 
+    /**
+     * Where the processor puts records of the requests topic that it cannot decide (not a command, or a command
+     * under another key), with headers saying why: {@code <requests>-dlq}. Same partition count as requests.
+     */
+    public String deadLetterTopicName() {
+        return requests.name() + "-dlq";
+    }
+
     /** Handles for topics with the given names. */
     public static ClaimTopics named(String requests, String decisions) {
         return new ClaimTopics(

@@ -6,13 +6,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The Streams adapter around {@link ClaimDecider}: load the key's state, decide, store the evolved state, forward. */
 final class ClaimProcessor implements Processor<String, ClaimCommand, String, ClaimEvent> {
-
-    private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
 
     private final ClaimDecider decider = new ClaimDecider();
     private ProcessorContext<String, ClaimEvent> context;
@@ -28,13 +24,9 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Cl
     public void process(Record<String, ClaimCommand> record) {
         var command = record.value();
         if (command == null || !command.taskKey().equals(record.key())) {
-            // A record the gateway would never write: skipping it keeps the key's log decidable.
-            log.warn(
-                    "Skipping claim command with key {} and value {}: the value must be a command for the record's"
-                            + " task key. Find its producer; nothing was decided for it.",
-                    record.key(),
-                    command);
-            return;
+            // A record the gateway would never write: setting it aside keeps the key's log decidable.
+            throw new PoisonCommandException("record key " + record.key() + " does not match its command's task key "
+                    + (command == null ? "(no command)" : command.taskKey()));
         }
         var state = store.get(record.key());
         if (state == null) {

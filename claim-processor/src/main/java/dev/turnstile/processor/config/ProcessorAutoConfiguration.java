@@ -33,7 +33,7 @@ public class ProcessorAutoConfiguration {
     @Bean(destroyMethod = "")
     ClaimProcessorService claimProcessorService(
             KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
-        return new ClaimProcessorService(streamsConfig(kafka, settings), topics);
+        return new ClaimProcessorService(streamsConfig(kafka, settings, topics), topics);
     }
 
     @Bean
@@ -57,8 +57,8 @@ public class ProcessorAutoConfiguration {
     }
 
     /** The processor's Streams configuration: Spring's {@code spring.kafka.*}, our defaults, then overrides. */
-    static Properties streamsConfig(KafkaProperties kafka, ProcessorProperties settings) {
-        return settings.toStreamsConfig(kafka.buildStreamsProperties());
+    static Properties streamsConfig(KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
+        return settings.toStreamsConfig(kafka.buildStreamsProperties(), topics);
     }
 
     /** Starts the processor with the application and waits until it decides; stops it first on shutdown. */

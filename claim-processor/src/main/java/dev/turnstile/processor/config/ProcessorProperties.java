@@ -1,12 +1,13 @@
 package dev.turnstile.processor.config;
 
+import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.processor.claim.PoisonCommandHandler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -58,10 +59,10 @@ public record ProcessorProperties(
     }
 
     /**
-     * The complete Kafka Streams configuration: {@code base} (connection settings), then these settings, then the
-     * extra {@link #streams()} overrides.
+     * The complete Kafka Streams configuration for the processor of {@code topics}: {@code base} (connection
+     * settings), then these settings, then the extra {@link #streams()} overrides.
      */
-    public Properties toStreamsConfig(Map<String, Object> base) {
+    public Properties toStreamsConfig(Map<String, Object> base, ClaimTopics topics) {
         var config = new Properties();
         config.putAll(base);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -77,9 +78,11 @@ public record ProcessorProperties(
         // A crashed instance's partitions move after this long (Kafka's 45 s default would stall claims longer).
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
-        // A record that is not a command is logged and skipped (counted in the dropped-records metric).
-        config.put(
-                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record that cannot be decided goes to the dead-letter topic, is counted in the dropped-records metric,
+        // and processing goes on; any other error stops the processor (see PoisonCommandHandler).
+        config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetterTopicName());
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonCommandHandler.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonCommandHandler.class);
         config.putAll(streams);
         return config;
     }

@@ -1,5 +1,6 @@
 package dev.turnstile.processor.config;
 
+import dev.turnstile.contracts.topic.ClaimTopics;
 import java.util.List;
 import java.util.Properties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -14,6 +15,6 @@ public final class ProcessorTestConfig {
         kafka.setBootstrapServers(List.of("unused:9092"));
         var stateDir = System.getProperty("java.io.tmpdir") + "/turnstile-topology-test-" + ProcessHandle.current().pid();
         return ProcessorAutoConfiguration.streamsConfig(
-                kafka, ProcessorProperties.defaults("claim-topology-test", stateDir));
+                kafka, ProcessorProperties.defaults("claim-topology-test", stateDir), ClaimTopics.DEFAULT);
     }
 }

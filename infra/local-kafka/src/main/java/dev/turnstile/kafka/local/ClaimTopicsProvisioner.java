@@ -94,13 +94,15 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
     }
 
     /**
-     * The specs of the claim topics: both with the same partition count (the processor writes a key's decisions to
-     * the partition number of its request) and unlimited retention.
+     * The specs of the claim topics: requests, decisions and the requests' dead-letter topic, all with the same
+     * partition count (the processor writes a key's decisions to the partition number of its request) and
+     * unlimited retention (the request log is replayed from offset 0; set-aside records wait for an operator).
      */
     public static List<TopicSpec> claimTopicSpecs(ClaimTopics topics, int partitions, short replicationFactor) {
         return List.of(
                 claimTopicSpec(topics.requests().name(), partitions, replicationFactor),
-                claimTopicSpec(topics.decisions().name(), partitions, replicationFactor));
+                claimTopicSpec(topics.decisions().name(), partitions, replicationFactor),
+                claimTopicSpec(topics.deadLetterTopicName(), partitions, replicationFactor));
     }
 
     private static TopicSpec claimTopicSpec(String name, int partitions, short replicationFactor) {

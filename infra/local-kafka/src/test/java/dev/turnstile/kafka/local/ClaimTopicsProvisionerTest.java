@@ -41,7 +41,7 @@ class ClaimTopicsProvisionerTest {
 
         String requests = topics.requests().name();
         String decisions = topics.decisions().name();
-        assertThat(created).containsExactly(requests, decisions);
+        assertThat(created).containsExactly(requests, decisions, topics.deadLetterTopicName());
         assertThat(partitionCount(admin, requests)).isEqualTo(ClaimTopics.DEFAULT_PARTITIONS).isEqualTo(6);
         assertThat(partitionCount(admin, decisions)).isEqualTo(6);
         assertThat(topicConfig(admin, requests, "retention.ms")).isEqualTo("-1");
