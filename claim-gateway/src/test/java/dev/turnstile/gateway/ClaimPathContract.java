@@ -198,6 +198,25 @@ abstract class ClaimPathContract {
                     .as(entry.getKey())
                     .anySatisfy(violation -> assertThat(((Map<?, ?>) violation).get("field")).isEqualTo(entry.getValue()));
         }
+        var chunkedHuge = http.send(
+                HttpRequest.newBuilder(claimUri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(new byte[1_000_000])))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var notUtf8 = http.send(
+                HttpRequest.newBuilder(claimUri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var controlInProject = claim("{\"project\":\"hi\\u0007re\",\"task\":\"d\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}");
+
+        assertThat(chunkedHuge.statusCode()).as("chunked 1 MB body, no Content-Length").isEqualTo(400);
+        assertThat(notUtf8.statusCode()).as("invalid UTF-8").isEqualTo(400);
+        assertThat(controlInProject.status()).isEqualTo(400);
+        assertThat(controlInProject.json().get("message").toString()).contains("\\u0007");
         assertThat(requestsWritten()).isEqualTo(before);
         assertThat(claim(body("hire", "deploy", sha(), "still-serving", null)).status()).isEqualTo(200);
     }
