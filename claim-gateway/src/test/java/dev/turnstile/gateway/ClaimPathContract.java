@@ -222,6 +222,25 @@ abstract class ClaimPathContract {
     }
 
     @Test
+    void a_record_on_the_decisions_topic_that_is_not_a_decision_does_not_stop_claims_being_answered()
+            throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.<String, Object>of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        topics.decisions().name(), partition, "junk", "not a decision"));
+            }
+        }
+
+        var answer = claim(body("hire", "after-junk", sha(), "agent-1", null));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json()).containsEntry("proceed", true);
+    }
+
+    @Test
     void health_is_healthy_while_kafka_and_the_processor_run() throws Exception {
         var response = http.send(HttpRequest.newBuilder(healthUri).build(), HttpResponse.BodyHandlers.ofString());
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class DecisionListener implements SmartLifecycle {
     private final Topic<String, ClaimEvent> decisions;
     private final Consumer<ClaimEvent> onDecision;
     private final Counter pollErrors;
+    private final Counter skippedRecords;
     private volatile KafkaConsumer<String, ClaimEvent> consumer;
     private volatile Thread thread;
     private volatile boolean running;
@@ -43,6 +45,9 @@ final class DecisionListener implements SmartLifecycle {
         this.onDecision = onDecision;
         this.pollErrors = Counter.builder("turnstile.gateway.decision.poll.errors")
                 .description("Unexpected errors while reading decisions; the listener retries")
+                .register(meters);
+        this.skippedRecords = Counter.builder("turnstile.gateway.decision.skipped")
+                .description("Records on the decisions topic that were not decisions and were skipped")
                 .register(meters);
     }
 
@@ -83,6 +88,15 @@ final class DecisionListener implements SmartLifecycle {
                     }
                 } catch (WakeupException e) {
                     // stop() woke us: the loop condition ends it.
+                } catch (RecordDeserializationException e) {
+                    // Not a decision (another producer wrote to the public topic): step over it, or it blocks all.
+                    skippedRecords.increment();
+                    log.warn(
+                            "Skipping a record that is not a decision at {}@{}: {}. Claims go on being answered.",
+                            e.topicPartition(),
+                            e.offset(),
+                            e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 } catch (RuntimeException e) {
                     pollErrors.increment();
                     log.error(
