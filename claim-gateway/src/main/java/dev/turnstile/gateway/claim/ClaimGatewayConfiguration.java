@@ -50,7 +50,9 @@ public class ClaimGatewayConfiguration {
         // Give up writing before the agent's decision deadline, so a Kafka outage answers 503 rather than hangs.
         int deadline = Math.toIntExact(settings.decisionTimeout().toMillis());
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deadline);
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deadline);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        int linger = Integer.parseInt(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, deadline - linger));
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
         var requests = topics.requests();
         return new DefaultKafkaProducerFactory<>(

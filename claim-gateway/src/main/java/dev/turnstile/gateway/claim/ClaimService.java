@@ -40,7 +40,16 @@ final class ClaimService {
     /** Raised when the command could not be written to Kafka: nothing was decided. */
     static final class CommandNotWrittenException extends RuntimeException {
         CommandNotWrittenException(String topic, Throwable cause) {
-            super("Could not write the claim to Kafka topic " + topic + ": " + cause.getMessage(), cause);
+            super("Could not write the claim to Kafka topic " + topic + ": " + describe(cause), cause);
+        }
+
+        /** The failure and, when it wraps another, the root cause: "Failed to construct kafka producer" alone says little. */
+        private static String describe(Throwable cause) {
+            var root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root == cause ? String.valueOf(cause.getMessage()) : cause.getMessage() + " (caused by " + root + ")";
         }
     }
 
