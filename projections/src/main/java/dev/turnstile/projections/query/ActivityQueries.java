@@ -27,12 +27,12 @@ public interface ActivityQueries {
      * Attempts newest first, one page at a time.
      *
      * @param filter what to keep; {@code null} or {@link AttemptFilter#none()} keeps everything
-     * @param cursor {@code null} for the first page, else the {@link AttemptPage#nextCursor()} of the previous page
-     *     (of the same filter)
+     * @param cursor {@code null} for the first page, else the {@link AttemptPage#nextCursor()} of the previous page.
+     *     A cursor is a position in time order (the last attempt shown), so it stays valid while new attempts
+     *     arrive: they appear on the first page, not shifted into later ones
      * @param limit page size: {@code <= 0} means {@value #DEFAULT_PAGE_SIZE}, more than {@value #MAX_PAGE_SIZE} is
      *     lowered to {@value #MAX_PAGE_SIZE}
-     * @throws IllegalArgumentException ("cursor …") when the cursor was not made by this API or belongs to another
-     *     filter
+     * @throws IllegalArgumentException ("cursor …") when the cursor was not made by this API
      */
     AttemptPage recentAttempts(AttemptFilter filter, String cursor, int limit);
 
