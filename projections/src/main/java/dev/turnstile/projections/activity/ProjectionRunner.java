@@ -154,7 +154,10 @@ public final class ProjectionRunner implements AutoCloseable {
                 consumer.seek(partition, offset);
             }
         }
-        consumer.seekToBeginning(fromStart);
+        if (!fromStart.isEmpty()) {
+            // Never with an empty list: that would rewind every assigned partition.
+            consumer.seekToBeginning(fromStart);
+        }
         if (caughtUp.getCount() > 0) {
             // read_committed: the end offsets are the last stable offsets, what a read_committed reader can reach.
             startEnds = consumer.endOffsets(partitions);
