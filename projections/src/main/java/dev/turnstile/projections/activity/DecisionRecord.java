@@ -1,0 +1,10 @@
+package dev.turnstile.projections.activity;
+
+/**
+ * One record of the decisions topic, undecoded, as the projection consumes it.
+ *
+ * @param partition the partition it was read from
+ * @param offset its offset there
+ * @param value its value bytes (may be null or not a decision at all)
+ */
+public record DecisionRecord(int partition, long offset, byte[] value) {}

@@ -1,0 +1,123 @@
+package dev.turnstile.projections.activity;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The key layout of the activity store: one RocksDB key space, one ASCII prefix per kind of entry. See the module's
+ * {@code README.md} for the table.
+ *
+ * <p>A <em>position</em> orders attempts newest first: 8 bytes of {@code -attemptedAtMillis} (sign bit flipped, so
+ * unsigned byte order is numeric order) followed by the decision id. Every attempt index ends in the position, so
+ * one cursor (a position) pages any index.
+ */
+final class Keys {
+
+    static final byte[] META_TOPIC = ascii("M:topic");
+    static final byte[] TOTALS = ascii("C:all");
+    static final byte[] OFFSET = ascii("O:");
+    static final byte[] SEEN = ascii("D:");
+    static final byte[] PROJECT = ascii("P:");
+    static final byte[] TASK = ascii("T:");
+    static final byte[] MINUTE = ascii("B:");
+    static final byte[] ATTEMPT = ascii("A:");
+    static final byte[] BY_PROJECT = ascii("IP:");
+    static final byte[] BY_TASK = ascii("IT:");
+    static final byte[] BY_RESULT = ascii("IR:");
+    static final byte[] BY_SHA = ascii("IS:");
+
+    /** Ends a name inside an index key; names never contain it (see ClaimRules). */
+    static final byte SEPARATOR = 0;
+
+    static final byte GRANTED = 'G';
+    static final byte BLOCKED = 'B';
+
+    private Keys() {}
+
+    static byte[] offset(int partition) {
+        return ByteBuffer.allocate(OFFSET.length + 4).put(OFFSET).putInt(partition).array();
+    }
+
+    static int partitionOf(byte[] offsetKey) {
+        return ByteBuffer.wrap(offsetKey, OFFSET.length, 4).getInt();
+    }
+
+    static byte[] seen(String decisionId) {
+        return concat(SEEN, utf8(decisionId));
+    }
+
+    static byte[] project(String project) {
+        return concat(PROJECT, utf8(project));
+    }
+
+    static byte[] task(String task) {
+        return concat(TASK, utf8(task));
+    }
+
+    static byte[] minute(long epochMinute) {
+        return ByteBuffer.allocate(MINUTE.length + 8).put(MINUTE).putLong(sortable(epochMinute)).array();
+    }
+
+    static long minuteOf(byte[] minuteKey) {
+        return sortable(ByteBuffer.wrap(minuteKey, MINUTE.length, 8).getLong());
+    }
+
+    /** The position of an attempt: newest first, ties broken by decision id. */
+    static byte[] position(long attemptedAtMillis, String decisionId) {
+        var id = utf8(decisionId);
+        return ByteBuffer.allocate(8 + id.length).putLong(sortable(-attemptedAtMillis)).put(id).array();
+    }
+
+    static byte[] attempt(byte[] position) {
+        return concat(ATTEMPT, position);
+    }
+
+    /** The prefix of one name in a name index ({@link #BY_PROJECT}, {@link #BY_TASK}, {@link #BY_SHA}). */
+    static byte[] named(byte[] index, String name) {
+        return concat(index, utf8(name), new byte[] {SEPARATOR});
+    }
+
+    static byte[] result(boolean granted) {
+        return concat(BY_RESULT, new byte[] {granted ? GRANTED : BLOCKED});
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (var part : parts) {
+            length += part.length;
+        }
+        var out = new byte[length];
+        int at = 0;
+        for (var part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    static byte[] suffix(byte[] key, int from) {
+        return Arrays.copyOfRange(key, from, key.length);
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String string(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Flips the sign bit, so that big-endian unsigned byte order is signed numeric order. */
+    private static long sortable(long value) {
+        return value ^ Long.MIN_VALUE;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

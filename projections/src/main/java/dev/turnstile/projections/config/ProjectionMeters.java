@@ -1,0 +1,50 @@
+package dev.turnstile.projections.config;
+
+import dev.turnstile.projections.activity.ActivityProjection;
+import dev.turnstile.projections.activity.ProjectionRunner;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/** The projection's counters as Micrometer meters ({@code turnstile.projections.*}). */
+final class ProjectionMeters implements MeterBinder {
+
+    private final ActivityProjection projection;
+    private final ProjectionRunner runner;
+
+    /** @param runner the reader feeding the projection, or null when there is none */
+    ProjectionMeters(ActivityProjection projection, ProjectionRunner runner) {
+        this.projection = projection;
+        this.runner = runner;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("turnstile.projections.applied", projection, ActivityProjection::appliedCount)
+                .description("New claim attempts applied to the activity read model")
+                .register(registry);
+        FunctionCounter.builder("turnstile.projections.repeated", projection, ActivityProjection::repeatedCount)
+                .description("Decisions ignored because their decision id was applied before (redeliveries, replays)")
+                .register(registry);
+        FunctionCounter.builder("turnstile.projections.skipped", projection, ActivityProjection::skippedCount)
+                .description("Records on the decisions topic that are not claim decisions (other event kinds,"
+                        + " undecodable), skipped")
+                .register(registry);
+        FunctionCounter.builder(
+                        "turnstile.projections.listener.errors", projection, ActivityProjection::listenerErrorCount)
+                .description("Exceptions thrown by activity subscribers; the projection went on")
+                .register(registry);
+        Gauge.builder("turnstile.projections.ready", projection, p -> p.ready() ? 1 : 0)
+                .description("1 once the read model has caught up with the decisions topic as of start-up")
+                .register(registry);
+        if (runner != null) {
+            Gauge.builder("turnstile.projections.lag", runner, ProjectionRunner::lag)
+                    .description("Decisions on the topic not yet applied (-1 before the first poll)")
+                    .register(registry);
+            FunctionCounter.builder("turnstile.projections.errors", runner, ProjectionRunner::errorCount)
+                    .description("Errors reading or applying decisions; each was retried")
+                    .register(registry);
+        }
+    }
+}

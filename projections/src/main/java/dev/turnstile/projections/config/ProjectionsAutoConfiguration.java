@@ -1,0 +1,101 @@
+package dev.turnstile.projections.config;
+
+import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.projections.activity.ActivityProjection;
+import dev.turnstile.projections.activity.ProjectionRunner;
+import dev.turnstile.projections.query.ActivityQueries;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The activity read model inside any Spring Boot application that has this module on its classpath: an
+ * {@link ActivityQueries} bean ({@code activityProjection}), fed from the decisions topic by a reader thread that
+ * starts and stops with the application. Supply your own {@link ActivityQueries} bean to replace both.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@ConditionalOnProperty(prefix = "turnstile.projections", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ProjectionsProperties.class)
+public class ProjectionsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClaimTopics claimTopics(Environment environment) {
+        return ClaimTopics.fromProperties(environment::getProperty);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(ActivityQueries.class)
+    ActivityProjection activityProjection(ProjectionsProperties settings, ClaimTopics topics, ObjectProvider<Clock> clock) {
+        return ActivityProjection.open(
+                Path.of(settings.stateDir()),
+                topics.decisions().name(),
+                clock.getIfAvailable(Clock::systemUTC),
+                settings.rebuildOnStart());
+    }
+
+    @Bean(destroyMethod = "")
+    @ConditionalOnBean(ActivityProjection.class)
+    ProjectionRunner activityProjectionRunner(
+            KafkaProperties kafka, ProjectionsProperties settings, ClaimTopics topics, ActivityProjection projection) {
+        return new ProjectionRunner(
+                consumerConfig(kafka, settings), topics.decisions().name(), projection, settings.pollTimeout());
+    }
+
+    @Bean
+    @ConditionalOnBean(ProjectionRunner.class)
+    SmartLifecycle activityProjectionLifecycle(ProjectionRunner runner) {
+        return new RunnerLifecycle(runner);
+    }
+
+    /** The reader's consumer settings: {@code spring.kafka.consumer.*}, the projections' own cluster, then extras. */
+    static Map<String, Object> consumerConfig(KafkaProperties kafka, ProjectionsProperties settings) {
+        var config = new HashMap<>(kafka.buildConsumerProperties());
+        if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
+            config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        }
+        config.putAll(settings.consumer());
+        return config;
+    }
+
+    /** Starts the reader with the application (without waiting for it to catch up) and stops it first. */
+    private static final class RunnerLifecycle implements SmartLifecycle {
+
+        private final ProjectionRunner runner;
+        private volatile boolean running;
+
+        RunnerLifecycle(ProjectionRunner runner) {
+            this.runner = runner;
+        }
+
+        @Override
+        public void start() {
+            runner.start();
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            runner.close();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+    }
+}

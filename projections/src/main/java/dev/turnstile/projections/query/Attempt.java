@@ -1,0 +1,39 @@
+package dev.turnstile.projections.query;
+
+import java.time.Instant;
+
+/**
+ * One claim attempt as the dashboard shows it: a decision from the {@code claim-decisions} topic.
+ *
+ * @param decisionId unique and stable: {@code <taskKey>#<sequence>}
+ * @param taskKey {@code project:task:gitSha}
+ * @param project the project
+ * @param task the task
+ * @param gitSha the commit, lower case
+ * @param agentId the agent that asked
+ * @param requestId the request the decision answers
+ * @param attemptedAt when the agent asked
+ * @param wasGranted true when the agent was told to proceed
+ * @param claimedBy when denied, the agent holding the task; {@code null} when granted
+ * @param claimedAt when denied, when the holder's claim was granted; {@code null} when granted
+ * @param kind the event type ({@code ClaimGranted}, {@code ClaimDenied}; later lease events may appear)
+ */
+public record Attempt(
+        String decisionId,
+        String taskKey,
+        String project,
+        String task,
+        String gitSha,
+        String agentId,
+        String requestId,
+        Instant attemptedAt,
+        boolean wasGranted,
+        String claimedBy,
+        Instant claimedAt,
+        String kind) {
+
+    /** The filter's {@link Result} of this attempt. */
+    public Result result() {
+        return wasGranted ? Result.GRANTED : Result.BLOCKED;
+    }
+}
