@@ -23,7 +23,7 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "turnstile",
         mixinStandardHelpOptions = true,
-        description = "Starts Turnstile locally: Kafka broker, claim processor and HTTP gateway.",
+        description = "Starts Turnstile locally: Kafka broker, claim processor, HTTP gateway, projections and dashboard.",
         footer = {
             "",
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
@@ -86,14 +86,21 @@ public final class TurnstileLauncher implements Callable<Integer> {
             provisioner.ensureClaimTopics();
         }
         var arguments = new ArrayList<>(springArguments);
+        var properties = new ArrayList<>(List.of(
+                "spring.kafka.bootstrap-servers=" + bootstrap,
+                "server.port=" + httpPort,
+                "turnstile.processor.state-dir=" + data.resolve("processor"),
+                "turnstile.projections.state-dir=" + data.resolve("projections")));
+        LocalDashboardLogin login = null;
+        if (!LocalDashboardLogin.usersConfigured(springArguments, System.getenv())) {
+            login = LocalDashboardLogin.loadOrCreate(data);
+            properties.add(login.springProperty());
+        }
         context = new SpringApplicationBuilder(TurnstileApplication.class)
-                .properties(
-                        "spring.kafka.bootstrap-servers=" + bootstrap,
-                        "server.port=" + httpPort,
-                        "turnstile.processor.state-dir=" + data.resolve("processor"))
+                .properties(properties.toArray(String[]::new))
                 .registerShutdownHook(false)
                 .run(arguments.toArray(String[]::new));
-        printWelcome(bootstrap, data);
+        printWelcome(bootstrap, data, login);
         return 0;
     }
 
@@ -111,7 +118,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(String bootstrap, Path data) {
+    private void printWelcome(String bootstrap, Path data, LocalDashboardLogin login) {
         var port = context.getEnvironment().getProperty("local.server.port", Integer.toString(httpPort));
         var base = "http://localhost:" + port;
         var topics = ClaimTopics.fromProperties(context.getEnvironment()::getProperty);
@@ -119,8 +126,10 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 """
 
                 Turnstile is running. Ctrl-C stops it.
+                  Dashboard   %1$s/  %7$s
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
+                  Query API   GET  %1$s/api/stats, /api/attempts (HTTP Basic, the dashboard's users)
                   Metrics     GET  %1$s/actuator/prometheus
                   Kafka       %2$s (topics %3$s, %4$s)%5$s
                   Data        %6$s (kept across restarts; delete it to start over)
@@ -135,6 +144,9 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 topics.requests().name(),
                 topics.decisions().name(),
                 broker == null ? "" : ", a local broker",
-                data);
+                data,
+                login == null
+                        ? "(sign in as a configured user)"
+                        : "(sign in as " + login.user() + " / " + login.password() + ", kept in " + login.file() + ")");
     }
 }

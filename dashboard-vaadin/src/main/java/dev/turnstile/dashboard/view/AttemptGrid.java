@@ -1,0 +1,80 @@
+package dev.turnstile.dashboard.view;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.router.RouteParameters;
+import dev.turnstile.projections.query.Attempt;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Attempts, one per row: relative time (exact on hover), project, task, short SHA (full on hover, links to the
+ * commit's page), agent and a result badge.
+ */
+public class AttemptGrid extends Grid<Attempt> {
+
+    private final Clock clock;
+
+    public AttemptGrid(Clock clock) {
+        this.clock = clock;
+        setId("activity-grid");
+        addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        setAllRowsVisible(true);
+        addColumn(new ComponentRenderer<>(this::time)).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
+        addColumn(Attempt::project).setHeader("Project").setAutoWidth(true);
+        addColumn(Attempt::task).setHeader("Task").setAutoWidth(true);
+        addColumn(new ComponentRenderer<>(AttemptGrid::sha)).setHeader("Git SHA").setAutoWidth(true).setFlexGrow(0);
+        addColumn(Attempt::agentId).setHeader("Agent").setAutoWidth(true);
+        addColumn(new ComponentRenderer<>(AttemptGrid::badge)).setHeader("Result").setAutoWidth(true).setFlexGrow(0);
+        setEmptyStateText("No activity yet");
+    }
+
+    public void show(List<Attempt> attempts) {
+        setItems(attempts);
+    }
+
+    private Span time(Attempt attempt) {
+        var span = new Span(RelativeTime.ago(attempt.attemptedAt(), clock.instant()));
+        span.getElement().setAttribute("title", RelativeTime.exact(attempt.attemptedAt()));
+        return span;
+    }
+
+    /** The first 7 characters of the SHA in monospace, the full SHA on hover, a link to every attempt for it. */
+    static RouterLink sha(Attempt attempt) {
+        var link = new RouterLink(shortSha(attempt.gitSha()), ShaView.class,
+                new RouteParameters(ShaView.SHA_PARAMETER, attempt.gitSha()));
+        link.addClassName("ts-sha");
+        link.getElement().setAttribute("title", attempt.gitSha());
+        return link;
+    }
+
+    static String shortSha(String sha) {
+        return sha.length() <= 7 ? sha : sha.substring(0, 7);
+    }
+
+    /** Granted, Blocked, or the name of another kind of decision (a lease expiring, a release…). */
+    static Span badge(Attempt attempt) {
+        var label = badgeLabel(attempt);
+        var badge = new Span(label);
+        badge.addClassName("ts-badge");
+        badge.addClassName(switch (label) {
+            case "Granted" -> "ts-badge-granted";
+            case "Blocked" -> "ts-badge-blocked";
+            default -> "ts-badge-other";
+        });
+        return badge;
+    }
+
+    static String badgeLabel(Attempt attempt) {
+        var kind = attempt.kind();
+        if (kind == null || kind.equals("ClaimGranted") || kind.equals("ClaimDenied")) {
+            return attempt.wasGranted() ? "Granted" : "Blocked";
+        }
+        // "LeaseExpired" -> "Lease expired"
+        var words = kind.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.turnstile.dashboard.view;
+
+import com.vaadin.flow.router.QueryParameters;
+import dev.turnstile.projections.query.AttemptFilter;
+import dev.turnstile.projections.query.Result;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The activity filters as they appear in the page address ({@code ?project=hire&result=blocked&sha=3f9c}), so a
+ * filtered view can be shared and survives a reload. Values that cannot be a filter are dropped, and said so.
+ *
+ * @param problem why a value from the address was ignored, or null
+ */
+public record DashboardFilters(String project, String task, Result result, String shaPrefix, String problem) {
+
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,64}");
+
+    public static final DashboardFilters NONE = new DashboardFilters(null, null, null, null, null);
+
+    public DashboardFilters {
+        project = blankToNull(project);
+        task = blankToNull(task);
+        shaPrefix = blankToNull(shaPrefix);
+        if (shaPrefix != null) {
+            shaPrefix = shaPrefix.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Reads the filters from an address's query; unknown parameters are left alone. */
+    public static DashboardFilters from(QueryParameters query) {
+        var params = query.getParameters();
+        String problem = null;
+        Result result = null;
+        var resultText = first(params, "result");
+        if (resultText != null) {
+            try {
+                result = Result.parse(resultText);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
+        var sha = first(params, "sha");
+        if (sha != null && !HEX.matcher(sha).matches()) {
+            problem = "sha must be hexadecimal (0-9, a-f), up to 64 characters; got \"" + sha + "\"";
+            sha = null;
+        }
+        return new DashboardFilters(first(params, "project"), first(params, "task"), result, sha, problem);
+    }
+
+    /** True when {@code text} can be typed into the SHA filter. */
+    public static boolean isShaPrefix(String text) {
+        return text == null || text.isBlank() || HEX.matcher(text.strip()).matches();
+    }
+
+    /** The query that reproduces these filters; empty when nothing is filtered. */
+    public QueryParameters toQuery() {
+        var params = new LinkedHashMap<String, List<String>>();
+        if (project != null) {
+            params.put("project", List.of(project));
+        }
+        if (task != null) {
+            params.put("task", List.of(task));
+        }
+        if (result != null) {
+            params.put("result", List.of(result.label()));
+        }
+        if (shaPrefix != null) {
+            params.put("sha", List.of(shaPrefix));
+        }
+        return new QueryParameters(params);
+    }
+
+    public boolean isEmpty() {
+        return project == null && task == null && result == null && shaPrefix == null;
+    }
+
+    public AttemptFilter toAttemptFilter() {
+        return new AttemptFilter(project, task, result, shaPrefix);
+    }
+
+    public DashboardFilters withProject(String value) {
+        return new DashboardFilters(value, task, result, shaPrefix, null);
+    }
+
+    public DashboardFilters withTask(String value) {
+        return new DashboardFilters(project, value, result, shaPrefix, null);
+    }
+
+    public DashboardFilters withResult(Result value) {
+        return new DashboardFilters(project, task, value, shaPrefix, null);
+    }
+
+    public DashboardFilters withShaPrefix(String value) {
+        return new DashboardFilters(project, task, result, value, null);
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        var values = params.get(name);
+        return values == null || values.isEmpty() ? null : blankToNull(values.getFirst());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.turnstile.dashboard.view;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.turnstile.dashboard.DashboardSettings;
+import dev.turnstile.projections.query.ActivityQueries;
+import dev.turnstile.projections.query.ActivityStats;
+import dev.turnstile.projections.query.Attempt;
+import dev.turnstile.projections.query.Breakdown;
+import dev.turnstile.projections.query.Result;
+import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Coordination activity at a glance: stat cards, claims and blocks over the last 24 hours, breakdowns by project and
+ * task, and the latest attempts with filters kept in the page address. New decisions appear without a reload.
+ */
+@Route("")
+@PageTitle("Activity · Turnstile")
+@PermitAll
+public class DashboardView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final ActivityQueries queries;
+    private final DashboardSettings settings;
+
+    private final StatCards stats = new StatCards();
+    private final TimelineChart chart = new TimelineChart();
+    private final BreakdownPanel byProject = new BreakdownPanel("by-project", "By project");
+    private final BreakdownPanel byTask = new BreakdownPanel("by-task", "By task");
+    private final ComboBox<String> projectFilter = new ComboBox<>("Project");
+    private final ComboBox<String> taskFilter = new ComboBox<>("Task");
+    private final ComboBox<Result> resultFilter = new ComboBox<>("Result");
+    private final TextField shaFilter = new TextField("Git SHA prefix");
+    private final Button clearFilters = new Button("Clear filters");
+    private final Span filterProblem = new Span();
+    private final AttemptGrid grid;
+    private final Button loadMore = new Button("Load more");
+
+    private DashboardFilters filters = DashboardFilters.NONE;
+    private final List<Attempt> shown = new ArrayList<>();
+    private String nextCursor;
+    private boolean applyingFilters;
+    private List<String> projectItems = List.of();
+    private List<String> taskItems = List.of();
+    private LiveUpdates live;
+    private com.vaadin.flow.shared.Registration poll;
+
+    public DashboardView(ActivityQueries queries, DashboardSettings settings) {
+        this.queries = queries;
+        this.settings = settings;
+        this.grid = new AttemptGrid(settings.clock());
+        setId("dashboard");
+        setWidthFull();
+
+        var cards = new FlexLayout(byProject, byTask);
+        cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        cards.getStyle().set("gap", "var(--lumo-space-m)");
+        cards.setWidthFull();
+
+        add(stats, chart, filterBar(), filterProblem, grid, loadMore, cards);
+        loadMore.setId("load-more");
+        loadMore.addClickListener(event -> loadNextPage());
+        filterProblem.setId("filter-problem");
+        filterProblem.getStyle().set("color", "var(--lumo-error-text-color)");
+    }
+
+    private HorizontalLayout filterBar() {
+        projectFilter.setId("filter-project");
+        taskFilter.setId("filter-task");
+        resultFilter.setId("filter-result");
+        shaFilter.setId("filter-sha");
+        clearFilters.setId("clear-filters");
+        for (var box : List.of(projectFilter, taskFilter)) {
+            box.setClearButtonVisible(true);
+            box.setAllowCustomValue(true);
+            box.addCustomValueSetListener(event -> box.setValue(event.getDetail()));
+        }
+        resultFilter.setItems(Result.values());
+        resultFilter.setItemLabelGenerator(result -> result == Result.GRANTED ? "Granted" : "Blocked");
+        resultFilter.setClearButtonVisible(true);
+        shaFilter.setClearButtonVisible(true);
+        shaFilter.setValueChangeMode(ValueChangeMode.LAZY);
+        shaFilter.setPattern("[0-9a-fA-F]{0,64}");
+        shaFilter.setErrorMessage("Hexadecimal only (0-9, a-f)");
+        shaFilter.setMaxLength(64);
+
+        projectFilter.addValueChangeListener(event -> changeFilters(filters.withProject(event.getValue())));
+        taskFilter.addValueChangeListener(event -> changeFilters(filters.withTask(event.getValue())));
+        resultFilter.addValueChangeListener(event -> changeFilters(filters.withResult(event.getValue())));
+        shaFilter.addValueChangeListener(event -> {
+            if (DashboardFilters.isShaPrefix(event.getValue())) {
+                shaFilter.setInvalid(false);
+                changeFilters(filters.withShaPrefix(event.getValue()));
+            } else {
+                shaFilter.setInvalid(true);
+            }
+        });
+        clearFilters.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        clearFilters.addClickListener(event -> changeFilters(DashboardFilters.NONE));
+
+        var bar = new HorizontalLayout(new H2("Recent activity"), projectFilter, taskFilter, resultFilter, shaFilter,
+                clearFilters);
+        bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        bar.setWrap(true);
+        return bar;
+    }
+
+    /** The address is the state: a filter change navigates to the address with the new filters. */
+    private void changeFilters(DashboardFilters changed) {
+        if (applyingFilters || changed.equals(filters)) {
+            return;
+        }
+        getUI().ifPresent(ui -> ui.navigate(DashboardView.class, changed.toQuery()));
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        show(DashboardFilters.from(event.getLocation().getQueryParameters()));
+    }
+
+    /** Shows the page for {@code requested} filters (what the address asks for). */
+    void show(DashboardFilters requested) {
+        filters = requested;
+        applyingFilters = true;
+        try {
+            resultFilter.setValue(filters.result());
+            shaFilter.setValue(filters.shaPrefix() == null ? "" : filters.shaPrefix());
+        } finally {
+            applyingFilters = false;
+        }
+        clearFilters.setVisible(!filters.isEmpty());
+        filterProblem.setText(filters.problem() == null ? "" : "Ignored a filter from the address: " + filters.problem());
+        filterProblem.setVisible(filters.problem() != null);
+        refresh();
+    }
+
+    /** Re-reads everything on the page from the projection. */
+    public void refresh() {
+        if (!queries.ready()) {
+            stats.showLoading();
+            showChoices(List.of(), List.of());
+            grid.setEmptyStateText("Loading activity…");
+        } else {
+            var current = queries.stats();
+            showStats(current);
+        }
+        var page = queries.recentAttempts(filters.toAttemptFilter(), null, settings.pageSize());
+        shown.clear();
+        shown.addAll(page.items());
+        nextCursor = page.nextCursor();
+        grid.show(List.copyOf(shown));
+        if (queries.ready()) {
+            grid.setEmptyStateText(filters.isEmpty() ? "No activity yet" : "No attempts match these filters");
+        }
+        loadMore.setVisible(nextCursor != null);
+        var now = settings.clock().instant();
+        var bucket = Duration.ofHours(1);
+        var to = now.plus(bucket).minusMillis(Math.floorMod(now.toEpochMilli(), bucket.toMillis()));
+        chart.show(queries.timeline(to.minus(Duration.ofHours(24)), to, bucket), "Claims and blocks, last 24 hours");
+    }
+
+    private void showStats(ActivityStats current) {
+        stats.show(current);
+        byProject.show(current.byProject());
+        byTask.show(current.byTask());
+        showChoices(current.byProject(), current.byTask());
+    }
+
+    private void showChoices(List<Breakdown> projects, List<Breakdown> tasks) {
+        // Replacing a combo box's items clears its value: do it only when the choices change, and put the value back
+        // without treating it as the user's change.
+        applyingFilters = true;
+        try {
+            projectItems = updateChoices(projectFilter, projectItems, labels(projects, filters.project()));
+            taskItems = updateChoices(taskFilter, taskItems, labels(tasks, filters.task()));
+            projectFilter.setValue(filters.project());
+            taskFilter.setValue(filters.task());
+        } finally {
+            applyingFilters = false;
+        }
+    }
+
+    private static List<String> updateChoices(ComboBox<String> box, List<String> shown, List<String> choices) {
+        if (!choices.equals(shown)) {
+            box.setItems(choices);
+        }
+        return choices;
+    }
+
+    private void loadNextPage() {
+        if (nextCursor == null) {
+            return;
+        }
+        var page = queries.recentAttempts(filters.toAttemptFilter(), nextCursor, settings.pageSize());
+        shown.addAll(page.items());
+        nextCursor = page.nextCursor();
+        grid.show(List.copyOf(shown));
+        loadMore.setVisible(nextCursor != null);
+    }
+
+    /** The labels to choose from, sorted, including the one in the address even when nothing matches it yet. */
+    private static List<String> labels(List<Breakdown> breakdowns, String selected) {
+        var labels = new java.util.TreeSet<String>();
+        breakdowns.forEach(breakdown -> labels.add(breakdown.label()));
+        if (selected != null) {
+            labels.add(selected);
+        }
+        return List.copyOf(labels);
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        var ui = event.getUI();
+        live = new LiveUpdates(queries, ui, attempt -> true, this::refresh, settings.scheduler(), settings.coalesce());
+        // Relative times and the 24-hour figures age even when nothing happens; a loading page looks again soon.
+        poll = ui.addPollListener(tick -> {
+            refresh();
+            ui.setPollInterval(pollInterval());
+        });
+        ui.setPollInterval(pollInterval());
+    }
+
+    private int pollInterval() {
+        return (int) (queries.ready() ? settings.idleRefresh() : Duration.ofSeconds(1)).toMillis();
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        if (live != null) {
+            live.close();
+            live = null;
+        }
+        if (poll != null) {
+            poll.remove();
+            poll = null;
+        }
+        event.getUI().setPollInterval(-1);
+    }
+
+    /** The filters in effect (for tests). */
+    DashboardFilters filters() {
+        return filters;
+    }
+
+    StatCards statCards() {
+        return stats;
+    }
+
+    AttemptGrid grid() {
+        return grid;
+    }
+
+    Button loadMoreButton() {
+        return loadMore;
+    }
+
+    Button clearFiltersButton() {
+        return clearFilters;
+    }
+
+    ComboBox<String> projectFilter() {
+        return projectFilter;
+    }
+
+    BreakdownPanel projectBreakdown() {
+        return byProject;
+    }
+
+    TimelineChart chart() {
+        return chart;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.turnstile.dashboard.view;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.router.Layout;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.PermitAll;
+
+/** The header on every page: the product, a link home, who is signed in and a sign-out button. */
+@Layout
+@PermitAll
+public class MainLayout extends AppLayout {
+
+    public MainLayout(AuthenticationContext authentication) {
+        var title = new H1("Turnstile");
+        title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
+        var home = new RouterLink("Activity", DashboardView.class);
+        var user = new Span(authentication.getPrincipalName().orElse(""));
+        user.setId("signed-in-user");
+        var signOut = new Button("Sign out", event -> authentication.logout());
+        signOut.setId("sign-out");
+        signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        var header = new HorizontalLayout(title, home, user, signOut);
+        header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        header.expand(home);
+        header.setWidthFull();
+        header.getStyle().set("padding", "0 var(--lumo-space-m)");
+        addToNavbar(header);
+        // One page family, no side menu: the navigation bar spans the page and no drawer is reserved.
+        setPrimarySection(Section.NAVBAR);
+        setDrawerOpened(false);
+    }
+}
