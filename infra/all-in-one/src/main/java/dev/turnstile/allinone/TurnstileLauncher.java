@@ -18,12 +18,12 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * The local default: a real Kafka broker (data kept under {@code --data-dir}), the claim topics, the claim
- * processor and the gateway, in one process. Any further {@code --name=value} is passed to Spring as a property.
+ * processor, the gateway and the activity projections, in one process. Any further {@code --name=value} is passed to Spring as a property.
  */
 @Command(
         name = "turnstile",
         mixinStandardHelpOptions = true,
-        description = "Starts Turnstile locally: Kafka broker, claim processor and HTTP gateway.",
+        description = "Starts Turnstile locally: Kafka broker, claim processor, HTTP gateway and activity API.",
         footer = {
             "",
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
@@ -45,7 +45,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
             description = "KRaft controller port of the local broker (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
-    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker and processor data live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker, processor and projection data live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(
@@ -90,7 +90,8 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 .properties(
                         "spring.kafka.bootstrap-servers=" + bootstrap,
                         "server.port=" + httpPort,
-                        "turnstile.processor.state-dir=" + data.resolve("processor"))
+                        "turnstile.processor.state-dir=" + data.resolve("processor"),
+                        "turnstile.projections.state-dir=" + data.resolve("projections"))
                 .registerShutdownHook(false)
                 .run(arguments.toArray(String[]::new));
         printWelcome(bootstrap, data);
@@ -121,6 +122,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 Turnstile is running. Ctrl-C stops it.
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
+                  Activity    GET  %1$s/api/stats, %1$s/api/attempts, %1$s/api/timeline
                   Metrics     GET  %1$s/actuator/prometheus
                   Kafka       %2$s (topics %3$s, %4$s)%5$s
                   Data        %6$s (kept across restarts; delete it to start over)
