@@ -93,6 +93,7 @@ class AllInOneIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void the_activity_api_shows_each_claim_once_and_keeps_it_across_a_restart() throws Exception {
         launcher = start();
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -104,6 +105,8 @@ class AllInOneIT {
                         .containsEntry("totalAttempts", 2)
                         .containsEntry("duplicatesBlocked", 1));
         assertThat(Files.isDirectory(dataDir.resolve("projections"))).isTrue();
+        assertThat((List<Object>) getJson("/actuator/metrics/turnstile.projections.applied").get("measurements"))
+                .containsExactly(Map.of("statistic", "COUNT", "value", 2.0));
         launcher.shutdown();
 
         launcher = start();
