@@ -2,6 +2,6 @@ package dev.turnstile.allinone;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The Spring application of the all-in-one: the gateway and processor auto-configurations, in one context. */
+/** The Spring application of the all-in-one: the gateway, processor and projections auto-configurations, in one context. */
 @SpringBootApplication
 public class TurnstileApplication {}

@@ -18,7 +18,7 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * The local default: a real Kafka broker (data kept under {@code --data-dir}), the claim topics, the claim
- * processor and the gateway, in one process. Any further {@code --name=value} is passed to Spring as a property.
+ * processor, the gateway and the activity projections, in one process. Any further {@code --name=value} is passed to Spring as a property.
  */
 @Command(
         name = "turnstile",
@@ -45,7 +45,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
             description = "KRaft controller port of the local broker (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
-    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker and processor data live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker, processor and projection data live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(
@@ -129,7 +129,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
                   Dashboard   %1$s/  %7$s
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
-                  Query API   GET  %1$s/api/stats, /api/attempts (HTTP Basic, the dashboard's users)
+                  Activity    GET  %1$s/api/stats, %1$s/api/attempts, %1$s/api/timeline (HTTP Basic: a dashboard user)
                   Metrics     GET  %1$s/actuator/prometheus
                   Kafka       %2$s (topics %3$s, %4$s)%5$s
                   Data        %6$s (kept across restarts; delete it to start over)

@@ -1,20 +1,29 @@
 package dev.turnstile.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.turnstile.client.cli.ClaimCtl;
+import dev.turnstile.contracts.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import tools.jackson.core.type.TypeReference;
 
 /** The local default as a user meets it: the launcher starts everything, claimctl talks to it, data survives. */
 class AllInOneIT {
@@ -81,6 +90,69 @@ class AllInOneIT {
         assertThat(after.exitCode()).isEqualTo(ClaimCtl.SKIPPED);
         assertThat(after.out()).contains("already claimed by before");
         assertThat(claimctl("health").exitCode()).isZero();
+    }
+
+    @Test
+    void the_activity_api_asks_for_credentials_while_the_claim_api_and_health_stay_open() throws Exception {
+        launcher = start();
+        try (var http = HttpClient.newHttpClient()) {
+            var base = "http://127.0.0.1:" + launcher.httpPort();
+            var stats = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stats")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            var health = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            var dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+
+            assertThat(stats.statusCode()).isEqualTo(401);
+            assertThat(stats.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(dashboard.statusCode()).isEqualTo(302);
+            assertThat(dashboard.headers().firstValue("Location")).hasValueSatisfying(v -> assertThat(v).endsWith("/login"));
+        }
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        assertThat(claimctl("claim", "--project", "open", "--task", "deploy", "--sha", sha, "--agent", "a1").exitCode())
+                .isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_activity_api_shows_each_claim_once_and_keeps_it_across_a_restart() throws Exception {
+        launcher = start();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a1");
+        claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a2");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(getJson("/api/stats"))
+                        .containsEntry("totalAttempts", 2)
+                        .containsEntry("duplicatesBlocked", 1));
+        assertThat(Files.isDirectory(dataDir.resolve("projections"))).isTrue();
+        assertThat((List<Object>) getJson("/actuator/metrics/turnstile.projections.applied").get("measurements"))
+                .containsExactly(Map.of("statistic", "COUNT", "value", 2.0));
+        launcher.shutdown();
+
+        launcher = start();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(getJson("/api/stats")).containsEntry("ready", true));
+        assertThat(getJson("/api/stats")).containsEntry("totalAttempts", 2);
+        assertThat((List<?>) getJson("/api/attempts/by-sha/" + sha).get("attempts")).hasSize(2);
+    }
+
+    /** GET as the local default's dashboard user (HTTP Basic), as another tool would. */
+    private Map<String, Object> getJson(String path) throws Exception {
+        var login = LocalDashboardLogin.loadOrCreate(dataDir);
+        var basic = java.util.Base64.getEncoder().encodeToString(
+                (login.user() + ":" + login.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (var http = HttpClient.newHttpClient()) {
+            var response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.httpPort() + path))
+                            .header("Authorization", "Basic " + basic)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
+        }
     }
 
     private TurnstileLauncher start() {

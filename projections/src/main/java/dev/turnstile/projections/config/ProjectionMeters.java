@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.function.ToDoubleFunction;
 
 /** The projection's counters as Micrometer meters ({@code turnstile.projections.*}). */
 final class ProjectionMeters implements MeterBinder {
@@ -21,20 +22,14 @@ final class ProjectionMeters implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        FunctionCounter.builder("turnstile.projections.applied", projection, ActivityProjection::appliedCount)
-                .description("New claim attempts applied to the activity read model")
-                .register(registry);
-        FunctionCounter.builder("turnstile.projections.repeated", projection, ActivityProjection::repeatedCount)
-                .description("Decisions ignored because their decision id was applied before (redeliveries, replays)")
-                .register(registry);
-        FunctionCounter.builder("turnstile.projections.skipped", projection, ActivityProjection::skippedCount)
-                .description("Records on the decisions topic that are not claim decisions (other event kinds,"
-                        + " undecodable), skipped")
-                .register(registry);
-        FunctionCounter.builder(
-                        "turnstile.projections.listener.errors", projection, ActivityProjection::listenerErrorCount)
-                .description("Exceptions thrown by activity subscribers; the projection went on")
-                .register(registry);
+        counter(registry, "turnstile.projections.applied", projection, ActivityProjection::appliedCount,
+                "New claim attempts applied to the activity read model");
+        counter(registry, "turnstile.projections.repeated", projection, ActivityProjection::repeatedCount,
+                "Decisions ignored because their decision id was applied before (redeliveries, replays)");
+        counter(registry, "turnstile.projections.skipped", projection, ActivityProjection::skippedCount,
+                "Records on the decisions topic that are not claim decisions (other event kinds, undecodable), skipped");
+        counter(registry, "turnstile.projections.listener.errors", projection, ActivityProjection::listenerErrorCount,
+                "Exceptions thrown by activity subscribers; the projection went on");
         Gauge.builder("turnstile.projections.ready", projection, p -> p.ready() ? 1 : 0)
                 .description("1 once the read model has caught up with the decisions topic as of start-up")
                 .register(registry);
@@ -42,9 +37,13 @@ final class ProjectionMeters implements MeterBinder {
             Gauge.builder("turnstile.projections.lag", runner, ProjectionRunner::lag)
                     .description("Decisions on the topic not yet applied (-1 before the first poll)")
                     .register(registry);
-            FunctionCounter.builder("turnstile.projections.errors", runner, ProjectionRunner::errorCount)
-                    .description("Errors reading or applying decisions; each was retried")
-                    .register(registry);
+            counter(registry, "turnstile.projections.errors", runner, ProjectionRunner::errorCount,
+                    "Errors reading or applying decisions; each was retried");
         }
+    }
+
+    private static <T> void counter(
+            MeterRegistry registry, String name, T source, ToDoubleFunction<T> count, String description) {
+        FunctionCounter.builder(name, source, count).description(description).register(registry);
     }
 }

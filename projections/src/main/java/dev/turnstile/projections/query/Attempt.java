@@ -1,5 +1,7 @@
 package dev.turnstile.projections.query;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -18,6 +20,7 @@ import java.time.Instant;
  * @param claimedAt when denied, when the holder's claim was granted; {@code null} when granted
  * @param kind the event type ({@code ClaimGranted}, {@code ClaimDenied}; later lease events may appear)
  */
+@JsonIgnoreProperties(value = "result", allowGetters = true)
 public record Attempt(
         String decisionId,
         String taskKey,
@@ -32,7 +35,8 @@ public record Attempt(
         Instant claimedAt,
         String kind) {
 
-    /** The filter's {@link Result} of this attempt. */
+    /** The filter's {@link Result} of this attempt; in JSON as {@code "result": "granted" | "blocked"}. */
+    @JsonProperty("result")
     public Result result() {
         return wasGranted ? Result.GRANTED : Result.BLOCKED;
     }

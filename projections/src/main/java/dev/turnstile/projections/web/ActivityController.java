@@ -53,24 +53,9 @@ class ActivityController {
 
     record TaskCount(String task, long total, long blocked) {}
 
-    record AttemptAnswer(
-            String decisionId,
-            String taskKey,
-            String project,
-            String task,
-            String gitSha,
-            String agentId,
-            String requestId,
-            String attemptedAt,
-            boolean wasGranted,
-            String result,
-            String claimedBy,
-            String claimedAt,
-            String kind) {}
+    record AttemptsAnswer(List<Attempt> attempts, String nextCursor) {}
 
-    record AttemptsAnswer(List<AttemptAnswer> attempts, String nextCursor) {}
-
-    record ShaAnswer(String gitSha, List<AttemptAnswer> attempts) {}
+    record ShaAnswer(String gitSha, List<Attempt> attempts) {}
 
     record BucketAnswer(String start, long attempts, long blocked) {}
 
@@ -129,7 +114,7 @@ class ActivityController {
         try {
             var page = queries.recentAttempts(new AttemptFilter(project, task, wanted, sha), cursor, size);
             return ResponseEntity.ok(new AttemptsAnswer(
-                    page.items().stream().map(ActivityController::answer).toList(), page.nextCursor()));
+                    page.items(), page.nextCursor()));
         } catch (IllegalArgumentException e) {
             return badRequest(List.of(new FieldViolation("cursor", "cursor", e.getMessage())));
         }
@@ -146,7 +131,7 @@ class ActivityController {
             var attempts = queries.attemptsForSha(gitSha);
             var matched = attempts.isEmpty() ? gitSha.toLowerCase(java.util.Locale.ROOT) : attempts.getFirst().gitSha();
             return ResponseEntity.ok(
-                    new ShaAnswer(matched, attempts.stream().map(ActivityController::answer).toList()));
+                    new ShaAnswer(matched, attempts));
         } catch (IllegalArgumentException e) {
             return badRequest(List.of(new FieldViolation("gitSha", "ambiguous", e.getMessage())));
         }
@@ -232,23 +217,6 @@ class ActivityController {
     private static ResponseEntity<ErrorAnswer> badRequest(List<FieldViolation> violations) {
         var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
-    }
-
-    static AttemptAnswer answer(Attempt attempt) {
-        return new AttemptAnswer(
-                attempt.decisionId(),
-                attempt.taskKey(),
-                attempt.project(),
-                attempt.task(),
-                attempt.gitSha(),
-                attempt.agentId(),
-                attempt.requestId(),
-                attempt.attemptedAt().toString(),
-                attempt.wasGranted(),
-                attempt.result().label(),
-                attempt.claimedBy(),
-                attempt.claimedAt() == null ? null : attempt.claimedAt().toString(),
-                attempt.kind());
     }
 
     private static BucketAnswer answer(TimelineBucket bucket) {
