@@ -132,14 +132,18 @@ final class RunCommand implements Callable<Integer> {
             return ClaimCtl.CANNOT_START;
         }
         running.set(process);
+        if (held.isLost()) {
+            process.destroy();
+        }
         int exitCode;
         try {
             exitCode = process.waitFor();
         } catch (InterruptedException e) {
             process.destroy();
-            Thread.currentThread().interrupt();
             say(err, "claimctl: interrupted; stopped " + command.getFirst() + ".");
-            releaseQuietly(held, err);
+            // It may have run in part: report a failure (the interrupt is restored after the report is sent).
+            report(held, ClaimOutcome.FAILED, err);
+            Thread.currentThread().interrupt();
             return 128 + 2;
         }
         if (held.isLost()) {

@@ -8,7 +8,6 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.ClaimRules;
 import dev.turnstile.contracts.claim.FieldViolation;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,20 +45,11 @@ final class ClaimRequestParser {
         if (read.fatal()) {
             return new Parsed(null, read.violations());
         }
-        var violations = new ArrayList<>(read.violations());
-        var ruleViolations = new ArrayList<FieldViolation>();
-        ruleViolations.addAll(ClaimRules.checkClaim(
-                read.string("project"),
-                read.string("task"),
-                read.string("gitSha"),
-                read.string("agentId"),
-                read.string("requestId")));
-        if (!read.broken("mode") && !read.broken("ttlSeconds")) {
-            ruleViolations.addAll(ClaimRules.checkPolicy(read.string("mode"), read.wholeNumber("ttlSeconds")));
-        }
-        ruleViolations.stream().filter(violation -> !read.broken(violation.field())).forEach(violations::add);
+        var violations = read.with(read.broken("mode") || read.broken("ttlSeconds")
+                ? List.of()
+                : ClaimRules.checkPolicy(read.string("mode"), read.wholeNumber("ttlSeconds")));
         if (!violations.isEmpty()) {
-            return new Parsed(null, List.copyOf(violations));
+            return new Parsed(null, violations);
         }
         return new Parsed(
                 new ValidClaim(

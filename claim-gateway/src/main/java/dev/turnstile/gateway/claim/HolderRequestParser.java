@@ -72,14 +72,7 @@ final class HolderRequestParser {
         if (read.fatal()) {
             return new Parsed(null, read.violations());
         }
-        var violations = new ArrayList<>(read.violations());
         var ruleViolations = new ArrayList<FieldViolation>();
-        ruleViolations.addAll(ClaimRules.checkClaim(
-                read.string("project"),
-                read.string("task"),
-                read.string("gitSha"),
-                read.string("agentId"),
-                read.string("requestId")));
         ruleViolations.addAll(ClaimRules.checkFencingToken(read.wholeNumber("fencingToken")));
         if (request == HolderRequest.RENEW) {
             ruleViolations.addAll(ClaimRules.checkTtlSeconds(read.wholeNumber("ttlSeconds")));
@@ -87,9 +80,9 @@ final class HolderRequestParser {
         if (request == HolderRequest.COMPLETE) {
             ruleViolations.addAll(ClaimRules.checkOutcome(read.string("outcome")));
         }
-        ruleViolations.stream().filter(violation -> !read.broken(violation.field())).forEach(violations::add);
+        var violations = read.with(ruleViolations);
         if (!violations.isEmpty()) {
-            return new Parsed(null, List.copyOf(violations));
+            return new Parsed(null, violations);
         }
         var ttl = read.wholeNumber("ttlSeconds");
         return new Parsed(

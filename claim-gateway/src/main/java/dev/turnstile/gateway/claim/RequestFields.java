@@ -1,5 +1,6 @@
 package dev.turnstile.gateway.claim;
 
+import dev.turnstile.contracts.claim.ClaimRules;
 import dev.turnstile.contracts.claim.FieldViolation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads a request body as a JSON object with known fields of known types, reporting every unknown field and every
  * value of the wrong type. Strict on purpose: a misspelt field or a number where a name belongs is an agent bug that
- * should surface at once. The endpoint's own rules are checked afterwards on the typed values.
+ * should surface at once. The key fields every endpoint has (project, task, gitSha, agentId, requestId) are checked
+ * with {@link ClaimRules}; the endpoint's own rules are checked on the typed values.
  */
 final class RequestFields {
 
@@ -67,6 +69,20 @@ final class RequestFields {
 
         Boolean bool(String field) {
             return (Boolean) values.get(field);
+        }
+
+        /**
+         * Every violation: the reading's, then those of {@code rules} (the endpoint's rules on these values, key
+         * fields first) except for fields already reported.
+         */
+        List<FieldViolation> with(List<FieldViolation> rules) {
+            var all = new ArrayList<>(violations);
+            var key = ClaimRules.checkClaim(
+                    string("project"), string("task"), string("gitSha"), string("agentId"), string("requestId"));
+            java.util.stream.Stream.concat(key.stream(), rules.stream())
+                    .filter(violation -> !broken(violation.field()))
+                    .forEach(all::add);
+            return List.copyOf(all);
         }
 
         /** Whether {@code field} already has a violation (so its rule violations would only repeat it). */
