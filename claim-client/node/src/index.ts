@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkClaim, normalizeGitSha, type FieldViolation } from './rules';
+import { checkClaim, checkFencingToken, checkTtlSeconds, normalizeGitSha, type FieldViolation } from './rules';
 
 export { checkClaim, normalizeGitSha, type FieldViolation } from './rules';
 
@@ -53,6 +53,17 @@ export interface CheckInResult {
   requestId: string;
   /** The key decided on: `project:task:gitSha`. */
   taskKey: string;
+  /** `once` or `lease`: this agent's grant, or the holder's claim when skipping. */
+  mode?: 'once' | 'lease';
+  /**
+   * The grant's fencing token (the holder's when skipping). Tokens of a task strictly increase with every grant: hand
+   * it to the deploy target so that it can reject a stale holder.
+   */
+  fencingToken?: number;
+  /** A lease's expiry unless renewed (ISO-8601). */
+  expiresAt?: string;
+  /** When skipping a claim that already ended: what the holder reported. */
+  outcome?: 'succeeded' | 'failed';
 }
 
 /** The claim breaks the input rules, found before sending or answered 400 by the coordinator. Never retried. */
@@ -122,7 +133,188 @@ export function defaultAgentId(env: NodeJS.ProcessEnv = process.env, pid: number
  * @throws Error when no coordinator URL is configured or an option is out of range
  */
 export async function checkInAndProceed(options: CheckInOptions): Promise<CheckInResult> {
+  const result = await claim(options, {});
+  (options.logger ?? console).info(decisionLine(`${options.project}:${options.task}`, result));
+  return result;
+}
+
+/** What to lease: a claim with a time to live, renewed by the holder ({@link renewLease}) or lost. */
+export interface LeaseOptions extends CheckInOptions {
+  /** The lease's time to live, 1 to 3600 seconds. */
+  ttlSeconds: number;
+  /** Whether another agent may claim the task after this holder reports failure; `false` by default. */
+  takeoverAfterFailure?: boolean;
+}
+
+/**
+ * Claims `project:task:gitSha` as a lease of `ttlSeconds`. Resolves like {@link checkInAndProceed}; a grant carries
+ * the `fencingToken` to present when renewing, releasing or completing, and the lease's `expiresAt`. Losing the race is
+ * `shouldProceed: false`, not an error. Renew before `expiresAt` ({@link renewLease} or {@link keepLeaseAlive}).
+ */
+export async function acquireLease(options: LeaseOptions): Promise<CheckInResult> {
+  const result = await claim(options, {
+    mode: 'lease',
+    ttlSeconds: options.ttlSeconds,
+    ...(options.takeoverAfterFailure === true && { takeoverAfterFailure: true }),
+  });
+  (options.logger ?? console).info(decisionLine(`${options.project}:${options.task}`, result));
+  return result;
+}
+
+/** A request only the holder may make, proving it with its fencing token. */
+export interface HolderOptions extends Omit<CheckInOptions, 'requestId'> {
+  /** The token the grant carried. */
+  fencingToken: number;
+}
+
+/** The coordinator's answer to a renewal, release or completion. A refusal is a result, not an error. */
+export interface HolderResult {
+  /** `true` when done; `false` when refused. */
+  accepted: boolean;
+  /** `renewed`, `released`, `completed` or `refused`. */
+  result: string;
+  /**
+   * When refused: `stale_token` (another agent took over), `not_holder`, `no_active_claim`, `lease_expired`,
+   * `already_released`, `already_completed` or `not_a_lease`.
+   */
+  reason?: string;
+  message: string;
+  /** The token presented. */
+  fencingToken: number;
+  /** When refused: the token of the task's current or last holder. */
+  currentFencingToken?: number;
+  /** When refused: the task's current or last holder. */
+  heldBy?: string;
+  /** Renewed: the lease's new expiry; lease_expired: when it ran out. */
+  expiresAt?: string;
+}
+
+/** Renews (heartbeats) a lease: it then runs `ttlSeconds` (default: its own TTL) from now. */
+export async function renewLease(options: HolderOptions & { ttlSeconds?: number }): Promise<HolderResult> {
+  return holderRequest('renew', '/api/lease/renew', options, {
+    ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
+  });
+}
+
+/** Gives the claim back without an outcome: the next claimer wins. */
+export async function releaseLease(options: HolderOptions): Promise<HolderResult> {
+  return holderRequest('release', '/api/lease/release', options, {});
+}
+
+/** Reports how the task ended; agents waiting for the winner ({@link waitForOutcome}) learn it. */
+export async function completeClaim(
+  options: HolderOptions & { outcome: 'succeeded' | 'failed' },
+): Promise<HolderResult> {
+  if (options.outcome !== 'succeeded' && options.outcome !== 'failed') {
+    throw new ClaimRejectedError(
+      `Invalid request, not sent to the coordinator: outcome must be "succeeded" or "failed"; got "${String(options.outcome)}"`,
+      [{ field: 'outcome', rule: 'enum', message: 'outcome must be "succeeded" or "failed"' }],
+      true,
+    );
+  }
+  return holderRequest('complete', '/api/claim/complete', options, { outcome: options.outcome });
+}
+
+/**
+ * Renews a lease every third of its TTL until stopped or lost. `onLost` is called once, with the refusal (another
+ * agent took over, the lease expired): the holder must then stop working on the task. A renewal that cannot reach the
+ * coordinator is logged and retried at the next tick.
+ */
+export function keepLeaseAlive(
+  options: HolderOptions & { ttlSeconds: number; onLost?: (refusal: HolderResult) => void },
+): { stop(): void } {
   const logger = options.logger ?? console;
+  let stopped = false;
+  let inFlight = false;
+  const timer = setInterval(
+    () => {
+      if (stopped || inFlight) {
+        return;
+      }
+      inFlight = true;
+      renewLease(options)
+        .then((answer) => {
+          if (!answer.accepted && !stopped) {
+            stopped = true;
+            clearInterval(timer);
+            options.onLost?.(answer);
+          }
+        })
+        .catch((error: unknown) => {
+          logger.warn(`Could not renew the lease on ${options.project}:${options.task}: ${String(error)}`);
+        })
+        .finally(() => {
+          inFlight = false;
+        });
+    },
+    Math.max(200, (options.ttlSeconds * 1000) / 3),
+  );
+  timer.unref();
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+/** Where the winner's claim stands. */
+export interface OutcomeResult {
+  taskKey: string;
+  /**
+   * `pending` (the winner runs), `succeeded`, `failed`, `expired` (its lease ran out), `released`, or `unknown` (the
+   * coordinator heard no decision on the task since it started).
+   */
+  status: string;
+  /** Whether the winner's claim has ended. */
+  ended: boolean;
+  agentId?: string;
+  fencingToken?: number;
+  message: string;
+}
+
+/**
+ * Waits until the winner's claim on `project:task:gitSha` ends or `waitMs` (default 10 minutes) passes, long-polling
+ * the coordinator at most a minute per request. Resolves with the last standing (`pending` or `unknown` when the wait
+ * ran out).
+ */
+export async function waitForOutcome(
+  options: Omit<CheckInOptions, 'agentId' | 'requestId'> & { waitMs?: number },
+): Promise<OutcomeResult> {
+  const { baseUrl, settings, logger, taskKey } = prepare({ ...options, agentId: 'waiting-agent' });
+  const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
+  for (;;) {
+    const remaining = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+    const waitSeconds = Math.min(remaining, 60);
+    const url = `${baseUrl}/api/claim/outcome?taskKey=${encodeURIComponent(taskKey)}&waitSeconds=${waitSeconds}`;
+    const answer = await withRetries(
+      { action: 'outcome', answer: 'answer', taskKey, url, healthUrl: `${baseUrl}/api/health`, answerStatuses: [200] },
+      { method: 'GET' },
+      { ...settings, timeoutMs: settings.timeoutMs + waitSeconds * 1000 },
+      logger,
+    );
+    if (answer.json === undefined || typeof answer.json.status !== 'string') {
+      throw unusable(url, answer.attempt, answer.status, 'HTTP 200 without a "status"', answer.text, `${baseUrl}/api/health`);
+    }
+    const result: OutcomeResult = {
+      taskKey,
+      status: answer.json.status,
+      ended: answer.json.ended === true,
+      message: typeof answer.json.message === 'string' ? answer.json.message : '',
+      ...optionalString(answer.json, 'agentId'),
+      ...(typeof answer.json.fencingToken === 'number' && { fencingToken: answer.json.fencingToken }),
+    };
+    if (result.ended || remaining <= waitSeconds) {
+      return result;
+    }
+    if (result.status === 'unknown') {
+      await sleep(1000);
+    }
+  }
+}
+
+/** The checked inputs every call shares. */
+function prepare(options: CheckInOptions) {
   const agentId = options.agentId ?? defaultAgentId();
   const { project, task, gitSha } = options;
   const violations = checkClaim(project, task, gitSha, agentId, options.requestId);
@@ -134,41 +326,136 @@ export async function checkInAndProceed(options: CheckInOptions): Promise<CheckI
     );
   }
   const baseUrl = coordinatorBaseUrl(options.coordinatorUrl ?? process.env.NX_COORDINATOR_URL);
+  return {
+    agentId,
+    baseUrl,
+    settings: retrySettings(options),
+    logger: options.logger ?? console,
+    taskKey: `${project}:${task}:${normalizeGitSha(gitSha)}`,
+    key: { project, task, gitSha: normalizeGitSha(gitSha), agentId },
+  };
+}
+
+function rejectLocally(violations: FieldViolation[]): void {
+  if (violations.length > 0) {
+    throw new ClaimRejectedError(
+      'Invalid request, not sent to the coordinator: ' + violations.map((v) => v.message).join('; '),
+      violations,
+      true,
+    );
+  }
+}
+
+async function claim(options: CheckInOptions, policy: Record<string, unknown>): Promise<CheckInResult> {
+  const { baseUrl, settings, logger, taskKey, key } = prepare(options);
+  rejectLocally(checkTtlSeconds(policy.ttlSeconds));
+  const requestId = options.requestId ?? randomUUID();
   const claimUrl = `${baseUrl}/api/claim`;
   const healthUrl = `${baseUrl}/api/health`;
-  const settings = retrySettings(options);
-  const requestId = options.requestId ?? randomUUID();
-  const taskName = `${project}:${task}`;
-  const taskKey = `${taskName}:${normalizeGitSha(gitSha)}`;
-  const body = JSON.stringify({ project, task, gitSha: normalizeGitSha(gitSha), agentId, requestId });
+  const answer = await withRetries(
+    { action: 'claim', answer: 'decision', taskKey, requestId, url: claimUrl, healthUrl, answerStatuses: [200] },
+    { method: 'POST', body: JSON.stringify({ ...key, requestId, ...policy }) },
+    settings,
+    logger,
+  );
+  const json = answer.json;
+  if (json === undefined || typeof json.proceed !== 'boolean') {
+    throw unusable(claimUrl, answer.attempt, answer.status, 'HTTP 200 without a boolean "proceed"', answer.text, healthUrl);
+  }
+  return {
+    shouldProceed: json.proceed,
+    message: typeof json.message === 'string' ? json.message : json.proceed ? 'Claimed' : 'Already claimed',
+    requestId: typeof json.requestId === 'string' ? json.requestId : requestId,
+    taskKey: typeof json.taskKey === 'string' ? json.taskKey : taskKey,
+    ...optionalString(json, 'claimedBy'),
+    ...optionalString(json, 'claimedAt'),
+    ...optionalString(json, 'expiresAt'),
+    ...(json.mode === 'once' || json.mode === 'lease' ? { mode: json.mode } : {}),
+    ...(json.outcome === 'succeeded' || json.outcome === 'failed' ? { outcome: json.outcome } : {}),
+    ...(typeof json.fencingToken === 'number' && { fencingToken: json.fencingToken }),
+  };
+}
 
+async function holderRequest(
+  action: string,
+  path: string,
+  options: HolderOptions,
+  extra: Record<string, unknown>,
+): Promise<HolderResult> {
+  const { baseUrl, settings, logger, taskKey, key } = prepare(options);
+  rejectLocally([...checkFencingToken(options.fencingToken), ...checkTtlSeconds(extra.ttlSeconds)]);
+  const requestId = randomUUID();
+  const url = `${baseUrl}${path}`;
+  const answer = await withRetries(
+    { action, answer: 'decision', taskKey, requestId, url, healthUrl: `${baseUrl}/api/health`, answerStatuses: [200, 409] },
+    { method: 'POST', body: JSON.stringify({ ...key, requestId, fencingToken: options.fencingToken, ...extra }) },
+    settings,
+    logger,
+  );
+  const json = answer.json;
+  if (json === undefined || typeof json.accepted !== 'boolean') {
+    throw unusable(url, answer.attempt, answer.status, `HTTP ${answer.status} without a boolean "accepted"`, answer.text, `${baseUrl}/api/health`);
+  }
+  return {
+    accepted: json.accepted,
+    result: typeof json.result === 'string' ? json.result : '',
+    message: typeof json.message === 'string' ? json.message : '',
+    fencingToken: options.fencingToken,
+    ...optionalString(json, 'reason'),
+    ...optionalString(json, 'heldBy'),
+    ...optionalString(json, 'expiresAt'),
+    ...(typeof json.currentFencingToken === 'number' && { currentFencingToken: json.currentFencingToken }),
+  };
+}
+
+/** One request to the coordinator, for messages and retries. */
+interface Call {
+  /** `claim`, `renew`, `outcome`… */
+  action: string;
+  /** `decision` or `answer`. */
+  answer: string;
+  taskKey: string;
+  requestId?: string;
+  url: string;
+  healthUrl: string;
+  /** The statuses that carry an answer (200, and 409 for refusals). */
+  answerStatuses: number[];
+}
+
+interface Answer {
+  status: number;
+  json: JsonObject | undefined;
+  text: string;
+  attempt: number;
+}
+
+/** Sends the request until an answer comes, retrying with backoff (the same body, so the same request id). */
+async function withRetries(
+  call: Call,
+  init: { method: string; body?: string },
+  settings: Settings,
+  logger: Logger,
+): Promise<Answer> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptClaim(claimUrl, healthUrl, body, settings.timeoutMs, attempt);
-    if (outcome.kind === 'decision') {
-      const result: CheckInResult = {
-        shouldProceed: outcome.proceed,
-        message: outcome.message ?? (outcome.proceed ? 'Claimed' : 'Already claimed'),
-        requestId: outcome.requestId ?? requestId,
-        taskKey: outcome.taskKey ?? taskKey,
-        ...(outcome.claimedBy !== undefined && { claimedBy: outcome.claimedBy }),
-        ...(outcome.claimedAt !== undefined && { claimedAt: outcome.claimedAt }),
-      };
-      logger.info(decisionLine(taskName, result));
-      return result;
+    const outcome = await attemptCall(call, init, settings.timeoutMs, attempt);
+    if (outcome.kind === 'answer') {
+      return { status: outcome.status, json: outcome.json, text: outcome.text, attempt };
     }
+    const sameId = call.requestId === undefined ? '' : ` (requestId ${call.requestId})`;
     if (attempt >= settings.attempts) {
       throw new CoordinatorUnavailableError(
-        `No claim decision for ${taskKey} from ${claimUrl} after ${attempt} attempt${attempt === 1 ? '' : 's'}` +
-          ` (requestId ${requestId}); last error: ${outcome.description}. ${outcome.hint}`,
-        claimUrl,
+        `No ${call.action} ${call.answer} for ${call.taskKey} from ${call.url} after ${attempt} attempt${attempt === 1 ? '' : 's'}` +
+          `${sameId}; last error: ${outcome.description}. ${outcome.hint}`,
+        call.url,
         attempt,
         outcome.status,
       );
     }
     const delayMs = delayBefore(attempt, outcome.retryAfterMs, Math.random(), settings);
+    const action = call.action.charAt(0).toUpperCase() + call.action.slice(1);
     logger.warn(
-      `Claim attempt ${attempt} of ${settings.attempts} for ${taskKey} at ${claimUrl} failed: ${outcome.description};` +
-        ` retrying in ${delayMs} ms with the same requestId ${requestId}`,
+      `${action} attempt ${attempt} of ${settings.attempts} for ${call.taskKey} at ${call.url} failed: ${outcome.description};` +
+        ` retrying in ${delayMs} ms` + (call.requestId === undefined ? '' : ` with the same requestId ${call.requestId}`),
     );
     await sleep(delayMs);
   }
@@ -230,21 +517,12 @@ export function delayBefore(
 }
 
 type Outcome =
-  | {
-      kind: 'decision';
-      proceed: boolean;
-      taskKey?: string;
-      requestId?: string;
-      claimedBy?: string;
-      claimedAt?: string;
-      message?: string;
-    }
+  | { kind: 'answer'; status: number; json: JsonObject | undefined; text: string }
   | { kind: 'retry'; description: string; hint: string; status?: number; retryAfterMs?: number };
 
-async function attemptClaim(
-  claimUrl: string,
-  healthUrl: string,
-  body: string,
+async function attemptCall(
+  call: Call,
+  init: { method: string; body?: string },
   timeoutMs: number,
   attempt: number,
 ): Promise<Outcome> {
@@ -253,10 +531,10 @@ async function attemptClaim(
   try {
     // One timeout for the whole exchange, reading the body included.
     const signal = AbortSignal.timeout(timeoutMs);
-    response = await fetch(claimUrl, {
-      method: 'POST',
+    response = await fetch(call.url, {
+      method: init.method,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body,
+      ...(init.body !== undefined && { body: init.body }),
       redirect: 'manual',
       signal,
     });
@@ -267,35 +545,24 @@ async function attemptClaim(
         kind: 'retry',
         description: `no answer within ${timeoutMs} ms`,
         hint:
-          `The coordinator did not answer; check its health (GET ${healthUrl}) and its Kafka cluster,` +
+          `The coordinator did not answer; check its health (GET ${call.healthUrl}) and its Kafka cluster,` +
           ' or allow a longer timeoutMs.',
       };
     }
-    return { kind: 'retry', description: describeNetworkError(error, claimUrl), hint: CHECK_RUNNING };
+    return { kind: 'retry', description: describeNetworkError(error, call.url), hint: CHECK_RUNNING };
   }
 
   const status = response.status;
   const json = parseObject(text);
-  if (status === 200) {
-    if (json === undefined || typeof json.proceed !== 'boolean') {
-      throw unusable(claimUrl, attempt, status, 'HTTP 200 without a boolean "proceed"', text, healthUrl);
-    }
-    return {
-      kind: 'decision',
-      proceed: json.proceed,
-      ...optionalString(json, 'taskKey'),
-      ...optionalString(json, 'requestId'),
-      ...optionalString(json, 'claimedBy'),
-      ...optionalString(json, 'claimedAt'),
-      ...optionalString(json, 'message'),
-    };
+  if (call.answerStatuses.includes(status)) {
+    return { kind: 'answer', status, json, text };
   }
   if (status === 400) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
     const message = typeof json?.message === 'string' ? json.message : `HTTP 400 ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join('; ') : message;
     throw new ClaimRejectedError(
-      `The coordinator at ${claimUrl} rejected the claim as invalid: ${details}`,
+      `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,
       violations,
       false,
     );
@@ -308,7 +575,7 @@ async function attemptClaim(
       description: `HTTP ${status} ${errorSummary(json, text)}`,
       hint:
         status === 503
-          ? `The coordinator is up but could not decide${error}; check its health (GET ${healthUrl}) and its Kafka` +
+          ? `The coordinator is up but could not decide${error}; check its health (GET ${call.healthUrl}) and its Kafka` +
             ' cluster.'
           : 'A proxy in front of the coordinator could not reach it; check that the coordinator is running.',
       ...retryAfter(response.headers.get('retry-after')),
@@ -316,7 +583,7 @@ async function attemptClaim(
   }
   const location = response.headers.get('location');
   const what = `HTTP ${status}${location ? ` (redirect to ${location})` : ''}`;
-  throw unusable(claimUrl, attempt, status, what, text, healthUrl);
+  throw unusable(call.url, attempt, status, what, text, call.healthUrl);
 }
 
 /** An answer that is neither a decision nor worth retrying: most likely a wrong URL or an incompatible server. */

@@ -192,3 +192,41 @@ function quote(value: string): string {
   }
   return out + '"';
 }
+
+/** Shortest and longest lease time to live, in seconds. */
+export const TTL_MIN_SECONDS = 1;
+export const TTL_MAX_SECONDS = 3600;
+
+/** Violations of the rules for a lease time to live; empty when it is absent or valid. */
+export function checkTtlSeconds(value: Input): FieldViolation[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < TTL_MIN_SECONDS || value > TTL_MAX_SECONDS) {
+    return [
+      {
+        field: 'ttlSeconds',
+        rule: 'range',
+        message: `ttlSeconds must be ${TTL_MIN_SECONDS} to ${TTL_MAX_SECONDS} seconds; got ${String(value)}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Violations of the rules for a fencing token; empty when it is valid. */
+export function checkFencingToken(value: Input): FieldViolation[] {
+  if (value === undefined || value === null) {
+    return [{ field: 'fencingToken', rule: 'required', message: 'fencingToken is required: the token your grant carried, e.g. 3' }];
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    return [
+      {
+        field: 'fencingToken',
+        rule: 'range',
+        message: `fencingToken must be 1 or more (as granted); got ${String(value)}`,
+      },
+    ];
+  }
+  return [];
+}

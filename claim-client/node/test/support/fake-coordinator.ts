@@ -9,7 +9,7 @@ export const CLAIMED_AT = '2026-11-23T10:30:00Z';
 export interface Received {
   method: string;
   path: string;
-  body: Record<string, string>;
+  body: Record<string, any>;
   receivedAtMs: number;
 }
 
@@ -72,6 +72,53 @@ export class FakeCoordinator {
     return this;
   }
 
+  /** Grants the next claim as a lease with `fencingToken`, expiring `ttlSeconds` after CLAIMED_AT. */
+  grantLease(fencingToken: number, ttlSeconds: number): this {
+    this.script.push({
+      status: 200,
+      headers: {},
+      body: (request) =>
+        JSON.stringify({
+          ...JSON.parse(decision(request, true, request.body.agentId)),
+          mode: 'lease',
+          fencingToken,
+          ttlSeconds,
+          expiresAt: new Date(Date.parse(CLAIMED_AT) + ttlSeconds * 1000).toISOString(),
+        }),
+    });
+    return this;
+  }
+
+  /** Accepts the next holder request (renew, release, complete) as `result`. */
+  accept(result: string): this {
+    this.script.push({
+      status: 200,
+      headers: {},
+      body: (request) =>
+        JSON.stringify({ accepted: true, result, message: result, fencingToken: request.body.fencingToken }),
+    });
+    return this;
+  }
+
+  /** Refuses the next holder request with 409 and `reason`. */
+  refuse(reason: string): this {
+    this.script.push({
+      status: 409,
+      headers: {},
+      body: (request) =>
+        JSON.stringify({
+          accepted: false,
+          result: 'refused',
+          reason,
+          message: `Refused: ${reason}`,
+          fencingToken: request.body.fencingToken,
+          currentFencingToken: 9,
+          heldBy: 'agent-9',
+        }),
+    });
+    return this;
+  }
+
   /** Accepts the next request and never answers it (until the coordinator is closed). */
   hang(): this {
     this.script.push({ hang: true });
@@ -96,7 +143,7 @@ export class FakeCoordinator {
     const received: Received = {
       method: request.method ?? '',
       path: request.url ?? '',
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, string>),
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, any>),
       receivedAtMs: performance.now(),
     };
     this.received.push(received);

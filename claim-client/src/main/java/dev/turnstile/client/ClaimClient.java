@@ -3,7 +3,13 @@ package dev.turnstile.client;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimOutcome;
+import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.FieldViolation;
+import java.net.URLEncoder;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -58,12 +64,19 @@ public final class ClaimClient implements AutoCloseable {
 
     private static final int EXCERPT_LENGTH = 200;
 
+    /** The longest long-poll the coordinator allows per request. */
+    private static final long MAX_OUTCOME_WAIT_SECONDS = 60;
+
     private static final String CHECK_RUNNING =
             "Check NX_COORDINATOR_URL (or the URL you passed) and that the coordinator is running and reachable from"
                     + " this agent.";
 
     private final URI coordinatorUrl;
     private final URI claimUrl;
+    private final URI renewUrl;
+    private final URI releaseUrl;
+    private final URI completeUrl;
+    private final URI outcomeUrl;
     private final URI healthUrl;
     private final Duration attemptTimeout;
     private final RetrySettings retry;
@@ -74,6 +87,10 @@ public final class ClaimClient implements AutoCloseable {
     private ClaimClient(Builder builder) {
         this.coordinatorUrl = builder.coordinatorUrl;
         this.claimUrl = endpoint(coordinatorUrl, "/api/claim");
+        this.renewUrl = endpoint(coordinatorUrl, "/api/lease/renew");
+        this.releaseUrl = endpoint(coordinatorUrl, "/api/lease/release");
+        this.completeUrl = endpoint(coordinatorUrl, "/api/claim/complete");
+        this.outcomeUrl = endpoint(coordinatorUrl, "/api/claim/outcome");
         this.healthUrl = endpoint(coordinatorUrl, "/api/health");
         this.attemptTimeout = builder.attemptTimeout;
         this.retry = builder.retry;
@@ -110,44 +127,115 @@ public final class ClaimClient implements AutoCloseable {
      *     be used; the message says what failed and what to check
      */
     public ClaimResult claim(ClaimRequest request) {
-        ClaimRequest sent = request.requestId() != null
-                ? request
-                : request.withRequestId(UUID.randomUUID().toString());
-        HttpRequest httpRequest = HttpRequest.newBuilder(claimUrl)
-                .timeout(attemptTimeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(BodyPublishers.ofByteArray(requestBody(sent)))
-                .build();
-        RetryPolicy<ClaimResult> policy = RetryPolicy.<ClaimResult>builder()
-                .handle(RetryableFailure.class)
-                .withMaxAttempts(retry.maxAttempts())
-                .withDelayFn(context -> delayAfter(context.getLastException()))
-                .onRetryScheduled(event -> logRetry(sent, event.getLastException(), event.getDelay()))
-                .build();
-        try {
-            return Failsafe.with(policy).get(context -> attempt(httpRequest, sent, context.getAttemptCount() + 1));
-        } catch (RetryableFailure last) {
-            throw new CoordinatorUnavailableException(
-                    "No claim decision for " + sent.taskKey() + " from " + claimUrl + " after " + last.attempt
-                            + (last.attempt == 1 ? " attempt" : " attempts") + " (requestId " + sent.requestId()
-                            + "); last error: " + last.description + ". " + last.hint,
-                    claimUrl,
-                    last.attempt,
-                    last.status,
-                    last.getCause());
-        } catch (FailsafeException e) {
-            // The attempts throw only unchecked exceptions: Failsafe wraps what interrupted a pause between them.
-            if (e.getCause() instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        return claim(request, ClaimPolicy.ONCE);
+    }
+
+    /**
+     * Claims a task under {@code policy}: a {@code once} claim (never expires), or a lease with a TTL that the
+     * holder must renew ({@link #renew}) or lose. A grant carries the fencing token to present when renewing,
+     * releasing or completing, and to hand to a deploy target so that it can reject a stale holder.
+     *
+     * @throws ClaimRejectedException when the coordinator rejects the claim as invalid (400); not retried
+     * @throws CoordinatorUnavailableException as {@link #claim(ClaimRequest)}
+     */
+    public ClaimResult claim(ClaimRequest request, ClaimPolicy policy) {
+        ClaimRequest sent = withRequestId(request);
+        var body = fields(sent);
+        body.put("mode", policy.mode().wireName());
+        if (policy.ttlSeconds() != null) {
+            body.put("ttlSeconds", policy.ttlSeconds());
+        }
+        if (policy.takeoverAfterFailure()) {
+            body.put("takeoverAfterFailure", true);
+        }
+        var call = new Call("claim", "decision", sent.taskKey(), sent.requestId(), claimUrl);
+        return call(call, post(claimUrl, body), (response, attempt) -> decision(response, sent, attempt));
+    }
+
+    /**
+     * Claims a lease of {@code ttl} (whole seconds, 1 s to 1 h): the lease when granted, empty when another agent
+     * holds the task. Losing the race is not an error. Start {@link Lease#keepAlive()} to renew it in the background.
+     *
+     * @throws ClaimRejectedException when the request is invalid; not retried
+     * @throws CoordinatorUnavailableException as {@link #claim(ClaimRequest)}
+     */
+    public Optional<Lease> acquireLease(ClaimRequest request, Duration ttl) {
+        var result = claim(request, ClaimPolicy.lease(Math.toIntExact(Math.max(1, ttl.toSeconds()))));
+        return result.proceed() ? Optional.of(new Lease(this, request, result, ttl)) : Optional.empty();
+    }
+
+    /**
+     * The lease handle for a grant this agent already has (e.g. from {@link #claim(ClaimRequest, ClaimPolicy)}).
+     *
+     * @throws IllegalArgumentException when the result is not a grant
+     */
+    public Lease lease(ClaimRequest request, ClaimResult granted) {
+        if (!granted.proceed()) {
+            throw new IllegalArgumentException("Only a grant makes a lease; " + granted.taskKey() + " was denied: "
+                    + granted.message());
+        }
+        var ttl = granted.ttlSeconds() == null ? Duration.ZERO : Duration.ofSeconds(granted.ttlSeconds());
+        return new Lease(this, request, granted, ttl);
+    }
+
+    /**
+     * Renews (heartbeats) the lease {@code fencingToken} on the request's task: it then runs {@code ttl} from now
+     * ({@code null}: the lease's own TTL). A refusal (another agent took over, the lease expired…) is a result with
+     * {@code accepted == false} and a reason, not an exception.
+     *
+     * @throws CoordinatorUnavailableException as {@link #claim(ClaimRequest)}
+     */
+    public HolderResult renew(ClaimRequest request, long fencingToken, Duration ttl) {
+        var body = holderFields(request, fencingToken);
+        if (ttl != null) {
+            body.put("ttlSeconds", Math.max(1, ttl.toSeconds()));
+        }
+        return holderCall("renew", renewUrl, request, body);
+    }
+
+    /** Releases the claim {@code fencingToken}: the next claimer wins. A refusal is a result, as for renewals. */
+    public HolderResult release(ClaimRequest request, long fencingToken) {
+        return holderCall("release", releaseUrl, request, holderFields(request, fencingToken));
+    }
+
+    /**
+     * Reports how the task of claim {@code fencingToken} ended; agents waiting for the winner learn it. A refusal
+     * (e.g. the lease expired before) is a result, as for renewals.
+     */
+    public HolderResult complete(ClaimRequest request, long fencingToken, ClaimOutcome outcome) {
+        var body = holderFields(request, fencingToken);
+        body.put("outcome", outcome.wireName());
+        return holderCall("complete", completeUrl, request, body);
+    }
+
+    /**
+     * Waits until the claim of the task's winner ends (succeeded, failed, expired, released) or {@code timeout}
+     * passes, long-polling the coordinator (at most a minute per request). Returns the last standing: {@code
+     * pending} or {@code unknown} when the wait ran out.
+     *
+     * @throws CoordinatorUnavailableException when the coordinator cannot be asked
+     */
+    public OutcomeResult awaitOutcome(String taskKey, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long remaining = Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+            long wait = Math.min(remaining, MAX_OUTCOME_WAIT_SECONDS);
+            URI url = URI.create(outcomeUrl + "?taskKey=" + URLEncoder.encode(taskKey, StandardCharsets.UTF_8)
+                    + "&waitSeconds=" + wait);
+            var request = HttpRequest.newBuilder(url)
+                    .timeout(attemptTimeout.plusSeconds(wait))
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+            var call = new Call("outcome", "answer", taskKey, "-", outcomeUrl);
+            var result = call(call, request, (response, attempt) -> outcome(response, taskKey, attempt));
+            if (result.ended() || remaining <= wait) {
+                return result;
             }
-            throw new CoordinatorUnavailableException(
-                    "Stopped retrying the claim for " + sent.taskKey() + " at " + claimUrl + " ("
-                            + e.getCause() + "); no decision was received.",
-                    claimUrl,
-                    0,
-                    -1,
-                    e.getCause());
+            if (result.status().equals("unknown")) {
+                // This gateway heard nothing of the key yet: do not spin; ask again shortly.
+                pause(Duration.ofSeconds(1));
+            }
         }
     }
 
@@ -194,20 +282,74 @@ public final class ClaimClient implements AutoCloseable {
         throw unusable(response, 1, "HTTP " + status);
     }
 
+    /** The clock of {@code Retry-After} dates and lease expiries. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** Logs a line where retries are logged. */
+    void log(String line) {
+        logger.accept(line);
+    }
+
     /** Releases the HTTP client's connections and threads, waiting for claims in flight. */
     @Override
     public void close() {
         http.close();
     }
 
-    private ClaimResult attempt(HttpRequest httpRequest, ClaimRequest sent, int attempt) {
+    /** One request to the coordinator: what it does, for messages, and where. */
+    private record Call(String action, String answer, String taskKey, String requestId, URI url) {}
+
+    /** Reads a usable answer (200, or 409 for refusals) into a result. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(HttpResponse<String> response, int attempt);
+    }
+
+    /** Sends {@code request} until it gets a usable answer, retrying with the same body (the same request id). */
+    private <T> T call(Call call, HttpRequest request, Reader<T> reader) {
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handle(RetryableFailure.class)
+                .withMaxAttempts(retry.maxAttempts())
+                .withDelayFn(context -> delayAfter(context.getLastException()))
+                .onRetryScheduled(event -> logRetry(call, event.getLastException(), event.getDelay()))
+                .build();
+        try {
+            return Failsafe.with(policy).get(context -> attempt(call, request, reader, context.getAttemptCount() + 1));
+        } catch (RetryableFailure last) {
+            throw new CoordinatorUnavailableException(
+                    "No " + call.action() + " " + call.answer() + " for " + call.taskKey() + " from " + call.url()
+                            + " after " + last.attempt + (last.attempt == 1 ? " attempt" : " attempts")
+                            + (call.requestId().equals("-") ? "" : " (requestId " + call.requestId() + ")")
+                            + "; last error: " + last.description + ". " + last.hint,
+                    call.url(),
+                    last.attempt,
+                    last.status,
+                    last.getCause());
+        } catch (FailsafeException e) {
+            // The attempts throw only unchecked exceptions: Failsafe wraps what interrupted a pause between them.
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CoordinatorUnavailableException(
+                    "Stopped retrying the " + call.action() + " for " + call.taskKey() + " at " + call.url() + " ("
+                            + e.getCause() + "); no " + call.answer() + " was received.",
+                    call.url(),
+                    0,
+                    -1,
+                    e.getCause());
+        }
+    }
+
+    private <T> T attempt(Call call, HttpRequest httpRequest, Reader<T> reader, int attempt) {
         HttpResponse<String> response = send(httpRequest, attempt);
         int status = response.statusCode();
-        if (status == 200) {
-            return decision(response, sent, attempt);
+        if (status == 200 || (status == 409 && !call.action().equals("claim"))) {
+            return reader.read(response, attempt);
         }
         if (status == 400) {
-            throw rejected(response);
+            throw rejected(response, call.url());
         }
         if (status == 502 || status == 503 || status == 504) {
             Optional<String> error = readObject(response.body()).flatMap(body -> text(body, "error"));
@@ -268,10 +410,86 @@ public final class ClaimClient implements AutoCloseable {
                 claimedBy.orElse(null),
                 text(body, "claimedAt").flatMap(ClaimClient::instant).orElse(null),
                 text(body, "message")
-                        .orElse((proceed ? "Claimed by " : "Already claimed by ") + claimedBy.orElse("another agent")));
+                        .orElse((proceed ? "Claimed by " : "Already claimed by ") + claimedBy.orElse("another agent")),
+                text(body, "mode").flatMap(ClaimMode::fromWireName).orElse(ClaimMode.ONCE),
+                body.path("fencingToken").asLong(0),
+                text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null),
+                body.path("ttlSeconds").isIntegralNumber() ? body.path("ttlSeconds").asInt() : null,
+                text(body, "outcome").orElse(null));
     }
 
-    private ClaimRejectedException rejected(HttpResponse<String> response) {
+    private HolderResult holderCall(String action, URI url, ClaimRequest request, ObjectNode body) {
+        var call = new Call(action, "decision", request.taskKey(), body.path("requestId").asString(), url);
+        return call(call, post(url, body), (response, attempt) -> holderResult(response, attempt));
+    }
+
+    private HolderResult holderResult(HttpResponse<String> response, int attempt) {
+        JsonNode body = readObject(response.body())
+                .filter(node -> node.path("accepted").isBoolean())
+                .orElseThrow(() -> unusable(
+                        response, attempt, "HTTP " + response.statusCode() + " without a boolean \"accepted\""));
+        return new HolderResult(
+                body.path("accepted").booleanValue(),
+                text(body, "result").orElse(""),
+                text(body, "reason").orElse(null),
+                text(body, "message").orElse(""),
+                body.path("fencingToken").asLong(0),
+                body.path("currentFencingToken").isIntegralNumber() ? body.path("currentFencingToken").asLong() : null,
+                text(body, "heldBy").orElse(null),
+                text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null));
+    }
+
+    private OutcomeResult outcome(HttpResponse<String> response, String taskKey, int attempt) {
+        JsonNode body = readObject(response.body())
+                .filter(node -> node.path("status").isString())
+                .orElseThrow(() -> unusable(response, attempt, "HTTP 200 without a \"status\""));
+        return new OutcomeResult(
+                text(body, "taskKey").orElse(taskKey),
+                text(body, "status").orElseThrow(),
+                body.path("ended").asBoolean(false),
+                text(body, "agentId").orElse(null),
+                body.path("fencingToken").isIntegralNumber() ? body.path("fencingToken").asLong() : null,
+                text(body, "message").orElse(""));
+    }
+
+    private HttpRequest post(URI url, ObjectNode body) {
+        return HttpRequest.newBuilder(url)
+                .timeout(attemptTimeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
+    }
+
+    private static ClaimRequest withRequestId(ClaimRequest request) {
+        return request.requestId() != null ? request : request.withRequestId(UUID.randomUUID().toString());
+    }
+
+    private static ObjectNode fields(ClaimRequest request) {
+        return JSON.createObjectNode()
+                .put("project", request.project())
+                .put("task", request.task())
+                .put("gitSha", request.gitSha())
+                .put("agentId", request.agentId())
+                .put("requestId", request.requestId());
+    }
+
+    /** The fields of a holder request; every call is a new request (its retries share the request id). */
+    private static ObjectNode holderFields(ClaimRequest request, long fencingToken) {
+        return fields(request.withRequestId(UUID.randomUUID().toString())).put("fencingToken", fencingToken);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatorUnavailableException(
+                    "Interrupted while waiting for an outcome", null, 0, -1, e);
+        }
+    }
+
+    private ClaimRejectedException rejected(HttpResponse<String> response, URI url) {
         Optional<JsonNode> body = readObject(response.body());
         var violations = new ArrayList<FieldViolation>();
         body.map(node -> node.path("violations")).filter(JsonNode::isArray).ifPresent(array -> {
@@ -284,7 +502,7 @@ public final class ClaimClient implements AutoCloseable {
         });
         String message = body.flatMap(node -> text(node, "message"))
                 .orElse("HTTP 400 " + excerpt(response.body()));
-        return ClaimRejectedException.byCoordinator(claimUrl.toString(), message, violations);
+        return ClaimRejectedException.byCoordinator(url.toString(), message, violations);
     }
 
     /** An answer that is neither a decision nor worth retrying: most likely a wrong URL or an incompatible server. */
@@ -315,22 +533,14 @@ public final class ClaimClient implements AutoCloseable {
         return null;
     }
 
-    private void logRetry(ClaimRequest sent, Throwable lastFailure, Duration delay) {
+    private void logRetry(Call call, Throwable lastFailure, Duration delay) {
         if (lastFailure instanceof RetryableFailure failure) {
-            logger.accept("Claim attempt " + failure.attempt + " of " + retry.maxAttempts() + " for "
-                    + sent.taskKey() + " at " + claimUrl + " failed: " + failure.description + "; retrying in "
-                    + human(delay) + " with the same requestId " + sent.requestId());
+            String action = Character.toUpperCase(call.action().charAt(0)) + call.action().substring(1);
+            logger.accept(action + " attempt " + failure.attempt + " of " + retry.maxAttempts() + " for "
+                    + call.taskKey() + " at " + call.url() + " failed: " + failure.description + "; retrying in "
+                    + human(delay)
+                    + (call.requestId().equals("-") ? "" : " with the same requestId " + call.requestId()));
         }
-    }
-
-    private static byte[] requestBody(ClaimRequest request) {
-        var body = JSON.createObjectNode()
-                .put("project", request.project())
-                .put("task", request.task())
-                .put("gitSha", request.gitSha())
-                .put("agentId", request.agentId())
-                .put("requestId", request.requestId());
-        return JSON.writeValueAsBytes(body);
     }
 
     private static Optional<JsonNode> readObject(String body) {

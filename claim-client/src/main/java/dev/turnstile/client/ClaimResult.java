@@ -1,5 +1,6 @@
 package dev.turnstile.client;
 
+import dev.turnstile.contracts.claim.ClaimMode;
 import java.time.Instant;
 
 /**
@@ -13,7 +14,24 @@ import java.time.Instant;
  * @param claimedBy the agent that holds the claim: this one when proceeding, the winner when skipping; may be
  *     {@code null} if the coordinator did not say
  * @param claimedAt when the claim was granted; may be {@code null} if the coordinator did not say
- * @param message the coordinator's sentence about the decision, e.g. {@code Already claimed by agent-2 at …}
+ * @param message the coordinator's sentence about the decision, e.g. {@code Already claimed by …}
+ * @param mode {@code once} or {@code lease}: this agent's grant, or the holder's claim when skipping
+ * @param fencingToken the grant's fencing token (the holder's when skipping); 0 if the coordinator did not say.
+ *     Tokens of a task strictly increase with every grant: hand it to a deploy target so it can reject a stale holder
+ * @param expiresAt a lease's expiry (unless renewed); {@code null} for {@code once}
+ * @param ttlSeconds a granted lease's time to live; {@code null} otherwise
+ * @param outcome when skipping a claim that already ended: what the holder reported ({@code succeeded} or
+ *     {@code failed}); {@code null} while it runs
  */
 public record ClaimResult(
-        boolean proceed, String taskKey, String requestId, String claimedBy, Instant claimedAt, String message) {}
+        boolean proceed,
+        String taskKey,
+        String requestId,
+        String claimedBy,
+        Instant claimedAt,
+        String message,
+        ClaimMode mode,
+        long fencingToken,
+        Instant expiresAt,
+        Integer ttlSeconds,
+        String outcome) {}

@@ -103,6 +103,41 @@ public final class FakeCoordinator implements AutoCloseable {
         return this;
     }
 
+    /** Grants the next claim as a lease with {@code fencingToken}, expiring {@code ttlSeconds} after CLAIMED_AT. */
+    public FakeCoordinator grantLease(long fencingToken, int ttlSeconds) {
+        script.add(new Answer(200, Map.of(), request -> {
+            var node = (tools.jackson.databind.node.ObjectNode) JSON.readTree(decision(request.json(), true, agentOf(request)));
+            node.put("mode", "lease").put("fencingToken", fencingToken).put("ttlSeconds", ttlSeconds)
+                    .put("expiresAt", java.time.Instant.parse(CLAIMED_AT).plusSeconds(ttlSeconds).toString());
+            return JSON.writeValueAsString(node);
+        }, false));
+        return this;
+    }
+
+    /** Accepts the next holder request (renew, release, complete) as {@code result}. */
+    public FakeCoordinator accept(String result) {
+        script.add(new Answer(200, Map.of(), request -> JSON.writeValueAsString(JSON.createObjectNode()
+                .put("accepted", true)
+                .put("result", result)
+                .put("message", result)
+                .put("fencingToken", request.json().path("fencingToken").asLong())
+                .put("expiresAt", "2099-01-01T00:00:00Z")), false));
+        return this;
+    }
+
+    /** Refuses the next holder request with 409 and {@code reason}. */
+    public FakeCoordinator refuse(String reason) {
+        script.add(new Answer(409, Map.of(), request -> JSON.writeValueAsString(JSON.createObjectNode()
+                .put("accepted", false)
+                .put("result", "refused")
+                .put("reason", reason)
+                .put("message", "Refused: " + reason)
+                .put("fencingToken", request.json().path("fencingToken").asLong())
+                .put("currentFencingToken", 9)
+                .put("heldBy", "agent-9")), false));
+        return this;
+    }
+
     /** Accepts the next request and never answers it (until the coordinator is closed). */
     public FakeCoordinator hang() {
         script.add(new Answer(0, Map.of(), request -> "", true));

@@ -44,18 +44,36 @@ final class ClaimCommand implements Callable<Integer> {
     @Option(
             names = "--json",
             description = "Print the decision as one JSON line with the fields proceed, taskKey, requestId,"
-                    + " claimedBy, claimedAt and message.")
+                    + " claimedBy, claimedAt, message, mode, fencingToken, expiresAt and outcome.")
     boolean json;
 
     @Option(names = "--exit-code", description = "Exit 10 instead of 0 when skipping a task another agent claimed.")
     boolean exitCode;
+
+    @Option(
+            names = "--lease",
+            paramLabel = "TTL",
+            converter = DurationConverter.class,
+            description = "Claim a lease of TTL (1s to 1h, e.g. 30s) instead of a claim that never expires; renew it"
+                    + " with claimctl renew --token N before it runs out.")
+    java.time.Duration lease;
+
+    @Option(
+            names = "--takeover-after-failure",
+            description = "Let another agent claim the task if this agent reports that it failed.")
+    boolean takeoverAfterFailure;
 
     @Override
     public Integer call() {
         ClaimRequest request = claim.request(parent.env);
         ClaimResult result;
         try (ClaimClient client = coordinator.client(spec.commandLine(), parent.env, claim.retry(spec.commandLine()))) {
-            result = client.claim(request);
+            var policy = (lease == null
+                            ? dev.turnstile.contracts.claim.ClaimPolicy.ONCE
+                            : dev.turnstile.contracts.claim.ClaimPolicy.lease(
+                                    RunCommand.leaseSeconds(spec.commandLine(), "--lease", lease)))
+                    .withTakeoverAfterFailure(takeoverAfterFailure);
+            result = client.claim(request, policy);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? Decisions.json(result) : Decisions.line(request, result));

@@ -28,7 +28,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Asks the Turnstile coordinator whether this CI agent may run a task. The first agent to claim"
                     + " project:task:sha proceeds; every other agent skips it and exits 0, so Nx carries on.",
         },
-        subcommands = {ClaimCommand.class, RunCommand.class, HealthCommand.class},
+        subcommands = {
+            ClaimCommand.class,
+            RunCommand.class,
+            HolderCommands.Renew.class,
+            HolderCommands.Release.class,
+            HolderCommands.Complete.class,
+            HealthCommand.class
+        },
         footerHeading = "%n",
         footer = ClaimCtl.FOOTER)
 public final class ClaimCtl implements Runnable {
@@ -51,6 +58,21 @@ public final class ClaimCtl implements Runnable {
     /** {@code claim --exit-code}: another agent already claimed the task; skip it. */
     public static final int SKIPPED = 10;
 
+    /** {@code run --wait}: the winner reported that the task failed. */
+    public static final int WINNER_FAILED = 11;
+
+    /** {@code run --wait}: the winner's lease expired, or it released the task, without an outcome. */
+    public static final int WINNER_GONE = 12;
+
+    /** {@code run --wait}: no outcome before {@code --wait-timeout}. */
+    public static final int WAIT_TIMEOUT = 13;
+
+    /** {@code run --lease}: this agent lost its lease while the command ran; the command was stopped. */
+    public static final int LEASE_LOST = 14;
+
+    /** {@code renew}, {@code release}, {@code complete}: the coordinator refused (stale token, expired, …). */
+    public static final int REFUSED = 15;
+
     /** {@code run}: the command was granted but could not be started (as shells report "command not found"). */
     public static final int CANNOT_START = 127;
 
@@ -66,6 +88,13 @@ public final class ClaimCtl implements Runnable {
                    check NX_COORDINATOR_URL and that the coordinator is
                    running (claimctl health)
               10   claim --exit-code: skipping, another agent claimed the task
+              11   run --wait: the winner reported that the task failed
+              12   run --wait: the winner's lease expired, or it released the
+                   task, without an outcome
+              13   run --wait: no outcome before --wait-timeout
+              14   run --lease: this agent lost its lease (another agent took
+                   over); the command was stopped
+              15   renew, release, complete: refused (stale token, expired, ...)
               run  the command's own exit code when granted; 127 when it
                    cannot be started
 
@@ -109,7 +138,7 @@ public final class ClaimCtl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: claim, run or health");
+        throw new ParameterException(spec.commandLine(), "Missing command: claim, run, renew, release, complete or health");
     }
 
     /** Expected failures become an exit code and a message; anything else is a bug and keeps picocli's report. */

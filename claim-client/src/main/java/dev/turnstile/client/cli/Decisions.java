@@ -19,7 +19,15 @@ final class Decisions {
     static String line(ClaimRequest request, ClaimResult result) {
         if (result.proceed()) {
             return request.taskName() + " — proceeding as first instance (sha " + request.gitSha() + ", agent "
-                    + request.agentId() + ")";
+                    + request.agentId()
+                    + (result.expiresAt() == null
+                            ? ""
+                            : ", fencing token " + result.fencingToken() + ", lease until " + result.expiresAt())
+                    + ")";
+        }
+        if (result.outcome() != null && result.claimedBy() != null) {
+            return request.taskName() + " — skipping, already run by " + result.claimedBy() + ": "
+                    + result.outcome();
         }
         if (result.claimedBy() == null) {
             return request.taskName() + " — skipping: " + result.message();
@@ -36,7 +44,11 @@ final class Decisions {
                 .put("requestId", result.requestId())
                 .put("claimedBy", result.claimedBy())
                 .put("claimedAt", result.claimedAt() == null ? null : result.claimedAt().toString())
-                .put("message", result.message());
+                .put("message", result.message())
+                .put("mode", result.mode().wireName())
+                .put("fencingToken", result.fencingToken())
+                .put("expiresAt", result.expiresAt() == null ? null : result.expiresAt().toString())
+                .put("outcome", result.outcome());
         return JSON.writeValueAsString(node);
     }
 }

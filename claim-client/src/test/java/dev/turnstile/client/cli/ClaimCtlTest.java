@@ -93,7 +93,8 @@ class ClaimCtlTest {
             assertThat(out.toString().lines()).hasSize(1);
             var json = JsonMapper.builder().build().readTree(out.toString());
             assertThat(json.propertyNames())
-                    .containsExactly("proceed", "taskKey", "requestId", "claimedBy", "claimedAt", "message");
+                    .containsExactly("proceed", "taskKey", "requestId", "claimedBy", "claimedAt", "message", "mode",
+                            "fencingToken", "expiresAt", "outcome");
             assertThat(json.path("proceed").booleanValue()).isFalse();
             assertThat(json.path("taskKey").asString()).isEqualTo("hire:convex-deploy:3f9c2ab");
             assertThat(json.path("requestId").asString()).isEqualTo("ci-run-42-convex");
@@ -252,6 +253,110 @@ class ClaimCtlTest {
     }
 
     @Nested
+    class Leases {
+
+        @Test
+        void claim_with_a_lease_prints_the_fencing_token_and_expiry() {
+            coordinator.grantLease(3, 30);
+
+            int exitCode = claimctl(args("claim", CLAIM, "--lease", "30s"));
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString()).contains("fencing token 3, lease until 2026-11-23T10:30:30Z");
+            assertThat(coordinator.received().getFirst().json().path("ttlSeconds").asInt()).isEqualTo(30);
+        }
+
+        @Test
+        void a_lease_shorter_than_a_second_is_a_usage_error() {
+            assertThat(claimctl(args("claim", CLAIM, "--lease", "500ms"))).isEqualTo(ClaimCtl.USAGE);
+            assertThat(coordinator.received()).isEmpty();
+        }
+
+        @Test
+        void a_refused_renewal_exits_15_with_the_reason() {
+            coordinator.refuse("stale_token");
+
+            int exitCode = claimctl(args("renew", CLAIM, "--token", "1"));
+
+            assertThat(exitCode).isEqualTo(ClaimCtl.REFUSED);
+            assertThat(err.toString()).contains("refused (stale_token)");
+        }
+
+        @Test
+        void release_and_complete_send_the_token_and_exit_0_when_accepted() {
+            coordinator.accept("released").accept("completed");
+
+            assertThat(claimctl(args("release", CLAIM, "--token", "2"))).isZero();
+            assertThat(claimctl(args("complete", CLAIM, "--token", "2", "--outcome", "succeeded"))).isZero();
+
+            assertThat(coordinator.received()).extracting(FakeCoordinator.Received::path)
+                    .containsExactly("/api/lease/release", "/api/claim/complete");
+            assertThat(coordinator.received().getLast().json().path("outcome").asString()).isEqualTo("succeeded");
+        }
+
+        @Test
+        void run_reports_the_commands_outcome_when_it_ends() {
+            coordinator.grant().accept("completed");
+
+            int exitCode = claimctl(args("run", CLAIM, "--", "sh", "-c", "exit 3"));
+
+            assertThat(exitCode).isEqualTo(3);
+            assertThat(coordinator.received().getLast().path()).isEqualTo("/api/claim/complete");
+            assertThat(coordinator.received().getLast().json().path("outcome").asString()).isEqualTo("failed");
+        }
+
+        @Test
+        void run_with_a_lease_renews_while_the_command_runs_and_completes_at_the_end() {
+            coordinator.grantLease(1, 1).accept("renewed").accept("renewed").accept("renewed").accept("renewed")
+                    .accept("renewed").accept("renewed").accept("renewed").accept("renewed");
+
+            int exitCode = claimctl(args("run", CLAIM, "--lease", "1s", "--", "sh", "-c", "sleep 1.2"));
+
+            assertThat(exitCode).isZero();
+            var paths = coordinator.received().stream().map(FakeCoordinator.Received::path).toList();
+            assertThat(paths.getFirst()).isEqualTo("/api/claim");
+            assertThat(paths).contains("/api/lease/renew");
+            assertThat(paths.getLast()).isEqualTo("/api/claim/complete");
+        }
+
+        @Test
+        void run_with_a_lease_lost_mid_run_stops_the_command_and_exits_14() {
+            coordinator.grantLease(1, 1).refuse("stale_token");
+
+            long start = System.nanoTime();
+            int exitCode = claimctl(args("run", CLAIM, "--lease", "1s", "--", "sleep", "30"));
+
+            assertThat(exitCode).isEqualTo(ClaimCtl.LEASE_LOST);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+            assertThat(err.toString()).contains("lost the lease on hire:convex-deploy:3f9c2ab").contains("stale_token");
+        }
+
+        @Test
+        void run_wait_exits_with_the_winners_failure_instead_of_0() {
+            coordinator.deny("agent-2").answer(200,
+                    "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"failed\",\"ended\":true}");
+
+            int exitCode = claimctl(args("run", CLAIM, "--wait", "--", "sh", "-c", "exit 0"));
+
+            assertThat(exitCode).isEqualTo(ClaimCtl.WINNER_FAILED);
+            assertThat(err.toString()).contains("winner's outcome: failed");
+        }
+
+        @Test
+        void run_wait_exits_0_when_the_winner_already_succeeded() {
+            coordinator.answer(200, """
+                    {"proceed":false,"taskKey":"hire:convex-deploy:3f9c2ab","claimedBy":"agent-2",
+                     "claimedAt":"2026-11-23T10:30:00Z","message":"Already claimed by agent-2; it succeeded",
+                     "mode":"once","fencingToken":1,"outcome":"succeeded"}""");
+
+            int exitCode = claimctl(args("run", CLAIM, "--wait", "--", "sh", "-c", "exit 9"));
+
+            assertThat(exitCode).isZero();
+            assertThat(coordinator.received()).hasSize(1);
+        }
+    }
+
+    @Nested
     class Health {
 
         @Test
@@ -294,6 +399,6 @@ class ClaimCtlTest {
     @Test
     void no_command_is_a_usage_error() {
         assertThat(claimctl()).isEqualTo(ClaimCtl.USAGE);
-        assertThat(err.toString()).contains("Missing command: claim, run or health");
+        assertThat(err.toString()).contains("Missing command: claim, run, renew, release, complete or health");
     }
 }

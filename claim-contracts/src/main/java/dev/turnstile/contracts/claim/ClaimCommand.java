@@ -10,8 +10,14 @@ import java.time.Instant;
  * the key's state and the command alone, so the timestamp here is the only clock a decision sees.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = ClaimRequested.class, name = "ClaimRequested")})
-public sealed interface ClaimCommand permits ClaimRequested {
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ClaimRequested.class, name = "ClaimRequested"),
+    @JsonSubTypes.Type(value = LeaseRenewRequested.class, name = "LeaseRenewRequested"),
+    @JsonSubTypes.Type(value = ReleaseRequested.class, name = "ReleaseRequested"),
+    @JsonSubTypes.Type(value = CompletionReported.class, name = "CompletionReported"),
+    @JsonSubTypes.Type(value = ExpireDue.class, name = "ExpireDue")
+})
+public sealed interface ClaimCommand permits ClaimRequested, HolderCommand, ExpireDue {
 
     /** Version of this record's shape. */
     int schemaVersion();
@@ -21,6 +27,12 @@ public sealed interface ClaimCommand permits ClaimRequested {
 
     /** {@code project:task:gitSha}, the Kafka record key. */
     String taskKey();
+
+    String project();
+
+    String task();
+
+    String gitSha();
 
     /** When the gateway accepted the command; also the Kafka record timestamp. */
     @JsonIgnore

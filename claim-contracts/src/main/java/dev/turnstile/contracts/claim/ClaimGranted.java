@@ -1,10 +1,20 @@
 package dev.turnstile.contracts.claim;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
-/** The agent is the first to claim the task key: it proceeds. */
+/**
+ * The agent is granted the task key: it proceeds. Grants written before leases existed have no {@code mode} and
+ * no {@code fencingToken}: they are {@code once} grants with token 1 (the key's only grant).
+ *
+ * @param mode {@code once} or {@code lease}
+ * @param fencingToken the grant's token: 1 for a key's first grant, one more for each later grant
+ * @param expiresAt a lease's expiry (until renewed); null for {@code once}
+ * @param ttlSeconds a lease's time to live; null for {@code once}
+ * @param takeoverAfterFailure whether another agent may take over if this holder reports failure
+ */
 @JsonIgnoreProperties(value = "wasGranted", allowGetters = true)
 public record ClaimGranted(
         int schemaVersion,
@@ -17,10 +27,20 @@ public record ClaimGranted(
         String gitSha,
         String agentId,
         Instant attemptedAt,
-        boolean redelivery)
+        boolean redelivery,
+        ClaimMode mode,
+        long fencingToken,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
+        boolean takeoverAfterFailure)
         implements ClaimEvent {
 
     public static final int SCHEMA_VERSION = 1;
+
+    public ClaimGranted {
+        mode = mode == null ? ClaimMode.ONCE : mode;
+        fencingToken = fencingToken == 0 ? 1 : fencingToken;
+    }
 
     @Override
     @JsonProperty("wasGranted")
@@ -28,9 +48,10 @@ public record ClaimGranted(
         return true;
     }
 
-    /** The same decision, marked as repeated for a retried request. */
+    @Override
     public ClaimGranted asRedelivery() {
         return new ClaimGranted(
-                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt, true);
+                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt,
+                true, mode, fencingToken, expiresAt, ttlSeconds, takeoverAfterFailure);
     }
 }

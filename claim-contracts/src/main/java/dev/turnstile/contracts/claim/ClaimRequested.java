@@ -1,10 +1,12 @@
 package dev.turnstile.contracts.claim;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An agent asks to run a task. Written by the gateway after validation.
+ * An agent asks to run a task. Written by the gateway after validation. Records written before leases existed
+ * have no {@code mode}: they are {@code once} claims.
  *
  * @param schemaVersion version of this record's shape, {@link #SCHEMA_VERSION} when written
  * @param requestId idempotency key chosen by the agent, or by the gateway when the agent sent none
@@ -14,6 +16,9 @@ import java.util.Objects;
  * @param gitSha the commit, lower-case hexadecimal
  * @param agentId who asks
  * @param requestedAt when the gateway received the request
+ * @param mode {@code once} (never expires; the default) or {@code lease}
+ * @param ttlSeconds a lease's time to live; null for {@code once}
+ * @param takeoverAfterFailure whether another agent may claim the task after this claim's holder reports failure
  */
 public record ClaimRequested(
         int schemaVersion,
@@ -23,7 +28,10 @@ public record ClaimRequested(
         String task,
         String gitSha,
         String agentId,
-        Instant requestedAt)
+        Instant requestedAt,
+        ClaimMode mode,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
+        boolean takeoverAfterFailure)
         implements ClaimCommand {
 
     public static final int SCHEMA_VERSION = 1;
@@ -33,10 +41,24 @@ public record ClaimRequested(
         Objects.requireNonNull(taskKey, "taskKey");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        mode = mode == null ? ClaimMode.ONCE : mode;
+        if (mode == ClaimMode.LEASE && (ttlSeconds == null || ttlSeconds < 1)) {
+            throw new IllegalArgumentException("A lease claim on " + taskKey + " needs a positive ttlSeconds; got "
+                    + ttlSeconds);
+        }
+        if (mode == ClaimMode.ONCE) {
+            ttlSeconds = null;
+        }
     }
 
-    /** A new request for {@code key}, as the gateway writes it. */
+    /** A new {@code once} request for {@code key}, as the gateway writes it. */
     public static ClaimRequested of(TaskKey key, String agentId, String requestId, Instant requestedAt) {
+        return of(key, agentId, requestId, requestedAt, ClaimPolicy.ONCE);
+    }
+
+    /** A new request for {@code key} under {@code policy}, as the gateway writes it. */
+    public static ClaimRequested of(
+            TaskKey key, String agentId, String requestId, Instant requestedAt, ClaimPolicy policy) {
         return new ClaimRequested(
                 SCHEMA_VERSION,
                 requestId,
@@ -45,7 +67,10 @@ public record ClaimRequested(
                 key.task(),
                 key.gitSha(),
                 agentId,
-                requestedAt);
+                requestedAt,
+                policy.mode(),
+                policy.ttlSeconds(),
+                policy.takeoverAfterFailure());
     }
 
     @Override

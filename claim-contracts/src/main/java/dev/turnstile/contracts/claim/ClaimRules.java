@@ -27,6 +27,11 @@ public final class ClaimRules {
 
     public static final int REQUEST_ID_MAX_LENGTH = 128;
 
+    /** Shortest and longest lease time to live, in seconds. */
+    public static final int TTL_MIN_SECONDS = 1;
+
+    public static final int TTL_MAX_SECONDS = 3600;
+
     /** Project and task names: Nx names such as {@code @scope/app} or {@code e2e-ci--src/a.cy.ts}; no ':' (the key separator). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9@_][A-Za-z0-9._@/+=-]*");
 
@@ -123,6 +128,65 @@ public final class ClaimRules {
         violations.addAll(checkAgentId(agentId));
         violations.addAll(checkRequestId(requestId));
         return List.copyOf(violations);
+    }
+
+    /**
+     * Violations of the claim policy fields, all optional: {@code mode} is {@code once} or {@code lease}; a lease
+     * needs {@code ttlSeconds} within bounds; a {@code once} claim takes none. {@code ttlSeconds} without a mode
+     * means a lease. Empty when valid.
+     */
+    public static List<FieldViolation> checkPolicy(String mode, Long ttlSeconds) {
+        var violations = new ArrayList<FieldViolation>();
+        if (mode != null && ClaimMode.fromWireName(mode).isEmpty()) {
+            violations.add(new FieldViolation(
+                    "mode", "enum", "mode must be \"once\" (never expires; the default) or \"lease\"; got " + quote(mode)));
+            return List.copyOf(violations);
+        }
+        if ("lease".equals(mode) && ttlSeconds == null) {
+            violations.add(required("ttlSeconds", "a lease's time to live in seconds, " + TTL_MIN_SECONDS + " to "
+                    + TTL_MAX_SECONDS));
+        } else if ("once".equals(mode) && ttlSeconds != null) {
+            violations.add(new FieldViolation(
+                    "ttlSeconds", "conflict", "ttlSeconds applies only to mode \"lease\"; a once claim never expires"));
+        } else {
+            violations.addAll(checkTtlSeconds(ttlSeconds));
+        }
+        return List.copyOf(violations);
+    }
+
+    /** Violations of the rules for an optional lease time to live; empty when it is absent or valid. */
+    public static List<FieldViolation> checkTtlSeconds(Long ttlSeconds) {
+        if (ttlSeconds != null && (ttlSeconds < TTL_MIN_SECONDS || ttlSeconds > TTL_MAX_SECONDS)) {
+            return List.of(new FieldViolation(
+                    "ttlSeconds",
+                    "range",
+                    "ttlSeconds must be " + TTL_MIN_SECONDS + " to " + TTL_MAX_SECONDS + " seconds; got " + ttlSeconds));
+        }
+        return List.of();
+    }
+
+    /** Violations of the rules for a fencing token; empty when it is valid. */
+    public static List<FieldViolation> checkFencingToken(Long fencingToken) {
+        if (fencingToken == null) {
+            return List.of(required("fencingToken", "the token your grant carried, e.g. 3"));
+        }
+        if (fencingToken < 1) {
+            return List.of(new FieldViolation(
+                    "fencingToken", "range", "fencingToken must be 1 or more (as granted); got " + fencingToken));
+        }
+        return List.of();
+    }
+
+    /** Violations of the rules for a task outcome; empty when it is valid. */
+    public static List<FieldViolation> checkOutcome(String outcome) {
+        if (outcome == null || outcome.isEmpty()) {
+            return List.of(required("outcome", "\"succeeded\" or \"failed\""));
+        }
+        if (ClaimOutcome.fromWireName(outcome).isEmpty()) {
+            return List.of(new FieldViolation(
+                    "outcome", "enum", "outcome must be \"succeeded\" or \"failed\"; got " + quote(outcome)));
+        }
+        return List.of();
     }
 
     /** Git SHAs are case-insensitive; keys use lower case so that "ABC1234" and "abc1234" are one task. */

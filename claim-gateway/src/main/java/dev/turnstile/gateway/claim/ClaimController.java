@@ -1,21 +1,14 @@
 package dev.turnstile.gateway.claim;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
-import dev.turnstile.contracts.claim.FieldViolation;
-import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
+import dev.turnstile.contracts.claim.ClaimMode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,25 +17,25 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ClaimController {
 
-    private static final Logger log = LoggerFactory.getLogger(ClaimController.class);
-
     private final ClaimRequestParser parser = new ClaimRequestParser();
     private final ClaimService service;
     private final ClaimMetrics metrics;
-    private final int maxBodyBytes;
-    private final Duration decisionTimeout;
-    private final String retryAfterSeconds;
+    private final Replies replies;
 
-    ClaimController(
-            ClaimService service, ClaimMetrics metrics, int maxBodyBytes, Duration decisionTimeout, Duration retryAfter) {
+    ClaimController(ClaimService service, ClaimMetrics metrics, Replies replies) {
         this.service = service;
         this.metrics = metrics;
-        this.maxBodyBytes = maxBodyBytes;
-        this.decisionTimeout = decisionTimeout;
-        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+        this.replies = replies;
     }
 
-    /** The answer to an agent: proceed, or skip because another agent holds the task. */
+    /**
+     * The answer to an agent: proceed, or skip because another agent holds (or finished) the task.
+     *
+     * @param fencingToken a grant's new token; for a denial, the holder's
+     * @param expiresAt a lease's expiry (the agent's own on a grant, the holder's on a denial)
+     * @param outcome on a denial, what the holder reported once it finished
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record ClaimAnswer(
             boolean proceed,
             String message,
@@ -51,110 +44,94 @@ class ClaimController {
             String decisionId,
             String claimedBy,
             String claimedAt,
-            boolean redelivery) {}
-
-    /** A claim that got no decision, and why. */
-    record ErrorAnswer(String error, String message, List<FieldViolation> violations) {}
+            boolean redelivery,
+            String mode,
+            long fencingToken,
+            String expiresAt,
+            Integer ttlSeconds,
+            String outcome) {}
 
     /**
      * Waits for the decision on the request's own (virtual) thread: completing it there costs one pass through the
-     * servlet pipeline, where an asynchronous answer costs a second dispatch (see the benchmark notes).
+     * servlet pipeline, where an asynchronous answer costs a second dispatch (see bench/README.md).
      */
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
-        var body = readBody(request);
+        var body = replies.readBody(request);
         if (body == null) {
-            return badRequest(List.of(new FieldViolation(
-                    "body", "size", "Request body is larger than " + maxBodyBytes + " bytes; a claim is a few hundred")));
+            return replies.tooLarge();
         }
         var parsed = parser.parse(body);
         if (!parsed.isValid()) {
-            return badRequest(parsed.violations());
+            return replies.badRequest(parsed.violations());
         }
+        var claim = parsed.claim();
         long start = System.nanoTime();
         CompletableFuture<ClaimEvent> decision;
         try {
-            decision = service.claim(parsed.claim());
+            decision = service.claim(claim);
         } catch (ClaimService.OverloadedException e) {
-            return unavailable(Rejection.OVERLOADED, "overloaded", e.getMessage());
+            return replies.overloaded(e.getMessage());
         }
-        return decision.handle((event, error) -> {
+        return decision.<ResponseEntity<?>>handle((event, error) -> {
             if (error == null) {
                 metrics.decided(event, start);
                 return ResponseEntity.ok(answer(event));
             }
-            return failed(parsed.claim(), error instanceof CompletionException ? error.getCause() : error);
+            return replies.failed(
+                    "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId(),
+                    error);
         }).join();
-    }
-
-    private ResponseEntity<?> failed(ClaimRequestParser.ValidClaim claim, Throwable error) {
-        if (error instanceof TimeoutException) {
-            log.warn(
-                    "No decision within {} for {}:{}:{} (agent {}); answered 503, the agent retries with its"
-                            + " requestId. Check that the claim processor is running.",
-                    decisionTimeout,
-                    claim.project(),
-                    claim.task(),
-                    claim.gitSha(),
-                    claim.agentId());
-            return unavailable(
-                    Rejection.TIMEOUT,
-                    "decision_timeout",
-                    "No decision within " + decisionTimeout.toMillis() + " ms. Retry with the same requestId: a"
-                            + " retried request is answered with its original decision, never decided twice.");
-        }
-        if (error instanceof ClaimService.CommandNotWrittenException) {
-            log.warn("{}; answered 503, the agent retries", error.getMessage());
-            return unavailable(Rejection.UNAVAILABLE, "unavailable", error.getMessage());
-        }
-        log.error("Unexpected error while waiting for a claim decision; answered 500", error);
-        metrics.rejected(Rejection.UNEXPECTED);
-        return ResponseEntity.internalServerError()
-                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of()));
     }
 
     private static ClaimAnswer answer(ClaimEvent event) {
         return switch (event) {
             case ClaimGranted granted -> new ClaimAnswer(
                     true,
-                    "Claimed by " + granted.agentId() + " at " + granted.attemptedAt() + ": proceed",
+                    "Claimed by " + granted.agentId() + " at " + granted.attemptedAt() + ": proceed"
+                            + (granted.mode() == ClaimMode.LEASE
+                                    ? " (fencing token " + granted.fencingToken() + ", lease until "
+                                            + granted.expiresAt() + "; renew before then)"
+                                    : ""),
                     granted.taskKey(),
                     granted.requestId(),
                     granted.decisionId(),
                     granted.agentId(),
                     granted.attemptedAt().toString(),
-                    granted.redelivery());
+                    granted.redelivery(),
+                    granted.mode().wireName(),
+                    granted.fencingToken(),
+                    text(granted.expiresAt()),
+                    granted.ttlSeconds(),
+                    null);
             case ClaimDenied denied -> new ClaimAnswer(
                     false,
-                    "Already claimed by " + denied.heldBy() + " at " + denied.heldSince(),
+                    denialMessage(denied),
                     denied.taskKey(),
                     denied.requestId(),
                     denied.decisionId(),
                     denied.heldBy(),
                     denied.heldSince().toString(),
-                    denied.redelivery());
+                    denied.redelivery(),
+                    denied.mode().wireName(),
+                    denied.fencingToken(),
+                    text(denied.expiresAt()),
+                    null,
+                    denied.outcome() == null ? null : denied.outcome().wireName());
+            default -> throw new IllegalStateException("A claim was answered with " + event.getClass().getSimpleName()
+                    + " (" + event.decisionId() + "); the processor and gateway disagree on the contract");
         };
     }
 
-    /** The body, or null when it exceeds the limit (read no further than the limit). */
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            return null;
+    private static String denialMessage(ClaimDenied denied) {
+        var message = "Already claimed by " + denied.heldBy() + " at " + denied.heldSince();
+        if (denied.outcome() != null) {
+            return message + "; it " + denied.outcome().wireName();
         }
-        var body = request.getInputStream().readNBytes(maxBodyBytes + 1);
-        return body.length > maxBodyBytes ? null : body;
+        return denied.expiresAt() == null ? message : message + " (lease until " + denied.expiresAt() + ")";
     }
 
-    private ResponseEntity<?> badRequest(List<FieldViolation> violations) {
-        metrics.rejected(Rejection.INVALID);
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
-        return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
-    }
-
-    private ResponseEntity<?> unavailable(Rejection reason, String error, String message) {
-        metrics.rejected(reason);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .body(new ErrorAnswer(error, message, List.of()));
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

@@ -23,8 +23,19 @@ public class ClaimGatewayConfiguration {
     }
 
     @Bean
+    ClaimOutcomes claimOutcomes(GatewayProperties settings, MeterRegistry meters) {
+        var outcomes = new ClaimOutcomes(settings.outcomeTableSize(), settings.maxOutcomeWaiters());
+        meters.gauge("turnstile.outcome.waiters", outcomes, ClaimOutcomes::waiting);
+        return outcomes;
+    }
+
+    @Bean
     DecisionListener decisionListener(
-            KafkaProperties kafka, ClaimTopics topics, PendingDecisions pending, MeterRegistry meters) {
+            KafkaProperties kafka,
+            ClaimTopics topics,
+            PendingDecisions pending,
+            ClaimOutcomes outcomes,
+            MeterRegistry meters) {
         var config = kafka.buildConsumerProperties();
         // No group: every gateway reads every partition from the end and commits nothing.
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -34,7 +45,11 @@ public class ClaimGatewayConfiguration {
         // Uncommitted decisions are safe to answer from: the processor's successor re-produces them identically.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        return new DecisionListener(config, topics.decisions(), pending::complete, meters);
+        // Every decision answers its waiting request (if any) and updates the wait-for-winner table.
+        return new DecisionListener(config, topics.decisions(), decision -> {
+            pending.complete(decision);
+            outcomes.record(decision);
+        }, meters);
     }
 
     /** A bean, so that the application closes its producer on shutdown (before a co-located broker stops). */
@@ -80,9 +95,23 @@ public class ClaimGatewayConfiguration {
     }
 
     @Bean
-    ClaimController claimController(ClaimService service, ClaimMetrics metrics, GatewayProperties settings) {
-        return new ClaimController(
-                service, metrics, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
+    Replies replies(ClaimMetrics metrics, GatewayProperties settings) {
+        return new Replies(metrics, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
+    }
+
+    @Bean
+    ClaimController claimController(ClaimService service, ClaimMetrics metrics, Replies replies) {
+        return new ClaimController(service, metrics, replies);
+    }
+
+    @Bean
+    HolderController holderController(ClaimService service, ClaimMetrics metrics, Replies replies) {
+        return new HolderController(service, metrics, replies);
+    }
+
+    @Bean
+    OutcomeController outcomeController(ClaimOutcomes outcomes, Replies replies, GatewayProperties settings) {
+        return new OutcomeController(outcomes, replies, settings.maxOutcomeWait());
     }
 
     /** For health: whether the decision listener is reading. */

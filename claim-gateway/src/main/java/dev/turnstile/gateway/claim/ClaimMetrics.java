@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
-/** What the gateway counts: decisions by outcome, rejections by reason, and the claim round-trip latency. */
+/**
+ * What the gateway counts: decisions by outcome, holder requests by result, rejections by reason, and the claim
+ * round-trip latency.
+ */
 final class ClaimMetrics {
 
     /** Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable) and unexpected. */
@@ -38,6 +41,17 @@ final class ClaimMetrics {
                 .description("Claims answered, by result")
                 .tag("result", decision.wasGranted() ? "granted" : "denied")
                 .tag("redelivery", Boolean.toString(decision.redelivery()))
+                .register(registry)
+                .increment();
+    }
+
+    void holderAnswered(dev.turnstile.contracts.claim.HolderRequest request, ClaimEvent decision) {
+        Counter.builder("turnstile.holder.requests")
+                .description("Renewals, releases and completions answered, by request and result")
+                .tag("request", request.wireName())
+                .tag("result", decision instanceof dev.turnstile.contracts.claim.RequestRefused refused
+                        ? refused.reason().wireName()
+                        : "accepted")
                 .register(registry)
                 .increment();
     }

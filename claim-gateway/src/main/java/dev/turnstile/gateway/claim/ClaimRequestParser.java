@@ -1,15 +1,14 @@
 package dev.turnstile.gateway.claim;
 
+import static dev.turnstile.gateway.claim.RequestFields.Field.bool;
+import static dev.turnstile.gateway.claim.RequestFields.Field.string;
+import static dev.turnstile.gateway.claim.RequestFields.Field.wholeNumber;
+
+import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.ClaimRules;
 import dev.turnstile.contracts.claim.FieldViolation;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a claim request body into a {@link ValidClaim}, or into violations that name each field and rule. Strict
@@ -17,13 +16,21 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ClaimRequestParser {
 
-    private static final List<String> FIELDS = List.of("project", "task", "gitSha", "agentId", "requestId");
-    private static final Set<String> KNOWN = Set.copyOf(FIELDS);
-    private static final JsonMapper STRICT =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final RequestFields FIELDS = new RequestFields(
+            List.of(
+                    string("project"),
+                    string("task"),
+                    string("gitSha"),
+                    string("agentId"),
+                    string("requestId"),
+                    string("mode"),
+                    wholeNumber("ttlSeconds"),
+                    bool("takeoverAfterFailure")),
+            "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"agent-1\"}");
 
     /** A claim that passed every rule; {@code requestId} may be null (the gateway then makes one). */
-    record ValidClaim(String project, String task, String gitSha, String agentId, String requestId) {}
+    record ValidClaim(
+            String project, String task, String gitSha, String agentId, String requestId, ClaimPolicy policy) {}
 
     /** Either a valid claim or the reasons it is not one. */
     record Parsed(ValidClaim claim, List<FieldViolation> violations) {
@@ -34,71 +41,31 @@ final class ClaimRequestParser {
     }
 
     Parsed parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = STRICT.readTree(body);
-        } catch (JacksonException e) {
-            var where = e.getLocation() == null
-                    ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            return invalid(new FieldViolation(
-                    "body", "json", "Request body is not valid JSON" + where + ": " + e.getOriginalMessage()));
+        var read = FIELDS.read(body);
+        if (read.fatal()) {
+            return new Parsed(null, read.violations());
         }
-        if (root == null || root.isMissingNode()) {
-            return invalid(new FieldViolation(
-                    "body",
-                    "required",
-                    "Request body is empty: send a JSON object such as {\"project\":\"hire\",\"task\":\"convex-deploy\","
-                            + "\"gitSha\":\"3f9c2ab\",\"agentId\":\"agent-1\"}"));
-        }
-        if (!root.isObject()) {
-            return invalid(new FieldViolation(
-                    "body",
-                    "type",
-                    "Request body must be a JSON object with project, task, gitSha and agentId; got "
-                            + describe(root)));
-        }
-        var violations = new ArrayList<FieldViolation>();
-        for (var name : root.propertyNames()) {
-            if (!KNOWN.contains(name)) {
-                violations.add(new FieldViolation(
-                        name, "unknown", "Unknown field \"" + name + "\": the fields are " + String.join(", ", FIELDS)));
-            }
-        }
-        var values = new ArrayList<String>();
-        for (var field : FIELDS) {
-            var node = root.get(field);
-            if (node == null || node.isNull()) {
-                values.add(null);
-            } else if (!node.isString()) {
-                values.add(null);
-                violations.add(new FieldViolation(field, "type", field + " must be a string; got " + describe(node)));
-            } else {
-                values.add(node.asString());
-            }
-        }
-        var typeErrors = violations.stream().map(FieldViolation::field).toList();
-        ClaimRules.checkClaim(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4)).stream()
-                .filter(violation -> !typeErrors.contains(violation.field()))
-                .forEach(violations::add);
+        var violations = read.with(read.broken("mode") || read.broken("ttlSeconds")
+                ? List.of()
+                : ClaimRules.checkPolicy(read.string("mode"), read.wholeNumber("ttlSeconds")));
         if (!violations.isEmpty()) {
-            return new Parsed(null, List.copyOf(violations));
+            return new Parsed(null, violations);
         }
         return new Parsed(
                 new ValidClaim(
-                        values.get(0),
-                        values.get(1),
-                        ClaimRules.normalizeGitSha(values.get(2)),
-                        values.get(3),
-                        values.get(4)),
+                        read.string("project"),
+                        read.string("task"),
+                        ClaimRules.normalizeGitSha(read.string("gitSha")),
+                        read.string("agentId"),
+                        read.string("requestId"),
+                        policy(read)),
                 List.of());
     }
 
-    private static Parsed invalid(FieldViolation violation) {
-        return new Parsed(null, List.of(violation));
-    }
-
-    private static String describe(JsonNode node) {
-        return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
+    private static ClaimPolicy policy(RequestFields.Values read) {
+        var ttl = read.wholeNumber("ttlSeconds");
+        var mode = ttl != null ? ClaimMode.LEASE : ClaimMode.fromWireName(read.string("mode")).orElse(ClaimMode.ONCE);
+        var takeover = Boolean.TRUE.equals(read.bool("takeoverAfterFailure"));
+        return new ClaimPolicy(mode, ttl == null ? null : Math.toIntExact(ttl), takeover);
     }
 }

@@ -3,6 +3,9 @@ package dev.turnstile.gateway.claim;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimRequested;
+import dev.turnstile.contracts.claim.CompletionReported;
+import dev.turnstile.contracts.claim.LeaseRenewRequested;
+import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.topic.Topic;
 import java.time.Clock;
@@ -33,7 +36,7 @@ final class ClaimService {
     /** Raised when too many claims already wait for decisions. */
     static final class OverloadedException extends RuntimeException {
         OverloadedException(int pendingNow) {
-            super("The gateway has " + pendingNow + " claims waiting for decisions, its limit; retry shortly");
+            super("The gateway has " + pendingNow + " requests waiting for decisions, its limit; retry shortly");
         }
     }
 
@@ -56,22 +59,44 @@ final class ClaimService {
     /** The decision for {@code claim}; fails with a timeout, overload or write error, never with a guess. */
     CompletableFuture<ClaimEvent> claim(ClaimRequestParser.ValidClaim claim) {
         var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
-        var requestId = claim.requestId() != null ? claim.requestId() : UUID.randomUUID().toString();
-        var command = ClaimRequested.of(key, claim.agentId(), requestId, clock.instant());
+        return submit(ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()));
+    }
+
+    /** The decision on a holder's renew, release or completion; fails like {@link #claim}. */
+    CompletableFuture<ClaimEvent> holderRequest(HolderRequestParser.ValidHolderRequest request) {
+        var requestId = requestId(request.requestId());
+        var now = clock.instant();
+        ClaimCommand command = switch (request.request()) {
+            case RENEW -> LeaseRenewRequested.of(
+                    request.key(), request.agentId(), request.fencingToken(), request.ttlSeconds(), requestId, now);
+            case RELEASE -> ReleaseRequested.of(request.key(), request.agentId(), request.fencingToken(), requestId, now);
+            case COMPLETE -> CompletionReported.of(
+                    request.key(), request.agentId(), request.fencingToken(), request.outcome(), requestId, now);
+        };
+        return submit(command);
+    }
+
+    /** Appends {@code command} to the requests topic and returns the future of the decision that answers it. */
+    private CompletableFuture<ClaimEvent> submit(ClaimCommand command) {
+        var key = command.taskKey();
+        var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.
-        var decision = pending.register(key.value(), requestId)
-                .orElseThrow(() -> new OverloadedException(pending.size()));
+        var decision = pending.register(key, requestId).orElseThrow(() -> new OverloadedException(pending.size()));
         try {
             template.send(new ProducerRecord<>(
-                            requests.name(), null, command.requestedAt().toEpochMilli(), key.value(), command))
+                            requests.name(), null, command.timestamp().toEpochMilli(), key, command))
                     .whenComplete((result, error) -> {
                         if (error != null) {
-                            pending.fail(key.value(), requestId, new CommandNotWrittenException(requests.name(), error));
+                            pending.fail(key, requestId, new CommandNotWrittenException(requests.name(), error));
                         }
                     });
         } catch (RuntimeException e) {
-            pending.fail(key.value(), requestId, new CommandNotWrittenException(requests.name(), e));
+            pending.fail(key, requestId, new CommandNotWrittenException(requests.name(), e));
         }
         return decision;
+    }
+
+    private static String requestId(String given) {
+        return given != null ? given : UUID.randomUUID().toString();
     }
 }

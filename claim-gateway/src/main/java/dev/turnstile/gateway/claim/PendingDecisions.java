@@ -53,8 +53,11 @@ final class PendingDecisions {
         return Optional.of(created);
     }
 
-    /** Completes the waiter for the decision's request, if this gateway has one. */
+    /** Completes the waiter for the decision's request, if this gateway has one (announcements answer nobody). */
     void complete(ClaimEvent decision) {
+        if (!decision.answersRequest()) {
+            return;
+        }
         var future = pending.get(id(decision.taskKey(), decision.requestId()));
         if (future != null) {
             future.complete(decision);

@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param healthCacheTtl how long a Kafka health probe result is reused, so health checks stay cheap
  * @param healthTimeout how long a health probe waits for Kafka
  * @param processorGroupId the claim processor's Streams application id, whose members health looks for
+ * @param outcomeTableSize how many task keys the wait-for-winner table remembers (least recently touched forgotten)
+ * @param maxOutcomeWait the longest an outcome long-poll may wait ({@code waitSeconds} above it is a 400)
+ * @param maxOutcomeWaiters most agents waiting for outcomes at once; beyond it they get 503 at once
  */
 @ConfigurationProperties("turnstile.gateway")
 public record GatewayProperties(
@@ -24,4 +27,7 @@ public record GatewayProperties(
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("1s") Duration healthCacheTtl,
         @DefaultValue("2s") Duration healthTimeout,
-        @DefaultValue("turnstile-claim-processor") String processorGroupId) {}
+        @DefaultValue("turnstile-claim-processor") String processorGroupId,
+        @DefaultValue("100000") int outcomeTableSize,
+        @DefaultValue("60s") Duration maxOutcomeWait,
+        @DefaultValue("10000") int maxOutcomeWaiters) {}

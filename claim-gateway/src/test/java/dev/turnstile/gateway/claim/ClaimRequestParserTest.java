@@ -2,6 +2,10 @@ package dev.turnstile.gateway.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.FieldViolation;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -58,5 +62,55 @@ class ClaimRequestParserTest {
                         org.assertj.core.groups.Tuple.tuple("gitsha", "unknown"),
                         org.assertj.core.groups.Tuple.tuple("gitSha", "required"),
                         org.assertj.core.groups.Tuple.tuple("agentId", "pattern"));
+    }
+
+    @Test
+    void a_claim_without_a_mode_is_a_once_claim() {
+        var parsed = parse("{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"}");
+
+        assertThat(parsed.claim().policy()).isEqualTo(ClaimPolicy.ONCE);
+    }
+
+    @Test
+    void a_lease_claim_carries_its_ttl_and_takeover_policy() {
+        var parsed = parse("{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\","
+                + "\"mode\":\"lease\",\"ttlSeconds\":30,\"takeoverAfterFailure\":true}");
+
+        assertThat(parsed.claim().policy()).isEqualTo(ClaimPolicy.lease(30).withTakeoverAfterFailure(true));
+    }
+
+    @Test
+    void a_ttl_without_a_mode_means_a_lease() {
+        var parsed = parse("{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\","
+                + "\"ttlSeconds\":5}");
+
+        assertThat(parsed.claim().policy().mode()).isEqualTo(ClaimMode.LEASE);
+    }
+
+    @Test
+    void lease_policy_violations_name_the_field_and_rule() {
+        var base = "\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\",";
+
+        assertThat(parse("{" + base + "\"mode\":\"lease\"}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("ttlSeconds", "required"));
+        assertThat(parse("{" + base + "\"mode\":\"once\",\"ttlSeconds\":5}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("ttlSeconds", "conflict"));
+        assertThat(parse("{" + base + "\"ttlSeconds\":3601}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("ttlSeconds", "range"));
+        assertThat(parse("{" + base + "\"ttlSeconds\":0}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("ttlSeconds", "range"));
+        assertThat(parse("{" + base + "\"ttlSeconds\":1.5}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("ttlSeconds", "type"));
+        assertThat(parse("{" + base + "\"mode\":\"forever\"}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("mode", "enum"));
+        assertThat(parse("{" + base + "\"takeoverAfterFailure\":\"yes\"}").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("takeoverAfterFailure", "type"));
     }
 }

@@ -3,6 +3,7 @@ package dev.turnstile.gateway.claim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.contracts.claim.ClaimGranted;
+import dev.turnstile.contracts.claim.ClaimMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +14,19 @@ class PendingDecisionsTest {
 
     private static ClaimGranted granted(String taskKey, String requestId) {
         return new ClaimGranted(
-                1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false);
+                1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false,
+                ClaimMode.ONCE, 1, null, null, false);
+    }
+
+    @Test
+    void an_expiry_announcement_does_not_complete_the_waiter_of_the_claim_that_revealed_it() {
+        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var waiter = pending.register("k:t:aaaaaaa", "r2").orElseThrow();
+
+        pending.complete(new dev.turnstile.contracts.claim.LeaseExpired(1, "k:t:aaaaaaa#2", 2, "r2", "k:t:aaaaaaa", "k",
+                "t", "aaaaaaa", "a1", Instant.EPOCH, false, ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH));
+
+        assertThat(waiter).isNotDone();
     }
 
     @Test

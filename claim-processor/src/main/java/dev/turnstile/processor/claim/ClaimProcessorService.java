@@ -27,7 +27,16 @@ public final class ClaimProcessorService implements AutoCloseable {
      * @param topics the claim topics
      */
     public ClaimProcessorService(Properties streamsConfig, ClaimTopics topics) {
-        this.streams = new KafkaStreams(ClaimTopology.build(topics), streamsConfig);
+        this(streamsConfig, topics, ClaimTopology.DEFAULT_EXPIRY_CHECK_INTERVAL);
+    }
+
+    /**
+     * @param streamsConfig complete Kafka Streams configuration (see {@code ProcessorProperties} for the defaults)
+     * @param topics the claim topics
+     * @param expiryCheckInterval how often to look for leases past expiry; zero turns the checks off
+     */
+    public ClaimProcessorService(Properties streamsConfig, ClaimTopics topics, Duration expiryCheckInterval) {
+        this.streams = new KafkaStreams(ClaimTopology.build(topics, expiryCheckInterval), streamsConfig);
         streams.setStateListener((newState, oldState) -> {
             log.info("Claim processor {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {

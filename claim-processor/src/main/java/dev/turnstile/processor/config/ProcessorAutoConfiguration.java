@@ -33,7 +33,8 @@ public class ProcessorAutoConfiguration {
     @Bean(destroyMethod = "")
     ClaimProcessorService claimProcessorService(
             KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
-        return new ClaimProcessorService(streamsConfig(kafka, settings, topics), topics);
+        return new ClaimProcessorService(
+                streamsConfig(kafka, settings, topics), topics, settings.expiryCheckInterval());
     }
 
     @Bean

@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitInterval how often decisions are committed; read_committed consumers see them after that
  * @param pollInterval how long a stream thread blocks waiting for new commands
  * @param startupTimeout how long start-up waits for the processor to run before failing
+ * @param expiryCheckInterval how often the processor looks for leases past expiry and appends an expiry check to
+ *     the requests topic, so that expiries are announced promptly; 0 turns the checks off
  * @param streams extra Kafka Streams properties, applied last
  */
 @ConfigurationProperties("turnstile.processor")
@@ -33,10 +35,12 @@ public record ProcessorProperties(
         @DefaultValue("100ms") Duration commitInterval,
         @DefaultValue("10ms") Duration pollInterval,
         @DefaultValue("120s") Duration startupTimeout,
+        @DefaultValue("1s") Duration expiryCheckInterval,
         Map<String, String> streams) {
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
+        expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
     }
 
     /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
@@ -49,13 +53,29 @@ public record ProcessorProperties(
                 Duration.ofMillis(100),
                 Duration.ofMillis(10),
                 Duration.ofSeconds(120),
+                Duration.ofSeconds(1),
                 Map.of());
     }
 
     /** The same settings with another processing guarantee. */
     public ProcessorProperties withProcessingGuarantee(String guarantee) {
         return new ProcessorProperties(
-                enabled, applicationId, stateDir, guarantee, commitInterval, pollInterval, startupTimeout, streams);
+                enabled,
+                applicationId,
+                stateDir,
+                guarantee,
+                commitInterval,
+                pollInterval,
+                startupTimeout,
+                expiryCheckInterval,
+                streams);
+    }
+
+    /** The same settings with another expiry check interval (zero: no checks, e.g. for a replay that only reads). */
+    public ProcessorProperties withExpiryCheckInterval(Duration interval) {
+        return new ProcessorProperties(
+                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
+                interval, streams);
     }
 
     /**

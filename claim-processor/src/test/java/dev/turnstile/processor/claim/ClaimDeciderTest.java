@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The claim rules against the pure decider: no Kafka, microseconds per test. */
-class ClaimDeciderTest extends ClaimSemanticsContract {
+class ClaimDeciderTest extends LeaseSemanticsContract {
 
     private final ClaimDecider decider = new ClaimDecider();
 

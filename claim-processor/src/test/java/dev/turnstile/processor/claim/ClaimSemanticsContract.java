@@ -10,6 +10,7 @@ import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
+import dev.turnstile.contracts.claim.ClaimMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -48,6 +49,11 @@ abstract class ClaimSemanticsContract {
                             "3f9c2ab",
                             "agent-1",
                             T0,
+                            false,
+                            ClaimMode.ONCE,
+                            1,
+                            null,
+                            null,
                             false));
         }
 
@@ -83,7 +89,11 @@ abstract class ClaimSemanticsContract {
                             T0.plusSeconds(5),
                             false,
                             "agent-1",
-                            T0));
+                            T0,
+                            ClaimMode.ONCE,
+                            1,
+                            null,
+                            null));
         }
 
         @Test

@@ -3,13 +3,21 @@ package dev.turnstile.processor.claim;
 import static dev.turnstile.processor.claim.Commands.DEPLOY;
 import static dev.turnstile.processor.claim.Commands.T0;
 import static dev.turnstile.processor.claim.Commands.claim;
+import static dev.turnstile.processor.claim.Commands.complete;
+import static dev.turnstile.processor.claim.Commands.lease;
+import static dev.turnstile.processor.claim.Commands.renew;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.ClaimOutcome;
+import dev.turnstile.contracts.claim.ExpireDue;
+import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.processor.config.ProcessorTestConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The claim rules against the production topology and Streams configuration, in TopologyTestDriver. */
-class ClaimTopologyTest extends ClaimSemanticsContract {
+class ClaimTopologyTest extends LeaseSemanticsContract {
 
     private static final ClaimTopics TOPICS = ClaimTopics.DEFAULT;
 
@@ -33,7 +41,8 @@ class ClaimTopologyTest extends ClaimSemanticsContract {
 
     @BeforeEach
     void startDriver() {
-        driver = new TopologyTestDriver(ClaimTopology.build(TOPICS), ProcessorTestConfig.productionStreamsConfig());
+        // The wall clock starts at T0; expiry checks run only when a test advances it.
+        driver = new TopologyTestDriver(ClaimTopology.build(TOPICS), ProcessorTestConfig.productionStreamsConfig(), T0);
         requests = driver.createInputTopic(
                 TOPICS.requests().name(),
                 TOPICS.requests().keySerde().serializer(),
@@ -100,6 +109,93 @@ class ClaimTopologyTest extends ClaimSemanticsContract {
         });
         assertThat(droppedRecords()).isEqualTo(1.0);
         assertThat(run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)))).hasSize(1);
+    }
+
+    @Test
+    void a_lease_past_expiry_by_the_wall_clock_is_announced_without_any_further_command() {
+        run(List.of(lease(DEPLOY, "agent-1", "req-0001", 0, 2)));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+
+        assertThat(decisions.readValuesToList()).singleElement().isInstanceOfSatisfying(LeaseExpired.class, expired -> {
+            assertThat(expired.agentId()).isEqualTo("agent-1");
+            assertThat(expired.fencingToken()).isEqualTo(1);
+            assertThat(expired.expiresAt()).isEqualTo(T0.plusSeconds(2));
+            assertThat(expired.attemptedAt()).isEqualTo(T0.plusSeconds(3));
+        });
+    }
+
+    @Test
+    void the_expiry_check_is_appended_to_the_keys_command_log_once_however_often_the_clock_ticks() {
+        run(List.of(lease(DEPLOY, "agent-1", "req-0001", 0, 2)));
+
+        for (int tick = 0; tick < 5; tick++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+
+        var appended = commandLog().readRecordsToList().stream()
+                .filter(record -> record.value() instanceof ExpireDue)
+                .toList();
+        assertThat(appended).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo(DEPLOY.value());
+            assertThat(record.getRecordTime()).isEqualTo(T0.plusSeconds(2));
+        });
+        assertThat(decisions.readValuesToList()).singleElement().isInstanceOf(LeaseExpired.class);
+    }
+
+    @Test
+    void a_lease_renewed_in_time_is_not_announced_at_its_original_expiry() {
+        run(List.of(lease(DEPLOY, "agent-1", "req-0001", 0, 2), renew(DEPLOY, "agent-1", 1, "req-0002", 1)));
+
+        driver.advanceWallClockTime(Duration.ofMillis(2500));
+        assertThat(decisions.readValuesToList()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(decisions.readValuesToList()).singleElement().isInstanceOfSatisfying(LeaseExpired.class,
+                expired -> assertThat(expired.expiresAt()).isEqualTo(T0.plusSeconds(3)));
+    }
+
+    @Test
+    void once_claims_are_never_checked_for_expiry() {
+        run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)));
+
+        driver.advanceWallClockTime(Duration.ofDays(400));
+
+        assertThat(decisions.isEmpty()).isTrue();
+        assertThat(commandLog().readRecordsToList()).isEmpty();
+    }
+
+    @Test
+    void replaying_the_command_log_with_its_expiry_checks_into_a_fresh_topology_reproduces_every_decision() {
+        var first = List.<ClaimCommand>of(lease(DEPLOY, "agent-1", "req-0001", 0, 2), renew(DEPLOY, "agent-1", 1, "req-0002", 1));
+        var later = List.<ClaimCommand>of(
+                lease(DEPLOY, "agent-2", "req-0003", 5, 2),
+                renew(DEPLOY, "agent-1", 1, "req-0004", 6),
+                complete(DEPLOY, "agent-2", 2, ClaimOutcome.SUCCEEDED, "req-0005", 6));
+        var original = new ArrayList<ClaimEvent>(run(first));
+        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        original.addAll(decisions.readValuesToList());
+        var checks = commandLog().readValuesToList();
+        original.addAll(run(later));
+        var log = new ArrayList<ClaimCommand>(first);
+        log.addAll(checks);
+        log.addAll(later);
+
+        closeDriver();
+        startDriver();
+
+        assertThat(checks).singleElement().isInstanceOf(ExpireDue.class);
+        assertThat(original).extracting(event -> event.getClass().getSimpleName())
+                .containsExactly("ClaimGranted", "LeaseRenewed", "LeaseExpired", "ClaimGranted", "RequestRefused",
+                        "ClaimCompleted");
+        assertThat(run(log)).isEqualTo(original);
+    }
+
+    private TestOutputTopic<String, ClaimCommand> commandLog() {
+        return driver.createOutputTopic(
+                TOPICS.requests().name(),
+                TOPICS.requests().keySerde().deserializer(),
+                TOPICS.requests().valueSerde().deserializer());
     }
 
     private TestOutputTopic<byte[], byte[]> deadLetters() {

@@ -12,7 +12,8 @@ class DeciderPurityTest {
 
     private static final JavaClasses DECISION_CODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importClasses(ClaimDecider.class, ClaimState.class, ClaimState.Holder.class, ClaimState.Answer.class);
+            .importClasses(ClaimDecider.class, ClaimState.class, ClaimState.Holder.class, ClaimState.Answer.class,
+                    ClaimState.Status.class);
 
     @Test
     void decider_and_state_use_no_kafka_or_spring_types() {

@@ -21,14 +21,16 @@ public class MainLayout extends AppLayout {
         var title = new H1("Turnstile");
         title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
         var home = new RouterLink("Activity", DashboardView.class);
+        var leases = new RouterLink("Leases", LeasesView.class);
+        leases.setId("nav-leases");
         var user = new Span(authentication.getPrincipalName().orElse(""));
         user.setId("signed-in-user");
         var signOut = new Button("Sign out", event -> authentication.logout());
         signOut.setId("sign-out");
         signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        var header = new HorizontalLayout(title, home, user, signOut);
+        var header = new HorizontalLayout(title, home, leases, user, signOut);
         header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        header.expand(home);
+        header.expand(leases);
         header.setWidthFull();
         header.getStyle().set("padding", "0 var(--lumo-space-m)");
         addToNavbar(header);

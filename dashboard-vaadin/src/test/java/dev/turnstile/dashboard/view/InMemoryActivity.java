@@ -6,6 +6,8 @@ import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.AttemptPage;
 import dev.turnstile.projections.query.Breakdown;
+import dev.turnstile.projections.query.Lease;
+import dev.turnstile.projections.query.LeaseState;
 import dev.turnstile.projections.query.Subscription;
 import dev.turnstile.projections.query.TimelineBucket;
 import java.time.Duration;
@@ -25,6 +27,7 @@ final class InMemoryActivity implements ActivityQueries {
 
     final List<Attempt> attempts = new ArrayList<>();
     final List<Consumer<Attempt>> listeners = new CopyOnWriteArrayList<>();
+    final List<Lease> leases = new ArrayList<>();
     boolean ready = true;
 
     Attempt add(String project, String task, String sha, String agent, boolean granted, Instant at) {
@@ -79,6 +82,11 @@ final class InMemoryActivity implements ActivityQueries {
             buckets.add(new TimelineBucket(start, inside.size(), inside.stream().filter(a -> !a.wasGranted()).count()));
         }
         return buckets;
+    }
+
+    @Override
+    public List<Lease> leases(LeaseState state, int limit) {
+        return leases.stream().filter(lease -> lease.state() == state).limit(limit).toList();
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.AttemptPage;
 import dev.turnstile.projections.query.Breakdown;
+import dev.turnstile.projections.query.Lease;
+import dev.turnstile.projections.query.LeaseState;
 import dev.turnstile.projections.query.Result;
 import dev.turnstile.projections.query.Subscription;
 import dev.turnstile.projections.query.TimelineBucket;
@@ -104,6 +106,9 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
             List<Breakdown> byProject,
             List<Breakdown> byTask) {}
 
+    /** The store's layout; a store of another layout is rebuilt from offset 0 when opened. 2: leases. */
+    static final String LAYOUT = "2";
+
     private ActivityProjection(Path directory, Clock clock, Options options, RocksDB db) {
         this.directory = directory;
         this.clock = clock;
@@ -138,8 +143,17 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
             deleteRecursively(directory);
             projection = openDirectory(directory, clock);
         }
+        if (storedTopic != null && storedTopic.equals(topic) && !LAYOUT.equals(projection.storedString(Keys.META_LAYOUT))) {
+            log.warn("The activity projection in {} has an older layout: deleting it and rebuilding from offset 0 of {}",
+                    directory, topic);
+            projection.close();
+            deleteRecursively(directory);
+            projection = openDirectory(directory, clock);
+            storedTopic = null;
+        }
         if (storedTopic == null || !storedTopic.equals(topic)) {
             projection.put(Keys.META_TOPIC, Keys.utf8(topic));
+            projection.put(Keys.META_LAYOUT, Keys.utf8(LAYOUT));
         }
         return projection;
     }
@@ -182,6 +196,7 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
             long repeats = 0;
             long skips = 0;
             try (var batch = new WriteBatch()) {
+                var leaseBook = new LeaseBook(db::get, batch);
                 for (var record : records) {
                     offsets.merge(record.partition(), record.offset() + 1, Math::max);
                     switch (decoder.decode(record.value())) {
@@ -195,7 +210,16 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
                                 repeats++;
                                 continue;
                             }
+                            leaseBook.apply(decision.event());
+                            if (!decision.listed()) {
+                                batch.put(Keys.seen(attempt.decisionId()), EMPTY);
+                                continue;
+                            }
                             write(batch, attempt);
+                            if (!decision.counted()) {
+                                fresh.add(attempt);
+                                continue;
+                            }
                             boolean granted = attempt.wasGranted();
                             newTotals = newTotals.plus(granted);
                             projectChanges.put(attempt.project(), projectChanges
@@ -256,7 +280,9 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
         batch.put(Keys.attempt(position), Json.MAPPER.writeValueAsBytes(attempt));
         batch.put(Keys.concat(Keys.named(Keys.BY_PROJECT, attempt.project()), position), EMPTY);
         batch.put(Keys.concat(Keys.named(Keys.BY_TASK, attempt.task()), position), EMPTY);
-        batch.put(Keys.concat(Keys.result(attempt.wasGranted()), position), EMPTY);
+        if (attempt.isClaim()) {
+            batch.put(Keys.concat(Keys.result(attempt.wasGranted()), position), EMPTY);
+        }
         batch.put(Keys.concat(Keys.named(Keys.BY_SHA, attempt.gitSha()), position), EMPTY);
     }
 
@@ -482,6 +508,34 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
         }
     }
 
+    @Override
+    public List<Lease> leases(LeaseState state, int limit) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must be given: active, expired, released or completed");
+        }
+        int size = limit <= 0 ? DEFAULT_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            var index = Keys.named(Keys.BY_LEASE_STATE, state.label());
+            var leases = new ArrayList<Lease>();
+            try (var it = db.newIterator()) {
+                for (it.seek(index); it.isValid() && Keys.startsWith(it.key(), index) && leases.size() < size; it.next()) {
+                    var lease = LeaseBook.decode(db.get(Keys.concat(Keys.LEASE, it.value())));
+                    if (lease != null) {
+                        leases.add(lease);
+                    }
+                }
+            }
+            return leases;
+        } catch (RocksDBException e) {
+            throw new ProjectionStoreException("Reading leases from the activity projection in " + directory
+                    + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Up to {@code max} distinct SHAs that start with {@code prefix}, in order; the exact SHA first if present. */
     private List<String> shasStartingWith(String prefix, int max) {
         var shas = new ArrayList<String>();
@@ -647,8 +701,12 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
     }
 
     private String storedTopic() {
+        return storedString(Keys.META_TOPIC);
+    }
+
+    private String storedString(byte[] key) {
         try {
-            var bytes = db.get(Keys.META_TOPIC);
+            var bytes = db.get(key);
             return bytes == null ? null : Keys.string(bytes, 0, bytes.length);
         } catch (RocksDBException e) {
             throw new ProjectionStoreException("Reading " + directory + " failed: " + e.getMessage(), e);

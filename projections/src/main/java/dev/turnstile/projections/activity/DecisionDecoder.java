@@ -2,7 +2,9 @@ package dev.turnstile.projections.activity;
 
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
-import dev.turnstile.contracts.claim.ClaimGranted;
+import dev.turnstile.contracts.claim.LeaseExpired;
+import dev.turnstile.contracts.claim.LeaseRenewed;
+import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.Attempt;
 import java.util.Locale;
@@ -10,18 +12,35 @@ import java.util.Set;
 import tools.jackson.core.JacksonException;
 
 /**
- * Turns a record of the decisions topic into an {@link Attempt}, or says why it is not one. Other event kinds share
- * the topic (lease events, completions, …): they are recognised by their {@code type} and skipped, not treated as
- * corrupt.
+ * Turns a record of the decisions topic into an {@link Attempt}, or says why it is not one. Claim answers
+ * ({@code ClaimGranted}, {@code ClaimDenied}) are counted; the other decisions of the topic (lease renewals, releases
+ * and expiries, completions, refused requests) are shown and followed but not counted. Unknown types are skipped.
  */
 final class DecisionDecoder {
 
-    /** The event types that are claim attempts. */
-    static final Set<String> ATTEMPT_TYPES = Set.of("ClaimGranted", "ClaimDenied");
+    /** The event types this read model understands. */
+    static final Set<String> KNOWN_TYPES = Set.of(
+            "ClaimGranted", "ClaimDenied", "LeaseRenewed", "LeaseReleased", "LeaseExpired", "ClaimCompleted",
+            "RequestRefused");
 
     sealed interface Decoded {}
 
-    record Decision(Attempt attempt, boolean redelivery) implements Decoded {}
+    /**
+     * @param attempt what the activity list shows
+     * @param event the decoded event (for the lease book)
+     */
+    record Decision(Attempt attempt, boolean redelivery, ClaimEvent event) implements Decoded {
+
+        /** Counted in the stats: a claim's answer. */
+        boolean counted() {
+            return attempt.isClaim();
+        }
+
+        /** Shown in the activity list: everything but heartbeats, which would drown the rest. */
+        boolean listed() {
+            return !(event instanceof LeaseRenewed);
+        }
+    }
 
     /**
      * Not an attempt.
@@ -44,7 +63,7 @@ final class DecisionDecoder {
             if (type == null) {
                 return new Skipped("undecodable", "JSON without a \"type\" field");
             }
-            if (!ATTEMPT_TYPES.contains(type)) {
+            if (!KNOWN_TYPES.contains(type)) {
                 return new Skipped(type, "an event of another kind");
             }
             event = Json.MAPPER.treeToValue(tree, ClaimEvent.class);
@@ -58,38 +77,33 @@ final class DecisionDecoder {
                 || event.gitSha() == null) {
             return new Skipped("undecodable", type + " without decisionId, attemptedAt, project, task or gitSha");
         }
-        return new Decision(toAttempt(event, type), event.redelivery());
+        return new Decision(toAttempt(event, type), event.redelivery(), event);
     }
 
     private static Attempt toAttempt(ClaimEvent event, String kind) {
-        var sha = event.gitSha().toLowerCase(Locale.ROOT);
-        return switch (event) {
-            case ClaimGranted granted -> new Attempt(
-                    granted.decisionId(),
-                    granted.taskKey(),
-                    granted.project(),
-                    granted.task(),
-                    sha,
-                    granted.agentId(),
-                    granted.requestId(),
-                    granted.attemptedAt(),
-                    true,
-                    null,
-                    null,
-                    kind);
-            case ClaimDenied denied -> new Attempt(
-                    denied.decisionId(),
-                    denied.taskKey(),
-                    denied.project(),
-                    denied.task(),
-                    sha,
-                    denied.agentId(),
-                    denied.requestId(),
-                    denied.attemptedAt(),
-                    false,
-                    denied.heldBy(),
-                    denied.heldSince(),
-                    kind);
-        };
+        String heldBy = null;
+        java.time.Instant heldSince = null;
+        if (event instanceof ClaimDenied denied) {
+            heldBy = denied.heldBy();
+            heldSince = denied.heldSince();
+        } else if (event instanceof RequestRefused refused) {
+            heldBy = refused.heldBy();
+        } else if (event instanceof LeaseExpired expired) {
+            heldBy = expired.agentId();
+            heldSince = expired.heldSince();
+        }
+        return new Attempt(
+                event.decisionId(),
+                event.taskKey(),
+                event.project(),
+                event.task(),
+                event.gitSha().toLowerCase(Locale.ROOT),
+                event.agentId(),
+                event.requestId(),
+                event.attemptedAt(),
+                event.wasGranted(),
+                heldBy,
+                heldSince,
+                kind);
     }
 }

@@ -26,6 +26,9 @@ final class Keys {
     static final byte[] BY_TASK = ascii("IT:");
     static final byte[] BY_RESULT = ascii("IR:");
     static final byte[] BY_SHA = ascii("IS:");
+    static final byte[] META_LAYOUT = ascii("M:layout");
+    static final byte[] LEASE = ascii("L:");
+    static final byte[] BY_LEASE_STATE = ascii("IL:");
 
     /** Ends a name inside an index key; names never contain it (see ClaimRules). */
     static final byte SEPARATOR = 0;
@@ -67,6 +70,15 @@ final class Keys {
     static byte[] position(long attemptedAtMillis, String decisionId) {
         var id = utf8(decisionId);
         return ByteBuffer.allocate(8 + id.length).putLong(sortable(-attemptedAtMillis)).put(id).array();
+    }
+
+    static byte[] lease(String taskKey) {
+        return concat(LEASE, utf8(taskKey));
+    }
+
+    /** The entry of a lease in its state's index: most recently granted first. */
+    static byte[] leaseInState(String state, long grantedAtMillis, String taskKey) {
+        return concat(named(BY_LEASE_STATE, state), position(grantedAtMillis, taskKey));
     }
 
     static byte[] attempt(byte[] position) {

@@ -65,6 +65,13 @@ public interface ActivityQueries {
     Subscription subscribe(Consumer<Attempt> listener);
 
     /**
+     * The latest lease of each task key in {@code state}, most recently granted first, at most {@code limit}
+     * ({@code <= 0} means {@value #DEFAULT_PAGE_SIZE}, more than {@value #MAX_PAGE_SIZE} is lowered to it). Costs
+     * O(answer): the read model keeps an index per state.
+     */
+    List<Lease> leases(LeaseState state, int limit);
+
+    /**
      * True once the projection has applied everything up to the end offsets it saw when it started (so a dashboard
      * can show placeholders while a rebuild catches up). Stays true afterwards.
      */

@@ -35,9 +35,24 @@ public record Attempt(
         Instant claimedAt,
         String kind) {
 
-    /** The filter's {@link Result} of this attempt; in JSON as {@code "result": "granted" | "blocked"}. */
+    /** Kinds of decisions that answer a claim; the others (lease events, completions, refusals) are not counted. */
+    public static final java.util.Set<String> CLAIM_KINDS = java.util.Set.of("ClaimGranted", "ClaimDenied");
+
+    /**
+     * The filter's {@link Result} of this attempt; in JSON as {@code "result": "granted" | "blocked"}. Null for a
+     * decision that answers no claim (a lease released or expired, a completion, a refused request).
+     */
     @JsonProperty("result")
     public Result result() {
+        if (!isClaim()) {
+            return null;
+        }
         return wasGranted ? Result.GRANTED : Result.BLOCKED;
+    }
+
+    /** True for a claim's answer (granted or denied), the decisions that the stats count. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isClaim() {
+        return kind == null || CLAIM_KINDS.contains(kind);
     }
 }

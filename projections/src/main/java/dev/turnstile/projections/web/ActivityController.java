@@ -5,6 +5,8 @@ import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
+import dev.turnstile.projections.query.Lease;
+import dev.turnstile.projections.query.LeaseState;
 import dev.turnstile.projections.query.Result;
 import dev.turnstile.projections.query.TimelineBucket;
 import java.time.Clock;
@@ -135,6 +137,29 @@ class ActivityController {
         } catch (IllegalArgumentException e) {
             return badRequest(List.of(new FieldViolation("gitSha", "ambiguous", e.getMessage())));
         }
+    }
+
+    record LeasesAnswer(String state, List<Lease> leases) {}
+
+    /** The latest lease of each task key in one state: {@code active} (default), expired, released or completed. */
+    @GetMapping("/api/leases")
+    ResponseEntity<?> leases(
+            @RequestParam(name = "state", required = false) String state,
+            @RequestParam(name = "limit", required = false) String limit) {
+        var violations = new ArrayList<FieldViolation>();
+        LeaseState parsed = LeaseState.ACTIVE;
+        if (state != null) {
+            try {
+                parsed = LeaseState.parse(state);
+            } catch (IllegalArgumentException e) {
+                violations.add(new FieldViolation("state", "enum", e.getMessage()));
+            }
+        }
+        int size = parseLimit(limit, violations);
+        if (!violations.isEmpty()) {
+            return badRequest(violations);
+        }
+        return ResponseEntity.ok(new LeasesAnswer(parsed.label(), queries.leases(parsed, size)));
     }
 
     @GetMapping("/api/timeline")

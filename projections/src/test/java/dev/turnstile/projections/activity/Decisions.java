@@ -3,6 +3,7 @@ package dev.turnstile.projections.activity;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
+import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,12 +37,13 @@ final class Decisions {
         ClaimEvent event;
         if (holder == null) {
             var granted = new ClaimGranted(
-                    ClaimGranted.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha, agent, at, false);
+                    ClaimGranted.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha, agent, at, false,
+                    ClaimMode.ONCE, 1, null, null, false);
             holders.put(key, granted);
             event = granted;
         } else {
             event = new ClaimDenied(ClaimDenied.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha,
-                    agent, at, false, holder.agentId(), holder.attemptedAt());
+                    agent, at, false, holder.agentId(), holder.attemptedAt(), ClaimMode.ONCE, holder.fencingToken(), null, null);
         }
         events.add(event);
         return event;
@@ -49,10 +51,7 @@ final class Decisions {
 
     /** The same decision, repeated for a retried request id, as the processor redelivers it. */
     static ClaimEvent redelivery(ClaimEvent event) {
-        return switch (event) {
-            case ClaimGranted granted -> granted.asRedelivery();
-            case ClaimDenied denied -> denied.asRedelivery();
-        };
+        return event.asRedelivery();
     }
 
     /** Every decision made so far, in order. */

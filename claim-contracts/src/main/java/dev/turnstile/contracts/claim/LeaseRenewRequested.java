@@ -1,0 +1,61 @@
+package dev.turnstile.contracts.claim;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The holder of a lease asks to extend it (a heartbeat): the lease then runs until {@code requestedAt + ttl}.
+ *
+ * @param ttlSeconds the new time to live; null keeps the lease's own TTL
+ */
+public record LeaseRenewRequested(
+        int schemaVersion,
+        String requestId,
+        String taskKey,
+        String project,
+        String task,
+        String gitSha,
+        String agentId,
+        long fencingToken,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
+        Instant requestedAt)
+        implements HolderCommand {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public LeaseRenewRequested {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(taskKey, "taskKey");
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(requestedAt, "requestedAt");
+    }
+
+    /** A renewal of the lease {@code fencingToken} on {@code key}, as the gateway writes it. */
+    public static LeaseRenewRequested of(
+            TaskKey key, String agentId, long fencingToken, Integer ttlSeconds, String requestId, Instant requestedAt) {
+        return new LeaseRenewRequested(
+                SCHEMA_VERSION,
+                requestId,
+                key.value(),
+                key.project(),
+                key.task(),
+                key.gitSha(),
+                agentId,
+                fencingToken,
+                ttlSeconds,
+                requestedAt);
+    }
+
+    @Override
+    public Instant timestamp() {
+        return requestedAt;
+    }
+
+    @Override
+    @JsonIgnore
+    public HolderRequest request() {
+        return HolderRequest.RENEW;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.turnstile.gateway.claim;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.claim.ClaimCompleted;
+import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.HolderRequest;
+import dev.turnstile.contracts.claim.LeaseReleased;
+import dev.turnstile.contracts.claim.LeaseRenewed;
+import dev.turnstile.contracts.claim.RequestRefused;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What only the holder of a claim may ask, proving it with its fencing token: {@code POST /api/lease/renew} (a
+ * heartbeat), {@code POST /api/lease/release} and {@code POST /api/claim/complete}. 200 when done; 409 with a
+ * machine-readable {@code reason} when refused (another agent holds the key, the lease expired, …).
+ */
+@RestController
+class HolderController {
+
+    private final Map<HolderRequest, HolderRequestParser> parsers = new EnumMap<>(HolderRequest.class);
+    private final ClaimService service;
+    private final ClaimMetrics metrics;
+    private final Replies replies;
+
+    HolderController(ClaimService service, ClaimMetrics metrics, Replies replies) {
+        this.service = service;
+        this.metrics = metrics;
+        this.replies = replies;
+        for (var request : HolderRequest.values()) {
+            parsers.put(request, new HolderRequestParser(request));
+        }
+    }
+
+    /**
+     * The answer to a holder's request.
+     *
+     * @param accepted true when done; false when refused (HTTP 409)
+     * @param result {@code renewed}, {@code released}, {@code completed} or {@code refused}
+     * @param reason when refused: {@code stale_token}, {@code not_holder}, {@code no_active_claim},
+     *     {@code lease_expired}, {@code already_released}, {@code already_completed} or {@code not_a_lease}
+     * @param fencingToken the token presented
+     * @param currentFencingToken when refused: the token of the key's current or last holder
+     * @param heldBy when refused: the key's current or last holder
+     * @param expiresAt renewed: the lease's new expiry; lease_expired: when it ran out
+     * @param outcome completed: the outcome recorded
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HolderAnswer(
+            boolean accepted,
+            String result,
+            String reason,
+            String message,
+            String taskKey,
+            String requestId,
+            String decisionId,
+            String agentId,
+            String mode,
+            long fencingToken,
+            Long currentFencingToken,
+            String heldBy,
+            String expiresAt,
+            String outcome,
+            boolean redelivery) {}
+
+    @PostMapping("/api/lease/renew")
+    CompletableFuture<ResponseEntity<?>> renew(HttpServletRequest request) throws IOException {
+        return handle(HolderRequest.RENEW, request);
+    }
+
+    @PostMapping("/api/lease/release")
+    CompletableFuture<ResponseEntity<?>> release(HttpServletRequest request) throws IOException {
+        return handle(HolderRequest.RELEASE, request);
+    }
+
+    @PostMapping("/api/claim/complete")
+    CompletableFuture<ResponseEntity<?>> complete(HttpServletRequest request) throws IOException {
+        return handle(HolderRequest.COMPLETE, request);
+    }
+
+    private CompletableFuture<ResponseEntity<?>> handle(HolderRequest kind, HttpServletRequest http)
+            throws IOException {
+        var body = replies.readBody(http);
+        if (body == null) {
+            return Replies.completed(replies.tooLarge());
+        }
+        var parsed = parsers.get(kind).parse(body);
+        if (!parsed.isValid()) {
+            return Replies.completed(replies.badRequest(parsed.violations()));
+        }
+        var request = parsed.request();
+        CompletableFuture<ClaimEvent> decision;
+        try {
+            decision = service.holderRequest(request);
+        } catch (ClaimService.OverloadedException e) {
+            return Replies.completed(replies.overloaded(e.getMessage()));
+        }
+        return decision.handle((event, error) -> {
+            if (error != null) {
+                return replies.failed(
+                        kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
+                                + request.fencingToken(),
+                        error);
+            }
+            metrics.holderAnswered(kind, event);
+            var answer = answer(event);
+            return answer.accepted()
+                    ? ResponseEntity.ok(answer)
+                    : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
+        });
+    }
+
+    private static HolderAnswer answer(ClaimEvent event) {
+        return switch (event) {
+            case LeaseRenewed renewed -> accepted(
+                    renewed,
+                    "renewed",
+                    "Lease on " + renewed.taskKey() + " renewed until " + renewed.expiresAt() + " (fencing token "
+                            + renewed.fencingToken() + ")",
+                    renewed.expiresAt().toString(),
+                    null);
+            case LeaseReleased released -> accepted(
+                    released,
+                    "released",
+                    "Released " + released.taskKey() + " (fencing token " + released.fencingToken()
+                            + "): the next claimer wins",
+                    null,
+                    null);
+            case ClaimCompleted completed -> accepted(
+                    completed,
+                    "completed",
+                    "Recorded that " + completed.taskKey() + " " + completed.outcome().wireName() + " (fencing token "
+                            + completed.fencingToken() + ")",
+                    null,
+                    completed.outcome().wireName());
+            case RequestRefused refused -> new HolderAnswer(
+                    false,
+                    "refused",
+                    refused.reason().wireName(),
+                    refusalMessage(refused),
+                    refused.taskKey(),
+                    refused.requestId(),
+                    refused.decisionId(),
+                    refused.agentId(),
+                    refused.mode().wireName(),
+                    refused.fencingToken(),
+                    refused.currentFencingToken(),
+                    refused.heldBy(),
+                    refused.expiresAt() == null ? null : refused.expiresAt().toString(),
+                    null,
+                    refused.redelivery());
+            default -> throw new IllegalStateException("A holder request was answered with "
+                    + event.getClass().getSimpleName() + " (" + event.decisionId()
+                    + "); the processor and gateway disagree on the contract");
+        };
+    }
+
+    private static HolderAnswer accepted(
+            ClaimEvent event, String result, String message, String expiresAt, String outcome) {
+        return new HolderAnswer(
+                true,
+                result,
+                null,
+                message,
+                event.taskKey(),
+                event.requestId(),
+                event.decisionId(),
+                event.agentId(),
+                event.mode().wireName(),
+                event.fencingToken(),
+                null,
+                null,
+                expiresAt,
+                outcome,
+                event.redelivery());
+    }
+
+    /** What the refusal means for the agent, in one sentence. */
+    static String refusalMessage(RequestRefused refused) {
+        var token = refused.fencingToken();
+        var key = refused.taskKey();
+        return switch (refused.reason()) {
+            case NO_ACTIVE_CLAIM -> "Nobody holds " + key + ": claim it first";
+            case STALE_TOKEN -> "Fencing token " + token + " is stale: " + refused.heldBy() + " holds " + key
+                    + " with token " + refused.currentFencingToken() + ". Stop working on it: another agent took over";
+            case NOT_HOLDER -> "Fencing token " + token + " of " + key + " belongs to " + refused.heldBy() + ", not "
+                    + refused.agentId();
+            case LEASE_EXPIRED -> "The lease on " + key + " with token " + token + " expired at " + refused.expiresAt()
+                    + "; stop working on it, or claim it again";
+            case ALREADY_RELEASED -> "The claim on " + key + " with token " + token + " was already released";
+            case ALREADY_COMPLETED -> "The claim on " + key + " with token " + token
+                    + " already reported its outcome";
+            case NOT_A_LEASE -> "The claim on " + key + " with token " + token
+                    + " is a once claim: it never expires, so there is nothing to renew";
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package dev.turnstile.gateway.claim;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.gateway.claim.ClaimOutcomes.Standing;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/**
+ * {@code GET /api/claim/outcome?taskKey=…&waitSeconds=…}: how did the winner's claim end? With {@code waitSeconds}
+ * it long-polls: it answers as soon as the claim ends, else when the wait is over with {@code pending}. Fed by the
+ * decisions this gateway hears (see {@link ClaimOutcomes} for its limits).
+ */
+@RestController
+class OutcomeController {
+
+    private static final Set<String> PARAMETERS = Set.of("taskKey", "waitSeconds");
+
+    private final ClaimOutcomes outcomes;
+    private final Replies replies;
+    private final Duration maxWait;
+
+    OutcomeController(ClaimOutcomes outcomes, Replies replies, Duration maxWait) {
+        this.outcomes = outcomes;
+        this.replies = replies;
+        this.maxWait = maxWait;
+    }
+
+    /**
+     * Where a key stands.
+     *
+     * @param status {@code pending} (the holder runs), {@code succeeded}, {@code failed}, {@code expired} (a lease ran
+     *     out), {@code released}, or {@code unknown} (this gateway has heard no decision on the key since it started)
+     * @param ended whether the claim has ended, so that waiting longer cannot change the answer of this holder
+     * @param agentId the holder (or last holder)
+     * @param decidedAt when the decision behind this status was made
+     * @param expiresAt a running lease's expiry
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OutcomeAnswer(
+            String taskKey,
+            String status,
+            boolean ended,
+            String message,
+            String agentId,
+            String mode,
+            Long fencingToken,
+            String decidedAt,
+            String expiresAt) {}
+
+    @GetMapping("/api/claim/outcome")
+    DeferredResult<ResponseEntity<?>> outcome(HttpServletRequest request) {
+        var violations = new ArrayList<FieldViolation>();
+        request.getParameterMap().keySet().stream()
+                .filter(name -> !PARAMETERS.contains(name))
+                .forEach(name -> violations.add(new FieldViolation(
+                        name, "unknown", "Unknown parameter \"" + name + "\": the parameters are taskKey, waitSeconds")));
+        var key = taskKey(request.getParameter("taskKey"), violations);
+        var wait = waitSeconds(request.getParameter("waitSeconds"), violations);
+        var result = new DeferredResult<ResponseEntity<?>>(maxWait.plusSeconds(10).toMillis());
+        if (!violations.isEmpty()) {
+            result.setResult(replies.badRequest(violations));
+            return result;
+        }
+        var taskKey = key.orElseThrow().value();
+        var standing = outcomes.awaitEnd(taskKey, Duration.ofSeconds(wait));
+        if (standing.isEmpty()) {
+            result.setResult(replies.overloaded("Too many agents are waiting for outcomes on this gateway; retry shortly"));
+            return result;
+        }
+        standing.get().whenComplete((known, error) -> result.setResult(
+                error == null ? ResponseEntity.ok(answer(taskKey, known)) : replies.failed("outcome of " + taskKey, error)));
+        return result;
+    }
+
+    private static Optional<TaskKey> taskKey(String value, List<FieldViolation> violations) {
+        if (value == null || value.isEmpty()) {
+            violations.add(new FieldViolation(
+                    "taskKey", "required", "taskKey is required: project:task:gitSha, e.g. hire:convex-deploy:3f9c2ab"));
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TaskKey.parse(value));
+        } catch (IllegalArgumentException e) {
+            violations.add(new FieldViolation("taskKey", "pattern", e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private long waitSeconds(String value, List<FieldViolation> violations) {
+        if (value == null) {
+            return 0;
+        }
+        long max = maxWait.toSeconds();
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds >= 0 && seconds <= max) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the rule.
+        }
+        violations.add(new FieldViolation(
+                "waitSeconds", "range", "waitSeconds must be a whole number from 0 to " + max + "; got \""
+                        + (value.length() > 20 ? value.substring(0, 20) + "..." : value) + "\""));
+        return 0;
+    }
+
+    private static OutcomeAnswer answer(String taskKey, Optional<Standing> known) {
+        if (known.isEmpty()) {
+            return new OutcomeAnswer(
+                    taskKey,
+                    "unknown",
+                    false,
+                    "This gateway has heard no decision on " + taskKey + " since it started; ask again (or claim it)",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+        var standing = known.get();
+        return new OutcomeAnswer(
+                taskKey,
+                standing.status().wireName(),
+                standing.status().isFinal(),
+                message(standing),
+                standing.agentId(),
+                standing.mode().wireName(),
+                standing.fencingToken(),
+                standing.decidedAt().toString(),
+                standing.expiresAt() == null ? null : standing.expiresAt().toString());
+    }
+
+    private static String message(Standing standing) {
+        var holder = standing.agentId() + " (fencing token " + standing.fencingToken() + ")";
+        return switch (standing.status()) {
+            case PENDING -> holder + " is running " + standing.taskKey()
+                    + (standing.expiresAt() == null ? "" : " under a lease until " + standing.expiresAt());
+            case SUCCEEDED -> holder + " reported that " + standing.taskKey() + " succeeded";
+            case FAILED -> holder + " reported that " + standing.taskKey() + " failed";
+            case EXPIRED -> "The lease of " + holder + " on " + standing.taskKey()
+                    + " expired without an outcome; the next claimer wins";
+            case RELEASED -> holder + " released " + standing.taskKey() + " without an outcome; the next claimer wins";
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package dev.turnstile.gateway.claim;
+
+import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The answers every endpoint shares: the body limit, 400 naming each broken rule (nothing written), 503 with
+ * {@code Retry-After} when no decision came, and 500 for the unexpected. Counted in {@link ClaimMetrics}.
+ */
+final class Replies {
+
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+    /** A request that got no decision, and why. */
+    record ErrorAnswer(String error, String message, List<FieldViolation> violations) {}
+
+    private final ClaimMetrics metrics;
+    private final int maxBodyBytes;
+    private final Duration decisionTimeout;
+    private final String retryAfterSeconds;
+
+    Replies(ClaimMetrics metrics, int maxBodyBytes, Duration decisionTimeout, Duration retryAfter) {
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.decisionTimeout = decisionTimeout;
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    }
+
+    /** The body, or null when it exceeds the limit (read no further than the limit). */
+    byte[] readBody(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            return null;
+        }
+        var body = request.getInputStream().readNBytes(maxBodyBytes + 1);
+        return body.length > maxBodyBytes ? null : body;
+    }
+
+    ResponseEntity<?> tooLarge() {
+        return badRequest(List.of(new FieldViolation(
+                "body", "size", "Request body is larger than " + maxBodyBytes + " bytes; a request is a few hundred")));
+    }
+
+    ResponseEntity<?> badRequest(List<FieldViolation> violations) {
+        metrics.rejected(Rejection.INVALID);
+        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
+    }
+
+    ResponseEntity<?> unavailable(Rejection reason, String error, String message) {
+        metrics.rejected(reason);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(new ErrorAnswer(error, message, List.of()));
+    }
+
+    ResponseEntity<?> overloaded(String message) {
+        return unavailable(Rejection.OVERLOADED, "overloaded", message);
+    }
+
+    /**
+     * The answer to a request whose decision did not come.
+     *
+     * @param what the request in words, for the log, e.g. {@code claim of hire:deploy:3f9c2ab by agent-1}
+     */
+    ResponseEntity<?> failed(String what, Throwable failure) {
+        var error = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (error instanceof TimeoutException) {
+            log.warn(
+                    "No decision within {} for the {}; answered 503, the agent retries with its requestId. Check that"
+                            + " the claim processor is running.",
+                    decisionTimeout,
+                    what);
+            return unavailable(
+                    Rejection.TIMEOUT,
+                    "decision_timeout",
+                    "No decision within " + decisionTimeout.toMillis() + " ms. Retry with the same requestId: a"
+                            + " retried request is answered with its original decision, never decided twice.");
+        }
+        if (error instanceof ClaimService.CommandNotWrittenException) {
+            log.warn("{}; answered 503, the agent retries", error.getMessage());
+            return unavailable(Rejection.UNAVAILABLE, "unavailable", error.getMessage());
+        }
+        log.error("Unexpected error while waiting for the decision on the {}; answered 500", what, error);
+        metrics.rejected(Rejection.UNEXPECTED);
+        return ResponseEntity.internalServerError()
+                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of()));
+    }
+
+    static CompletableFuture<ResponseEntity<?>> completed(ResponseEntity<?> response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}
