@@ -27,6 +27,11 @@ export interface CheckInOptions {
   agentId?: string;
   /** The coordinator's base URL, e.g. `http://turnstile:8080`; `$NX_COORDINATOR_URL` by default. */
   coordinatorUrl?: string;
+  /**
+   * The agent token, sent as `Authorization: Bearer <token>`, for a coordinator that requires one
+   * (`turnstile.security.agent-tokens`); `$TURNSTILE_TOKEN` by default, none when unset.
+   */
+  token?: string;
   /** The idempotency key sent on every attempt; a new UUID by default. */
   requestId?: string;
   /** Retries after the first attempt while the coordinator is unreachable or busy; 3 by default (4 attempts). */
@@ -437,7 +442,7 @@ async function withRetries(
   logger: Logger,
 ): Promise<Answer> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptCall(call, init, settings.timeoutMs, attempt);
+    const outcome = await attemptCall(call, init, settings.timeoutMs, attempt, settings.token);
     if (outcome.kind === 'answer') {
       return { status: outcome.status, json: outcome.json, text: outcome.text, attempt };
     }
@@ -480,6 +485,8 @@ interface Settings {
   timeoutMs: number;
   initialMs: number;
   maxMs: number;
+  /** The agent token, if any. */
+  token?: string;
 }
 
 function retrySettings(options: CheckInOptions): Settings {
@@ -496,7 +503,8 @@ function retrySettings(options: CheckInOptions): Settings {
   if (!(initialMs >= 0) || !(maxMs >= initialMs)) {
     throw new RangeError(`backoff needs 0 <= initialMs <= maxMs; got initialMs ${initialMs}, maxMs ${maxMs}`);
   }
-  return { attempts: retries + 1, timeoutMs, initialMs, maxMs };
+  const token = (options.token ?? process.env.TURNSTILE_TOKEN)?.trim() || undefined;
+  return { attempts: retries + 1, timeoutMs, initialMs, maxMs, token };
 }
 
 /**
@@ -525,6 +533,7 @@ async function attemptCall(
   init: { method: string; body?: string },
   timeoutMs: number,
   attempt: number,
+  token: string | undefined,
 ): Promise<Outcome> {
   let response: Response;
   let text: string;
@@ -533,7 +542,11 @@ async function attemptCall(
     const signal = AbortSignal.timeout(timeoutMs);
     response = await fetch(call.url, {
       method: init.method,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      },
       ...(init.body !== undefined && { body: init.body }),
       redirect: 'manual',
       signal,
@@ -583,7 +596,7 @@ async function attemptCall(
   }
   const location = response.headers.get('location');
   const what = `HTTP ${status}${location ? ` (redirect to ${location})` : ''}`;
-  throw unusable(call.url, attempt, status, what, text, call.healthUrl);
+  throw unusable(call.url, attempt, status, what, text, call.healthUrl, token !== undefined);
 }
 
 /** An answer that is neither a decision nor worth retrying: most likely a wrong URL or an incompatible server. */
@@ -594,10 +607,14 @@ function unusable(
   what: string,
   body: string,
   healthUrl: string,
+  tokenSent = false,
 ): CoordinatorUnavailableError {
   const hint =
     status >= 500
       ? `The coordinator failed; check its logs and its health (GET ${healthUrl}).`
+      : status === 401
+      ? 'The coordinator requires an agent token: pass token or set TURNSTILE_TOKEN' +
+        (tokenSent ? '; the one given is not accepted.' : '.')
       : 'Check that NX_COORDINATOR_URL (or coordinatorUrl) points at a Turnstile coordinator; it answers' +
         ' POST /api/claim and GET /api/health.';
   return new CoordinatorUnavailableError(

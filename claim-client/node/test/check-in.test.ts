@@ -50,6 +50,28 @@ describe('checkInAndProceed', () => {
     };
   }
 
+  test('an agent token is sent as a bearer token, and none when not configured', async () => {
+    coordinator.grant().grant();
+
+    await checkInAndProceed(options({ token: 'ci-token-1' }));
+    await checkInAndProceed(options({ gitSha: 'abcdef1' }));
+
+    assert.equal(coordinator.received[0].authorization, 'Bearer ci-token-1');
+    assert.equal(coordinator.received[1].authorization, undefined);
+  });
+
+  test('a coordinator that requires a token answers 401, not retried, with what to do', async () => {
+    coordinator.answer(401, '{"error":"missing_token","message":"This coordinator requires an agent token"}');
+
+    await assert.rejects(checkInAndProceed(options()), (error: unknown) => {
+      assert.ok(error instanceof CoordinatorUnavailableError);
+      assert.match(error.message, /HTTP 401/);
+      assert.match(error.message, /requires an agent token: pass token or set TURNSTILE_TOKEN\./);
+      return true;
+    });
+    assert.equal(coordinator.received.length, 1);
+  });
+
   test('the first agent proceeds and the decision is logged', async () => {
     coordinator.grant();
 

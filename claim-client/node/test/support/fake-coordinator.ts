@@ -10,6 +10,8 @@ export interface Received {
   method: string;
   path: string;
   body: Record<string, any>;
+  /** The Authorization header, if one was sent. */
+  authorization?: string;
   receivedAtMs: number;
 }
 
@@ -144,6 +146,7 @@ export class FakeCoordinator {
       method: request.method ?? '',
       path: request.url ?? '',
       body: text === '' ? {} : (JSON.parse(text) as Record<string, any>),
+      ...(request.headers.authorization !== undefined && { authorization: request.headers.authorization }),
       receivedAtMs: performance.now(),
     };
     this.received.push(received);

@@ -83,6 +83,7 @@ public final class ClaimClient implements AutoCloseable {
     private final Consumer<String> logger;
     private final Clock clock;
     private final HttpClient http;
+    private final String token;
 
     private ClaimClient(Builder builder) {
         this.coordinatorUrl = builder.coordinatorUrl;
@@ -96,6 +97,7 @@ public final class ClaimClient implements AutoCloseable {
         this.retry = builder.retry;
         this.logger = builder.logger;
         this.clock = builder.clock;
+        this.token = builder.token;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(attemptTimeout)
@@ -222,7 +224,7 @@ public final class ClaimClient implements AutoCloseable {
             long wait = Math.min(remaining, MAX_OUTCOME_WAIT_SECONDS);
             URI url = URI.create(outcomeUrl + "?taskKey=" + URLEncoder.encode(taskKey, StandardCharsets.UTF_8)
                     + "&waitSeconds=" + wait);
-            var request = HttpRequest.newBuilder(url)
+            var request = authorized(HttpRequest.newBuilder(url))
                     .timeout(attemptTimeout.plusSeconds(wait))
                     .header("Accept", "application/json")
                     .GET()
@@ -453,12 +455,17 @@ public final class ClaimClient implements AutoCloseable {
     }
 
     private HttpRequest post(URI url, ObjectNode body) {
-        return HttpRequest.newBuilder(url)
+        return authorized(HttpRequest.newBuilder(url))
                 .timeout(attemptTimeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                 .build();
+    }
+
+    /** Adds the agent token, when one is configured, as {@code Authorization: Bearer}. */
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private static ClaimRequest withRequestId(ClaimRequest request) {
@@ -514,6 +521,10 @@ public final class ClaimClient implements AutoCloseable {
                 .orElse("");
         String hint = status >= 500
                 ? "The coordinator failed; check its logs and its health (GET " + healthUrl + ")."
+                : status == 401
+                ? "The coordinator requires an agent token: pass --token or set TURNSTILE_TOKEN (in Java,"
+                        + " ClaimClient.builder(url).token(…))" + (token == null ? "" : "; the one given is not accepted")
+                        + "."
                 : "Check that NX_COORDINATOR_URL (or the URL you passed) points at a Turnstile coordinator; it answers"
                         + " POST /api/claim and GET /api/health.";
         return new CoordinatorUnavailableException(
@@ -654,6 +665,7 @@ public final class ClaimClient implements AutoCloseable {
         private RetrySettings retry = RetrySettings.DEFAULTS;
         private Consumer<String> logger = line -> System.err.println("turnstile: " + line);
         private Clock clock = Clock.systemUTC();
+        private String token;
 
         private Builder(URI coordinatorUrl) {
             this.coordinatorUrl = checkUrl(coordinatorUrl);
@@ -683,6 +695,18 @@ public final class ClaimClient implements AutoCloseable {
         /** The clock that dates {@code Retry-After} headers given as HTTP dates; the system clock by default. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The agent token sent as {@code Authorization: Bearer <token>} with claims and lease requests, for a
+         * coordinator that requires one ({@code turnstile.security.agent-tokens}); none by default.
+         */
+        public Builder token(String token) {
+            if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+                throw new IllegalArgumentException("An agent token must be printable ASCII without spaces");
+            }
+            this.token = token;
             return this;
         }
 

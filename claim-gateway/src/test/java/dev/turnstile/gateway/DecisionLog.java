@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a decisions topic from offset 0, as a committed reader (projections, other teams) sees it, and checks it. */
 final class DecisionLog {
@@ -24,7 +25,11 @@ final class DecisionLog {
         this.events = events;
     }
 
-    /** Every committed decision on {@code topic}, per partition in log order. */
+    /**
+     * Every committed decision on {@code topic}, per partition in log order, up to everything written when called:
+     * decisions still in an open transaction (answered to agents already, from uncommitted reads) are waited for
+     * until the processor's next commit.
+     */
     static DecisionLog read(String bootstrapServers, Topic<String, ClaimEvent> topic) {
         var config = Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -37,7 +42,15 @@ final class DecisionLog {
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end;
+            try (var written = new KafkaConsumer<>(
+                    Map.<String, Object>of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                end = written.endOffsets(partitions);
+            }
             var events = new ArrayList<ClaimEvent>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {

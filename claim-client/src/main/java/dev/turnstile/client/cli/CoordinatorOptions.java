@@ -14,6 +14,14 @@ import picocli.CommandLine.ParameterException;
 final class CoordinatorOptions {
 
     static final String URL_ENV_VAR = "NX_COORDINATOR_URL";
+    static final String TOKEN_ENV_VAR = "TURNSTILE_TOKEN";
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Agent token for a coordinator that requires one (default: $TURNSTILE_TOKEN). Prefer the"
+                    + " environment variable: a command line is visible to other users of the machine.")
+    String token;
 
     @Option(
             names = "--url",
@@ -39,7 +47,9 @@ final class CoordinatorOptions {
                     "No coordinator URL: pass --url or set " + URL_ENV_VAR + " (e.g. http://turnstile:8080)");
         }
         try {
+            String agentToken = token != null ? token : env.get(TOKEN_ENV_VAR);
             return ClaimClient.builder(new URI(value.strip()))
+                    .token(agentToken == null || agentToken.isBlank() ? null : agentToken.strip())
                     .attemptTimeout(timeout)
                     .retry(retry)
                     .logger(line -> {

@@ -116,6 +116,26 @@ class AllInOneIT {
     }
 
     @Test
+    void with_agent_tokens_configured_only_an_agent_with_a_token_may_claim() {
+        var token = "ci-" + UUID.randomUUID();
+        launcher = start("--turnstile.security.agent-tokens=" + dev.turnstile.gateway.security.AgentTokens.digestOf(token));
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+        var stranger = claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a1");
+        var wrong = claimctl(Map.of("TURNSTILE_TOKEN", "not-it"),
+                "claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a2");
+        var agent = claimctl(Map.of("TURNSTILE_TOKEN", token),
+                "claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a3");
+
+        assertThat(stranger.exitCode()).isNotZero();
+        assertThat(stranger.out()).contains("HTTP 401").contains("requires an agent token");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.out()).contains("the one given is not accepted");
+        assertThat(agent.exitCode()).isZero();
+        assertThat(agent.out()).contains("proceeding as first instance");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void the_activity_api_shows_each_claim_once_and_keeps_it_across_a_restart() throws Exception {
         launcher = start();
@@ -155,10 +175,12 @@ class AllInOneIT {
         }
     }
 
-    private TurnstileLauncher start() {
+    private TurnstileLauncher start(String... extra) {
         var started = new TurnstileLauncher();
-        int exit = new CommandLine(started).execute(
-                "--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir);
+        var args = new java.util.ArrayList<>(List.of(
+                "--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir));
+        args.addAll(List.of(extra));
+        int exit = new CommandLine(started).execute(args.toArray(String[]::new));
         assertThat(exit).isZero();
         return started;
     }
@@ -166,8 +188,14 @@ class AllInOneIT {
     record Run(int exitCode, String out) {}
 
     private Run claimctl(String... args) {
+        return claimctl(Map.of(), args);
+    }
+
+    private Run claimctl(Map<String, String> env, String... args) {
         var out = new StringWriter();
-        var commandLine = ClaimCtl.commandLine(Map.of("NX_COORDINATOR_URL", "http://127.0.0.1:" + launcher.httpPort()));
+        var environment = new java.util.HashMap<>(env);
+        environment.put("NX_COORDINATOR_URL", "http://127.0.0.1:" + launcher.httpPort());
+        var commandLine = ClaimCtl.commandLine(environment);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(out, true));
         int exit = commandLine.execute(args);
