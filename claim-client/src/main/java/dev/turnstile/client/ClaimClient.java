@@ -522,7 +522,7 @@ public final class ClaimClient implements AutoCloseable {
         String hint = status >= 500
                 ? "The coordinator failed; check its logs and its health (GET " + healthUrl + ")."
                 : status == 401
-                ? "The coordinator requires an agent token: pass --token or set TURNSTILE_TOKEN (in Java,"
+                ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
                         + " ClaimClient.builder(url).token(…))" + (token == null ? "" : "; the one given is not accepted")
                         + "."
                 : "Check that NX_COORDINATOR_URL (or the URL you passed) points at a Turnstile coordinator; it answers"

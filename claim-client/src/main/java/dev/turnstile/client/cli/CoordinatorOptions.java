@@ -17,7 +17,7 @@ final class CoordinatorOptions {
     static final String TOKEN_ENV_VAR = "TURNSTILE_TOKEN";
 
     @Option(
-            names = "--token",
+            names = "--agent-token",
             paramLabel = "TOKEN",
             description = "Agent token for a coordinator that requires one (default: $TURNSTILE_TOKEN). Prefer the"
                     + " environment variable: a command line is visible to other users of the machine.")

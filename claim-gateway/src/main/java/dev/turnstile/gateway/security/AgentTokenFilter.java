@@ -52,7 +52,7 @@ public final class AgentTokenFilter extends OncePerRequestFilter {
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             missing.increment();
             refuse(response, "missing_token", "This coordinator requires an agent token: send Authorization: Bearer"
-                    + " <token> (claimctl --token or TURNSTILE_TOKEN)");
+                    + " <token> (claimctl --agent-token or TURNSTILE_TOKEN)");
             return;
         }
         if (!tokens.accepts(header.substring(BEARER.length()).strip())) {
