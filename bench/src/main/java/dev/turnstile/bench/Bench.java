@@ -45,6 +45,12 @@ public final class Bench implements Callable<Integer> {
             defaultValue = "PT3S", converter = DurationConverter.class)
     Duration warmup;
 
+    @Option(names = "--system-warmup",
+            description = "Load (64 agents) before the first level of each system, not measured, so that its JIT has"
+                    + " compiled the hot paths (default: ${DEFAULT-VALUE}).",
+            defaultValue = "PT45S", converter = DurationConverter.class)
+    Duration systemWarmup;
+
     @Option(names = "--duplicate-ratio", description = "Share of claims for an already-claimed key (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.5")
     double duplicateRatio;
@@ -76,6 +82,7 @@ public final class Bench implements Callable<Integer> {
             agents = List.of(1, 8, 64);
             duration = Duration.ofSeconds(3);
             warmup = Duration.ofSeconds(2);
+            systemWarmup = Duration.ofSeconds(10);
         }
         var started = Instant.now();
         if (out == null) {
@@ -89,15 +96,16 @@ public final class Bench implements Callable<Integer> {
                 try (var target = open(system, services)) {
                     System.out.printf("%n== %s ==%n", system);
                     var runner = new LevelRunner(target, duplicateRatio);
+                    if (!systemWarmup.isZero()) {
+                        try (ProgressBar bar = bar(system + " warm-up", systemWarmup.toMillis())) {
+                            runner.run(64, Duration.ZERO, systemWarmup, "w" + Long.toHexString(System.nanoTime() & 0xffffffL),
+                                    bar::stepTo);
+                            bar.stepTo(systemWarmup.toMillis());
+                        }
+                    }
                     for (int level : agents) {
                         long totalMillis = warmup.plus(duration).toMillis();
-                        try (ProgressBar bar = new ProgressBarBuilder()
-                                .setTaskName(String.format("%-9s %3d agents", system, level))
-                                .setInitialMax(totalMillis)
-                                .setStyle(ProgressBarStyle.ASCII)
-                                .setUnit(" s", 1000)
-                                .continuousUpdate()
-                                .build()) {
+                        try (ProgressBar bar = bar(String.format("%-9s %3d agents", system, level), totalMillis)) {
                             var result = runner.run(level, warmup, duration,
                                     Long.toHexString(System.nanoTime() & 0xfffffffL), bar::stepTo);
                             bar.stepTo(totalMillis);
@@ -110,6 +118,16 @@ public final class Bench implements Callable<Integer> {
         }
         report(results, started);
         return results.stream().anyMatch(result -> result.doubleGrants() > 0) ? 1 : 0;
+    }
+
+    private static ProgressBar bar(String task, long totalMillis) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(totalMillis)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" s", 1000)
+                .continuousUpdate()
+                .build();
     }
 
     private ClaimTarget open(String system, LocalServices services) throws Exception {
@@ -154,7 +172,7 @@ public final class Bench implements Callable<Integer> {
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         json.put("settings", Map.of(
                 "agents", agents, "duration", duration.toString(), "warmup", warmup.toString(),
-                "duplicateRatio", duplicateRatio));
+                "systemWarmup", systemWarmup.toString(), "duplicateRatio", duplicateRatio));
         json.put("results", results);
         json.put("ratios", ratios);
         json.put("targets", targets);

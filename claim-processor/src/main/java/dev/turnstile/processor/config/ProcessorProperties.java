@@ -32,7 +32,7 @@ public record ProcessorProperties(
         @DefaultValue("turnstile-claim-processor") String applicationId,
         @DefaultValue(".data/processor") String stateDir,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
-        @DefaultValue("100ms") Duration commitInterval,
+        @DefaultValue("250ms") Duration commitInterval,
         @DefaultValue("10ms") Duration pollInterval,
         @DefaultValue("120s") Duration startupTimeout,
         @DefaultValue("1s") Duration expiryCheckInterval,
