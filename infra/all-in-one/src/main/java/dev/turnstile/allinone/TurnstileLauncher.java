@@ -130,7 +130,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
                   Activity    GET  %1$s/api/stats, %1$s/api/attempts, %1$s/api/timeline (HTTP Basic: a dashboard user)
-                  Metrics     GET  %1$s/actuator/prometheus
+                  Metrics     GET  %1$s/actuator/prometheus (HTTP Basic: a dashboard user)
                   Kafka       %2$s (topics %3$s, %4$s)%5$s
                   Data        %6$s (kept across restarts; delete it to start over)
 
