@@ -71,38 +71,38 @@ class HolderController {
             boolean redelivery) {}
 
     @PostMapping("/api/lease/renew")
-    CompletableFuture<ResponseEntity<?>> renew(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> renew(HttpServletRequest request) throws IOException {
         return handle(HolderRequest.RENEW, request);
     }
 
     @PostMapping("/api/lease/release")
-    CompletableFuture<ResponseEntity<?>> release(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> release(HttpServletRequest request) throws IOException {
         return handle(HolderRequest.RELEASE, request);
     }
 
     @PostMapping("/api/claim/complete")
-    CompletableFuture<ResponseEntity<?>> complete(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> complete(HttpServletRequest request) throws IOException {
         return handle(HolderRequest.COMPLETE, request);
     }
 
-    private CompletableFuture<ResponseEntity<?>> handle(HolderRequest kind, HttpServletRequest http)
-            throws IOException {
+    /** Waits for the decision on the request's (virtual) thread, as {@link ClaimController} does. */
+    private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) throws IOException {
         var body = replies.readBody(http);
         if (body == null) {
-            return Replies.completed(replies.tooLarge());
+            return replies.tooLarge();
         }
         var parsed = parsers.get(kind).parse(body);
         if (!parsed.isValid()) {
-            return Replies.completed(replies.badRequest(parsed.violations()));
+            return replies.badRequest(parsed.violations());
         }
         var request = parsed.request();
         CompletableFuture<ClaimEvent> decision;
         try {
             decision = service.holderRequest(request);
         } catch (ClaimService.OverloadedException e) {
-            return Replies.completed(replies.overloaded(e.getMessage()));
+            return replies.overloaded(e.getMessage());
         }
-        return decision.handle((event, error) -> {
+        return decision.<ResponseEntity<?>>handle((event, error) -> {
             if (error != null) {
                 return replies.failed(
                         kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
@@ -114,7 +114,7 @@ class HolderController {
             return answer.accepted()
                     ? ResponseEntity.ok(answer)
                     : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
-        });
+        }).join();
     }
 
     private static HolderAnswer answer(ClaimEvent event) {

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -96,9 +95,5 @@ final class Replies {
         metrics.rejected(Rejection.UNEXPECTED);
         return ResponseEntity.internalServerError()
                 .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of()));
-    }
-
-    static CompletableFuture<ResponseEntity<?>> completed(ResponseEntity<?> response) {
-        return CompletableFuture.completedFuture(response);
     }
 }

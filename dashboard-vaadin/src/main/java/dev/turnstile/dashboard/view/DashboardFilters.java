@@ -5,7 +5,6 @@ import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.Result;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -22,12 +21,11 @@ public record DashboardFilters(String project, String task, Result result, Strin
     public static final DashboardFilters NONE = new DashboardFilters(null, null, null, null, null);
 
     public DashboardFilters {
-        project = blankToNull(project);
-        task = blankToNull(task);
-        shaPrefix = blankToNull(shaPrefix);
-        if (shaPrefix != null) {
-            shaPrefix = shaPrefix.toLowerCase(Locale.ROOT);
-        }
+        // The same normalisation as the query API's filter: blank means unset, SHA prefixes in lower case.
+        var normalized = new AttemptFilter(project, task, result, shaPrefix);
+        project = normalized.project();
+        task = normalized.task();
+        shaPrefix = normalized.shaPrefix();
     }
 
     /** Reads the filters from an address's query; unknown parameters are left alone. */
@@ -100,10 +98,6 @@ public record DashboardFilters(String project, String task, Result result, Strin
 
     private static String first(Map<String, List<String>> params, String name) {
         var values = params.get(name);
-        return values == null || values.isEmpty() ? null : blankToNull(values.getFirst());
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+        return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().strip();
     }
 }

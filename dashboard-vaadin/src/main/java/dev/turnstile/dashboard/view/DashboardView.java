@@ -64,7 +64,6 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
     private static final long CHART_REDRAW_NANOS = Duration.ofSeconds(2).toNanos();
     private List<dev.turnstile.projections.query.TimelineBucket> drawnTimeline;
     private long drawnAt;
-    private com.vaadin.flow.shared.Registration poll;
 
     public DashboardView(ActivityQueries queries, DashboardSettings settings) {
         this.queries = queries;
@@ -239,17 +238,9 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
     @Override
     protected void onAttach(AttachEvent event) {
         var ui = event.getUI();
-        live = new LiveUpdates(queries, ui, attempt -> true, this::refresh, settings.scheduler(), settings.coalesce());
         // Relative times and the 24-hour figures age even when nothing happens; a loading page looks again soon.
-        poll = ui.addPollListener(tick -> {
-            refresh();
-            ui.setPollInterval(pollInterval());
-        });
-        ui.setPollInterval(pollInterval());
-    }
-
-    private int pollInterval() {
-        return (int) (queries.ready() ? settings.idleRefresh() : Duration.ofSeconds(1)).toMillis();
+        live = new LiveUpdates(queries, ui, attempt -> true, this::refresh, settings.scheduler(), settings.coalesce())
+                .refreshingWhileIdle(() -> queries.ready() ? settings.idleRefresh() : Duration.ofSeconds(1));
     }
 
     @Override
@@ -258,11 +249,6 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
             live.close();
             live = null;
         }
-        if (poll != null) {
-            poll.remove();
-            poll = null;
-        }
-        event.getUI().setPollInterval(-1);
     }
 
     /** The filters in effect (for tests). */

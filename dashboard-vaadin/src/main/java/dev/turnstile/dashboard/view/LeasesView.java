@@ -35,7 +35,6 @@ public class LeasesView extends VerticalLayout {
     private final Grid<Lease> grid = new Grid<>();
     private LeaseState state = LeaseState.ACTIVE;
     private LiveUpdates live;
-    private com.vaadin.flow.shared.Registration poll;
 
     public LeasesView(ActivityQueries queries, DashboardSettings settings) {
         this.queries = queries;
@@ -112,11 +111,10 @@ public class LeasesView extends VerticalLayout {
     @Override
     protected void onAttach(AttachEvent event) {
         refresh();
-        live = new LiveUpdates(queries, event.getUI(), attempt -> !attempt.isClaim() || attempt.wasGranted(),
-                this::refresh, settings.scheduler(), settings.coalesce());
         // Renewals move expiry times without a listed event, and "expires in" counts down: refresh while idle too.
-        poll = event.getUI().addPollListener(tick -> refresh());
-        event.getUI().setPollInterval((int) settings.idleRefresh().toMillis());
+        live = new LiveUpdates(queries, event.getUI(), attempt -> !attempt.isClaim() || attempt.wasGranted(),
+                        this::refresh, settings.scheduler(), settings.coalesce())
+                .refreshingWhileIdle(settings::idleRefresh);
     }
 
     @Override
@@ -125,10 +123,5 @@ public class LeasesView extends VerticalLayout {
             live.close();
             live = null;
         }
-        if (poll != null) {
-            poll.remove();
-            poll = null;
-        }
-        event.getUI().setPollInterval(-1);
     }
 }

@@ -1,12 +1,14 @@
 package dev.turnstile.projections.activity;
 
 import dev.turnstile.contracts.claim.ClaimCompleted;
+import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
+import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
@@ -37,9 +39,13 @@ final class LeaseBook {
 
     /** Follows {@code event}; events of other holders (an older fencing token) or other modes change nothing. */
     void apply(ClaimEvent event) throws RocksDBException {
+        if (event.mode() != ClaimMode.LEASE || event instanceof ClaimDenied || event instanceof RequestRefused) {
+            // Once claims, denials and refused requests leave every lease as it is: no need to read one.
+            return;
+        }
         var current = current(event.taskKey());
         Lease next = switch (event) {
-            case ClaimGranted granted when granted.mode() == ClaimMode.LEASE -> new Lease(
+            case ClaimGranted granted -> new Lease(
                     granted.taskKey(), granted.project(), granted.task(), granted.gitSha(), granted.agentId(),
                     granted.fencingToken(), LeaseState.ACTIVE, granted.attemptedAt(), granted.expiresAt(), null, null);
             case LeaseRenewed renewed when holds(current, renewed.fencingToken()) -> current.renewed(renewed.expiresAt());
