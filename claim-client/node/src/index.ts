@@ -570,9 +570,10 @@ async function attemptCall(
   if (call.answerStatuses.includes(status)) {
     return { kind: 'answer', status, json, text };
   }
-  if (status === 400) {
+  // 409 here (a claim): its request id already names another request; nothing was decided for it.
+  if (status === 400 || status === 409) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-    const message = typeof json?.message === 'string' ? json.message : `HTTP 400 ${excerpt(text)}`;
+    const message = typeof json?.message === 'string' ? json.message : `HTTP ${status} ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join('; ') : message;
     throw new ClaimRejectedError(
       `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,

@@ -350,7 +350,8 @@ public final class ClaimClient implements AutoCloseable {
         if (status == 200 || (status == 409 && !call.action().equals("claim"))) {
             return reader.read(response, attempt);
         }
-        if (status == 400) {
+        if (status == 400 || status == 409) {
+            // 409 on a claim: its request id already names another request; nothing was decided for it.
             throw rejected(response, call.url());
         }
         if (status == 502 || status == 503 || status == 504) {

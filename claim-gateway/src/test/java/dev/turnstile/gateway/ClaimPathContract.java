@@ -320,15 +320,20 @@ abstract class ClaimPathContract {
     }
 
     @Test
-    void without_a_running_processor_a_claim_gets_503_with_retry_after_and_health_says_why() throws Exception {
+    void a_claim_answered_503_carries_its_request_id_and_the_caller_who_retries_is_told_it_proceeds()
+            throws Exception {
         processor.close();
+        var sha = sha();
+        Answer unanswered;
         try {
-            var response = send(body("hire", "deploy", sha(), "agent-1", null));
+            var response = send(body("hire", "deploy", sha, "agent-1", null));
             var health = http.send(HttpRequest.newBuilder(healthUri).build(), HttpResponse.BodyHandlers.ofString());
+            unanswered = new Answer(response.statusCode(), parse(response.body()));
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-            assertThat(parse(response.body())).containsEntry("error", "decision_timeout");
+            assertThat(unanswered.json()).containsEntry("error", "decision_timeout").containsKey("requestId");
+            assertThat(unanswered.json().get("message").toString()).contains(unanswered.json().get("requestId").toString());
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(parse(health.body()))
                     .containsEntry("status", "unhealthy")
@@ -338,6 +343,96 @@ abstract class ClaimPathContract {
         } finally {
             processor = startProcessor(processorId, stateRoot.resolve("processor-1"), topics);
         }
+        // The unanswered claim is still in the log and is decided now: agent-1 holds the task.
+        var requestId = unanswered.json().get("requestId").toString();
+
+        var retried = claimUntilDecided(body("hire", "deploy", sha, "agent-1", requestId));
+        var askedAgain = claimUntilDecided(body("hire", "deploy", sha, "agent-1", null));
+        var other = claimUntilDecided(body("hire", "deploy", sha, "agent-2", null));
+
+        assertThat(retried).containsEntry("proceed", true).containsEntry("requestId", requestId);
+        assertThat(askedAgain).containsEntry("proceed", true).containsEntry("redelivery", true)
+                .containsEntry("decisionId", retried.get("decisionId"));
+        assertThat(askedAgain.get("message").toString()).startsWith("Already claimed by you (agent-1)");
+        assertThat(other).containsEntry("proceed", false).containsEntry("claimedBy", "agent-1");
+        decisions().assertExactlyOneGrantPerKey();
+    }
+
+    @Test
+    void an_agent_reusing_another_agents_request_id_is_refused_and_never_proceeds() throws Exception {
+        var sha = sha();
+        var requestId = "req-" + UUID.randomUUID();
+
+        var first = claim(body("hire", "deploy", sha, "agent-1", requestId));
+        var reused = claim(body("hire", "deploy", sha, "agent-2", requestId));
+        var reusedForALease = claim("{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"" + sha
+                + "\",\"agentId\":\"agent-1\",\"requestId\":\"" + requestId + "\",\"mode\":\"lease\",\"ttlSeconds\":30}");
+        var retried = claim(body("hire", "deploy", sha, "agent-1", requestId));
+
+        assertThat(first.json()).containsEntry("proceed", true);
+        for (var refused : List.of(reused, reusedForALease)) {
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json())
+                    .containsEntry("error", "request_id_conflict")
+                    .containsEntry("requestId", requestId)
+                    .doesNotContainKey("proceed");
+        }
+        assertThat(retried.json()).containsEntry("proceed", true).containsEntry("redelivery", true);
+        var key = "hire:deploy:" + sha;
+        assertThat(decisions().grantsByKey().get(key)).containsExactly("agent-1");
+    }
+
+    @Test
+    void agents_racing_with_one_request_id_get_one_grant_between_them() throws Exception {
+        var shas = IntStream.range(0, 12).mapToObj(i -> sha()).toList();
+        var proceeded = new ConcurrentHashMap<String, List<String>>();
+        var start = new CountDownLatch(1);
+        try (var agents = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var sha : shas) {
+                var shared = "req-" + UUID.randomUUID();
+                for (int agent = 0; agent < 4; agent++) {
+                    var agentId = "sharer-" + agent;
+                    agents.submit(() -> {
+                        start.await();
+                        var answer = claim(body("shared", "deploy", sha, agentId, shared));
+                        assertThat(answer.status()).as(answer.json().toString()).isIn(200, 409);
+                        if (Boolean.TRUE.equals(answer.json().get("proceed"))) {
+                            proceeded.computeIfAbsent(sha, k -> Collections.synchronizedList(new ArrayList<>()))
+                                    .add(agentId);
+                        }
+                        return null;
+                    });
+                }
+            }
+            start.countDown();
+        }
+
+        assertThat(proceeded).hasSize(shas.size()).allSatisfy((sha, winners) -> assertThat(winners).hasSize(1));
+        var log = decisions();
+        log.assertExactlyOneGrantPerKey();
+        shas.forEach(sha -> assertThat(log.grantsByKey().get("shared:deploy:" + sha))
+                .containsExactlyElementsOf(proceeded.get(sha)));
+    }
+
+    @Test
+    void a_retry_after_many_newer_attempts_on_its_key_gets_its_original_answer_and_is_not_counted_again()
+            throws Exception {
+        var sha = sha();
+        var loser = "req-" + UUID.randomUUID();
+        claim(body("hire", "busy", sha, "agent-1", null));
+        var denied = claim(body("hire", "busy", sha, "agent-2", loser));
+        for (int i = 0; i < 60; i++) {
+            claim(body("hire", "busy", sha, "crowd-" + i, null));
+        }
+
+        var retried = claim(body("hire", "busy", sha, "agent-2", loser));
+
+        assertThat(retried.json()).containsEntry("proceed", false).containsEntry("redelivery", true)
+                .containsEntry("decisionId", denied.json().get("decisionId"));
+        var key = "hire:busy:" + sha;
+        assertThat(awaitCommitted(63, key).events())
+                .filteredOn(event -> event.taskKey().equals(key) && !event.redelivery())
+                .hasSize(62);
     }
 
     // --- helpers ---

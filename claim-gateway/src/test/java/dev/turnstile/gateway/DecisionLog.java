@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.history.CommittedDecisions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a decisions topic from offset 0, as a committed reader (projections, other teams) sees it, and checks it. */
 final class DecisionLog {
@@ -31,39 +27,7 @@ final class DecisionLog {
      * until the processor's next commit.
      */
     static DecisionLog read(String bootstrapServers, Topic<String, ClaimEvent> topic) {
-        var config = Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var consumer = new KafkaConsumer<>(
-                config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            var partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end;
-            try (var written = new KafkaConsumer<>(
-                    Map.<String, Object>of(
-                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
-                    new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                end = written.endOffsets(partitions);
-            }
-            var events = new ArrayList<ClaimEvent>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic.name()).isLessThan(deadline);
-                try {
-                    consumer.poll(Duration.ofMillis(200)).forEach(record -> events.add(record.value()));
-                } catch (RecordDeserializationException e) {
-                    // Not a decision: another producer's record on the public topic. Not ours to count.
-                    consumer.seek(e.topicPartition(), e.offset() + 1);
-                }
-            }
-            return new DecisionLog(events);
-        }
+        return new DecisionLog(CommittedDecisions.read(bootstrapServers, topic, Duration.ofSeconds(30)));
     }
 
     List<ClaimEvent> events() {

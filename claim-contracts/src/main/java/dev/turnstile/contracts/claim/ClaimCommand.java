@@ -37,4 +37,11 @@ public sealed interface ClaimCommand permits ClaimRequested, HolderCommand, Expi
     /** When the gateway accepted the command; also the Kafka record timestamp. */
     @JsonIgnore
     Instant timestamp();
+
+    /**
+     * What is asked, by whom, in one comparable line (kind, agent and parameters; no request id or timestamp). A
+     * request id replays its answer only to a command with the same fingerprint: the same request, retried.
+     */
+    @JsonIgnore
+    String fingerprint();
 }

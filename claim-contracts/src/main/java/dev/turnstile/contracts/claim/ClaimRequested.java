@@ -77,4 +77,15 @@ public record ClaimRequested(
     public Instant timestamp() {
         return requestedAt;
     }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint(agentId, mode, ttlSeconds, takeoverAfterFailure);
+    }
+
+    /** The fingerprint of a claim by {@code agentId} with these settings (also what a holder's grant answered). */
+    public static String fingerprint(String agentId, ClaimMode mode, Integer ttlSeconds, boolean takeoverAfterFailure) {
+        return "claim " + mode.wireName() + (ttlSeconds == null ? "" : " ttl=" + ttlSeconds)
+                + (takeoverAfterFailure ? " takeover" : "") + " by " + agentId;
+    }
 }

@@ -55,6 +55,11 @@ public record CompletionReported(
     }
 
     @Override
+    public String fingerprint() {
+        return "complete token=" + fencingToken + " outcome=" + outcome.wireName() + " by " + agentId;
+    }
+
+    @Override
     @JsonIgnore
     public HolderRequest request() {
         return HolderRequest.COMPLETE;

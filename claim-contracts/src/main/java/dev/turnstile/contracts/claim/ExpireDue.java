@@ -48,4 +48,9 @@ public record ExpireDue(
     public Instant timestamp() {
         return checkedAt;
     }
+
+    @Override
+    public String fingerprint() {
+        return "expire token=" + fencingToken;
+    }
 }

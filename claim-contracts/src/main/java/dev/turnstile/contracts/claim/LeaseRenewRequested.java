@@ -54,6 +54,11 @@ public record LeaseRenewRequested(
     }
 
     @Override
+    public String fingerprint() {
+        return "renew token=" + fencingToken + (ttlSeconds == null ? "" : " ttl=" + ttlSeconds) + " by " + agentId;
+    }
+
+    @Override
     @JsonIgnore
     public HolderRequest request() {
         return HolderRequest.RENEW;

@@ -25,7 +25,13 @@ public enum RefusalReason {
     ALREADY_COMPLETED,
     /** Only a lease can be renewed; a {@code once} claim never expires. */
     @JsonProperty("not_a_lease")
-    NOT_A_LEASE;
+    NOT_A_LEASE,
+    /**
+     * The request id was already used on this task key for a different request (another agent, mode or
+     * parameters). A request id names one request: its retries get its answer, anything else is refused.
+     */
+    @JsonProperty("request_id_reused")
+    REQUEST_ID_REUSED;
 
     /** The name on the wire, e.g. {@code stale_token}. */
     public String wireName() {

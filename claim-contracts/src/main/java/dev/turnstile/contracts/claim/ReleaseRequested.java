@@ -47,6 +47,11 @@ public record ReleaseRequested(
     }
 
     @Override
+    public String fingerprint() {
+        return "release token=" + fencingToken + " by " + agentId;
+    }
+
+    @Override
     @JsonIgnore
     public HolderRequest request() {
         return HolderRequest.RELEASE;

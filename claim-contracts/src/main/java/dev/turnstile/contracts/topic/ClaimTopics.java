@@ -18,6 +18,13 @@ public record ClaimTopics(Topic<String, ClaimCommand> requests, Topic<String, Cl
 
     public static final String DEFAULT_DECISIONS = "claim-decisions";
 
+    /**
+     * Header on a decision that answers a request: the {@linkplain ClaimCommand#fingerprint() fingerprint} of the
+     * command it answers (UTF-8), so a gateway hands a decision only to the request it answers, even when two
+     * requests share an id. Consumers of the public topic may ignore it.
+     */
+    public static final String ANSWERED_REQUEST_HEADER = "turnstile-answers";
+
     /** Partition count of both topics in the local default; the processor's parallelism. */
     public static final int DEFAULT_PARTITIONS = 6;
 

@@ -5,10 +5,11 @@ import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.RefusalReason;
+import dev.turnstile.contracts.claim.RequestRefused;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -67,28 +68,29 @@ class ClaimController {
         }
         var claim = parsed.claim();
         long start = System.nanoTime();
-        CompletableFuture<ClaimEvent> decision;
-        try {
-            decision = service.claim(claim);
-        } catch (ClaimService.OverloadedException e) {
-            return replies.overloaded(e.getMessage());
-        }
-        return decision.<ResponseEntity<?>>handle((event, error) -> {
-            if (error == null) {
+        var what = "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId();
+        return switch (service.claim(claim)) {
+            case ClaimService.Submitted submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
+                if (error != null) {
+                    return replies.failed(what, submitted.requestId(), error);
+                }
                 metrics.decided(event, start);
-                return ResponseEntity.ok(answer(event));
-            }
-            return replies.failed(
-                    "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId(),
-                    error);
-        }).join();
+                return answer(event);
+            }).join();
+            case ClaimService.Overloaded overloaded -> replies.overloaded(overloaded);
+            case ClaimService.RequestIdInUse inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+        };
     }
 
-    private static ClaimAnswer answer(ClaimEvent event) {
+    private ResponseEntity<?> answer(ClaimEvent event) {
         return switch (event) {
-            case ClaimGranted granted -> new ClaimAnswer(
+            case ClaimGranted granted -> ResponseEntity.ok(new ClaimAnswer(
                     true,
-                    "Claimed by " + granted.agentId() + " at " + granted.attemptedAt() + ": proceed"
+                    // A redelivered grant answers this agent asking again (a retry, or a new request id).
+                    (granted.redelivery()
+                                    ? "Already claimed by you (" + granted.agentId() + ")"
+                                    : "Claimed by " + granted.agentId())
+                            + " at " + granted.attemptedAt() + ": proceed"
                             + (granted.mode() == ClaimMode.LEASE
                                     ? " (fencing token " + granted.fencingToken() + ", lease until "
                                             + granted.expiresAt() + "; renew before then)"
@@ -103,8 +105,8 @@ class ClaimController {
                     granted.fencingToken(),
                     text(granted.expiresAt()),
                     granted.ttlSeconds(),
-                    null);
-            case ClaimDenied denied -> new ClaimAnswer(
+                    null));
+            case ClaimDenied denied -> ResponseEntity.ok(new ClaimAnswer(
                     false,
                     denialMessage(denied),
                     denied.taskKey(),
@@ -117,14 +119,18 @@ class ClaimController {
                     denied.fencingToken(),
                     text(denied.expiresAt()),
                     null,
-                    denied.outcome() == null ? null : denied.outcome().wireName());
+                    denied.outcome() == null ? null : denied.outcome().wireName()));
+            case RequestRefused refused when refused.reason() == RefusalReason.REQUEST_ID_REUSED ->
+                    replies.requestIdReused(refused.requestId(), refused.taskKey());
             default -> throw new IllegalStateException("A claim was answered with " + event.getClass().getSimpleName()
                     + " (" + event.decisionId() + "); the processor and gateway disagree on the contract");
         };
     }
 
     private static String denialMessage(ClaimDenied denied) {
-        var message = "Already claimed by " + denied.heldBy() + " at " + denied.heldSince();
+        var message = "Already claimed by "
+                + (denied.heldBy().equals(denied.agentId()) ? "you (" + denied.heldBy() + ", with other settings)" : denied.heldBy())
+                + " at " + denied.heldSince();
         if (denied.outcome() != null) {
             return message + "; it " + denied.outcome().wireName();
         }

@@ -46,8 +46,8 @@ public class ClaimGatewayConfiguration {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         // Every decision answers its waiting request (if any) and updates the wait-for-winner table.
-        return new DecisionListener(config, topics.decisions(), decision -> {
-            pending.complete(decision);
+        return new DecisionListener(config, topics.decisions(), (decision, answered) -> {
+            pending.complete(decision, answered);
             outcomes.record(decision);
         }, meters);
     }

@@ -12,12 +12,14 @@ import java.time.Duration;
  */
 final class ClaimMetrics {
 
-    /** Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable) and unexpected. */
+    /** Why a request got no decision: expected ones (invalid, timeout, overloaded, …) and unexpected. */
     enum Rejection {
         INVALID,
         OVERLOADED,
         TIMEOUT,
         UNAVAILABLE,
+        /** The request id names a different request (another agent, mode or settings). */
+        REQUEST_ID_CONFLICT,
         UNEXPECTED
     }
 

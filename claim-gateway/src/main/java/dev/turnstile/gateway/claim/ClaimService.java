@@ -33,12 +33,24 @@ final class ClaimService {
         this.clock = clock;
     }
 
-    /** Raised when too many claims already wait for decisions. */
-    static final class OverloadedException extends RuntimeException {
-        OverloadedException(int pendingNow) {
-            super("The gateway has " + pendingNow + " requests waiting for decisions, its limit; retry shortly");
+    /** What became of a request handed to the service; every outcome names the request id, made here if absent. */
+    sealed interface Submission {
+        String requestId();
+    }
+
+    /** Written (or being written): the decision follows, or a timeout or write error. */
+    record Submitted(String requestId, CompletableFuture<ClaimEvent> decision) implements Submission {}
+
+    /** Too many requests wait for decisions: nothing was written. */
+    record Overloaded(String requestId, int waitingNow) implements Submission {
+        String message() {
+            return "The gateway has " + waitingNow + " requests waiting for decisions, its limit; retry shortly with"
+                    + " requestId " + requestId;
         }
     }
+
+    /** Another request under the same id, asking something else, waits here: nothing was written. */
+    record RequestIdInUse(String requestId, String taskKey) implements Submission {}
 
     /** Raised when the command could not be written to Kafka: nothing was decided. */
     static final class CommandNotWrittenException extends RuntimeException {
@@ -56,14 +68,14 @@ final class ClaimService {
         }
     }
 
-    /** The decision for {@code claim}; fails with a timeout, overload or write error, never with a guess. */
-    CompletableFuture<ClaimEvent> claim(ClaimRequestParser.ValidClaim claim) {
+    /** Submits {@code claim}; its decision fails with a timeout or write error, never with a guess. */
+    Submission claim(ClaimRequestParser.ValidClaim claim) {
         var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
         return submit(ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()));
     }
 
-    /** The decision on a holder's renew, release or completion; fails like {@link #claim}. */
-    CompletableFuture<ClaimEvent> holderRequest(HolderRequestParser.ValidHolderRequest request) {
+    /** Submits a holder's renew, release or completion, as {@link #claim}. */
+    Submission holderRequest(HolderRequestParser.ValidHolderRequest request) {
         var requestId = requestId(request.requestId());
         var now = clock.instant();
         ClaimCommand command = switch (request.request()) {
@@ -72,16 +84,26 @@ final class ClaimService {
             case RELEASE -> ReleaseRequested.of(request.key(), request.agentId(), request.fencingToken(), requestId, now);
             case COMPLETE -> CompletionReported.of(
                     request.key(), request.agentId(), request.fencingToken(), request.outcome(), requestId, now);
+            case CLAIM -> throw new IllegalArgumentException("A claim is not a holder request; use claim()");
         };
         return submit(command);
     }
 
-    /** Appends {@code command} to the requests topic and returns the future of the decision that answers it. */
-    private CompletableFuture<ClaimEvent> submit(ClaimCommand command) {
+    /** Appends {@code command} to the requests topic, once a wait for the decision that answers it is registered. */
+    private Submission submit(ClaimCommand command) {
         var key = command.taskKey();
         var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.
-        var decision = pending.register(key, requestId).orElseThrow(() -> new OverloadedException(pending.size()));
+        CompletableFuture<ClaimEvent> decision;
+        switch (pending.register(key, requestId, command.fingerprint())) {
+            case PendingDecisions.Waiting waiting -> decision = waiting.decision();
+            case PendingDecisions.Full full -> {
+                return new Overloaded(requestId, full.waitingNow());
+            }
+            case PendingDecisions.Conflict conflict -> {
+                return new RequestIdInUse(requestId, key);
+            }
+        }
         try {
             template.send(new ProducerRecord<>(
                             requests.name(), null, command.timestamp().toEpochMilli(), key, command))
@@ -93,7 +115,7 @@ final class ClaimService {
         } catch (RuntimeException e) {
             pending.fail(key, requestId, new CommandNotWrittenException(requests.name(), e));
         }
-        return decision;
+        return new Submitted(requestId, decision);
     }
 
     private static String requestId(String given) {

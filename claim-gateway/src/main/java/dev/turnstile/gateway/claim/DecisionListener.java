@@ -1,12 +1,14 @@
 package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.contracts.topic.Topic;
+import java.nio.charset.StandardCharsets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -18,7 +20,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the decisions topic from its end, on all partitions and without a consumer group (every gateway sees
- * every decision), and hands each decision to the waiting claim. Ready only once its position on every partition
+ * every decision), and hands each decision, with the fingerprint of the request it answers, to the waiting claim. Ready only once its position on every partition
  * is fixed, so no decision for a claim accepted afterwards can be missed.
  */
 final class DecisionListener implements SmartLifecycle {
@@ -28,7 +30,7 @@ final class DecisionListener implements SmartLifecycle {
 
     private final Map<String, Object> consumerConfig;
     private final Topic<String, ClaimEvent> decisions;
-    private final Consumer<ClaimEvent> onDecision;
+    private final BiConsumer<ClaimEvent, String> onDecision;
     private final Counter pollErrors;
     private final Counter skippedRecords;
     private volatile KafkaConsumer<String, ClaimEvent> consumer;
@@ -38,7 +40,7 @@ final class DecisionListener implements SmartLifecycle {
     DecisionListener(
             Map<String, Object> consumerConfig,
             Topic<String, ClaimEvent> decisions,
-            Consumer<ClaimEvent> onDecision,
+            BiConsumer<ClaimEvent, String> onDecision,
             MeterRegistry meters) {
         this.consumerConfig = consumerConfig;
         this.decisions = decisions;
@@ -83,7 +85,10 @@ final class DecisionListener implements SmartLifecycle {
                 try {
                     for (var record : consumer.poll(POLL)) {
                         if (record.value() != null) {
-                            onDecision.accept(record.value());
+                            var answered = record.headers().lastHeader(ClaimTopics.ANSWERED_REQUEST_HEADER);
+                            onDecision.accept(
+                                    record.value(),
+                                    answered == null ? null : new String(answered.value(), StandardCharsets.UTF_8));
                         }
                     }
                 } catch (WakeupException e) {

@@ -10,8 +10,8 @@ import dev.turnstile.contracts.claim.RequestRefused;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,7 +34,7 @@ class HolderController {
         this.service = service;
         this.metrics = metrics;
         this.replies = replies;
-        for (var request : HolderRequest.values()) {
+        for (var request : List.of(HolderRequest.RENEW, HolderRequest.RELEASE, HolderRequest.COMPLETE)) {
             parsers.put(request, new HolderRequestParser(request));
         }
     }
@@ -96,25 +96,22 @@ class HolderController {
             return replies.badRequest(parsed.violations());
         }
         var request = parsed.request();
-        CompletableFuture<ClaimEvent> decision;
-        try {
-            decision = service.holderRequest(request);
-        } catch (ClaimService.OverloadedException e) {
-            return replies.overloaded(e.getMessage());
-        }
-        return decision.<ResponseEntity<?>>handle((event, error) -> {
-            if (error != null) {
-                return replies.failed(
-                        kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
-                                + request.fencingToken(),
-                        error);
-            }
-            metrics.holderAnswered(kind, event);
-            var answer = answer(event);
-            return answer.accepted()
-                    ? ResponseEntity.ok(answer)
-                    : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
-        }).join();
+        var what = kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
+                + request.fencingToken();
+        return switch (service.holderRequest(request)) {
+            case ClaimService.Submitted submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
+                if (error != null) {
+                    return replies.failed(what, submitted.requestId(), error);
+                }
+                metrics.holderAnswered(kind, event);
+                var answer = answer(event);
+                return answer.accepted()
+                        ? ResponseEntity.ok(answer)
+                        : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
+            }).join();
+            case ClaimService.Overloaded overloaded -> replies.overloaded(overloaded);
+            case ClaimService.RequestIdInUse inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+        };
     }
 
     private static HolderAnswer answer(ClaimEvent event) {
@@ -199,6 +196,8 @@ class HolderController {
                     + " already reported its outcome";
             case NOT_A_LEASE -> "The claim on " + key + " with token " + token
                     + " is a once claim: it never expires, so there is nothing to renew";
+            case REQUEST_ID_REUSED -> "Request id " + refused.requestId() + " already names a different request on "
+                    + key + "; use a new request id (the same one only to retry the same request)";
         };
     }
 }

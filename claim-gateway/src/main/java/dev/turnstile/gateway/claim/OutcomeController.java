@@ -74,11 +74,15 @@ class OutcomeController {
         var taskKey = key.orElseThrow().value();
         var standing = outcomes.awaitEnd(taskKey, Duration.ofSeconds(wait));
         if (standing.isEmpty()) {
-            result.setResult(replies.overloaded("Too many agents are waiting for outcomes on this gateway; retry shortly"));
+            result.setResult(replies.unavailable(
+                    ClaimMetrics.Rejection.OVERLOADED,
+                    "overloaded",
+                    "Too many agents are waiting for outcomes on this gateway; retry shortly",
+                    null));
             return result;
         }
         standing.get().whenComplete((known, error) -> result.setResult(
-                error == null ? ResponseEntity.ok(answer(taskKey, known)) : replies.failed("outcome of " + taskKey, error)));
+                error == null ? ResponseEntity.ok(answer(taskKey, known)) : replies.failed("outcome of " + taskKey, null, error)));
         return result;
     }
 

@@ -2,7 +2,6 @@ package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimEvent;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PendingDecisions {
 
-    private final ConcurrentHashMap<String, CompletableFuture<ClaimEvent>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Waiter> pending = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final Duration timeout;
@@ -24,51 +23,77 @@ final class PendingDecisions {
         this.timeout = timeout;
     }
 
+    /** What registering a request came to. */
+    sealed interface Registration {}
+
+    /** The request waits for its decision (shared with an identical request already waiting). */
+    record Waiting(CompletableFuture<ClaimEvent> decision) implements Registration {}
+
+    /** The table is full: nothing was registered. */
+    record Full(int waitingNow) implements Registration {}
+
+    /** Another request with the same id, asking something else, is waiting: nothing was registered. */
+    record Conflict(String waitingFingerprint) implements Registration {}
+
+    private record Waiter(String fingerprint, CompletableFuture<ClaimEvent> decision) {}
+
     /**
-     * A future completed by the decision for {@code requestId} on {@code taskKey}, or failed with a
-     * {@link java.util.concurrent.TimeoutException} after the timeout; empty when the table is full. A second
-     * waiter for the same request shares the first one's future.
+     * Registers a wait for the decision on {@code requestId} on {@code taskKey}: a future completed by the decision,
+     * or failed with a {@link java.util.concurrent.TimeoutException} after the timeout. A second waiter for the same
+     * request (same fingerprint) shares the first one's future; one asking something else under the same id is a
+     * {@link Conflict}, so it can never be handed another request's answer.
      */
-    Optional<CompletableFuture<ClaimEvent>> register(String taskKey, String requestId) {
+    Registration register(String taskKey, String requestId, String fingerprint) {
         var id = id(taskKey, requestId);
         var existing = pending.get(id);
         if (existing != null) {
-            return Optional.of(existing);
+            return sharedOrConflict(existing, fingerprint);
         }
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
-            return Optional.empty();
+            return new Full(size.get());
         }
-        var created = new CompletableFuture<ClaimEvent>();
+        var created = new Waiter(fingerprint, new CompletableFuture<>());
         var winner = pending.putIfAbsent(id, created);
         if (winner != null) {
             size.decrementAndGet();
-            return Optional.of(winner);
+            return sharedOrConflict(winner, fingerprint);
         }
-        created.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((event, error) -> {
+        created.decision().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((event, error) -> {
             if (pending.remove(id, created)) {
                 size.decrementAndGet();
             }
         });
-        return Optional.of(created);
+        return new Waiting(created.decision());
     }
 
-    /** Completes the waiter for the decision's request, if this gateway has one (announcements answer nobody). */
-    void complete(ClaimEvent decision) {
+    private static Registration sharedOrConflict(Waiter existing, String fingerprint) {
+        return existing.fingerprint().equals(fingerprint)
+                ? new Waiting(existing.decision())
+                : new Conflict(existing.fingerprint());
+    }
+
+    /**
+     * Completes the waiter for the decision's request, if this gateway has one (announcements answer nobody).
+     *
+     * @param answered the fingerprint of the command the decision answers (its record header), or null when the
+     *     processor did not say: then any waiter under the request id takes it
+     */
+    void complete(ClaimEvent decision, String answered) {
         if (!decision.answersRequest()) {
             return;
         }
-        var future = pending.get(id(decision.taskKey(), decision.requestId()));
-        if (future != null) {
-            future.complete(decision);
+        var waiter = pending.get(id(decision.taskKey(), decision.requestId()));
+        if (waiter != null && (answered == null || answered.equals(waiter.fingerprint()))) {
+            waiter.decision().complete(decision);
         }
     }
 
     /** Fails the waiter for a request whose command could not be written. */
     void fail(String taskKey, String requestId, Throwable error) {
-        var future = pending.get(id(taskKey, requestId));
-        if (future != null) {
-            future.completeExceptionally(error);
+        var waiter = pending.get(id(taskKey, requestId));
+        if (waiter != null) {
+            waiter.decision().completeExceptionally(error);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.turnstile.gateway.claim;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,8 +23,18 @@ final class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
-    /** A request that got no decision, and why. */
-    record ErrorAnswer(String error, String message, List<FieldViolation> violations) {}
+    /**
+     * A request that got no decision, and why.
+     *
+     * @param requestId the request's id when one was assigned (every 503 and 409 carries it): retry with it
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorAnswer(String error, String message, List<FieldViolation> violations, String requestId) {
+
+        ErrorAnswer(String error, String message, List<FieldViolation> violations) {
+            this(error, message, violations, null);
+        }
+    }
 
     private final ClaimMetrics metrics;
     private final int maxBodyBytes;
@@ -57,15 +68,33 @@ final class Replies {
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
     }
 
-    ResponseEntity<?> unavailable(Rejection reason, String error, String message) {
+    /** 503 with {@code Retry-After}; {@code requestId} (null when none was assigned yet) is the one to retry with. */
+    ResponseEntity<?> unavailable(Rejection reason, String error, String message, String requestId) {
         metrics.rejected(reason);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .body(new ErrorAnswer(error, message, List.of()));
+                .body(new ErrorAnswer(error, message, List.of(), requestId));
     }
 
-    ResponseEntity<?> overloaded(String message) {
-        return unavailable(Rejection.OVERLOADED, "overloaded", message);
+    ResponseEntity<?> overloaded(ClaimService.Overloaded overloaded) {
+        return unavailable(Rejection.OVERLOADED, "overloaded", overloaded.message(), overloaded.requestId());
+    }
+
+    /**
+     * 409: the request id already names a different request on this key (another agent, mode or settings), waiting
+     * at this gateway or decided before. Nothing was decided for this request.
+     */
+    ResponseEntity<?> requestIdReused(String requestId, String taskKey) {
+        metrics.rejected(Rejection.REQUEST_ID_CONFLICT);
+        var message = "Request id " + requestId + " already names a different request on " + taskKey + " (another"
+                + " agent, mode or settings). A request id names one request: send it again only to retry that same"
+                + " request, and use a new one (or none) for anything else. Nothing was decided for this request.";
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(new ErrorAnswer(
+                        "request_id_conflict",
+                        message,
+                        List.of(new FieldViolation("requestId", "unique", message)),
+                        requestId));
     }
 
     /**
@@ -73,7 +102,7 @@ final class Replies {
      *
      * @param what the request in words, for the log, e.g. {@code claim of hire:deploy:3f9c2ab by agent-1}
      */
-    ResponseEntity<?> failed(String what, Throwable failure) {
+    ResponseEntity<?> failed(String what, String requestId, Throwable failure) {
         var error = failure instanceof CompletionException ? failure.getCause() : failure;
         if (error instanceof TimeoutException) {
             log.warn(
@@ -84,16 +113,22 @@ final class Replies {
             return unavailable(
                     Rejection.TIMEOUT,
                     "decision_timeout",
-                    "No decision within " + decisionTimeout.toMillis() + " ms. Retry with the same requestId: a"
-                            + " retried request is answered with its original decision, never decided twice.");
+                    "No decision within " + decisionTimeout.toMillis() + " ms. Retry with the same requestId ("
+                            + requestId + "): a retried request is answered with its original decision, never"
+                            + " decided twice.",
+                    requestId);
         }
         if (error instanceof ClaimService.CommandNotWrittenException) {
             log.warn("{}; answered 503, the agent retries", error.getMessage());
-            return unavailable(Rejection.UNAVAILABLE, "unavailable", error.getMessage());
+            return unavailable(
+                    Rejection.UNAVAILABLE,
+                    "unavailable",
+                    error.getMessage() + ". Retry with the same requestId (" + requestId + ").",
+                    requestId);
         }
         log.error("Unexpected error while waiting for the decision on the {}; answered 500", what, error);
         metrics.rejected(Rejection.UNEXPECTED);
         return ResponseEntity.internalServerError()
-                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of()));
+                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of(), requestId));
     }
 }

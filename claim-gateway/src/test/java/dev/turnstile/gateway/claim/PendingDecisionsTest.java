@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class PendingDecisionsTest {
+
+    private static final String A1 = "claim once by a1";
+    private static final String A2 = "claim once by a2";
+
+    private static CompletableFuture<ClaimEvent> waiting(PendingDecisions pending, String requestId, String fingerprint) {
+        return ((PendingDecisions.Waiting) pending.register("k:t:aaaaaaa", requestId, fingerprint)).decision();
+    }
 
     private static ClaimGranted granted(String taskKey, String requestId) {
         return new ClaimGranted(
@@ -21,10 +30,10 @@ class PendingDecisionsTest {
     @Test
     void an_expiry_announcement_does_not_complete_the_waiter_of_the_claim_that_revealed_it() {
         var pending = new PendingDecisions(4, Duration.ofMinutes(1));
-        var waiter = pending.register("k:t:aaaaaaa", "r2").orElseThrow();
+        var waiter = waiting(pending, "r2", A1);
 
         pending.complete(new dev.turnstile.contracts.claim.LeaseExpired(1, "k:t:aaaaaaa#2", 2, "r2", "k:t:aaaaaaa", "k",
-                "t", "aaaaaaa", "a1", Instant.EPOCH, false, ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH));
+                "t", "aaaaaaa", "a1", Instant.EPOCH, false, ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH), null);
 
         assertThat(waiter).isNotDone();
     }
@@ -33,30 +42,30 @@ class PendingDecisionsTest {
     void a_full_table_refuses_new_claims_instead_of_growing() {
         var pending = new PendingDecisions(2, Duration.ofMinutes(1));
 
-        assertThat(pending.register("k:t:aaaaaaa", "r1")).isPresent();
-        assertThat(pending.register("k:t:aaaaaaa", "r2")).isPresent();
-        assertThat(pending.register("k:t:aaaaaaa", "r3")).isEmpty();
+        assertThat(pending.register("k:t:aaaaaaa", "r1", A1)).isInstanceOf(PendingDecisions.Waiting.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r2", A1)).isInstanceOf(PendingDecisions.Waiting.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r3", A1)).isInstanceOf(PendingDecisions.Full.class);
         assertThat(pending.size()).isEqualTo(2);
     }
 
     @Test
     void a_decision_completes_its_waiter_and_frees_its_place() throws Exception {
         var pending = new PendingDecisions(1, Duration.ofMinutes(1));
-        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+        var waiter = waiting(pending, "r1", A1);
 
-        pending.complete(granted("k:t:aaaaaaa", "r1"));
+        pending.complete(granted("k:t:aaaaaaa", "r1"), A1);
 
         assertThat(waiter.get().requestId()).isEqualTo("r1");
         assertThat(pending.size()).isZero();
-        assertThat(pending.register("k:t:aaaaaaa", "r2")).isPresent();
+        assertThat(pending.register("k:t:aaaaaaa", "r2", A1)).isInstanceOf(PendingDecisions.Waiting.class);
     }
 
     @Test
     void a_decision_for_another_key_with_the_same_request_id_does_not_complete_the_waiter() {
         var pending = new PendingDecisions(4, Duration.ofMinutes(1));
-        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+        var waiter = waiting(pending, "r1", A1);
 
-        pending.complete(granted("k:t:bbbbbbb", "r1"));
+        pending.complete(granted("k:t:bbbbbbb", "r1"), A1);
 
         assertThat(waiter).isNotDone();
     }
@@ -64,7 +73,7 @@ class PendingDecisionsTest {
     @Test
     void a_waiter_without_a_decision_times_out_and_frees_its_place() {
         var pending = new PendingDecisions(1, Duration.ofMillis(50));
-        var waiter = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+        var waiter = waiting(pending, "r1", A1);
 
         assertThat(waiter).failsWithin(Duration.ofSeconds(5))
                 .withThrowableOfType(ExecutionException.class)
@@ -75,12 +84,32 @@ class PendingDecisionsTest {
     @Test
     void two_waiters_for_the_same_request_share_one_place_and_one_answer() throws Exception {
         var pending = new PendingDecisions(1, Duration.ofMinutes(1));
-        var first = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
-        var second = pending.register("k:t:aaaaaaa", "r1").orElseThrow();
+        var first = waiting(pending, "r1", A1);
+        var second = waiting(pending, "r1", A1);
 
-        pending.complete(granted("k:t:aaaaaaa", "r1"));
+        pending.complete(granted("k:t:aaaaaaa", "r1"), A1);
 
         assertThat(second).isSameAs(first);
         assertThat(second.get().requestId()).isEqualTo("r1");
+    }
+
+    @Test
+    void a_request_asking_something_else_under_a_waiting_request_id_is_a_conflict_not_a_shared_answer() {
+        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var first = waiting(pending, "r1", A1);
+
+        assertThat(pending.register("k:t:aaaaaaa", "r1", A2)).isEqualTo(new PendingDecisions.Conflict(A1));
+        assertThat(pending.size()).isEqualTo(1);
+        assertThat(first).isNotDone();
+    }
+
+    @Test
+    void a_decision_answering_another_request_under_the_same_id_does_not_complete_the_waiter() {
+        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var waiter = waiting(pending, "r1", A1);
+
+        pending.complete(granted("k:t:aaaaaaa", "r1"), A2);
+
+        assertThat(waiter).isNotDone();
     }
 }

@@ -11,6 +11,7 @@ import dev.turnstile.contracts.claim.ClaimRequested;
 import dev.turnstile.contracts.claim.CompletionReported;
 import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.HolderCommand;
+import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
@@ -20,26 +21,70 @@ import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.processor.claim.ClaimState.Holder;
 import dev.turnstile.processor.claim.ClaimState.Status;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * Decides claims, lease renewals, releases and completions. A pure function of the key's state and the command:
- * it reads no clock, draws no random numbers and touches no I/O, so replaying a key's command log reproduces its
- * decisions exactly. Time enters only as the command's timestamp: a lease has run out when its {@code expiresAt}
- * is at or before the timestamp of the command being decided.
+ * Decides claims, lease renewals, releases and completions. A pure function of the key's state, the command and the
+ * answer earlier given to the command's request id: it reads no clock, draws no random numbers and touches no I/O,
+ * so replaying a key's command log reproduces its decisions exactly. Time enters only as the command's timestamp: a
+ * lease has run out when its {@code expiresAt} is at or before the timestamp of the command being decided, and a
+ * request id is remembered for {@link #requestMemory()} of command time.
  */
 public final class ClaimDecider {
 
-    /** The events that answer {@code command}, given the key's {@code state}. */
-    public List<ClaimEvent> decide(ClaimCommand command, ClaimState state) {
+    /** How long a request id is remembered unless configured otherwise: far longer than any client retries. */
+    public static final Duration DEFAULT_REQUEST_MEMORY = Duration.ofHours(24);
+
+    private final Duration requestMemory;
+
+    public ClaimDecider() {
+        this(DEFAULT_REQUEST_MEMORY);
+    }
+
+    /** @param requestMemory how long, in command time, a request id keeps its answer */
+    public ClaimDecider(Duration requestMemory) {
+        if (requestMemory.isNegative() || requestMemory.isZero()) {
+            throw new IllegalArgumentException("The request memory must be positive; got " + requestMemory);
+        }
+        this.requestMemory = requestMemory;
+    }
+
+    /** How long, in command time, a request id keeps its answer; later it names a new request. */
+    public Duration requestMemory() {
+        return requestMemory;
+    }
+
+    /**
+     * The events that answer {@code command}, given the key's {@code state} and the answer {@code earlier} given to
+     * the command's request id on this key, if one was remembered.
+     */
+    public List<ClaimEvent> decide(ClaimCommand command, ClaimState state, Optional<RememberedAnswer> earlier) {
         return switch (command) {
-            case ClaimRequested request -> answerOnce(request, state, ClaimDecider::decideClaim);
-            case HolderCommand request -> answerOnce(request, state, ClaimDecider::decideHolderRequest);
+            case ClaimRequested request -> answerOnce(request, state, earlier, ClaimDecider::decideClaim);
+            case HolderCommand request -> answerOnce(request, state, earlier, ClaimDecider::decideHolderRequest);
             case ExpireDue check -> announceExpiry(check, state);
         };
+    }
+
+    /**
+     * What to remember under the command's request id after it was answered with {@code events}: the answer to a
+     * new request (a retry or a refused reuse of the id keeps what was remembered), nothing for an expiry check.
+     */
+    public Optional<RememberedAnswer> answerToRemember(
+            ClaimCommand command, Optional<RememberedAnswer> earlier, List<ClaimEvent> events) {
+        if (command instanceof ExpireDue || events.isEmpty() || remembered(command, earlier).isPresent()) {
+            return Optional.empty();
+        }
+        var answer = events.getLast();
+        if (answer instanceof RequestRefused refused && refused.reason() == RefusalReason.REQUEST_ID_REUSED) {
+            return Optional.empty();
+        }
+        return Optional.of(new RememberedAnswer(command.fingerprint(), answer, command.timestamp()));
     }
 
     /** The key's state after {@code events}. */
@@ -56,31 +101,36 @@ public final class ClaimDecider {
         if (event.redelivery()) {
             return state;
         }
-        var answer = new ClaimState.Answer(
-                event.requestId(), event.sequence(), event.agentId(), event.attemptedAt(), event.wasGranted(), event);
-        return switch (event) {
-            case ClaimGranted granted -> state.answered(answer, holderOf(granted));
-            case ClaimDenied denied -> state.answered(answer, state.holder());
-            case RequestRefused refused -> state.answered(answer, state.holder());
-            case LeaseRenewed renewed -> state.answered(answer, state.holder().renewedUntil(renewed.expiresAt()));
-            case LeaseReleased released -> state.answered(answer, state.holder().withStatus(Status.RELEASED));
-            case ClaimCompleted completed -> state.answered(
-                    answer,
-                    state.holder()
-                            .withStatus(completed.outcome() == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED));
-            case LeaseExpired expired -> state.decided(expired.sequence(), state.holder().withStatus(Status.EXPIRED));
+        var holder = switch (event) {
+            case ClaimGranted granted -> holderOf(granted);
+            case ClaimDenied denied -> state.holder();
+            case RequestRefused refused -> state.holder();
+            case LeaseRenewed renewed -> state.holder().renewedUntil(renewed.expiresAt());
+            case LeaseReleased released -> state.holder().withStatus(Status.RELEASED);
+            case ClaimCompleted completed -> state.holder()
+                    .withStatus(completed.outcome() == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED);
+            case LeaseExpired expired -> state.holder().withStatus(Status.EXPIRED);
         };
+        return state.decided(event.sequence(), holder);
     }
 
     /**
-     * A retried request gets its original answer; a new one is decided, after announcing the expiry of a lease
-     * that its timestamp reveals (so a claim arriving after expiry both expires the old lease and is granted).
+     * A request id names one request. A retry of it (same fingerprint) gets its original answer; another request
+     * reusing the id is refused; the holder of an active claim asking again for it (same agent and settings, a new
+     * request id: it lost its answer) is told it holds it. Anything else is decided, after announcing the expiry of
+     * a lease that its timestamp reveals (so a claim arriving after expiry both expires the old lease and is
+     * granted).
      */
     private <C extends ClaimCommand> List<ClaimEvent> answerOnce(
-            C command, ClaimState state, BiFunction<C, ClaimState, ClaimEvent> decision) {
-        var earlier = state.answerTo(command.requestId());
-        if (earlier.isPresent()) {
-            return List.of(redelivery(command, earlier.get(), state));
+            C command, ClaimState state, Optional<RememberedAnswer> earlier, BiFunction<C, ClaimState, ClaimEvent> decision) {
+        var known = remembered(command, earlier).or(() -> holderGrantAnswering(command, state));
+        if (known.isPresent()) {
+            return known.get().fingerprint().equals(command.fingerprint())
+                    ? List.of(known.get().answer().asRedelivery())
+                    : List.of(requestIdReused(command, state));
+        }
+        if (command instanceof ClaimRequested claim && heldActivelyBy(claim, state)) {
+            return List.of(grantOf(state.holder(), claim, claim.requestId(), state.holder().expiresAt()).asRedelivery());
         }
         var events = new ArrayList<ClaimEvent>(2);
         var current = state;
@@ -91,6 +141,32 @@ public final class ClaimDecider {
         }
         events.add(decision.apply(command, current));
         return List.copyOf(events);
+    }
+
+    /** The earlier answer to the command's request id, if it is still within the request memory. */
+    private Optional<RememberedAnswer> remembered(ClaimCommand command, Optional<RememberedAnswer> earlier) {
+        return earlier.filter(answer -> answer.answeredAt().plus(requestMemory).isAfter(command.timestamp()));
+    }
+
+    /** The holder's own request is remembered as long as it is the key's last holder: its grant, as announced. */
+    private static Optional<RememberedAnswer> holderGrantAnswering(ClaimCommand command, ClaimState state) {
+        var holder = state.holder();
+        if (holder == null || !holder.requestId().equals(command.requestId())) {
+            return Optional.empty();
+        }
+        return Optional.of(new RememberedAnswer(
+                holder.grantFingerprint(),
+                grantOf(holder, command, holder.requestId(), holder.grantedExpiresAt()),
+                holder.since()));
+    }
+
+    /** Whether {@code claim} is the active holder asking again for what it holds, with the same settings. */
+    private static boolean heldActivelyBy(ClaimRequested claim, ClaimState state) {
+        var holder = state.holder();
+        return holder != null
+                && holder.status() == Status.ACTIVE
+                && !holder.leaseRunOutAt(claim.timestamp())
+                && holder.grantFingerprint().equals(claim.fingerprint());
     }
 
     /** The processor's expiry check: announces the lease's expiry if it is still due, else nothing. */
@@ -254,42 +330,69 @@ public final class ClaimDecider {
         };
     }
 
-    /** A retried request's original answer, marked as redelivery. */
-    private static ClaimEvent redelivery(ClaimCommand command, ClaimState.Answer answer, ClaimState state) {
-        if (answer.event() != null) {
-            return answer.event().asRedelivery();
-        }
-        // The holder's grant (always remembered), or an answer stored before decisions were kept whole.
-        var holder = state.holder();
-        if (answer.granted()) {
-            return new ClaimGranted(
-                    ClaimGranted.SCHEMA_VERSION,
-                    ClaimEvent.decisionId(command.taskKey(), holder.sequence()),
-                    holder.sequence(),
-                    holder.requestId(),
-                    command.taskKey(),
-                    command.project(),
-                    command.task(),
-                    command.gitSha(),
-                    holder.agentId(),
-                    holder.since(),
-                    true,
-                    holder.mode(),
-                    holder.fencingToken(),
-                    holder.grantedExpiresAt(),
-                    holder.ttlSeconds(),
-                    holder.takeoverAfterFailure());
-        }
-        return denial(command, answer.sequence(), answer.requestId(), answer.agentId(), answer.attemptedAt(), holder)
-                .asRedelivery();
+    /** The holder's grant, answering {@code requestId}, with the lease's expiry {@code expiresAt}. */
+    private static ClaimGranted grantOf(Holder holder, ClaimCommand command, String requestId, Instant expiresAt) {
+        return new ClaimGranted(
+                ClaimGranted.SCHEMA_VERSION,
+                ClaimEvent.decisionId(command.taskKey(), holder.sequence()),
+                holder.sequence(),
+                requestId,
+                command.taskKey(),
+                command.project(),
+                command.task(),
+                command.gitSha(),
+                holder.agentId(),
+                holder.since(),
+                false,
+                holder.mode(),
+                holder.fencingToken(),
+                expiresAt,
+                holder.ttlSeconds(),
+                holder.takeoverAfterFailure());
     }
+
+    /** The refusal of a request that reuses the id of a different request on this key: nothing else is decided. */
+    private static RequestRefused requestIdReused(ClaimCommand command, ClaimState state) {
+        long sequence = state.sequence() + 1;
+        var holder = state.holder();
+        var asked = switch (command) {
+            case ClaimRequested claim -> new Asked(HolderRequest.CLAIM, claim.agentId(), claim.mode(),
+                    Math.max(1, state.fencingToken()));
+            case HolderCommand request -> new Asked(request.request(), request.agentId(),
+                    holder == null ? ClaimMode.ONCE : holder.mode(), request.fencingToken());
+            case ExpireDue check -> throw new IllegalStateException(
+                    "Expiry check " + check.requestId() + " of " + check.taskKey() + " is never answered");
+        };
+        return new RequestRefused(
+                RequestRefused.SCHEMA_VERSION,
+                ClaimEvent.decisionId(command.taskKey(), sequence),
+                sequence,
+                command.requestId(),
+                command.taskKey(),
+                command.project(),
+                command.task(),
+                command.gitSha(),
+                asked.agentId(),
+                command.timestamp(),
+                false,
+                asked.kind(),
+                RefusalReason.REQUEST_ID_REUSED,
+                asked.mode(),
+                asked.fencingToken(),
+                holder == null ? null : holder.fencingToken(),
+                holder == null ? null : holder.agentId(),
+                null);
+    }
+
+    /** Who asked what, for a refusal. */
+    private record Asked(HolderRequest kind, String agentId, ClaimMode mode, long fencingToken) {}
 
     private static ClaimDenied denial(
             ClaimCommand command,
             long sequence,
             String requestId,
             String agentId,
-            java.time.Instant attemptedAt,
+            Instant attemptedAt,
             Holder holder) {
         return new ClaimDenied(
                 ClaimDenied.SCHEMA_VERSION,

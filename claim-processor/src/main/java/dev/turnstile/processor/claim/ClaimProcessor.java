@@ -3,33 +3,43 @@ package dev.turnstile.processor.claim;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.contracts.topic.ClaimTopics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The Streams adapter around {@link ClaimDecider}: load the key's state, decide, store the evolved state, forward.
+ * The Streams adapter around {@link ClaimDecider}: load the key's state and the answer earlier given to the
+ * command's request id, decide, store the evolved state and the answer to remember, forward.
  * It also keeps an index of active leases by expiry and, on a wall-clock schedule, appends an {@link ExpireDue}
  * check to the requests topic for each lease past its expiry, so that expiries are announced promptly while still
  * being decided in log order from command timestamps.
  */
 final class ClaimProcessor implements Processor<String, ClaimCommand, String, Object> {
 
-    private final ClaimDecider decider = new ClaimDecider();
+    private final ClaimDecider decider;
     private final Duration expiryCheckInterval;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ClaimState> store;
+    private WindowStore<String, RememberedAnswer> answers;
     private KeyValueStore<String, Long> expiries;
 
-    /** @param expiryCheckInterval how often to look for leases past expiry; zero turns the checks off */
-    ClaimProcessor(Duration expiryCheckInterval) {
+    /**
+     * @param decider the rules
+     * @param expiryCheckInterval how often to look for leases past expiry; zero turns the checks off
+     */
+    ClaimProcessor(ClaimDecider decider, Duration expiryCheckInterval) {
+        this.decider = decider;
         this.expiryCheckInterval = expiryCheckInterval;
     }
 
@@ -37,6 +47,7 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ClaimTopology.STATE_STORE);
+        this.answers = context.getStateStore(ClaimTopology.ANSWERS_STORE);
         this.expiries = context.getStateStore(ClaimTopology.EXPIRY_INDEX_STORE);
         if (!expiryCheckInterval.isZero()) {
             context.schedule(expiryCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::appendExpiryChecks);
@@ -55,16 +66,50 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
         if (state == null) {
             state = ClaimState.EMPTY;
         }
-        var events = decider.decide(command, state);
+        var earlier = answerTo(command);
+        var events = decider.decide(command, state, earlier);
         var evolved = decider.evolve(state, events);
         store.put(record.key(), evolved);
+        // Filed under the partition's stream time (never behind it), so that Streams keeps the answer for the
+        // retention from now on even when the command's own timestamp lags (a gateway whose clock is behind).
+        decider.answerToRemember(command, earlier, events).ifPresent(answer -> answers.put(
+                answerKey(command),
+                answer,
+                Math.max(answer.answeredAt().toEpochMilli(), context.currentStreamTimeMs())));
         reindex(record.key(), state, evolved);
         for (var event : events) {
             // The decision is stamped with its command's time, never the wall clock, so replays are identical.
-            context.forward(
-                    record.<Object>withValue(event).withTimestamp(command.timestamp().toEpochMilli()),
-                    ClaimTopology.DECISIONS_SINK);
+            var decision = record.<Object>withValue(event)
+                    .withTimestamp(command.timestamp().toEpochMilli())
+                    .withHeaders(new RecordHeaders());
+            if (event.answersRequest()) {
+                decision.headers().add(
+                        ClaimTopics.ANSWERED_REQUEST_HEADER, command.fingerprint().getBytes(StandardCharsets.UTF_8));
+            }
+            context.forward(decision, ClaimTopology.DECISIONS_SINK);
         }
+    }
+
+    /**
+     * The latest answer stored under the command's request id on its key. The store drops answers older than the
+     * request memory (plus a margin) by stream time; the decider decides which of what remains still counts.
+     */
+    private Optional<RememberedAnswer> answerTo(ClaimCommand command) {
+        if (command instanceof ExpireDue) {
+            return Optional.empty();
+        }
+        RememberedAnswer latest = null;
+        try (var stored = answers.fetch(answerKey(command), 0L, Long.MAX_VALUE)) {
+            while (stored.hasNext()) {
+                latest = stored.next().value;
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** {@code <task key>|<request id>}: request ids are per key. */
+    private static String answerKey(ClaimCommand command) {
+        return command.taskKey() + '|' + command.requestId();
     }
 
     /** Keeps the expiry index in step with the key's active lease. */

@@ -36,7 +36,18 @@ public final class ClaimProcessorService implements AutoCloseable {
      * @param expiryCheckInterval how often to look for leases past expiry; zero turns the checks off
      */
     public ClaimProcessorService(Properties streamsConfig, ClaimTopics topics, Duration expiryCheckInterval) {
-        this.streams = new KafkaStreams(ClaimTopology.build(topics, expiryCheckInterval), streamsConfig);
+        this(streamsConfig, topics, expiryCheckInterval, ClaimDecider.DEFAULT_REQUEST_MEMORY);
+    }
+
+    /**
+     * @param streamsConfig complete Kafka Streams configuration (see {@code ProcessorProperties} for the defaults)
+     * @param topics the claim topics
+     * @param expiryCheckInterval how often to look for leases past expiry; zero turns the checks off
+     * @param requestMemory how long, in command time, a request id keeps its answer
+     */
+    public ClaimProcessorService(
+            Properties streamsConfig, ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
+        this.streams = new KafkaStreams(ClaimTopology.build(topics, expiryCheckInterval, requestMemory), streamsConfig);
         streams.setStateListener((newState, oldState) -> {
             log.info("Claim processor {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {

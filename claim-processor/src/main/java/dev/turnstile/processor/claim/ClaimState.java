@@ -1,31 +1,25 @@
 package dev.turnstile.processor.claim;
 
-import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimRequested;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * What the processor remembers about one task key: its current (or last) holder, the last decision's sequence,
- * the last fencing token issued, and the answers to the most recent requests (so that a retried request id gets
- * its original answer). States written before leases existed read as a {@code once} holder with token 1.
+ * What the processor remembers about one task key: its current (or last) holder, the last decision's sequence and
+ * the last fencing token issued. Answers to earlier requests are kept beside it, one entry per request id (see
+ * {@link RememberedAnswer}), so the state stays small however many agents ask. States written before leases
+ * existed read as a {@code once} holder with token 1; their list of recent answers is no longer read.
  *
  * @param sequence sequence number of the key's last decision, 0 before the first
  * @param holder the agent last granted the key (its claim may have ended), or null before the first grant
- * @param recent answers to the latest requests, oldest first, at most {@link #RECENT_ANSWERS}
  * @param fencingToken the last fencing token issued for the key, 0 before the first grant; never decreases
  */
-public record ClaimState(long sequence, Holder holder, List<Answer> recent, long fencingToken) {
+public record ClaimState(long sequence, Holder holder, long fencingToken) {
 
-    /** How many answers are kept per key for retries; the holder's own request is always remembered. */
-    public static final int RECENT_ANSWERS = 32;
-
-    public static final ClaimState EMPTY = new ClaimState(0, null, List.of(), 0);
+    public static final ClaimState EMPTY = new ClaimState(0, null, 0);
 
     public ClaimState {
-        recent = recent == null ? List.of() : List.copyOf(recent);
         if (holder != null) {
             fencingToken = Math.max(fencingToken, holder.fencingToken());
         }
@@ -80,6 +74,11 @@ public record ClaimState(long sequence, Holder holder, List<Answer> recent, long
             return status == Status.ACTIVE && mode == ClaimMode.LEASE && !expiresAt.isAfter(now);
         }
 
+        /** The fingerprint of the claim that was granted ({@link ClaimRequested#fingerprint()}). */
+        String grantFingerprint() {
+            return ClaimRequested.fingerprint(agentId, mode, ttlSeconds, takeoverAfterFailure);
+        }
+
         /** Whether a new claim may be granted while this holder is the last one. */
         boolean yieldsToNextClaimer() {
             return switch (status) {
@@ -100,19 +99,6 @@ public record ClaimState(long sequence, Holder holder, List<Answer> recent, long
         }
     }
 
-    /**
-     * The answer given to one request.
-     *
-     * @param requestId the request
-     * @param sequence the decision's sequence number
-     * @param agentId who asked
-     * @param attemptedAt when
-     * @param granted whether it was a grant
-     * @param event the decision itself (absent in states written before leases existed)
-     */
-    public record Answer(
-            String requestId, long sequence, String agentId, Instant attemptedAt, boolean granted, ClaimEvent event) {}
-
     /** When the processor should check the key for an expired lease: the active lease's expiry, if any. */
     public Optional<Instant> leaseDueAt() {
         return holder != null && holder.status() == Status.ACTIVE && holder.mode() == ClaimMode.LEASE
@@ -120,30 +106,8 @@ public record ClaimState(long sequence, Holder holder, List<Answer> recent, long
                 : Optional.empty();
     }
 
-    /** The answer earlier given to {@code requestId}, if it is still remembered. */
-    Optional<Answer> answerTo(String requestId) {
-        if (holder != null && holder.requestId().equals(requestId)) {
-            return Optional.of(new Answer(requestId, holder.sequence(), holder.agentId(), holder.since(), true, null));
-        }
-        for (int i = recent.size() - 1; i >= 0; i--) {
-            if (recent.get(i).requestId().equals(requestId)) {
-                return Optional.of(recent.get(i));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** This state after a decision that changes no answer (an announcement). */
+    /** This state after a decision on the key, with {@code newHolder} as its holder. */
     ClaimState decided(long newSequence, Holder newHolder) {
-        return new ClaimState(newSequence, newHolder, recent, fencingToken);
-    }
-
-    /** This state after a new decision answered {@code answer}. */
-    ClaimState answered(Answer answer, Holder newHolder) {
-        var answers = new ArrayList<Answer>(Math.min(recent.size() + 1, RECENT_ANSWERS));
-        int from = Math.max(0, recent.size() + 1 - RECENT_ANSWERS);
-        answers.addAll(recent.subList(from, recent.size()));
-        answers.add(answer);
-        return new ClaimState(answer.sequence(), newHolder, answers, fencingToken);
+        return new ClaimState(newSequence, newHolder, fencingToken);
     }
 }

@@ -16,6 +16,19 @@ public final class ClaimTopology {
     /** The RocksDB store of {@link ClaimState} by task key; its changelog restores it after a crash. */
     public static final String STATE_STORE = "claim-state";
 
+    /**
+     * Answers by {@code <taskKey>|<requestId>}, windowed by the stream time at which they were given so that Streams
+     * drops them (and their changelog) once older than the request memory plus {@link #ANSWER_RETENTION_MARGIN}.
+     */
+    public static final String ANSWERS_STORE = "claim-answers";
+
+    /**
+     * Kept beyond the request memory before an answer is dropped, so that a command whose timestamp lags the
+     * partition's stream time (a gateway clock behind another's) still finds every answer the decider would count:
+     * an answer the decider counts can be missing only for a command more than this far behind.
+     */
+    public static final Duration ANSWER_RETENTION_MARGIN = Duration.ofHours(1);
+
     /** Active leases by expiry ({@code <millis>|<taskKey>} → fencing token), for the expiry checks. */
     public static final String EXPIRY_INDEX_STORE = "lease-expiry-index";
 
@@ -32,14 +45,21 @@ public final class ClaimTopology {
         return build(topics, DEFAULT_EXPIRY_CHECK_INTERVAL);
     }
 
+    /** As {@link #build(ClaimTopics, Duration, Duration)}, remembering request ids for the default time. */
+    public static Topology build(ClaimTopics topics, Duration expiryCheckInterval) {
+        return build(topics, expiryCheckInterval, ClaimDecider.DEFAULT_REQUEST_MEMORY);
+    }
+
     /**
      * The topology that main uses, over the given topics.
      *
      * @param expiryCheckInterval how often to look for leases past expiry by the wall clock; zero turns the checks
      *     off (a replay that only reads, for example): expiries are then still decided, when the next command of
      *     the key arrives, but not announced before
+     * @param requestMemory how long, in command time, a request id keeps its answer (a replay must use the same)
      */
-    public static Topology build(ClaimTopics topics, Duration expiryCheckInterval) {
+    public static Topology build(ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
+        var decider = new ClaimDecider(requestMemory);
         var requests = topics.requests();
         var decisions = topics.decisions();
         var topology = new Topology();
@@ -51,12 +71,19 @@ public final class ClaimTopology {
                 requests.name());
         // Decide each command against the key's state, one key per partition, one thread per partition.
         topology.addProcessor(
-                "claim-decider", () -> new ClaimProcessor(expiryCheckInterval), "claim-requests-source");
+                "claim-decider", () -> new ClaimProcessor(decider, expiryCheckInterval), "claim-requests-source");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STATE_STORE),
                         Serdes.String(),
                         new JsonSerde<>(ClaimState.class)),
+                "claim-decider");
+        topology.addStateStore(
+                Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(
+                                ANSWERS_STORE, requestMemory.plus(ANSWER_RETENTION_MARGIN), Duration.ofMillis(1), false),
+                        Serdes.String(),
+                        new JsonSerde<>(RememberedAnswer.class)),
                 "claim-decider");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(

@@ -34,7 +34,7 @@ public class ProcessorAutoConfiguration {
     ClaimProcessorService claimProcessorService(
             KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
         return new ClaimProcessorService(
-                streamsConfig(kafka, settings, topics), topics, settings.expiryCheckInterval());
+                streamsConfig(kafka, settings, topics), topics, settings.expiryCheckInterval(), settings.requestMemory());
     }
 
     @Bean

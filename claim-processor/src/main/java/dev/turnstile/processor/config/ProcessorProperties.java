@@ -1,6 +1,7 @@
 package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.processor.claim.ClaimDecider;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startupTimeout how long start-up waits for the processor to run before failing
  * @param expiryCheckInterval how often the processor looks for leases past expiry and appends an expiry check to
  *     the requests topic, so that expiries are announced promptly; 0 turns the checks off
+ * @param requestMemory how long, in command time, a request id keeps its answer for retries (a replay of the
+ *     requests topic must use the same)
  * @param streams extra Kafka Streams properties, applied last
  */
 @ConfigurationProperties("turnstile.processor")
@@ -36,11 +39,13 @@ public record ProcessorProperties(
         @DefaultValue("10ms") Duration pollInterval,
         @DefaultValue("120s") Duration startupTimeout,
         @DefaultValue("1s") Duration expiryCheckInterval,
+        @DefaultValue("24h") Duration requestMemory,
         Map<String, String> streams) {
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
         expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
+        requestMemory = requestMemory == null ? ClaimDecider.DEFAULT_REQUEST_MEMORY : requestMemory;
     }
 
     /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
@@ -54,6 +59,7 @@ public record ProcessorProperties(
                 Duration.ofMillis(10),
                 Duration.ofSeconds(120),
                 Duration.ofSeconds(1),
+                ClaimDecider.DEFAULT_REQUEST_MEMORY,
                 Map.of());
     }
 
@@ -68,6 +74,7 @@ public record ProcessorProperties(
                 pollInterval,
                 startupTimeout,
                 expiryCheckInterval,
+                requestMemory,
                 streams);
     }
 
@@ -75,7 +82,7 @@ public record ProcessorProperties(
     public ProcessorProperties withExpiryCheckInterval(Duration interval) {
         return new ProcessorProperties(
                 enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                interval, streams);
+                interval, requestMemory, streams);
     }
 
     /**

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -20,27 +22,35 @@ class ClaimDeciderTest extends LeaseSemanticsContract {
     @Override
     List<ClaimEvent> run(List<ClaimCommand> commands) {
         var states = new HashMap<String, ClaimState>();
+        var answers = new HashMap<String, RememberedAnswer>();
         var emitted = new ArrayList<ClaimEvent>();
         for (var command : commands) {
             var state = states.getOrDefault(command.taskKey(), ClaimState.EMPTY);
-            var events = decider.decide(command, state);
+            var answerKey = command.taskKey() + '|' + command.requestId();
+            var earlier = Optional.ofNullable(answers.get(answerKey));
+            var events = decider.decide(command, state, earlier);
             states.put(command.taskKey(), decider.evolve(state, events));
+            decider.answerToRemember(command, earlier, events).ifPresent(answer -> answers.put(answerKey, answer));
             emitted.addAll(events);
         }
         return emitted;
     }
 
     @Test
-    void state_keeps_a_bounded_number_of_answers_however_many_attempts() {
+    void the_keys_state_stays_the_same_size_however_many_agents_ask() {
         var state = ClaimState.EMPTY;
+        String afterOne = null;
         for (int i = 0; i < 500; i++) {
-            var command = claim(DEPLOY, "agent-" + i, "req-" + (10_000 + i), i);
-            state = decider.evolve(state, decider.decide(command, state));
+            var command = claim(DEPLOY, "agent-" + (100 + i), "req-" + (10_000 + i), i);
+            state = decider.evolve(state, decider.decide(command, state, Optional.empty()));
+            if (i == 0) {
+                afterOne = Json.MAPPER.writeValueAsString(state);
+            }
         }
 
-        assertThat(state.recent()).hasSize(ClaimState.RECENT_ANSWERS);
         assertThat(state.sequence()).isEqualTo(500);
-        assertThat(state.holder().agentId()).isEqualTo("agent-0");
+        assertThat(state.holder().agentId()).isEqualTo("agent-100");
+        assertThat(Json.MAPPER.writeValueAsString(state)).isEqualTo(afterOne.replaceFirst("\"sequence\":1,", "\"sequence\":500,"));
     }
 
     @Test

@@ -11,6 +11,10 @@ import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.ClaimPolicy;
+import dev.turnstile.contracts.claim.HolderRequest;
+import dev.turnstile.contracts.claim.RefusalReason;
+import dev.turnstile.contracts.claim.RequestRefused;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -106,15 +110,6 @@ abstract class ClaimSemanticsContract {
         }
 
         @Test
-        void holder_asking_again_with_a_new_request_is_denied_because_the_task_already_runs() {
-            var events = run(claim(DEPLOY, "agent-1", "req-0001", 0), claim(DEPLOY, "agent-1", "req-0002", 1));
-
-            assertThat(events.get(1)).isInstanceOfSatisfying(ClaimDenied.class, denied -> assertThat(
-                            denied.heldBy())
-                    .isEqualTo("agent-1"));
-        }
-
-        @Test
         void exactly_one_of_many_racing_agents_is_granted() {
             var commands = new ArrayList<ClaimCommand>();
             IntStream.range(0, 50).forEach(i -> commands.add(claim(DEPLOY, "agent-" + i, "req-" + (1000 + i), 0)));
@@ -166,13 +161,136 @@ abstract class ClaimSemanticsContract {
         void the_holders_retry_is_recognised_after_many_later_attempts() {
             var commands = new ArrayList<ClaimCommand>();
             commands.add(claim(DEPLOY, "agent-1", "req-0001", 0));
-            IntStream.range(0, ClaimState.RECENT_ANSWERS * 3)
-                    .forEach(i -> commands.add(claim(DEPLOY, "agent-x", "req-" + (2000 + i), 1)));
+            IntStream.range(0, 100).forEach(i -> commands.add(claim(DEPLOY, "agent-x" + i, "req-" + (2000 + i), 1)));
             commands.add(claim(DEPLOY, "agent-1", "req-0001", 2));
 
             var events = run(commands);
 
             assertThat(events.getLast()).isEqualTo(((ClaimGranted) events.getFirst()).asRedelivery());
+        }
+
+        @Test
+        void a_retry_is_never_decided_again_however_many_newer_answers_the_key_gave() {
+            var commands = new ArrayList<ClaimCommand>();
+            commands.add(claim(DEPLOY, "agent-1", "req-0001", 0));
+            commands.add(claim(DEPLOY, "agent-2", "req-0002", 1));
+            IntStream.range(0, 800).forEach(i -> commands.add(claim(DEPLOY, "agent-x" + i, "req-" + (3000 + i), 2)));
+            commands.add(claim(DEPLOY, "agent-2", "req-0002", 3));
+
+            var events = run(commands);
+
+            assertThat(events.getLast()).isEqualTo(((ClaimDenied) events.get(1)).asRedelivery());
+            assertThat(events).filteredOn(event -> !event.redelivery()).hasSize(802);
+        }
+
+        @Test
+        void a_request_id_names_a_new_request_once_the_request_memory_has_passed() {
+            var memory = ClaimDecider.DEFAULT_REQUEST_MEMORY;
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-2", "req-0002", 1),
+                    claim(DEPLOY, "agent-2", "req-0002", (int) memory.toSeconds() + 2));
+
+            assertThat(events.get(2).redelivery()).isFalse();
+            assertThat(events.get(2).sequence()).isEqualTo(3);
+        }
+    }
+
+    @Nested
+    class WhenARequestIdIsReused {
+
+        @Test
+        void another_agent_reusing_a_granted_request_id_is_refused_and_granted_nothing() {
+            var events = run(claim(DEPLOY, "agent-1", "req-0001", 0), claim(DEPLOY, "agent-2", "req-0001", 1));
+
+            assertThat(events.get(1)).isInstanceOfSatisfying(RequestRefused.class, refused -> {
+                assertThat(refused.reason()).isEqualTo(RefusalReason.REQUEST_ID_REUSED);
+                assertThat(refused.refused()).isEqualTo(HolderRequest.CLAIM);
+                assertThat(refused.agentId()).isEqualTo("agent-2");
+                assertThat(refused.heldBy()).isEqualTo("agent-1");
+                assertThat(refused.redelivery()).isFalse();
+                assertThat(refused.sequence()).isEqualTo(2);
+            });
+            assertThat(events).filteredOn(ClaimEvent::wasGranted).hasSize(1);
+        }
+
+        @Test
+        void another_agent_reusing_a_denied_request_id_is_refused() {
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-2", "req-0002", 1),
+                    claim(DEPLOY, "agent-3", "req-0002", 2));
+
+            assertThat(events.get(2)).isInstanceOfSatisfying(RequestRefused.class, refused ->
+                    assertThat(refused.reason()).isEqualTo(RefusalReason.REQUEST_ID_REUSED));
+        }
+
+        @Test
+        void the_same_agent_reusing_a_request_id_in_another_mode_is_refused() {
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-1", "req-0001", 1, ClaimPolicy.lease(30)));
+
+            assertThat(events.get(1)).isInstanceOfSatisfying(RequestRefused.class, refused -> {
+                assertThat(refused.reason()).isEqualTo(RefusalReason.REQUEST_ID_REUSED);
+                assertThat(refused.mode()).isEqualTo(ClaimMode.LEASE);
+            });
+        }
+
+        @Test
+        void a_refused_reuse_leaves_the_original_answer_to_its_own_retries() {
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-2", "req-0001", 1),
+                    claim(DEPLOY, "agent-1", "req-0001", 2));
+
+            assertThat(events.get(2)).isEqualTo(((ClaimGranted) events.get(0)).asRedelivery());
+        }
+
+        @Test
+        void a_request_id_is_per_task_key() {
+            var events = run(claim(DEPLOY, "agent-1", "req-0001", 0), claim(BUILD, "agent-2", "req-0001", 1));
+
+            assertThat(events).allMatch(ClaimEvent::wasGranted);
+        }
+    }
+
+    @Nested
+    class WhenTheHolderAsksAgain {
+
+        @Test
+        void the_active_holder_asking_with_a_new_request_id_is_told_it_holds_the_task() {
+            var events = run(claim(DEPLOY, "agent-1", "req-0001", 0), claim(DEPLOY, "agent-1", "req-0009", 5));
+
+            var grant = (ClaimGranted) events.get(0);
+            assertThat(events.get(1)).isInstanceOfSatisfying(ClaimGranted.class, again -> {
+                assertThat(again.requestId()).isEqualTo("req-0009");
+                assertThat(again.redelivery()).isTrue();
+                assertThat(again.decisionId()).isEqualTo(grant.decisionId());
+                assertThat(again.fencingToken()).isEqualTo(grant.fencingToken());
+                assertThat(again.attemptedAt()).isEqualTo(grant.attemptedAt());
+            });
+        }
+
+        @Test
+        void the_holder_asking_again_does_not_advance_the_sequence_or_grant_twice() {
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-1", "req-0009", 5),
+                    claim(DEPLOY, "agent-2", "req-0002", 6));
+
+            assertThat(events).filteredOn(event -> event.wasGranted() && !event.redelivery()).hasSize(1);
+            assertThat(events.get(2).sequence()).isEqualTo(2);
+        }
+
+        @Test
+        void the_holder_asking_again_with_other_settings_is_denied() {
+            var events = run(
+                    claim(DEPLOY, "agent-1", "req-0001", 0),
+                    claim(DEPLOY, "agent-1", "req-0009", 5, ClaimPolicy.lease(30)));
+
+            assertThat(events.get(1)).isInstanceOfSatisfying(ClaimDenied.class, denied ->
+                    assertThat(denied.heldBy()).isEqualTo("agent-1"));
         }
     }
 }

@@ -12,7 +12,7 @@ class DeciderPurityTest {
 
     private static final JavaClasses DECISION_CODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importClasses(ClaimDecider.class, ClaimState.class, ClaimState.Holder.class, ClaimState.Answer.class,
+            .importClasses(ClaimDecider.class, ClaimState.class, ClaimState.Holder.class, ClaimState.Status.class, RememberedAnswer.class,
                     ClaimState.Status.class);
 
     @Test
