@@ -7,6 +7,7 @@ import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import java.time.Instant;
 import java.util.List;
@@ -18,18 +19,18 @@ class HistoryCheckerTest {
     private static final Instant AT = Instant.parse("2026-11-26T10:00:00Z");
 
     private static ClaimGranted granted(long sequence, String requestId, String agent, long token) {
-        return new ClaimGranted(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false, ClaimMode.ONCE, token, null, null, false);
+        return new ClaimGranted(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
+                AT, false), ClaimMode.ONCE, token, null, null, false);
     }
 
     private static ClaimDenied denied(long sequence, String requestId, String agent, String holder, long token) {
-        return new ClaimDenied(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false, holder, AT, ClaimMode.ONCE, token, null, null);
+        return new ClaimDenied(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
+                AT, false), holder, AT, ClaimMode.ONCE, token, null, null);
     }
 
     private static LeaseReleased released(long sequence, String requestId, String agent, long token) {
-        return new LeaseReleased(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false, ClaimMode.ONCE, token);
+        return new LeaseReleased(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
+                AT, false), ClaimMode.ONCE, token);
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * A command on the {@code claim-requests} topic, keyed by its task key. The processor decides each command from
- * the key's state and the command alone, so the timestamp here is the only clock a decision sees.
+ * the key's state and the command alone, so the timestamp here is the only clock a decision sees. Every command
+ * carries its {@link CommandHeader} (request id and task key), unwrapped on the wire.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -19,20 +20,8 @@ import java.time.Instant;
 })
 public sealed interface ClaimCommand permits ClaimRequested, HolderCommand, ExpireDue {
 
-    /** Version of this record's shape. */
-    int schemaVersion();
-
-    /** Idempotency key: a command with a request id the key has seen is answered as before. */
-    String requestId();
-
-    /** {@code project:task:gitSha}, the Kafka record key. */
-    String taskKey();
-
-    String project();
-
-    String task();
-
-    String gitSha();
+    /** The request id and the task key. */
+    CommandHeader header();
 
     /** When the gateway accepted the command; also the Kafka record timestamp. */
     @JsonIgnore
@@ -44,4 +33,26 @@ public sealed interface ClaimCommand permits ClaimRequested, HolderCommand, Expi
      */
     @JsonIgnore
     String fingerprint();
+
+    /** Idempotency key: a retry of the request (same fingerprint) is answered as before. */
+    default String requestId() {
+        return header().requestId();
+    }
+
+    /** {@code project:task:gitSha}, the Kafka record key. */
+    default String taskKey() {
+        return header().taskKey();
+    }
+
+    default String project() {
+        return header().project();
+    }
+
+    default String task() {
+        return header().task();
+    }
+
+    default String gitSha() {
+        return header().gitSha();
+    }
 }

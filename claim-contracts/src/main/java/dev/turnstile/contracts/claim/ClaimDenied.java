@@ -1,8 +1,7 @@
 package dev.turnstile.contracts.claim;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 
 /**
@@ -16,28 +15,15 @@ import java.time.Instant;
  * @param expiresAt when the holder's lease runs out unless renewed; null for {@code once} or a finished claim
  * @param outcome what the holder reported, when it has finished; null while it runs
  */
-@JsonIgnoreProperties(value = "wasGranted", allowGetters = true)
 public record ClaimDenied(
-        int schemaVersion,
-        String decisionId,
-        long sequence,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
-        String agentId,
-        Instant attemptedAt,
-        boolean redelivery,
+        @JsonUnwrapped DecisionHeader header,
         String heldBy,
         Instant heldSince,
         ClaimMode mode,
         long fencingToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) ClaimOutcome outcome)
-        implements ClaimEvent {
-
-    public static final int SCHEMA_VERSION = 1;
+        implements ClaimAnswer {
 
     public ClaimDenied {
         mode = mode == null ? ClaimMode.ONCE : mode;
@@ -45,15 +31,7 @@ public record ClaimDenied(
     }
 
     @Override
-    @JsonProperty("wasGranted")
-    public boolean wasGranted() {
-        return false;
-    }
-
-    @Override
-    public ClaimDenied asRedelivery() {
-        return new ClaimDenied(
-                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt,
-                true, heldBy, heldSince, mode, fencingToken, expiresAt, outcome);
+    public ClaimDenied withHeader(DecisionHeader newHeader) {
+        return new ClaimDenied(newHeader, heldBy, heldSince, mode, fencingToken, expiresAt, outcome);
     }
 }

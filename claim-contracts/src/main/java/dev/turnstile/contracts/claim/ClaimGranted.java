@@ -1,8 +1,7 @@
 package dev.turnstile.contracts.claim;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 
 /**
@@ -15,27 +14,14 @@ import java.time.Instant;
  * @param ttlSeconds a lease's time to live; null for {@code once}
  * @param takeoverAfterFailure whether another agent may take over if this holder reports failure
  */
-@JsonIgnoreProperties(value = "wasGranted", allowGetters = true)
 public record ClaimGranted(
-        int schemaVersion,
-        String decisionId,
-        long sequence,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
-        String agentId,
-        Instant attemptedAt,
-        boolean redelivery,
+        @JsonUnwrapped DecisionHeader header,
         ClaimMode mode,
         long fencingToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
         boolean takeoverAfterFailure)
-        implements ClaimEvent {
-
-    public static final int SCHEMA_VERSION = 1;
+        implements ClaimAnswer {
 
     public ClaimGranted {
         mode = mode == null ? ClaimMode.ONCE : mode;
@@ -43,15 +29,12 @@ public record ClaimGranted(
     }
 
     @Override
-    @JsonProperty("wasGranted")
     public boolean wasGranted() {
         return true;
     }
 
     @Override
-    public ClaimGranted asRedelivery() {
-        return new ClaimGranted(
-                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt,
-                true, mode, fencingToken, expiresAt, ttlSeconds, takeoverAfterFailure);
+    public ClaimGranted withHeader(DecisionHeader newHeader) {
+        return new ClaimGranted(newHeader, mode, fencingToken, expiresAt, ttlSeconds, takeoverAfterFailure);
     }
 }

@@ -1,6 +1,7 @@
 package dev.turnstile.contracts.claim;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -8,12 +9,6 @@ import java.util.Objects;
  * An agent asks to run a task. Written by the gateway after validation. Records written before leases existed
  * have no {@code mode}: they are {@code once} claims.
  *
- * @param schemaVersion version of this record's shape, {@link #SCHEMA_VERSION} when written
- * @param requestId idempotency key chosen by the agent, or by the gateway when the agent sent none
- * @param taskKey {@code project:task:gitSha}
- * @param project the Nx project
- * @param task the target
- * @param gitSha the commit, lower-case hexadecimal
  * @param agentId who asks
  * @param requestedAt when the gateway received the request
  * @param mode {@code once} (never expires; the default) or {@code lease}
@@ -21,12 +16,7 @@ import java.util.Objects;
  * @param takeoverAfterFailure whether another agent may claim the task after this claim's holder reports failure
  */
 public record ClaimRequested(
-        int schemaVersion,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
+        @JsonUnwrapped CommandHeader header,
         String agentId,
         Instant requestedAt,
         ClaimMode mode,
@@ -34,17 +24,14 @@ public record ClaimRequested(
         boolean takeoverAfterFailure)
         implements ClaimCommand {
 
-    public static final int SCHEMA_VERSION = 1;
-
     public ClaimRequested {
-        Objects.requireNonNull(requestId, "requestId");
-        Objects.requireNonNull(taskKey, "taskKey");
+        Objects.requireNonNull(header, "header");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(requestedAt, "requestedAt");
         mode = mode == null ? ClaimMode.ONCE : mode;
         if (mode == ClaimMode.LEASE && (ttlSeconds == null || ttlSeconds < 1)) {
-            throw new IllegalArgumentException("A lease claim on " + taskKey + " needs a positive ttlSeconds; got "
-                    + ttlSeconds);
+            throw new IllegalArgumentException("A lease claim on " + header.taskKey() + " needs a positive ttlSeconds;"
+                    + " got " + ttlSeconds);
         }
         if (mode == ClaimMode.ONCE) {
             ttlSeconds = null;
@@ -59,19 +46,10 @@ public record ClaimRequested(
     /** A new request for {@code key} under {@code policy}, as the gateway writes it. */
     public static ClaimRequested of(
             TaskKey key, String agentId, String requestId, Instant requestedAt, ClaimPolicy policy) {
-        return new ClaimRequested(
-                SCHEMA_VERSION,
-                requestId,
-                key.value(),
-                key.project(),
-                key.task(),
-                key.gitSha(),
-                agentId,
-                requestedAt,
-                policy.mode(),
-                policy.ttlSeconds(),
-                policy.takeoverAfterFailure());
+        return new ClaimRequested(CommandHeader.of(key, requestId), agentId, requestedAt, policy.mode(),
+                policy.ttlSeconds(), policy.takeoverAfterFailure());
     }
+
 
     @Override
     public Instant timestamp() {

@@ -1,5 +1,6 @@
 package dev.turnstile.contracts.claim;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,36 +13,18 @@ import java.util.Objects;
  * @param fencingToken the lease that looked due
  * @param checkedAt the processor's wall-clock time when it appended the check
  */
-public record ExpireDue(
-        int schemaVersion,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
-        long fencingToken,
-        Instant checkedAt)
+public record ExpireDue(@JsonUnwrapped CommandHeader header, long fencingToken, Instant checkedAt)
         implements ClaimCommand {
 
-    public static final int SCHEMA_VERSION = 1;
-
     public ExpireDue {
-        Objects.requireNonNull(requestId, "requestId");
-        Objects.requireNonNull(taskKey, "taskKey");
+        Objects.requireNonNull(header, "header");
         Objects.requireNonNull(checkedAt, "checkedAt");
     }
 
     /** A check of lease {@code fencingToken} on {@code key} at {@code checkedAt}. */
     public static ExpireDue of(TaskKey key, long fencingToken, Instant checkedAt) {
         return new ExpireDue(
-                SCHEMA_VERSION,
-                "expire-" + fencingToken + "-" + checkedAt.toEpochMilli(),
-                key.value(),
-                key.project(),
-                key.task(),
-                key.gitSha(),
-                fencingToken,
-                checkedAt);
+                CommandHeader.of(key, "expire-" + fencingToken + "-" + checkedAt.toEpochMilli()), fencingToken, checkedAt);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.turnstile.contracts.claim;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 
 /**
@@ -13,38 +12,13 @@ import java.time.Instant;
  * @param expiresAt when the lease ran out
  * @param heldSince when the lease was granted
  */
-@JsonIgnoreProperties(value = "wasGranted", allowGetters = true)
 public record LeaseExpired(
-        int schemaVersion,
-        String decisionId,
-        long sequence,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
-        String agentId,
-        Instant attemptedAt,
-        boolean redelivery,
-        ClaimMode mode,
-        long fencingToken,
-        Instant expiresAt,
-        Instant heldSince)
+        @JsonUnwrapped DecisionHeader header, ClaimMode mode, long fencingToken, Instant expiresAt, Instant heldSince)
         implements ClaimEvent {
 
-    public static final int SCHEMA_VERSION = 1;
-
     @Override
-    @JsonProperty("wasGranted")
-    public boolean wasGranted() {
-        return false;
-    }
-
-    @Override
-    public LeaseExpired asRedelivery() {
-        return new LeaseExpired(
-                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt,
-                true, mode, fencingToken, expiresAt, heldSince);
+    public LeaseExpired withHeader(DecisionHeader newHeader) {
+        return new LeaseExpired(newHeader, mode, fencingToken, expiresAt, heldSince);
     }
 
     @Override

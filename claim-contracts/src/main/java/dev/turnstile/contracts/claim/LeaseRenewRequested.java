@@ -2,6 +2,7 @@ package dev.turnstile.contracts.claim;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,23 +12,15 @@ import java.util.Objects;
  * @param ttlSeconds the new time to live; null keeps the lease's own TTL
  */
 public record LeaseRenewRequested(
-        int schemaVersion,
-        String requestId,
-        String taskKey,
-        String project,
-        String task,
-        String gitSha,
+        @JsonUnwrapped CommandHeader header,
         String agentId,
         long fencingToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
         Instant requestedAt)
         implements HolderCommand {
 
-    public static final int SCHEMA_VERSION = 1;
-
     public LeaseRenewRequested {
-        Objects.requireNonNull(requestId, "requestId");
-        Objects.requireNonNull(taskKey, "taskKey");
+        Objects.requireNonNull(header, "header");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(requestedAt, "requestedAt");
     }
@@ -35,18 +28,9 @@ public record LeaseRenewRequested(
     /** A renewal of the lease {@code fencingToken} on {@code key}, as the gateway writes it. */
     public static LeaseRenewRequested of(
             TaskKey key, String agentId, long fencingToken, Integer ttlSeconds, String requestId, Instant requestedAt) {
-        return new LeaseRenewRequested(
-                SCHEMA_VERSION,
-                requestId,
-                key.value(),
-                key.project(),
-                key.task(),
-                key.gitSha(),
-                agentId,
-                fencingToken,
-                ttlSeconds,
-                requestedAt);
+        return new LeaseRenewRequested(CommandHeader.of(key, requestId), agentId, fencingToken, ttlSeconds, requestedAt);
     }
+
 
     @Override
     public Instant timestamp() {

@@ -13,6 +13,7 @@ import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimRequested;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseReleased;
@@ -30,33 +31,33 @@ class DecisionSchemaTest {
 
     private static final Instant AT = Instant.parse("2026-11-23T10:30:00.123Z");
     private static final ClaimGranted GRANTED = new ClaimGranted(
-            1, "hire:convex-deploy:3f9c2ab#1", 1, "req-0001", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT, false, ClaimMode.ONCE, 1, null, null, false);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#1", 1, "req-0001", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT, false), ClaimMode.ONCE, 1, null, null, false);
     private static final ClaimDenied DENIED = new ClaimDenied(
-            1, "hire:convex-deploy:3f9c2ab#2", 2, "req-0002", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-2", AT.plusSeconds(1), false, "agent-1", AT, ClaimMode.ONCE, 1, null, null);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#2", 2, "req-0002", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-2", AT.plusSeconds(1), false), "agent-1", AT, ClaimMode.ONCE, 1, null, null);
     private static final ClaimGranted LEASE_GRANTED = new ClaimGranted(
-            1, "hire:convex-deploy:3f9c2ab#3", 3, "req-0003", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT, false, ClaimMode.LEASE, 2, AT.plusSeconds(30), 30, true);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#3", 3, "req-0003", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT, false), ClaimMode.LEASE, 2, AT.plusSeconds(30), 30, true);
     private static final ClaimDenied LEASE_DENIED = new ClaimDenied(
-            1, "hire:convex-deploy:3f9c2ab#4", 4, "req-0004", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-2", AT, false, "agent-1", AT, ClaimMode.LEASE, 2, AT.plusSeconds(30),
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#4", 4, "req-0004", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-2", AT, false), "agent-1", AT, ClaimMode.LEASE, 2, AT.plusSeconds(30),
             ClaimOutcome.FAILED);
     private static final LeaseRenewed RENEWED = new LeaseRenewed(
-            1, "hire:convex-deploy:3f9c2ab#5", 5, "req-0005", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(10), false, ClaimMode.LEASE, 2, AT.plusSeconds(40), 30);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#5", 5, "req-0005", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT.plusSeconds(10), false), ClaimMode.LEASE, 2, AT.plusSeconds(40), 30);
     private static final LeaseReleased RELEASED = new LeaseReleased(
-            1, "hire:convex-deploy:3f9c2ab#6", 6, "req-0006", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(20), false, ClaimMode.LEASE, 2);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#6", 6, "req-0006", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT.plusSeconds(20), false), ClaimMode.LEASE, 2);
     private static final LeaseExpired EXPIRED = new LeaseExpired(
-            1, "hire:convex-deploy:3f9c2ab#7", 7, "expire-2-1", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(41), false, ClaimMode.LEASE, 2, AT.plusSeconds(40), AT);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#7", 7, "expire-2-1", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT.plusSeconds(41), false), ClaimMode.LEASE, 2, AT.plusSeconds(40), AT);
     private static final ClaimCompleted COMPLETED = new ClaimCompleted(
-            1, "hire:convex-deploy:3f9c2ab#8", 8, "req-0008", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-3", AT.plusSeconds(50), false, ClaimMode.LEASE, 3, ClaimOutcome.SUCCEEDED);
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#8", 8, "req-0008", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-3", AT.plusSeconds(50), false), ClaimMode.LEASE, 3, ClaimOutcome.SUCCEEDED);
     private static final RequestRefused REFUSED = new RequestRefused(
-            1, "hire:convex-deploy:3f9c2ab#9", 9, "req-0009", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(60), false, HolderRequest.RENEW, RefusalReason.STALE_TOKEN,
+            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#9", 9, "req-0009", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
+            "3f9c2ab", "agent-1", AT.plusSeconds(60), false), HolderRequest.RENEW, RefusalReason.STALE_TOKEN,
             ClaimMode.LEASE, 2, 3L, "agent-3", null);
     private static final List<ClaimEvent> ALL =
             List.of(GRANTED, DENIED, LEASE_GRANTED, LEASE_DENIED, RENEWED, RELEASED, EXPIRED, COMPLETED, REFUSED);

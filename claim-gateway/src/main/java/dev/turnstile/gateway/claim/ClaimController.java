@@ -1,11 +1,11 @@
 package dev.turnstile.gateway.claim;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.claim.ClaimAnswer;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
-import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.RequestRefused;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class ClaimController {
      * @param outcome on a denial, what the holder reported once it finished
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimAnswer(
+    record ClaimReply(
             boolean proceed,
             String message,
             String taskKey,
@@ -70,21 +70,21 @@ class ClaimController {
         long start = System.nanoTime();
         var what = "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId();
         return switch (service.claim(claim)) {
-            case ClaimService.Submitted submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
+            case ClaimService.Submitted<ClaimAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
                 if (error != null) {
                     return replies.failed(what, submitted.requestId(), error);
                 }
                 metrics.decided(event, start);
                 return answer(event);
             }).join();
-            case ClaimService.Overloaded overloaded -> replies.overloaded(overloaded);
-            case ClaimService.RequestIdInUse inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.Overloaded<ClaimAnswer> overloaded -> replies.overloaded(overloaded);
+            case ClaimService.RequestIdInUse<ClaimAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
         };
     }
 
-    private ResponseEntity<?> answer(ClaimEvent event) {
+    private ResponseEntity<?> answer(ClaimAnswer event) {
         return switch (event) {
-            case ClaimGranted granted -> ResponseEntity.ok(new ClaimAnswer(
+            case ClaimGranted granted -> ResponseEntity.ok(new ClaimReply(
                     true,
                     // A redelivered grant answers this agent asking again (a retry, or a new request id).
                     (granted.redelivery()
@@ -106,7 +106,7 @@ class ClaimController {
                     text(granted.expiresAt()),
                     granted.ttlSeconds(),
                     null));
-            case ClaimDenied denied -> ResponseEntity.ok(new ClaimAnswer(
+            case ClaimDenied denied -> ResponseEntity.ok(new ClaimReply(
                     false,
                     denialMessage(denied),
                     denied.taskKey(),
@@ -120,10 +120,8 @@ class ClaimController {
                     text(denied.expiresAt()),
                     null,
                     denied.outcome() == null ? null : denied.outcome().wireName()));
-            case RequestRefused refused when refused.reason() == RefusalReason.REQUEST_ID_REUSED ->
-                    replies.requestIdReused(refused.requestId(), refused.taskKey());
-            default -> throw new IllegalStateException("A claim was answered with " + event.getClass().getSimpleName()
-                    + " (" + event.decisionId() + "); the processor and gateway disagree on the contract");
+            // A claim is refused only for reusing another request's id.
+            case RequestRefused refused -> replies.requestIdReused(refused.requestId(), refused.taskKey());
         };
     }
 

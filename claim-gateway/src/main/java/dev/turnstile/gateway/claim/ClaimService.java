@@ -1,9 +1,11 @@
 package dev.turnstile.gateway.claim;
 
+import dev.turnstile.contracts.claim.ClaimAnswer;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimRequested;
 import dev.turnstile.contracts.claim.CompletionReported;
+import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.TaskKey;
@@ -33,16 +35,20 @@ final class ClaimService {
         this.clock = clock;
     }
 
-    /** What became of a request handed to the service; every outcome names the request id, made here if absent. */
-    sealed interface Submission {
+    /**
+     * What became of a request handed to the service; every outcome names the request id, made here if absent.
+     *
+     * @param <A> the kind of decision that answers the request
+     */
+    sealed interface Submission<A extends ClaimEvent> {
         String requestId();
     }
 
     /** Written (or being written): the decision follows, or a timeout or write error. */
-    record Submitted(String requestId, CompletableFuture<ClaimEvent> decision) implements Submission {}
+    record Submitted<A extends ClaimEvent>(String requestId, CompletableFuture<A> decision) implements Submission<A> {}
 
     /** Too many requests wait for decisions: nothing was written. */
-    record Overloaded(String requestId, int waitingNow) implements Submission {
+    record Overloaded<A extends ClaimEvent>(String requestId, int waitingNow) implements Submission<A> {
         String message() {
             return "The gateway has " + waitingNow + " requests waiting for decisions, its limit; retry shortly with"
                     + " requestId " + requestId;
@@ -50,7 +56,16 @@ final class ClaimService {
     }
 
     /** Another request under the same id, asking something else, waits here: nothing was written. */
-    record RequestIdInUse(String requestId, String taskKey) implements Submission {}
+    record RequestIdInUse<A extends ClaimEvent>(String requestId, String taskKey) implements Submission<A> {}
+
+    /** Raised when a request is answered by a decision of the wrong kind: the processor and gateway disagree. */
+    static final class ContractMismatchException extends RuntimeException {
+        ContractMismatchException(ClaimCommand command, ClaimEvent decision) {
+            super("The " + command.getClass().getSimpleName() + " " + command.requestId() + " on " + command.taskKey()
+                    + " was answered with " + decision.getClass().getSimpleName() + " (" + decision.decisionId()
+                    + "); the processor and gateway disagree on the contract: deploy them from the same release");
+        }
+    }
 
     /** Raised when the command could not be written to Kafka: nothing was decided. */
     static final class CommandNotWrittenException extends RuntimeException {
@@ -69,13 +84,15 @@ final class ClaimService {
     }
 
     /** Submits {@code claim}; its decision fails with a timeout or write error, never with a guess. */
-    Submission claim(ClaimRequestParser.ValidClaim claim) {
+    Submission<ClaimAnswer> claim(ClaimRequestParser.ValidClaim claim) {
         var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
-        return submit(ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()));
+        return submit(
+                ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()),
+                ClaimAnswer.class);
     }
 
     /** Submits a holder's renew, release or completion, as {@link #claim}. */
-    Submission holderRequest(HolderRequestParser.ValidHolderRequest request) {
+    Submission<HolderAnswer> holderRequest(HolderRequestParser.ValidHolderRequest request) {
         var requestId = requestId(request.requestId());
         var now = clock.instant();
         ClaimCommand command = switch (request.request()) {
@@ -86,11 +103,11 @@ final class ClaimService {
                     request.key(), request.agentId(), request.fencingToken(), request.outcome(), requestId, now);
             case CLAIM -> throw new IllegalArgumentException("A claim is not a holder request; use claim()");
         };
-        return submit(command);
+        return submit(command, HolderAnswer.class);
     }
 
     /** Appends {@code command} to the requests topic, once a wait for the decision that answers it is registered. */
-    private Submission submit(ClaimCommand command) {
+    private <A extends ClaimEvent> Submission<A> submit(ClaimCommand command, Class<A> answers) {
         var key = command.taskKey();
         var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.
@@ -98,10 +115,10 @@ final class ClaimService {
         switch (pending.register(key, requestId, command.fingerprint())) {
             case PendingDecisions.Waiting waiting -> decision = waiting.decision();
             case PendingDecisions.Full full -> {
-                return new Overloaded(requestId, full.waitingNow());
+                return new Overloaded<>(requestId, full.waitingNow());
             }
             case PendingDecisions.Conflict conflict -> {
-                return new RequestIdInUse(requestId, key);
+                return new RequestIdInUse<>(requestId, key);
             }
         }
         try {
@@ -115,7 +132,12 @@ final class ClaimService {
         } catch (RuntimeException e) {
             pending.fail(key, requestId, new CommandNotWrittenException(requests.name(), e));
         }
-        return new Submitted(requestId, decision);
+        return new Submitted<>(requestId, decision.thenApply(event -> {
+            if (!answers.isInstance(event)) {
+                throw new ContractMismatchException(command, event);
+            }
+            return answers.cast(event);
+        }));
     }
 
     private static String requestId(String given) {

@@ -3,6 +3,7 @@ package dev.turnstile.gateway.claim;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimCompleted;
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
@@ -53,7 +54,7 @@ class HolderController {
      * @param outcome completed: the outcome recorded
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record HolderAnswer(
+    record HolderReply(
             boolean accepted,
             String result,
             String reason,
@@ -99,7 +100,7 @@ class HolderController {
         var what = kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
                 + request.fencingToken();
         return switch (service.holderRequest(request)) {
-            case ClaimService.Submitted submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
+            case ClaimService.Submitted<HolderAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
                 if (error != null) {
                     return replies.failed(what, submitted.requestId(), error);
                 }
@@ -109,12 +110,12 @@ class HolderController {
                         ? ResponseEntity.ok(answer)
                         : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
             }).join();
-            case ClaimService.Overloaded overloaded -> replies.overloaded(overloaded);
-            case ClaimService.RequestIdInUse inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.Overloaded<HolderAnswer> overloaded -> replies.overloaded(overloaded);
+            case ClaimService.RequestIdInUse<HolderAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
         };
     }
 
-    private static HolderAnswer answer(ClaimEvent event) {
+    private static HolderReply answer(HolderAnswer event) {
         return switch (event) {
             case LeaseRenewed renewed -> accepted(
                     renewed,
@@ -137,7 +138,7 @@ class HolderController {
                             + completed.fencingToken() + ")",
                     null,
                     completed.outcome().wireName());
-            case RequestRefused refused -> new HolderAnswer(
+            case RequestRefused refused -> new HolderReply(
                     false,
                     "refused",
                     refused.reason().wireName(),
@@ -153,15 +154,12 @@ class HolderController {
                     refused.expiresAt() == null ? null : refused.expiresAt().toString(),
                     null,
                     refused.redelivery());
-            default -> throw new IllegalStateException("A holder request was answered with "
-                    + event.getClass().getSimpleName() + " (" + event.decisionId()
-                    + "); the processor and gateway disagree on the contract");
         };
     }
 
-    private static HolderAnswer accepted(
+    private static HolderReply accepted(
             ClaimEvent event, String result, String message, String expiresAt, String outcome) {
-        return new HolderAnswer(
+        return new HolderReply(
                 true,
                 result,
                 null,

@@ -76,7 +76,7 @@ final class Replies {
                 .body(new ErrorAnswer(error, message, List.of(), requestId));
     }
 
-    ResponseEntity<?> overloaded(ClaimService.Overloaded overloaded) {
+    ResponseEntity<?> overloaded(ClaimService.Overloaded<?> overloaded) {
         return unavailable(Rejection.OVERLOADED, "overloaded", overloaded.message(), overloaded.requestId());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,7 @@ class PendingDecisionsTest {
 
     private static ClaimGranted granted(String taskKey, String requestId) {
         return new ClaimGranted(
-                1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false,
+                new DecisionHeader(1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false),
                 ClaimMode.ONCE, 1, null, null, false);
     }
 
@@ -32,8 +33,8 @@ class PendingDecisionsTest {
         var pending = new PendingDecisions(4, Duration.ofMinutes(1));
         var waiter = waiting(pending, "r2", A1);
 
-        pending.complete(new dev.turnstile.contracts.claim.LeaseExpired(1, "k:t:aaaaaaa#2", 2, "r2", "k:t:aaaaaaa", "k",
-                "t", "aaaaaaa", "a1", Instant.EPOCH, false, ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH), null);
+        pending.complete(new dev.turnstile.contracts.claim.LeaseExpired(new DecisionHeader(1, "k:t:aaaaaaa#2", 2, "r2", "k:t:aaaaaaa", "k",
+                "t", "aaaaaaa", "a1", Instant.EPOCH, false), ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH), null);
 
         assertThat(waiter).isNotDone();
     }

@@ -1,6 +1,7 @@
 package dev.turnstile.processor.claim;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.processor.decision.ClaimDecider;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;

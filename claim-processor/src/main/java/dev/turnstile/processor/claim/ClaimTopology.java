@@ -2,6 +2,9 @@ package dev.turnstile.processor.claim;
 
 import dev.turnstile.contracts.json.JsonSerde;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.processor.decision.ClaimDecider;
+import dev.turnstile.processor.decision.ClaimState;
+import dev.turnstile.processor.decision.RememberedAnswer;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;

@@ -1,7 +1,7 @@
 package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.processor.claim.ClaimDecider;
+import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
 import java.time.Duration;
 import java.util.Map;

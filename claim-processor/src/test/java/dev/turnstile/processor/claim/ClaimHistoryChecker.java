@@ -19,6 +19,8 @@ import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.contracts.json.Json;
+import dev.turnstile.processor.decision.ClaimDecider;
+import dev.turnstile.processor.decision.ClaimState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -12,9 +12,11 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimPolicy;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.processor.decision.ClaimDecider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -43,7 +45,7 @@ abstract class ClaimSemanticsContract {
 
             assertThat(events)
                     .containsExactly(new ClaimGranted(
-                            1,
+                            new DecisionHeader(1,
                             "hire:convex-deploy:3f9c2ab#1",
                             1,
                             "req-0001",
@@ -53,7 +55,7 @@ abstract class ClaimSemanticsContract {
                             "3f9c2ab",
                             "agent-1",
                             T0,
-                            false,
+                            false),
                             ClaimMode.ONCE,
                             1,
                             null,
@@ -81,7 +83,7 @@ abstract class ClaimSemanticsContract {
 
             assertThat(events.get(1))
                     .isEqualTo(new ClaimDenied(
-                            1,
+                            new DecisionHeader(1,
                             "hire:convex-deploy:3f9c2ab#2",
                             2,
                             "req-0002",
@@ -91,7 +93,7 @@ abstract class ClaimSemanticsContract {
                             "3f9c2ab",
                             "agent-2",
                             T0.plusSeconds(5),
-                            false,
+                            false),
                             "agent-1",
                             T0,
                             ClaimMode.ONCE,

@@ -11,7 +11,9 @@ import dev.turnstile.contracts.claim.CompletionReported;
 import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
-import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.processor.decision.ClaimDecider;
+import dev.turnstile.processor.decision.ClaimState;
+import dev.turnstile.processor.decision.RememberedAnswer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -194,18 +196,16 @@ final class ClaimSimulation {
 
     /** The same request sent again at {@code at}: a client retry. */
     static ClaimCommand retimed(ClaimCommand command, Instant at) {
-        TaskKey key = new TaskKey(command.project(), command.task(), command.gitSha());
         return switch (command) {
-            case ClaimRequested claim -> new ClaimRequested(claim.schemaVersion(), claim.requestId(), claim.taskKey(),
-                    claim.project(), claim.task(), claim.gitSha(), claim.agentId(), at, claim.mode(), claim.ttlSeconds(),
-                    claim.takeoverAfterFailure());
-            case LeaseRenewRequested renew -> LeaseRenewRequested.of(
-                    key, renew.agentId(), renew.fencingToken(), renew.ttlSeconds(), renew.requestId(), at);
-            case ReleaseRequested release -> ReleaseRequested.of(
-                    key, release.agentId(), release.fencingToken(), release.requestId(), at);
-            case CompletionReported completion -> CompletionReported.of(
-                    key, completion.agentId(), completion.fencingToken(), completion.outcome(), completion.requestId(), at);
-            case ExpireDue check -> ExpireDue.of(key, check.fencingToken(), at);
+            case ClaimRequested claim -> new ClaimRequested(claim.header(), claim.agentId(), at, claim.mode(),
+                    claim.ttlSeconds(), claim.takeoverAfterFailure());
+            case LeaseRenewRequested renew -> new LeaseRenewRequested(
+                    renew.header(), renew.agentId(), renew.fencingToken(), renew.ttlSeconds(), at);
+            case ReleaseRequested release -> new ReleaseRequested(
+                    release.header(), release.agentId(), release.fencingToken(), at);
+            case CompletionReported completion -> new CompletionReported(
+                    completion.header(), completion.agentId(), completion.fencingToken(), completion.outcome(), at);
+            case ExpireDue check -> new ExpireDue(check.header(), check.fencingToken(), at);
         };
     }
 }

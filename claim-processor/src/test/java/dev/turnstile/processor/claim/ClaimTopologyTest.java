@@ -15,6 +15,7 @@ import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.processor.config.ProcessorTestConfig;
+import dev.turnstile.processor.decision.ClaimState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,42 +5,65 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The decider is a pure function of state and command: the invariant that makes replays reproduce decisions. */
+/**
+ * The decision package is a pure function of state and command: the invariant that makes replays reproduce decisions.
+ * Every class in it, present and future, is held to it.
+ */
 class DeciderPurityTest {
 
-    private static final JavaClasses DECISION_CODE = new ClassFileImporter()
+    private static final String DECISION_PACKAGE = "dev.turnstile.processor.decision..";
+
+    private static final JavaClasses PROCESSOR_CODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importClasses(ClaimDecider.class, ClaimState.class, ClaimState.Holder.class, ClaimState.Status.class, RememberedAnswer.class,
-                    ClaimState.Status.class);
+            .importPackages("dev.turnstile.processor");
 
     @Test
-    void decider_and_state_use_no_kafka_or_spring_types() {
+    void the_decision_package_uses_no_kafka_or_spring_types() {
         noClasses()
+                .that()
+                .resideInAPackage(DECISION_PACKAGE)
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.apache.kafka..", "org.springframework..")
-                .check(DECISION_CODE);
+                .check(PROCESSOR_CODE);
     }
 
     @Test
-    void decider_and_state_read_no_clock_and_draw_no_random_numbers() {
+    void the_decision_package_reads_no_clock_and_draws_no_random_numbers() {
         noClasses()
+                .that()
+                .resideInAPackage(DECISION_PACKAGE)
                 .should()
-                .callMethod(java.time.Instant.class, "now")
+                .callMethod(Instant.class, "now")
                 .orShould()
                 .callMethod(System.class, "currentTimeMillis")
                 .orShould()
                 .callMethod(System.class, "nanoTime")
                 .orShould()
-                .callMethod(java.util.UUID.class, "randomUUID")
+                .callMethod(UUID.class, "randomUUID")
                 .orShould()
                 .dependOnClassesThat()
-                .areAssignableTo(java.util.Random.class)
+                .areAssignableTo(Random.class)
                 .orShould()
                 .dependOnClassesThat()
-                .areAssignableTo(java.time.Clock.class)
-                .check(DECISION_CODE);
+                .areAssignableTo(Clock.class)
+                .check(PROCESSOR_CODE);
+    }
+
+    @Test
+    void the_decision_package_does_not_depend_on_its_adapters() {
+        noClasses()
+                .that()
+                .resideInAPackage(DECISION_PACKAGE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.turnstile.processor.claim..", "dev.turnstile.processor.config..")
+                .check(PROCESSOR_CODE);
     }
 }

@@ -2,13 +2,13 @@ package dev.turnstile.projections.activity;
 
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.DecisionType;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.Attempt;
 import java.util.Locale;
-import java.util.Set;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -17,11 +17,6 @@ import tools.jackson.core.JacksonException;
  * and expiries, completions, refused requests) are shown and followed but not counted. Unknown types are skipped.
  */
 final class DecisionDecoder {
-
-    /** The event types this read model understands. */
-    static final Set<String> KNOWN_TYPES = Set.of(
-            "ClaimGranted", "ClaimDenied", "LeaseRenewed", "LeaseReleased", "LeaseExpired", "ClaimCompleted",
-            "RequestRefused");
 
     sealed interface Decoded {}
 
@@ -63,7 +58,7 @@ final class DecisionDecoder {
             if (type == null) {
                 return new Skipped("undecodable", "JSON without a \"type\" field");
             }
-            if (!KNOWN_TYPES.contains(type)) {
+            if (DecisionType.fromWireName(type).isEmpty()) {
                 return new Skipped(type, "an event of another kind");
             }
             event = Json.MAPPER.treeToValue(tree, ClaimEvent.class);

@@ -1,7 +1,9 @@
 package dev.turnstile.projections.query;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.turnstile.contracts.claim.DecisionType;
 import java.time.Instant;
 
 /**
@@ -35,9 +37,6 @@ public record Attempt(
         Instant claimedAt,
         String kind) {
 
-    /** Kinds of decisions that answer a claim; the others (lease events, completions, refusals) are not counted. */
-    public static final java.util.Set<String> CLAIM_KINDS = java.util.Set.of("ClaimGranted", "ClaimDenied");
-
     /**
      * The filter's {@link Result} of this attempt; in JSON as {@code "result": "granted" | "blocked"}. Null for a
      * decision that answers no claim (a lease released or expired, a completion, a refused request).
@@ -50,9 +49,12 @@ public record Attempt(
         return wasGranted ? Result.GRANTED : Result.BLOCKED;
     }
 
-    /** True for a claim's answer (granted or denied), the decisions that the stats count. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    /**
+     * True for a claim's answer (granted or denied), the decisions that the stats count; attempts stored before kinds
+     * were kept have none and are claims.
+     */
+    @JsonIgnore
     public boolean isClaim() {
-        return kind == null || CLAIM_KINDS.contains(kind);
+        return kind == null || DecisionType.fromWireName(kind).map(DecisionType::isClaim).orElse(false);
     }
 }

@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,13 +38,13 @@ final class Decisions {
         ClaimEvent event;
         if (holder == null) {
             var granted = new ClaimGranted(
-                    ClaimGranted.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha, agent, at, false,
+                    new DecisionHeader(DecisionHeader.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha, agent, at, false),
                     ClaimMode.ONCE, 1, null, null, false);
             holders.put(key, granted);
             event = granted;
         } else {
-            event = new ClaimDenied(ClaimDenied.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha,
-                    agent, at, false, holder.agentId(), holder.attemptedAt(), ClaimMode.ONCE, holder.fencingToken(), null, null);
+            event = new ClaimDenied(new DecisionHeader(DecisionHeader.SCHEMA_VERSION, decisionId, sequence, requestId, key, project, task, sha,
+                    agent, at, false), holder.agentId(), holder.attemptedAt(), ClaimMode.ONCE, holder.fencingToken(), null, null);
         }
         events.add(event);
         return event;

@@ -8,6 +8,7 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseReleased;
@@ -162,38 +163,38 @@ class LeaseProjectionTest {
     }
 
     private ClaimGranted grant(String sha, String agent, long token, long at) {
-        return new ClaimGranted(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, ClaimMode.LEASE, token, T0.plusSeconds(at + 30), 30, false);
+        return new ClaimGranted(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), ClaimMode.LEASE, token, T0.plusSeconds(at + 30), 30, false);
     }
 
     private ClaimDenied deny(String sha, String agent, String holder, long token, long at) {
-        return new ClaimDenied(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, holder, T0, ClaimMode.LEASE, token, T0.plusSeconds(30), null);
+        return new ClaimDenied(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), holder, T0, ClaimMode.LEASE, token, T0.plusSeconds(30), null);
     }
 
     private LeaseRenewed renew(String sha, String agent, long token, long at) {
-        return new LeaseRenewed(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, ClaimMode.LEASE, token, T0.plusSeconds(at + 30), 30);
+        return new LeaseRenewed(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), ClaimMode.LEASE, token, T0.plusSeconds(at + 30), 30);
     }
 
     private LeaseReleased release(String sha, String agent, long token, long at) {
-        return new LeaseReleased(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, ClaimMode.LEASE, token);
+        return new LeaseReleased(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), ClaimMode.LEASE, token);
     }
 
     private LeaseExpired expire(String sha, String holder, long token, long at) {
-        return new LeaseExpired(1, id(sha), sequence, "expire-" + sequence, key(sha), PROJECT, TASK, sha, holder,
-                T0.plusSeconds(at), false, ClaimMode.LEASE, token, T0.plusSeconds(30), T0);
+        return new LeaseExpired(new DecisionHeader(1, id(sha), sequence, "expire-" + sequence, key(sha), PROJECT, TASK, sha, holder,
+                T0.plusSeconds(at), false), ClaimMode.LEASE, token, T0.plusSeconds(30), T0);
     }
 
     private ClaimCompleted complete(String sha, String agent, long token, long at, ClaimOutcome outcome) {
-        return new ClaimCompleted(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, ClaimMode.LEASE, token, outcome);
+        return new ClaimCompleted(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), ClaimMode.LEASE, token, outcome);
     }
 
     private RequestRefused refuse(String sha, String agent, long token, long at) {
-        return new RequestRefused(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
-                T0.plusSeconds(at), false, HolderRequest.RENEW, RefusalReason.NOT_HOLDER, ClaimMode.LEASE, 0L, token,
+        return new RequestRefused(new DecisionHeader(1, id(sha), sequence, "r" + sequence, key(sha), PROJECT, TASK, sha, agent,
+                T0.plusSeconds(at), false), HolderRequest.RENEW, RefusalReason.NOT_HOLDER, ClaimMode.LEASE, 0L, token,
                 "a1", T0.plusSeconds(40));
     }
 }

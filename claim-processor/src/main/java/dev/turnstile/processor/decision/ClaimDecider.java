@@ -1,5 +1,6 @@
-package dev.turnstile.processor.claim;
+package dev.turnstile.processor.decision;
 
+import dev.turnstile.contracts.claim.ClaimAnswer;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimCompleted;
 import dev.turnstile.contracts.claim.ClaimDenied;
@@ -9,7 +10,9 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimRequested;
 import dev.turnstile.contracts.claim.CompletionReported;
+import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.ExpireDue;
+import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.HolderCommand;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseExpired;
@@ -19,8 +22,8 @@ import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.RequestRefused;
-import dev.turnstile.processor.claim.ClaimState.Holder;
-import dev.turnstile.processor.claim.ClaimState.Status;
+import dev.turnstile.processor.decision.ClaimState.Holder;
+import dev.turnstile.processor.decision.ClaimState.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +125,7 @@ public final class ClaimDecider {
      * granted).
      */
     private <C extends ClaimCommand> List<ClaimEvent> answerOnce(
-            C command, ClaimState state, Optional<RememberedAnswer> earlier, BiFunction<C, ClaimState, ClaimEvent> decision) {
+            C command, ClaimState state, Optional<RememberedAnswer> earlier, BiFunction<C, ClaimState, ? extends ClaimEvent> decision) {
         var known = remembered(command, earlier).or(() -> holderGrantAnswering(command, state));
         if (known.isPresent()) {
             return known.get().fingerprint().equals(command.fingerprint())
@@ -178,77 +181,40 @@ public final class ClaimDecider {
         return expiryRevealedBy(check, state).<List<ClaimEvent>>map(List::of).orElse(List.of());
     }
 
+    /** The holder's lease has run out at the command's time: announced, in the command's name, before deciding it. */
     private static Optional<ClaimEvent> expiryRevealedBy(ClaimCommand command, ClaimState state) {
         var holder = state.holder();
         if (holder == null || !holder.leaseRunOutAt(command.timestamp())) {
             return Optional.empty();
         }
-        long sequence = state.sequence() + 1;
+        var header = DecisionHeader.of(command, state.sequence() + 1, holder.agentId());
         return Optional.of(new LeaseExpired(
-                LeaseExpired.SCHEMA_VERSION,
-                ClaimEvent.decisionId(command.taskKey(), sequence),
-                sequence,
-                command.requestId(),
-                command.taskKey(),
-                command.project(),
-                command.task(),
-                command.gitSha(),
-                holder.agentId(),
-                command.timestamp(),
-                false,
-                holder.mode(),
-                holder.fencingToken(),
-                holder.expiresAt(),
-                holder.since()));
+                header, holder.mode(), holder.fencingToken(), holder.expiresAt(), holder.since()));
     }
 
-    private static ClaimEvent decideClaim(ClaimRequested request, ClaimState state) {
-        long sequence = state.sequence() + 1;
-        var decisionId = ClaimEvent.decisionId(request.taskKey(), sequence);
+    /** Nobody holds the key (or its holder yields): granted with the next fencing token. Else denied. */
+    private static ClaimAnswer decideClaim(ClaimRequested request, ClaimState state) {
+        var header = DecisionHeader.of(request, state.sequence() + 1, request.agentId());
         var holder = state.holder();
         if (holder == null || holder.yieldsToNextClaimer()) {
             var expiresAt = request.mode() == ClaimMode.LEASE
                     ? request.requestedAt().plusSeconds(request.ttlSeconds())
                     : null;
-            return new ClaimGranted(
-                    ClaimGranted.SCHEMA_VERSION,
-                    decisionId,
-                    sequence,
-                    request.requestId(),
-                    request.taskKey(),
-                    request.project(),
-                    request.task(),
-                    request.gitSha(),
-                    request.agentId(),
-                    request.requestedAt(),
-                    false,
-                    request.mode(),
-                    state.fencingToken() + 1,
-                    expiresAt,
-                    request.ttlSeconds(),
+            return new ClaimGranted(header, request.mode(), state.fencingToken() + 1, expiresAt, request.ttlSeconds(),
                     request.takeoverAfterFailure());
         }
-        return denial(request, sequence, request.requestId(), request.agentId(), request.requestedAt(), holder);
+        return new ClaimDenied(header, holder.agentId(), holder.since(), holder.mode(), holder.fencingToken(),
+                holder.status() == Status.ACTIVE ? holder.expiresAt() : null, outcomeOf(holder));
     }
 
-    private static ClaimEvent decideHolderRequest(HolderCommand request, ClaimState state) {
-        long sequence = state.sequence() + 1;
-        var decisionId = ClaimEvent.decisionId(request.taskKey(), sequence);
+    /** Only the holder, with its token, while its claim runs, may renew, release or complete. */
+    private static HolderAnswer decideHolderRequest(HolderCommand request, ClaimState state) {
+        var header = DecisionHeader.of(request, state.sequence() + 1, request.agentId());
         var holder = state.holder();
         var refusal = refusalOf(request, holder);
         if (refusal.isPresent()) {
             return new RequestRefused(
-                    RequestRefused.SCHEMA_VERSION,
-                    decisionId,
-                    sequence,
-                    request.requestId(),
-                    request.taskKey(),
-                    request.project(),
-                    request.task(),
-                    request.gitSha(),
-                    request.agentId(),
-                    request.timestamp(),
-                    false,
+                    header,
                     request.request(),
                     refusal.get(),
                     holder == null ? ClaimMode.ONCE : holder.mode(),
@@ -260,52 +226,11 @@ public final class ClaimDecider {
         return switch (request) {
             case LeaseRenewRequested renew -> {
                 int ttl = renew.ttlSeconds() != null ? renew.ttlSeconds() : holder.ttlSeconds();
-                yield new LeaseRenewed(
-                        LeaseRenewed.SCHEMA_VERSION,
-                        decisionId,
-                        sequence,
-                        renew.requestId(),
-                        renew.taskKey(),
-                        renew.project(),
-                        renew.task(),
-                        renew.gitSha(),
-                        renew.agentId(),
-                        renew.requestedAt(),
-                        false,
-                        holder.mode(),
-                        holder.fencingToken(),
-                        renew.requestedAt().plusSeconds(ttl),
-                        ttl);
+                yield new LeaseRenewed(header, holder.mode(), holder.fencingToken(), renew.requestedAt().plusSeconds(ttl), ttl);
             }
-            case ReleaseRequested release -> new LeaseReleased(
-                    LeaseReleased.SCHEMA_VERSION,
-                    decisionId,
-                    sequence,
-                    release.requestId(),
-                    release.taskKey(),
-                    release.project(),
-                    release.task(),
-                    release.gitSha(),
-                    release.agentId(),
-                    release.requestedAt(),
-                    false,
-                    holder.mode(),
-                    holder.fencingToken());
+            case ReleaseRequested release -> new LeaseReleased(header, holder.mode(), holder.fencingToken());
             case CompletionReported completion -> new ClaimCompleted(
-                    ClaimCompleted.SCHEMA_VERSION,
-                    decisionId,
-                    sequence,
-                    completion.requestId(),
-                    completion.taskKey(),
-                    completion.project(),
-                    completion.task(),
-                    completion.gitSha(),
-                    completion.agentId(),
-                    completion.requestedAt(),
-                    false,
-                    holder.mode(),
-                    holder.fencingToken(),
-                    completion.outcome());
+                    header, holder.mode(), holder.fencingToken(), completion.outcome());
         };
     }
 
@@ -332,9 +257,9 @@ public final class ClaimDecider {
 
     /** The holder's grant, answering {@code requestId}, with the lease's expiry {@code expiresAt}. */
     private static ClaimGranted grantOf(Holder holder, ClaimCommand command, String requestId, Instant expiresAt) {
-        return new ClaimGranted(
-                ClaimGranted.SCHEMA_VERSION,
-                ClaimEvent.decisionId(command.taskKey(), holder.sequence()),
+        var header = new DecisionHeader(
+                DecisionHeader.SCHEMA_VERSION,
+                DecisionHeader.decisionId(command.taskKey(), holder.sequence()),
                 holder.sequence(),
                 requestId,
                 command.taskKey(),
@@ -343,38 +268,25 @@ public final class ClaimDecider {
                 command.gitSha(),
                 holder.agentId(),
                 holder.since(),
-                false,
-                holder.mode(),
-                holder.fencingToken(),
-                expiresAt,
-                holder.ttlSeconds(),
-                holder.takeoverAfterFailure());
+                false);
+        return new ClaimGranted(
+                header, holder.mode(), holder.fencingToken(), expiresAt, holder.ttlSeconds(), holder.takeoverAfterFailure());
     }
 
     /** The refusal of a request that reuses the id of a different request on this key: nothing else is decided. */
     private static RequestRefused requestIdReused(ClaimCommand command, ClaimState state) {
-        long sequence = state.sequence() + 1;
         var holder = state.holder();
         var asked = switch (command) {
-            case ClaimRequested claim -> new Asked(HolderRequest.CLAIM, claim.agentId(), claim.mode(),
-                    Math.max(1, state.fencingToken()));
-            case HolderCommand request -> new Asked(request.request(), request.agentId(),
-                    holder == null ? ClaimMode.ONCE : holder.mode(), request.fencingToken());
+            case ClaimRequested claim -> new Asked(
+                    HolderRequest.CLAIM, claim.agentId(), claim.mode(), Math.max(1, state.fencingToken()));
+            case HolderCommand request -> new Asked(
+                    request.request(), request.agentId(), holder == null ? ClaimMode.ONCE : holder.mode(),
+                    request.fencingToken());
             case ExpireDue check -> throw new IllegalStateException(
                     "Expiry check " + check.requestId() + " of " + check.taskKey() + " is never answered");
         };
         return new RequestRefused(
-                RequestRefused.SCHEMA_VERSION,
-                ClaimEvent.decisionId(command.taskKey(), sequence),
-                sequence,
-                command.requestId(),
-                command.taskKey(),
-                command.project(),
-                command.task(),
-                command.gitSha(),
-                asked.agentId(),
-                command.timestamp(),
-                false,
+                DecisionHeader.of(command, state.sequence() + 1, asked.agentId()),
                 asked.kind(),
                 RefusalReason.REQUEST_ID_REUSED,
                 asked.mode(),
@@ -387,35 +299,13 @@ public final class ClaimDecider {
     /** Who asked what, for a refusal. */
     private record Asked(HolderRequest kind, String agentId, ClaimMode mode, long fencingToken) {}
 
-    private static ClaimDenied denial(
-            ClaimCommand command,
-            long sequence,
-            String requestId,
-            String agentId,
-            Instant attemptedAt,
-            Holder holder) {
-        return new ClaimDenied(
-                ClaimDenied.SCHEMA_VERSION,
-                ClaimEvent.decisionId(command.taskKey(), sequence),
-                sequence,
-                requestId,
-                command.taskKey(),
-                command.project(),
-                command.task(),
-                command.gitSha(),
-                agentId,
-                attemptedAt,
-                false,
-                holder.agentId(),
-                holder.since(),
-                holder.mode(),
-                holder.fencingToken(),
-                holder.status() == Status.ACTIVE ? holder.expiresAt() : null,
-                switch (holder.status()) {
-                    case SUCCEEDED -> ClaimOutcome.SUCCEEDED;
-                    case FAILED -> ClaimOutcome.FAILED;
-                    case ACTIVE, RELEASED, EXPIRED -> null;
-                });
+    /** What a finished holder reported; null while its claim runs or after it ended without an outcome. */
+    private static ClaimOutcome outcomeOf(Holder holder) {
+        return switch (holder.status()) {
+            case SUCCEEDED -> ClaimOutcome.SUCCEEDED;
+            case FAILED -> ClaimOutcome.FAILED;
+            case ACTIVE, RELEASED, EXPIRED -> null;
+        };
     }
 
     private static Holder holderOf(ClaimGranted granted) {

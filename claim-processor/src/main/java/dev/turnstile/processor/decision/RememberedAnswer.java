@@ -1,4 +1,4 @@
-package dev.turnstile.processor.claim;
+package dev.turnstile.processor.decision;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;

@@ -1,4 +1,4 @@
-package dev.turnstile.processor.claim;
+package dev.turnstile.processor.decision;
 
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimRequested;
