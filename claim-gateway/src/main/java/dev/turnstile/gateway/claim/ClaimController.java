@@ -68,7 +68,7 @@ class ClaimController {
         }
         var claim = parsed.claim();
         long start = System.nanoTime();
-        var what = "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId();
+        var what = "claim of " + claim.key() + " by " + claim.agentId();
         return switch (service.claim(claim)) {
             case ClaimService.Submitted<ClaimAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
                 if (error != null) {
