@@ -5,6 +5,7 @@ import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/claim}: may this agent run this task at this commit? */
 @RestController
+@AgentApi
 class ClaimController {
 
     private final ClaimRequestParser parser = new ClaimRequestParser();

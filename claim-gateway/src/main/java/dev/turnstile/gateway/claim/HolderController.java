@@ -7,6 +7,7 @@ import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.EnumMap;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * machine-readable {@code reason} when refused (another agent holds the key, the lease expired, …).
  */
 @RestController
+@AgentApi
 class HolderController {
 
     private final Map<HolderRequest, HolderRequestParser> parsers = new EnumMap<>(HolderRequest.class);
