@@ -59,6 +59,10 @@ class ClaimController {
      */
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
+        var notJson = replies.unlessJson(request);
+        if (notJson != null) {
+            return notJson;
+        }
         var body = replies.readBody(request);
         if (body == null) {
             return replies.tooLarge();

@@ -12,9 +12,13 @@ import java.time.Duration;
  */
 final class ClaimMetrics {
 
-    /** Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable) and unexpected. */
+    /**
+     * Why a claim got no decision: expected ones (invalid, unsupported media type, timeout, overloaded, unavailable)
+     * and unexpected.
+     */
     enum Rejection {
         INVALID,
+        UNSUPPORTED_MEDIA_TYPE,
         OVERLOADED,
         TIMEOUT,
         UNAVAILABLE,

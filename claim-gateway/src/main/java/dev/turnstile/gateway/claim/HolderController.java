@@ -89,6 +89,10 @@ class HolderController {
 
     /** Waits for the decision on the request's (virtual) thread, as {@link ClaimController} does. */
     private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) throws IOException {
+        var notJson = replies.unlessJson(http);
+        if (notJson != null) {
+            return notJson;
+        }
         var body = replies.readBody(http);
         if (body == null) {
             return replies.tooLarge();
