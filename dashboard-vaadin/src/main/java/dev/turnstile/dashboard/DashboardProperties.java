@@ -41,6 +41,7 @@ public record DashboardProperties(
      * @param maxQueuedChecks attempts that may wait for a check
      * @param maxCheckWait how long an attempt waits for a check
      * @param trackedKeys most addresses (and user names) remembered
+     * @param refusalDelay how long a refused attempt waits for its answer (virtual threads only)
      */
     public record SignIn(
             @DefaultValue("10") int failuresPerSource,
@@ -49,11 +50,12 @@ public record DashboardProperties(
             @DefaultValue("1") int maxConcurrentChecks,
             @DefaultValue("8") int maxQueuedChecks,
             @DefaultValue("1s") Duration maxCheckWait,
-            @DefaultValue("10000") int trackedKeys) {
+            @DefaultValue("10000") int trackedKeys,
+            @DefaultValue("1s") Duration refusalDelay) {
 
         SignInThrottle.Settings settings() {
             return new SignInThrottle.Settings(failuresPerSource, failuresPerUser, window, maxConcurrentChecks,
-                    maxQueuedChecks, maxCheckWait, trackedKeys);
+                    maxQueuedChecks, maxCheckWait, trackedKeys, refusalDelay);
         }
     }
 

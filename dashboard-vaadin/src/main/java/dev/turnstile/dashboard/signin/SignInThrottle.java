@@ -39,6 +39,9 @@ public final class SignInThrottle {
      * @param maxQueuedChecks attempts that may wait for a check; beyond, refused at once
      * @param maxCheckWait how long a queued attempt waits before it is refused
      * @param trackedKeys most addresses (and most user names) remembered; the least recently used are forgotten
+     * @param refusalDelay how long a refused attempt waits for its answer, so that a client that retries at once
+     *     (as a password-guessing loop does) cannot flood the server with cheap refusals; only on virtual threads,
+     *     where waiting holds no request thread
      */
     public record Settings(
             int failuresPerSource,
@@ -47,16 +50,18 @@ public final class SignInThrottle {
             int maxConcurrentChecks,
             int maxQueuedChecks,
             Duration maxCheckWait,
-            int trackedKeys) {
+            int trackedKeys,
+            Duration refusalDelay) {
 
         public Settings {
             if (failuresPerSource < 1 || failuresPerUser < 1 || maxConcurrentChecks < 1 || trackedKeys < 1) {
                 throw new IllegalArgumentException("turnstile.dashboard.sign-in: failures-per-source, failures-per-user,"
                         + " max-concurrent-checks and tracked-keys must be at least 1");
             }
-            if (window.isNegative() || window.isZero() || maxQueuedChecks < 0 || maxCheckWait.isNegative()) {
+            if (window.isNegative() || window.isZero() || maxQueuedChecks < 0 || maxCheckWait.isNegative()
+                    || refusalDelay.isNegative()) {
                 throw new IllegalArgumentException("turnstile.dashboard.sign-in: window must be positive;"
-                        + " max-queued-checks and max-check-wait must not be negative");
+                        + " max-queued-checks, max-check-wait and refusal-delay must not be negative");
             }
         }
     }
@@ -81,12 +86,15 @@ public final class SignInThrottle {
     }
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+    /** Refusals held back at once; beyond, answered at once, so that held connections stay bounded. */
+    private static final int MAX_DELAYED_REFUSALS = 1000;
 
     private final Settings settings;
     private final TimeMeter time;
     private final Cache<String, Bucket> bySource;
     private final Cache<String, Bucket> byUser;
     private final Semaphore checks;
+    private final Semaphore delayedRefusals = new Semaphore(MAX_DELAYED_REFUSALS);
     private final MeterRegistry meters;
     private final Counter accepted;
     private final Counter wrong;
@@ -153,6 +161,25 @@ public final class SignInThrottle {
             throw refusal(Reason.BUSY, BUSY_RETRY);
         }
         return checks::release;
+    }
+
+    /**
+     * Holds a refused attempt's answer back for {@code refusalDelay}, on a virtual thread only (on a platform thread
+     * the wait would hold one of the server's request threads, which agents need).
+     */
+    public void delayRefusal() {
+        if (settings.refusalDelay().isZero()
+                || !Thread.currentThread().isVirtual()
+                || !delayedRefusals.tryAcquire()) {
+            return;
+        }
+        try {
+            Thread.sleep(settings.refusalDelay());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            delayedRefusals.release();
+        }
     }
 
     /** A checked password was right. */

@@ -1,5 +1,6 @@
 package dev.turnstile.dashboard.signin;
 
+import dev.turnstile.projections.web.TooManySignInAttemptsException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -25,7 +26,14 @@ public final class ThrottledAuthenticationProvider implements AuthenticationProv
     public Authentication authenticate(Authentication attempt) {
         var source = attempt.getDetails() instanceof WebAuthenticationDetails web ? web.getRemoteAddress() : null;
         var user = attempt.getName();
-        try (var permit = throttle.admit(source, user)) {
+        SignInThrottle.Permit permit;
+        try {
+            permit = throttle.admit(source, user);
+        } catch (TooManySignInAttemptsException refused) {
+            throttle.delayRefusal();
+            throw refused;
+        }
+        try (permit) {
             var result = passwords.authenticate(attempt);
             if (result != null) {
                 throttle.accepted();

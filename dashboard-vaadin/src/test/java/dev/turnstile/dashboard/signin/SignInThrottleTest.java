@@ -33,7 +33,7 @@ class SignInThrottleTest {
         private final SignInThrottle.Settings value;
 
         Settings(int perSource, int perUser, Duration window, int checks, int queued, Duration wait, int tracked) {
-            value = new SignInThrottle.Settings(perSource, perUser, window, checks, queued, wait, tracked);
+            value = new SignInThrottle.Settings(perSource, perUser, window, checks, queued, wait, tracked, Duration.ZERO);
         }
     }
 
@@ -128,6 +128,29 @@ class SignInThrottleTest {
         clock.advance(Duration.ofMinutes(3));
 
         assertThat(small.trackedKeys()).isZero();
+    }
+
+    @Test
+    void a_refusal_is_held_back_on_a_virtual_thread_and_answered_at_once_on_a_platform_thread() throws Exception {
+        var delayed = new SignInThrottle(new SignInThrottle.Settings(3, 5, Duration.ofMinutes(3), 1, 0, Duration.ZERO,
+                100, Duration.ofMillis(300)), clock, meters);
+
+        long platform = elapsedMillis(Thread.ofPlatform(), delayed::delayRefusal);
+        long virtual = elapsedMillis(Thread.ofVirtual(), delayed::delayRefusal);
+
+        assertThat(platform).isLessThan(300);
+        assertThat(virtual).isGreaterThanOrEqualTo(300);
+    }
+
+    private static long elapsedMillis(Thread.Builder threads, Runnable work) throws InterruptedException {
+        var elapsed = new java.util.concurrent.atomic.AtomicLong();
+        var thread = threads.start(() -> {
+            long start = System.nanoTime();
+            work.run();
+            elapsed.set((System.nanoTime() - start) / 1_000_000);
+        });
+        thread.join();
+        return elapsed.get();
     }
 
     @Test

@@ -17,6 +17,12 @@ public class TooManySignInAttemptsException extends AuthenticationException {
         this.retryAfter = retryAfter;
     }
 
+    /** No stack trace: refusals come by the thousand in an attack, and each is expected. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     /** How long until an attempt may be checked again. */
     public Duration retryAfter() {
         return retryAfter;
