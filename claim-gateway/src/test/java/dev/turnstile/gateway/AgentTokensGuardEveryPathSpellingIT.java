@@ -25,8 +25,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * With agent tokens on, no spelling of a claim or lease path is answered by a claim or lease handler without a token:
- * each is refused with 401 (and counted) or rejected as malformed or unknown, and nothing reaches the requests topic.
- * Sent over a plain socket, so that the path goes on the wire exactly as written.
+ * each is refused with 401 (by the token check, counted, or by another rule) or rejected as malformed or unknown, and
+ * nothing reaches the requests topic. Sent over a plain socket, so that the path goes on the wire exactly as written;
+ * to a gateway without Spring Security (the token check alone) and to one with Spring Security's defaults (its
+ * firewall and chains, and the gateway's own chain).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentTokensGuardEveryPathSpellingIT {
@@ -35,8 +37,7 @@ class AgentTokensGuardEveryPathSpellingIT {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final ClaimTopics topics = ClaimTopics.named("claim-requests-" + run, "claim-decisions-" + run);
-    private ConfigurableApplicationContext gateway;
-    private int port;
+    private final Map<String, ConfigurableApplicationContext> gateways = new java.util.LinkedHashMap<>();
 
     /** One way of writing a request to an agent endpoint. */
     record Spelling(String method, String target, Kind kind, String... headers) {
@@ -112,8 +113,18 @@ class AgentTokensGuardEveryPathSpellingIT {
                     .all()
                     .get();
         }
-        // No processor: a request that reached a claim handler would be written, then answered 503 after 1 s.
-        gateway = new SpringApplicationBuilder(GatewayApplication.class)
+        gateways.put("without Spring Security", start(bootstrap, String.join(",",
+                "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration")));
+        gateways.put("with Spring Security's defaults", start(bootstrap, ""));
+    }
+
+    /** No processor: a request that reached a claim handler would be written, then answered 503 after 1 s. */
+    private ConfigurableApplicationContext start(String bootstrap, String excludedAutoConfigurations) {
+        return new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
                         "server.port", "0",
                         "spring.kafka.bootstrap-servers", bootstrap,
@@ -121,63 +132,73 @@ class AgentTokensGuardEveryPathSpellingIT {
                         "turnstile.topics.decisions", topics.decisions().name(),
                         "turnstile.processor.enabled", "false",
                         "turnstile.gateway.decision-timeout", "1s",
-                        "turnstile.security.agent-tokens", AgentTokens.digestOf(TOKEN)))
+                        "turnstile.security.agent-tokens", AgentTokens.digestOf(TOKEN),
+                        "spring.autoconfigure.exclude", excludedAutoConfigurations))
                 .run();
-        port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
     }
 
     @AfterAll
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+        gateways.values().forEach(ConfigurableApplicationContext::close);
     }
 
     @Test
     void a_claim_or_lease_handler_never_answers_without_a_token_however_the_path_is_spelled() throws Exception {
         long writtenBefore = requestsWritten();
         var problems = new ArrayList<String>();
-        var statuses = new java.util.TreeMap<Integer, Integer>();
-        for (int i = 0; i < SPELLINGS.size(); i++) {
-            var spelling = SPELLINGS.get(i);
-            double refusedBefore = unauthorized();
-            var answer = RawHttp.send(port, spelling.method(), target(spelling, i), body(spelling.kind(), i),
-                    withJson(spelling));
-            double counted = unauthorized() - refusedBefore;
-            statuses.merge(answer.status(), 1, Integer::sum);
-            if (answer.status() == 401) {
-                boolean tokenCheck = spelling.method().equals("HEAD")
-                        || answer.body().contains("\"error\":\"missing_token\"")
-                        || answer.body().contains("\"error\":\"unknown_token\"");
-                if (counted != 1.0 || !tokenCheck) {
-                    problems.add(spelling + ": 401 not from the token check or not counted (" + counted + "): "
-                            + answer.body());
+        for (var gateway : gateways.entrySet()) {
+            var statuses = new java.util.TreeMap<Integer, Integer>();
+            for (int i = 0; i < SPELLINGS.size(); i++) {
+                var spelling = SPELLINGS.get(i);
+                var problem = check(gateway.getValue(), spelling, i, statuses);
+                if (problem != null) {
+                    problems.add(gateway.getKey() + ": " + spelling + ": " + problem);
                 }
-            } else if (!List.of(400, 404, 405).contains(answer.status())
-                    || answer.body().contains("invalid_request")
-                    || answer.body().contains("decision_timeout")
-                    || answer.body().contains("\"proceed\"")
-                    || answer.body().contains("\"status\":\"unknown\"")) {
-                problems.add(spelling + ": answered " + answer.status() + " " + answer.body());
             }
+            System.out.println(gateway.getKey() + ": " + SPELLINGS.size() + " spellings without a token, answers by"
+                    + " status: " + statuses);
         }
-        System.out.println(SPELLINGS.size() + " spellings without a token, answers by status: " + statuses);
 
         assertThat(problems).as("spellings answered without a token").isEmpty();
         assertThat(requestsWritten()).as("records on the requests topic").isEqualTo(writtenBefore);
     }
 
+    /** What is wrong with the answer to one spelling, or null. */
+    private String check(ConfigurableApplicationContext gateway, Spelling spelling, int index,
+            Map<Integer, Integer> statuses) throws Exception {
+        double refusedBefore = unauthorized(gateway);
+        var answer = RawHttp.send(port(gateway), spelling.method(), target(spelling, index),
+                body(spelling.kind(), index), withJson(spelling));
+        double counted = unauthorized(gateway) - refusedBefore;
+        statuses.merge(answer.status(), 1, Integer::sum);
+        boolean tokenCheck = answer.body().contains("\"error\":\"missing_token\"")
+                || answer.body().contains("\"error\":\"unknown_token\"");
+        if (tokenCheck && counted != 1.0) {
+            return "refused by the token check but counted " + counted + " times";
+        }
+        if (!List.of(400, 401, 403, 404, 405).contains(answer.status())
+                    || answer.body().contains("invalid_request")
+                    || answer.body().contains("decision_timeout")
+                    || answer.body().contains("\"proceed\"")
+                || answer.body().contains("\"status\":\"unknown\"")) {
+            return "answered " + answer.status() + " " + answer.body();
+        }
+        return null;
+    }
+
     @Test
     void with_the_token_the_same_spellings_reach_the_handlers_so_the_refusals_above_are_the_token_checks()
             throws Exception {
-        var outcome = RawHttp.send(port, "GET", "/api/%63laim/outcome?taskKey=hire:deploy:3f9c2ab", null,
-                "Authorization: Bearer " + TOKEN);
-        var claim = RawHttp.send(port, "POST", "/api/clai%6D;jsessionid=1", body(Kind.CLAIM, 1000),
-                "Authorization: Bearer " + TOKEN, "Content-Type: application/json");
+        for (var gateway : gateways.values()) {
+            var outcome = RawHttp.send(port(gateway), "GET", "/api/%63laim/outcome?taskKey=hire:deploy:3f9c2ab", null,
+                    "Authorization: Bearer " + TOKEN);
+            var claim = RawHttp.send(port(gateway), "POST", "/api/clai%6D", body(Kind.CLAIM, 1000),
+                    "Authorization: Bearer " + TOKEN, "Content-Type: application/json");
 
-        assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
-        assertThat(outcome.body()).contains("\"status\":\"unknown\"");
-        assertThat(claim.body()).as("written, then no processor to decide it").contains("decision_timeout");
+            assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
+            assertThat(outcome.body()).contains("\"status\":\"unknown\"");
+            assertThat(claim.body()).as("written, then no processor to decide it").contains("decision_timeout");
+        }
     }
 
     /** An outcome query names a task key, as an agent's would. */
@@ -205,7 +226,11 @@ class AgentTokensGuardEveryPathSpellingIT {
         };
     }
 
-    private double unauthorized() {
+    private static int port(ConfigurableApplicationContext gateway) {
+        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private static double unauthorized(ConfigurableApplicationContext gateway) {
         return gateway.getBean(MeterRegistry.class).find("turnstile.gateway.unauthorized").counters().stream()
                 .mapToDouble(counter -> counter.count())
                 .sum();
