@@ -7,6 +7,7 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/claim}: may this agent run this task at this commit? */
 @RestController
+@AgentApi
 class ClaimController {
 
     private final ClaimRequestParser parser = new ClaimRequestParser();
@@ -58,6 +60,10 @@ class ClaimController {
      */
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
+        var notJson = replies.unlessJson(request);
+        if (notJson != null) {
+            return notJson;
+        }
         var body = replies.readBody(request);
         if (body == null) {
             return replies.tooLarge();

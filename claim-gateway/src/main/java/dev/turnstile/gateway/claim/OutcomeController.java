@@ -5,6 +5,7 @@ import dev.turnstile.contracts.claim.ClaimStatus;
 import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.gateway.claim.ClaimOutcomes.Standing;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  * decisions this gateway hears (see {@link ClaimOutcomes} for its limits).
  */
 @RestController
+@AgentApi
 class OutcomeController {
 
     private static final Set<String> PARAMETERS = Set.of("taskKey", "waitSeconds");
