@@ -267,7 +267,7 @@ export function keepLeaseAlive(
 export interface OutcomeResult {
   taskKey: string;
   /**
-   * `pending` (the winner runs), `succeeded`, `failed`, `expired` (its lease ran out), `released`, or `unknown` (the
+   * `active` (the winner runs), `succeeded`, `failed`, `expired` (its lease ran out), `released`, or `unknown` (the
    * coordinator heard no decision on the task since it started).
    */
   status: string;
@@ -280,7 +280,7 @@ export interface OutcomeResult {
 
 /**
  * Waits until the winner's claim on `project:task:gitSha` ends or `waitMs` (default 10 minutes) passes, long-polling
- * the coordinator at most a minute per request. Resolves with the last standing (`pending` or `unknown` when the wait
+ * the coordinator at most a minute per request. Resolves with the last standing (`active` or `unknown` when the wait
  * ran out).
  */
 export async function waitForOutcome(

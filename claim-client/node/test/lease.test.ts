@@ -101,7 +101,7 @@ describe('leases', () => {
 
   test('waiting for the outcome long-polls until the claim ends', async () => {
     coordinator
-      .answer(200, JSON.stringify({ status: 'pending', ended: false }))
+      .answer(200, JSON.stringify({ status: 'active', ended: false }))
       .answer(200, JSON.stringify({ status: 'failed', ended: true, agentId: 'agent-2', fencingToken: 1, message: 'x' }));
 
     const outcome = await waitForOutcome({ ...key(), waitMs: 120_000 });

@@ -213,7 +213,7 @@ public final class ClaimClient implements AutoCloseable {
     /**
      * Waits until the claim of the task's winner ends (succeeded, failed, expired, released) or {@code timeout}
      * passes, long-polling the coordinator (at most a minute per request). Returns the last standing: {@code
-     * pending} or {@code unknown} when the wait ran out.
+     * active} or {@code unknown} when the wait ran out.
      *
      * @throws CoordinatorUnavailableException when the coordinator cannot be asked
      */

@@ -3,7 +3,7 @@ package dev.turnstile.client;
 /**
  * How the winner's claim on a task stands.
  *
- * @param status {@code pending} (the winner runs), {@code succeeded}, {@code failed}, {@code expired} (its lease ran
+ * @param status {@code active} (the winner runs), {@code succeeded}, {@code failed}, {@code expired} (its lease ran
  *     out), {@code released}, or {@code unknown} (the coordinator heard no decision on the task since it started)
  * @param ended whether the claim has ended
  * @param agentId the winner, if known

@@ -222,6 +222,54 @@ abstract class ClaimPathContract {
     }
 
     @Test
+    void a_claim_or_holder_request_that_is_not_sent_as_json_gets_415_and_writes_nothing() throws Exception {
+        long before = requestsWritten();
+        var sha = sha();
+        var claim = body("hire", "convex-deploy", sha, "agent-1", null);
+        var renew = "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"" + sha
+                + "\",\"agentId\":\"agent-1\",\"fencingToken\":1}";
+        var contentTypes = java.util.Arrays.asList(
+                null, "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", "application/jsonp", "*/*", "application/json-patch+json", "json");
+
+        for (var contentType : contentTypes) {
+            var targets = List.of(Map.entry(claimUri, claim), Map.entry(claimUri.resolve("/api/lease/renew"), renew));
+            for (var target : targets) {
+                var request = HttpRequest.newBuilder(target.getKey())
+                        .POST(HttpRequest.BodyPublishers.ofString(target.getValue()));
+                if (contentType != null) {
+                    request.header("Content-Type", contentType);
+                }
+                var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as("%s to %s", contentType, target.getKey()).isEqualTo(415);
+                assertThat(parse(response.body()))
+                        .containsEntry("error", "unsupported_media_type")
+                        .containsEntry("violations", List.of())
+                        .hasEntrySatisfying("message", message -> assertThat((String) message)
+                                .contains("Content-Type: application/json")
+                                .contains(contentType == null ? "got none" : "got \"" + contentType + "\""));
+            }
+        }
+
+        assertThat(requestsWritten()).isEqualTo(before);
+        assertThat(claim(body("hire", "convex-deploy", sha, "agent-1", null)).status())
+                .as("the same claim as JSON")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void a_direct_request_for_the_error_page_is_not_found() throws Exception {
+        for (var path : List.of("/error", "/%65rror", "/error;x=1")) {
+            var response = http.send(HttpRequest.newBuilder(claimUri.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(404);
+            assertThat(response.body()).doesNotContain("999");
+        }
+    }
+
+    @Test
     void a_record_on_the_decisions_topic_that_is_not_a_decision_does_not_stop_claims_being_answered()
             throws Exception {
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(

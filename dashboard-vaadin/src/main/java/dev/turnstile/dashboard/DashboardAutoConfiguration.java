@@ -1,11 +1,14 @@
 package dev.turnstile.dashboard;
 
 import com.vaadin.flow.spring.annotation.EnableVaadin;
+import com.vaadin.flow.spring.security.RequestUtil;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import dev.turnstile.dashboard.signin.SignInFailureHandler;
 import dev.turnstile.dashboard.view.LoginView;
 import dev.turnstile.projections.config.ProjectionsAutoConfiguration;
 import dev.turnstile.projections.query.ActivityQueries;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
@@ -59,18 +64,46 @@ public class DashboardAutoConfiguration {
                 identityProviders(registrations.getIfAvailable()));
     }
 
-    /** The dashboard pages: Vaadin's own rules, the sign-in page, and OIDC when configured. */
+    /** After the agent API's, the query API's and the actuator's chains: every other URL. */
+    static final int PAGES_ORDER = 40;
+
+    /**
+     * The dashboard pages: Vaadin's own rules, the sign-in page, and OIDC when configured. The sign-in form needs a
+     * CSRF token, as any other form post: Vaadin exempts its login path by default, but its login form sends the
+     * token the page carries.
+     */
     @Bean
-    @Order(2)
+    @Order(PAGES_ORDER)
     SecurityFilterChain turnstileDashboardSecurity(
-            HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations) throws Exception {
-        // The error page renders failures of the API chain (a 401 must stay a 401, not become a sign-in redirect).
-        http.authorizeHttpRequests(requests -> requests.requestMatchers("/turnstile/**", "/error").permitAll());
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class));
+            HttpSecurity http, RequestUtil vaadinRequests, ObjectProvider<ClientRegistrationRepository> registrations)
+            throws Exception {
+        // Error dispatches render failures of other chains (a 401 must stay a 401, not become a sign-in redirect).
+        http.authorizeHttpRequests(requests -> requests
+                .requestMatchers("/turnstile/**").permitAll()
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll());
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
+                .loginView(LoginView.class)
+                .enableCsrfConfiguration(false));
+        // After Vaadin's configurer, so that it sets the login page first (else Spring's default page is served);
+        // the login page keeps a failure handler that is already set.
+        http.formLogin(form -> form.failureHandler(new SignInFailureHandler("/login")));
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest));
         if (registrations.getIfAvailable() != null) {
             http.oauth2Login(oauth -> oauth.loginPage("/login"));
         }
         return http.build();
+    }
+
+    /**
+     * The session cookie (the dashboard's only cookie) is not sent with requests other sites start, except top-level
+     * links, so a link into the dashboard still finds the user signed in. HttpOnly is Tomcat's default, and Tomcat
+     * marks a session cookie Secure when the session starts over HTTPS (behind a proxy that terminates TLS, set
+     * {@code server.forward-headers-strategy=native}). {@code server.servlet.session.cookie.same-site} overrides it.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    CookieSameSiteSupplier sessionCookieSameSite() {
+        return CookieSameSiteSupplier.ofLax();
     }
 
     private static List<DashboardSettings.IdentityProvider> identityProviders(ClientRegistrationRepository repository) {

@@ -1,6 +1,5 @@
 package dev.turnstile.contracts.claim;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.Objects;
@@ -11,31 +10,18 @@ import java.util.Objects;
  *
  * @param agentId who asks
  * @param requestedAt when the gateway received the request
- * @param mode {@code once} (never expires; the default) or {@code lease}
- * @param ttlSeconds a lease's time to live; null for {@code once}
- * @param takeoverAfterFailure whether another agent may claim the task after this claim's holder reports failure
+ * @param policy how the claim behaves once granted (unwrapped on the wire: {@code mode}, {@code ttlSeconds},
+ *     {@code takeoverAfterFailure})
  */
 public record ClaimRequested(
-        @JsonUnwrapped CommandHeader header,
-        String agentId,
-        Instant requestedAt,
-        ClaimMode mode,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
-        boolean takeoverAfterFailure)
+        @JsonUnwrapped CommandHeader header, String agentId, Instant requestedAt, @JsonUnwrapped ClaimPolicy policy)
         implements ClaimCommand {
 
     public ClaimRequested {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        mode = mode == null ? ClaimMode.ONCE : mode;
-        if (mode == ClaimMode.LEASE && (ttlSeconds == null || ttlSeconds < 1)) {
-            throw new IllegalArgumentException("A lease claim on " + header.taskKey() + " needs a positive ttlSeconds;"
-                    + " got " + ttlSeconds);
-        }
-        if (mode == ClaimMode.ONCE) {
-            ttlSeconds = null;
-        }
+        policy = policy == null ? ClaimPolicy.ONCE : policy;
     }
 
     /** A new {@code once} request for {@code key}, as the gateway writes it. */
@@ -46,10 +32,23 @@ public record ClaimRequested(
     /** A new request for {@code key} under {@code policy}, as the gateway writes it. */
     public static ClaimRequested of(
             TaskKey key, String agentId, String requestId, Instant requestedAt, ClaimPolicy policy) {
-        return new ClaimRequested(CommandHeader.of(key, requestId), agentId, requestedAt, policy.mode(),
-                policy.ttlSeconds(), policy.takeoverAfterFailure());
+        return new ClaimRequested(CommandHeader.of(key, requestId), agentId, requestedAt, policy);
     }
 
+    /** {@code once} (never expires) or {@code lease}. */
+    public ClaimMode mode() {
+        return policy.mode();
+    }
+
+    /** A lease's time to live; null for {@code once}. */
+    public Integer ttlSeconds() {
+        return policy.ttlSeconds();
+    }
+
+    /** Whether another agent may claim the task after this claim's holder reports failure. */
+    public boolean takeoverAfterFailure() {
+        return policy.takeoverAfterFailure();
+    }
 
     @Override
     public Instant timestamp() {
@@ -58,7 +57,7 @@ public record ClaimRequested(
 
     @Override
     public String fingerprint() {
-        return fingerprint(agentId, mode, ttlSeconds, takeoverAfterFailure);
+        return fingerprint(agentId, mode(), ttlSeconds(), takeoverAfterFailure());
     }
 
     /** The fingerprint of a claim by {@code agentId} with these settings (also what a holder's grant answered). */

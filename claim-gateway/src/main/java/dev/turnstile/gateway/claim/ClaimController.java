@@ -7,6 +7,7 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/claim}: may this agent run this task at this commit? */
 @RestController
+@AgentApi
 class ClaimController {
 
     private final ClaimRequestParser parser = new ClaimRequestParser();
@@ -58,6 +60,10 @@ class ClaimController {
      */
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
+        var notJson = replies.unlessJson(request);
+        if (notJson != null) {
+            return notJson;
+        }
         var body = replies.readBody(request);
         if (body == null) {
             return replies.tooLarge();
@@ -68,7 +74,7 @@ class ClaimController {
         }
         var claim = parsed.claim();
         long start = System.nanoTime();
-        var what = "claim of " + claim.project() + ":" + claim.task() + ":" + claim.gitSha() + " by " + claim.agentId();
+        var what = "claim of " + claim.key() + " by " + claim.agentId();
         return switch (service.claim(claim)) {
             case ClaimService.Submitted<ClaimAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
                 if (error != null) {

@@ -12,9 +12,13 @@ import java.time.Duration;
  */
 final class ClaimMetrics {
 
-    /** Why a request got no decision: expected ones (invalid, timeout, overloaded, …) and unexpected. */
+    /**
+     * Why a request got no decision: expected ones (invalid, unsupported media type, timeout, overloaded, reused
+     * request id, …) and unexpected.
+     */
     enum Rejection {
         INVALID,
+        UNSUPPORTED_MEDIA_TYPE,
         OVERLOADED,
         TIMEOUT,
         UNAVAILABLE,

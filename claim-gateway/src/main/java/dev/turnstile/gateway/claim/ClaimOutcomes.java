@@ -1,22 +1,14 @@
 package dev.turnstile.gateway.claim;
 
-import dev.turnstile.contracts.claim.ClaimCompleted;
-import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
-import dev.turnstile.contracts.claim.ClaimGranted;
-import dev.turnstile.contracts.claim.ClaimMode;
-import dev.turnstile.contracts.claim.ClaimOutcome;
-import dev.turnstile.contracts.claim.LeaseExpired;
-import dev.turnstile.contracts.claim.LeaseReleased;
-import dev.turnstile.contracts.claim.LeaseRenewed;
-import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.contracts.claim.ClaimHolder;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,40 +24,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClaimOutcomes {
 
-    /** Where a key stands. */
-    enum Status {
-        PENDING,
-        SUCCEEDED,
-        FAILED,
-        EXPIRED,
-        RELEASED;
-
-        String wireName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        boolean isFinal() {
-            return this != PENDING;
-        }
-    }
-
     /**
      * The latest known standing of a key.
      *
-     * @param agentId the holder (or last holder)
+     * @param holder the key's holder and where its claim stands (the lifecycle every reader of decisions folds)
      * @param decidedAt when the decision that set this standing was made
-     * @param expiresAt a running lease's expiry, else null
      * @param sequence the sequence of that decision, to ignore older ones
      */
-    record Standing(
-            String taskKey,
-            Status status,
-            String agentId,
-            ClaimMode mode,
-            long fencingToken,
-            Instant decidedAt,
-            Instant expiresAt,
-            long sequence) {}
+    record Standing(String taskKey, ClaimHolder holder, Instant decidedAt, long sequence) {
+
+        ClaimStatus status() {
+            return holder.status();
+        }
+    }
 
     private final int capacity;
     private final int maxWaiters;
@@ -89,18 +60,20 @@ final class ClaimOutcomes {
         if (event.redelivery()) {
             return;
         }
-        var next = standingAfter(event);
-        if (next.isEmpty()) {
-            return;
-        }
         List<CompletableFuture<Optional<Standing>>> done = List.of();
+        Optional<Standing> next;
         synchronized (this) {
             var known = standings.get(event.taskKey());
             if (known != null && known.sequence() >= event.sequence()) {
                 return;
             }
+            var holder = ClaimHolder.after(known == null ? null : known.holder(), event);
+            if (holder == null) {
+                return;
+            }
+            next = Optional.of(new Standing(event.taskKey(), holder, event.attemptedAt(), event.sequence()));
             standings.put(event.taskKey(), next.get());
-            if (next.get().status().isFinal()) {
+            if (holder.status().ended()) {
                 var list = waiters.remove(event.taskKey());
                 if (list != null) {
                     done = list;
@@ -108,7 +81,8 @@ final class ClaimOutcomes {
                 }
             }
         }
-        done.forEach(waiter -> waiter.complete(next));
+        var ended = next;
+        done.forEach(waiter -> waiter.complete(ended));
     }
 
     /** The key's standing now, if this gateway has heard of it. */
@@ -124,7 +98,7 @@ final class ClaimOutcomes {
         var waiter = new CompletableFuture<Optional<Standing>>();
         synchronized (this) {
             var known = Optional.ofNullable(standings.get(taskKey));
-            if (wait.isZero() || known.map(standing -> standing.status().isFinal()).orElse(false)) {
+            if (wait.isZero() || known.map(standing -> standing.status().ended()).orElse(false)) {
                 return Optional.of(CompletableFuture.completedFuture(known));
             }
             if (waiting >= maxWaiters) {
@@ -158,37 +132,4 @@ final class ClaimOutcomes {
         }
     }
 
-    private static Optional<Standing> standingAfter(ClaimEvent event) {
-        return switch (event) {
-            case ClaimGranted granted -> Optional.of(standing(
-                    event, Status.PENDING, granted.agentId(), granted.expiresAt()));
-            case ClaimDenied denied -> Optional.of(standing(
-                    event,
-                    denied.outcome() == null ? Status.PENDING : statusOf(denied.outcome()),
-                    denied.heldBy(),
-                    denied.expiresAt()));
-            case LeaseRenewed renewed -> Optional.of(standing(event, Status.PENDING, renewed.agentId(), renewed.expiresAt()));
-            case LeaseReleased released -> Optional.of(standing(event, Status.RELEASED, released.agentId(), null));
-            case LeaseExpired expired -> Optional.of(standing(event, Status.EXPIRED, expired.agentId(), null));
-            case ClaimCompleted completed -> Optional.of(
-                    standing(event, statusOf(completed.outcome()), completed.agentId(), null));
-            case RequestRefused refused -> Optional.empty();
-        };
-    }
-
-    private static Standing standing(ClaimEvent event, Status status, String agentId, Instant expiresAt) {
-        return new Standing(
-                event.taskKey(),
-                status,
-                agentId,
-                event.mode(),
-                event.fencingToken(),
-                event.attemptedAt(),
-                expiresAt,
-                event.sequence());
-    }
-
-    private static Status statusOf(ClaimOutcome outcome) {
-        return outcome == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED;
-    }
 }

@@ -8,6 +8,7 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.ClaimRules;
 import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.claim.TaskKey;
 import java.util.List;
 
 /**
@@ -29,8 +30,7 @@ final class ClaimRequestParser {
             "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"agent-1\"}");
 
     /** A claim that passed every rule; {@code requestId} may be null (the gateway then makes one). */
-    record ValidClaim(
-            String project, String task, String gitSha, String agentId, String requestId, ClaimPolicy policy) {}
+    record ValidClaim(TaskKey key, String agentId, String requestId, ClaimPolicy policy) {}
 
     /** Either a valid claim or the reasons it is not one. */
     record Parsed(ValidClaim claim, List<FieldViolation> violations) {
@@ -53,9 +53,7 @@ final class ClaimRequestParser {
         }
         return new Parsed(
                 new ValidClaim(
-                        read.string("project"),
-                        read.string("task"),
-                        ClaimRules.normalizeGitSha(read.string("gitSha")),
+                        new TaskKey(read.string("project"), read.string("task"), read.string("gitSha")),
                         read.string("agentId"),
                         read.string("requestId"),
                         policy(read)),

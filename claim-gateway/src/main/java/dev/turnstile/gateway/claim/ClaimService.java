@@ -8,7 +8,6 @@ import dev.turnstile.contracts.claim.CompletionReported;
 import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
-import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.topic.Topic;
 import java.time.Clock;
 import java.util.UUID;
@@ -85,9 +84,9 @@ final class ClaimService {
 
     /** Submits {@code claim}; its decision fails with a timeout or write error, never with a guess. */
     Submission<ClaimAnswer> claim(ClaimRequestParser.ValidClaim claim) {
-        var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
         return submit(
-                ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()),
+                ClaimRequested.of(
+                        claim.key(), claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()),
                 ClaimAnswer.class);
     }
 

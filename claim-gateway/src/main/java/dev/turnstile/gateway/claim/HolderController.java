@@ -8,6 +8,7 @@ import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.EnumMap;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * machine-readable {@code reason} when refused (another agent holds the key, the lease expired, …).
  */
 @RestController
+@AgentApi
 class HolderController {
 
     private final Map<HolderRequest, HolderRequestParser> parsers = new EnumMap<>(HolderRequest.class);
@@ -88,6 +90,10 @@ class HolderController {
 
     /** Waits for the decision on the request's (virtual) thread, as {@link ClaimController} does. */
     private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) throws IOException {
+        var notJson = replies.unlessJson(http);
+        if (notJson != null) {
+            return notJson;
+        }
         var body = replies.readBody(http);
         if (body == null) {
             return replies.tooLarge();

@@ -1,9 +1,11 @@
 package dev.turnstile.gateway.claim;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.gateway.claim.ClaimOutcomes.Standing;
+import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +19,11 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * {@code GET /api/claim/outcome?taskKey=…&waitSeconds=…}: how did the winner's claim end? With {@code waitSeconds}
- * it long-polls: it answers as soon as the claim ends, else when the wait is over with {@code pending}. Fed by the
+ * it long-polls: it answers as soon as the claim ends, else when the wait is over with {@code active}. Fed by the
  * decisions this gateway hears (see {@link ClaimOutcomes} for its limits).
  */
 @RestController
+@AgentApi
 class OutcomeController {
 
     private static final Set<String> PARAMETERS = Set.of("taskKey", "waitSeconds");
@@ -38,7 +41,7 @@ class OutcomeController {
     /**
      * Where a key stands.
      *
-     * @param status {@code pending} (the holder runs), {@code succeeded}, {@code failed}, {@code expired} (a lease ran
+     * @param status {@code active} (the holder runs), {@code succeeded}, {@code failed}, {@code expired} (a lease ran
      *     out), {@code released}, or {@code unknown} (this gateway has heard no decision on the key since it started)
      * @param ended whether the claim has ended, so that waiting longer cannot change the answer of this holder
      * @param agentId the holder (or last holder)
@@ -133,23 +136,24 @@ class OutcomeController {
                     null);
         }
         var standing = known.get();
+        var holder = standing.holder();
         return new OutcomeAnswer(
                 taskKey,
-                standing.status().wireName(),
-                standing.status().isFinal(),
+                holder.status().wireName(),
+                holder.status().ended(),
                 message(standing),
-                standing.agentId(),
-                standing.mode().wireName(),
-                standing.fencingToken(),
+                holder.agentId(),
+                holder.mode().wireName(),
+                holder.fencingToken(),
                 standing.decidedAt().toString(),
-                standing.expiresAt() == null ? null : standing.expiresAt().toString());
+                holder.status() == ClaimStatus.ACTIVE && holder.expiresAt() != null ? holder.expiresAt().toString() : null);
     }
 
     private static String message(Standing standing) {
-        var holder = standing.agentId() + " (fencing token " + standing.fencingToken() + ")";
+        var holder = standing.holder().agentId() + " (fencing token " + standing.holder().fencingToken() + ")";
         return switch (standing.status()) {
-            case PENDING -> holder + " is running " + standing.taskKey()
-                    + (standing.expiresAt() == null ? "" : " under a lease until " + standing.expiresAt());
+            case ACTIVE -> holder + " is running " + standing.taskKey()
+                    + (standing.holder().expiresAt() == null ? "" : " under a lease until " + standing.holder().expiresAt());
             case SUCCEEDED -> holder + " reported that " + standing.taskKey() + " succeeded";
             case FAILED -> holder + " reported that " + standing.taskKey() + " failed";
             case EXPIRED -> "The lease of " + holder + " on " + standing.taskKey()

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -46,6 +48,30 @@ final class Replies {
         this.maxBodyBytes = maxBodyBytes;
         this.decisionTimeout = decisionTimeout;
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    }
+
+    /**
+     * 415 unless the request says its body is JSON. A web page can send a cross-site form or {@code text/plain} post
+     * without asking first, but not {@code application/json}: requiring it keeps other sites from claiming through a
+     * signed-in browser, and says so to a client that forgot the header.
+     */
+    ResponseEntity<?> unlessJson(HttpServletRequest request) {
+        var contentType = request.getContentType();
+        try {
+            if (contentType != null
+                    && MediaType.parseMediaType(contentType).equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
+                return null;
+            }
+        } catch (InvalidMediaTypeException e) {
+            // Answered below, as any other type.
+        }
+        metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
+        var given = contentType == null
+                ? "none"
+                : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .body(new ErrorAnswer("unsupported_media_type", "Send the body as JSON with Content-Type:"
+                        + " application/json; got " + given + ". Nothing was written.", List.of()));
     }
 
     /** The body, or null when it exceeds the limit (read no further than the limit). */

@@ -3,6 +3,7 @@ package dev.turnstile.gateway.config;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,8 +12,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /** The claim gateway inside any Spring Boot web application that has this module on its classpath. */
@@ -32,6 +35,16 @@ public class GatewayAutoConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Before any security filter, so that a direct request for the error page is 404 for everyone. */
+    @Bean
+    FilterRegistrationBean<ErrorPageGuard> errorPageGuard(Environment environment) {
+        var registration = new FilterRegistrationBean<>(new ErrorPageGuard());
+        registration.addUrlPatterns(environment.getProperty("server.error.path", "/error"));
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean(destroyMethod = "close")

@@ -8,13 +8,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Optional bearer tokens for agents ({@code turnstile.security.agent-tokens}: SHA-256 digests). Off when none are
- * configured, as in the local default.
+ * Optional bearer tokens for agents ({@code turnstile.security.agent-tokens}: SHA-256 digests), checked on the
+ * handlers of {@link AgentApi} controllers. Off when none are configured, as in the local default.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -34,13 +34,15 @@ public class AgentTokenAutoConfiguration {
         return AgentTokens.of(properties.agentTokens());
     }
 
-    /** Before any security filter chain, so a refused agent never reaches the claim path. */
+    /** On every handler, whatever URL led to it: the interceptor itself skips handlers that are not agent APIs. */
     @Bean
-    FilterRegistrationBean<AgentTokenFilter> agentTokenFilter(AgentTokens tokens, ObjectProvider<MeterRegistry> meters) {
-        var registration = new FilterRegistrationBean<>(
-                new AgentTokenFilter(tokens, meters.getIfAvailable(SimpleMeterRegistry::new)));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        registration.addUrlPatterns("/api/*");
-        return registration;
+    WebMvcConfigurer agentTokenCheck(AgentTokens tokens, ObjectProvider<MeterRegistry> meters) {
+        var interceptor = new AgentTokenInterceptor(tokens, meters.getIfAvailable(SimpleMeterRegistry::new));
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor);
+            }
+        };
     }
 }

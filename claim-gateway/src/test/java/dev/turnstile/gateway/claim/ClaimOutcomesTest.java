@@ -10,7 +10,7 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.LeaseExpired;
-import dev.turnstile.gateway.claim.ClaimOutcomes.Status;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -38,18 +38,18 @@ class ClaimOutcomesTest {
 
         outcomes.record(completed(2, "agent-1", 1, ClaimOutcome.SUCCEEDED));
 
-        assertThat(waiter.get().orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(waiter.get().orElseThrow().status()).isEqualTo(ClaimStatus.SUCCEEDED);
         assertThat(outcomes.waiting()).isZero();
     }
 
     @Test
-    void a_wait_that_runs_out_answers_pending_and_frees_its_place() throws Exception {
+    void a_wait_that_runs_out_answers_active_and_frees_its_place() throws Exception {
         var outcomes = new ClaimOutcomes(10, 1);
         outcomes.record(granted(1, "agent-1", 1));
 
         var standing = outcomes.awaitEnd(KEY, Duration.ofMillis(20)).orElseThrow().get();
 
-        assertThat(standing.orElseThrow().status()).isEqualTo(Status.PENDING);
+        assertThat(standing.orElseThrow().status()).isEqualTo(ClaimStatus.ACTIVE);
         assertThat(outcomes.waiting()).isZero();
         assertThat(outcomes.awaitEnd(KEY, Duration.ofMillis(20))).isPresent();
     }
@@ -63,7 +63,7 @@ class ClaimOutcomesTest {
         outcomes.record(new LeaseExpired(new DecisionHeader(1, KEY + "#2", 2, "expire-1-1", KEY, "hire", "deploy", "3f9c2ab", "agent-1",
                 T0.plusSeconds(31), false), ClaimMode.LEASE, 1, T0.plusSeconds(30), T0));
 
-        assertThat(waiter.get().orElseThrow().status()).isEqualTo(Status.EXPIRED);
+        assertThat(waiter.get().orElseThrow().status()).isEqualTo(ClaimStatus.EXPIRED);
     }
 
     @Test
@@ -74,8 +74,8 @@ class ClaimOutcomesTest {
                 "agent-1", T0, ClaimMode.ONCE, 1, null, ClaimOutcome.FAILED));
 
         assertThat(outcomes.current(KEY).orElseThrow())
-                .extracting(ClaimOutcomes.Standing::status, ClaimOutcomes.Standing::agentId)
-                .containsExactly(Status.FAILED, "agent-1");
+                .extracting(ClaimOutcomes.Standing::status, standing -> standing.holder().agentId())
+                .containsExactly(ClaimStatus.FAILED, "agent-1");
     }
 
     @Test
@@ -86,7 +86,7 @@ class ClaimOutcomesTest {
         outcomes.record(granted(1, "agent-1", 1));
         outcomes.record(((ClaimEvent) granted(3, "agent-2", 2)).asRedelivery());
 
-        assertThat(outcomes.current(KEY).orElseThrow().status()).isEqualTo(Status.FAILED);
+        assertThat(outcomes.current(KEY).orElseThrow().status()).isEqualTo(ClaimStatus.FAILED);
     }
 
     @Test

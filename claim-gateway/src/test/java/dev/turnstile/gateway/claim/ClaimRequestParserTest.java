@@ -23,7 +23,7 @@ class ClaimRequestParserTest {
         var parsed = parse("{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"a1\"}");
 
         assertThat(parsed.isValid()).isTrue();
-        assertThat(parsed.claim().gitSha()).isEqualTo("3f9c2ab");
+        assertThat(parsed.claim().key().gitSha()).isEqualTo("3f9c2ab");
         assertThat(parsed.claim().requestId()).isNull();
     }
 

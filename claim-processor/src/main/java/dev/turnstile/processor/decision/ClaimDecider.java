@@ -6,6 +6,7 @@ import dev.turnstile.contracts.claim.ClaimCompleted;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
+import dev.turnstile.contracts.claim.ClaimHolder;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimRequested;
@@ -22,8 +23,7 @@ import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.RequestRefused;
-import dev.turnstile.processor.decision.ClaimState.Holder;
-import dev.turnstile.processor.decision.ClaimState.Status;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,22 +99,12 @@ public final class ClaimDecider {
         return result;
     }
 
-    /** The key's state after one event. */
+    /** The key's state after one event: the claim lifecycle of {@link ClaimHolder}, and the decision's sequence. */
     public ClaimState evolve(ClaimState state, ClaimEvent event) {
         if (event.redelivery()) {
             return state;
         }
-        var holder = switch (event) {
-            case ClaimGranted granted -> holderOf(granted);
-            case ClaimDenied denied -> state.holder();
-            case RequestRefused refused -> state.holder();
-            case LeaseRenewed renewed -> state.holder().renewedUntil(renewed.expiresAt());
-            case LeaseReleased released -> state.holder().withStatus(Status.RELEASED);
-            case ClaimCompleted completed -> state.holder()
-                    .withStatus(completed.outcome() == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED);
-            case LeaseExpired expired -> state.holder().withStatus(Status.EXPIRED);
-        };
-        return state.decided(event.sequence(), holder);
+        return state.decided(event.sequence(), ClaimHolder.after(state.holder(), event));
     }
 
     /**
@@ -167,7 +157,7 @@ public final class ClaimDecider {
     private static boolean heldActivelyBy(ClaimRequested claim, ClaimState state) {
         var holder = state.holder();
         return holder != null
-                && holder.status() == Status.ACTIVE
+                && holder.status() == ClaimStatus.ACTIVE
                 && !holder.leaseRunOutAt(claim.timestamp())
                 && holder.grantFingerprint().equals(claim.fingerprint());
     }
@@ -204,7 +194,7 @@ public final class ClaimDecider {
                     request.takeoverAfterFailure());
         }
         return new ClaimDenied(header, holder.agentId(), holder.since(), holder.mode(), holder.fencingToken(),
-                holder.status() == Status.ACTIVE ? holder.expiresAt() : null, outcomeOf(holder));
+                holder.status() == ClaimStatus.ACTIVE ? holder.expiresAt() : null, holder.outcome());
     }
 
     /** Only the holder, with its token, while its claim runs, may renew, release or complete. */
@@ -235,7 +225,7 @@ public final class ClaimDecider {
     }
 
     /** Why the holder request must be refused, if it must: only the current holder, with its token, may ask. */
-    private static Optional<RefusalReason> refusalOf(HolderCommand request, Holder holder) {
+    private static Optional<RefusalReason> refusalOf(HolderCommand request, ClaimHolder holder) {
         if (holder == null) {
             return Optional.of(RefusalReason.NO_ACTIVE_CLAIM);
         }
@@ -256,7 +246,7 @@ public final class ClaimDecider {
     }
 
     /** The holder's grant, answering {@code requestId}, with the lease's expiry {@code expiresAt}. */
-    private static ClaimGranted grantOf(Holder holder, ClaimCommand command, String requestId, Instant expiresAt) {
+    private static ClaimGranted grantOf(ClaimHolder holder, ClaimCommand command, String requestId, Instant expiresAt) {
         var header = new DecisionHeader(
                 DecisionHeader.SCHEMA_VERSION,
                 DecisionHeader.decisionId(command.taskKey(), holder.sequence()),
@@ -299,27 +289,4 @@ public final class ClaimDecider {
     /** Who asked what, for a refusal. */
     private record Asked(HolderRequest kind, String agentId, ClaimMode mode, long fencingToken) {}
 
-    /** What a finished holder reported; null while its claim runs or after it ended without an outcome. */
-    private static ClaimOutcome outcomeOf(Holder holder) {
-        return switch (holder.status()) {
-            case SUCCEEDED -> ClaimOutcome.SUCCEEDED;
-            case FAILED -> ClaimOutcome.FAILED;
-            case ACTIVE, RELEASED, EXPIRED -> null;
-        };
-    }
-
-    private static Holder holderOf(ClaimGranted granted) {
-        return new Holder(
-                granted.agentId(),
-                granted.requestId(),
-                granted.attemptedAt(),
-                granted.sequence(),
-                granted.mode(),
-                granted.fencingToken(),
-                granted.ttlSeconds(),
-                granted.expiresAt(),
-                granted.expiresAt(),
-                granted.takeoverAfterFailure(),
-                Status.ACTIVE);
-    }
 }

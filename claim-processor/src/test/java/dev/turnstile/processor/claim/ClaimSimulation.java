@@ -197,8 +197,7 @@ final class ClaimSimulation {
     /** The same request sent again at {@code at}: a client retry. */
     static ClaimCommand retimed(ClaimCommand command, Instant at) {
         return switch (command) {
-            case ClaimRequested claim -> new ClaimRequested(claim.header(), claim.agentId(), at, claim.mode(),
-                    claim.ttlSeconds(), claim.takeoverAfterFailure());
+            case ClaimRequested claim -> new ClaimRequested(claim.header(), claim.agentId(), at, claim.policy());
             case LeaseRenewRequested renew -> new LeaseRenewRequested(
                     renew.header(), renew.agentId(), renew.fencingToken(), renew.ttlSeconds(), at);
             case ReleaseRequested release -> new ReleaseRequested(

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
+import com.vaadin.flow.function.ValueProvider;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.router.RouteParameters;
 import dev.turnstile.projections.query.Attempt;
@@ -24,11 +25,12 @@ public class AttemptGrid extends Grid<Attempt> {
         addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         setAllRowsVisible(true);
         addColumn(new ComponentRenderer<>(this::time)).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
-        addColumn(Attempt::project).setHeader("Project").setAutoWidth(true);
-        addColumn(Attempt::task).setHeader("Task").setAutoWidth(true);
+        clipped(addColumn(clippedText(Attempt::project)).setHeader("Project").setKey("project"));
+        clipped(addColumn(clippedText(Attempt::task)).setHeader("Task").setKey("task"));
         addColumn(new ComponentRenderer<>(AttemptGrid::sha)).setHeader("Git SHA").setAutoWidth(true).setFlexGrow(0);
-        addColumn(Attempt::agentId).setHeader("Agent").setAutoWidth(true);
-        addColumn(new ComponentRenderer<>(AttemptGrid::badge)).setHeader("Result").setAutoWidth(true).setFlexGrow(0);
+        clipped(addColumn(clippedText(Attempt::agentId)).setHeader("Agent").setKey("agent"));
+        addColumn(new ComponentRenderer<>(AttemptGrid::badge)).setHeader("Result").setKey("result").setAutoWidth(true)
+                .setFlexGrow(0);
         setEmptyStateText("No activity yet");
     }
 
@@ -40,6 +42,24 @@ public class AttemptGrid extends Grid<Attempt> {
         var span = new Span(RelativeTime.ago(attempt.attemptedAt(), clock.instant()));
         span.getElement().setAttribute("title", RelativeTime.exact(attempt.attemptedAt()));
         return span;
+    }
+
+    /**
+     * A column of names that may be long (an agent id may have 200 characters, a project or task 100): it shares the
+     * width left by the fixed columns instead of growing to its longest value, so the result stays on screen.
+     */
+    static <T> Grid.Column<T> clipped(Grid.Column<T> column) {
+        return column.setAutoWidth(false).setWidth("8rem").setFlexGrow(1);
+    }
+
+    /** The value, cut with an ellipsis where the column ends; the whole value on hover. */
+    static <T> ComponentRenderer<Span, T> clippedText(ValueProvider<T, String> value) {
+        return new ComponentRenderer<>(item -> {
+            var text = new Span(value.apply(item));
+            text.addClassName("ts-clip");
+            text.getElement().setAttribute("title", value.apply(item));
+            return text;
+        });
     }
 
     /** The first 7 characters of the SHA in monospace, the full SHA on hover, a link to every attempt for it. */

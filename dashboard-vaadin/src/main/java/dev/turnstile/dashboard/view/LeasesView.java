@@ -53,18 +53,21 @@ public class LeasesView extends VerticalLayout {
         grid.setId("leases-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.setAllRowsVisible(true);
-        grid.addColumn(Lease::project).setHeader("Project").setAutoWidth(true);
-        grid.addColumn(Lease::task).setHeader("Task").setAutoWidth(true);
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::project)).setHeader("Project")
+                .setKey("project"));
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::task)).setHeader("Task").setKey("task"));
         grid.addColumn(new ComponentRenderer<>(lease -> {
             var sha = new Span(AttemptGrid.shortSha(lease.gitSha()));
             sha.addClassName("ts-sha");
             sha.getElement().setAttribute("title", lease.gitSha());
             return sha;
         })).setHeader("Git SHA").setAutoWidth(true);
-        grid.addColumn(Lease::holder).setHeader("Holder").setAutoWidth(true);
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::holder)).setHeader("Holder")
+                .setKey("holder"));
         grid.addColumn(Lease::fencingToken).setHeader("Fencing token").setAutoWidth(true);
         grid.addColumn(new ComponentRenderer<>(lease -> timeSpan(lease.grantedAt()))).setHeader("Granted");
-        grid.addColumn(lease -> describe(lease, settings.clock().instant())).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(lease -> describe(lease, settings.clock().instant())).setHeader("Status").setKey("status")
+                .setAutoWidth(true).setFlexGrow(0);
         grid.setEmptyStateText("No leases in this state");
         add(new H2("Leases"), stateTabs, grid);
     }

@@ -4,13 +4,17 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
+import com.vaadin.flow.component.login.LoginI18n;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.router.QueryParameters;
 import dev.turnstile.dashboard.DashboardSettings;
+import dev.turnstile.dashboard.signin.SignInFailureHandler;
+import java.util.List;
 
 /** Sign in with a configured user, or with an identity provider when one is configured (OIDC). */
 @Route(value = "login", autoLayout = false)
@@ -19,6 +23,7 @@ import dev.turnstile.dashboard.DashboardSettings;
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     private final LoginForm form = new LoginForm();
+    private LoginI18n messages = LoginI18n.createDefault();
 
     public LoginView(DashboardSettings settings) {
         setId("login-view");
@@ -37,6 +42,36 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        form.setError(event.getLocation().getQueryParameters().getParameters().containsKey("error"));
+        show(event.getLocation().getQueryParameters());
+    }
+
+    /** The outcome of the last attempt, from the address the sign-in redirected to. */
+    void show(QueryParameters parameters) {
+        var throttled = parameters.getParameters().getOrDefault(SignInFailureHandler.THROTTLED_PARAMETER, List.of());
+        var i18n = LoginI18n.createDefault();
+        if (!throttled.isEmpty()) {
+            i18n.getErrorMessage().setTitle("Too many sign-in attempts");
+            i18n.getErrorMessage().setMessage("Try again in " + seconds(throttled.getFirst()) + " s. Repeated wrong"
+                    + " passwords from one address, or for one user, are slowed down.");
+        }
+        messages = i18n;
+        form.setI18n(i18n);
+        form.setError(!throttled.isEmpty() || parameters.getParameters().containsKey("error"));
+    }
+
+    LoginForm form() {
+        return form;
+    }
+
+    LoginI18n messages() {
+        return messages;
+    }
+
+    private static long seconds(String value) {
+        try {
+            return Math.max(1, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -110,6 +110,11 @@ public final class TurnstileLauncher implements Callable<Integer> {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
+    /** A bean of the running application, for tests. */
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     /** Stops the services before the broker they use. */
     void shutdown() {
         log.info("Stopping Turnstile");

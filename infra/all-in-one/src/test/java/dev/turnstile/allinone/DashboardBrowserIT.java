@@ -137,6 +137,25 @@ class DashboardBrowserIT {
         assertThat(textOf("stat-total-claims")).contains("3");
         screenshot("live.png");
 
+        // A legal 200-character agent id is cut with an ellipsis (whole on hover); the result column stays on screen.
+        var longAgent = "agent-" + "x".repeat(186) + run;
+        claim(project, "long-agent", "4a5b6c7d" + run, longAgent);
+        await().until(driver -> (Boolean) js.executeScript(
+                "return [...document.querySelectorAll('#activity-grid .ts-clip')].some(e => e.title === arguments[0]);",
+                longAgent));
+        var layout = (String) js.executeScript("""
+                const agent = [...document.querySelectorAll('#activity-grid .ts-clip')]
+                    .find(e => e.title === arguments[0]);
+                const badges = [...document.querySelectorAll('#activity-grid .ts-badge')];
+                const offScreen = badges.filter(b => b.getBoundingClientRect().right > window.innerWidth
+                    || b.getBoundingClientRect().width === 0).length;
+                return 'badges=' + badges.length + ' offScreen=' + offScreen
+                    + ' clipped=' + (agent.scrollWidth > agent.clientWidth);
+                """, longAgent);
+        screenshot("long-agent.png");
+        assertThat(layout).as("the result badges and the long agent id")
+                .matches("badges=[1-9]\\d* offScreen=0 clipped=true");
+
         // Filtering through the address: only that project's attempts, and a way to clear the filter.
         browser.get(base + "/?project=" + project);
         await().until(driver -> gridText().contains(project) && !gridText().contains(other));

@@ -9,11 +9,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The JSON HTTP API of the activity read model ({@code /api/stats}, {@code /api/attempts},
- * {@code /api/attempts/by-sha/{gitSha}}, {@code /api/timeline}) in servlet web applications that have an
- * {@link ActivityQueries} bean.
+ * {@code /api/attempts/by-sha/{gitSha}}, {@code /api/leases}, {@code /api/timeline}) in servlet web applications that
+ * have an {@link ActivityQueries} bean. It answers signed-in users only ({@link SignedInUserInterceptor}).
  */
 @AutoConfiguration(after = ProjectionsAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -24,5 +26,16 @@ public class ProjectionsWebAutoConfiguration {
     @Bean
     ActivityController activityController(ActivityQueries queries, ObjectProvider<Clock> clock) {
         return new ActivityController(queries, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    WebMvcConfigurer activityApiNeedsAUser() {
+        var interceptor = new SignedInUserInterceptor();
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor);
+            }
+        };
     }
 }

@@ -66,7 +66,9 @@ class ActivityHttpApiTest {
                         "server.port", "0",
                         "turnstile.projections.enabled", "false",
                         "turnstile.processor.enabled", "false",
-                        "spring.main.banner-mode", "off"))
+                        "spring.main.banner-mode", "off",
+                        "spring.security.user.name", "analyst",
+                        "spring.security.user.password", "secret"))
                 .run();
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
     }
@@ -200,7 +202,12 @@ class ActivityHttpApiTest {
 
     private Response get(String path) throws Exception {
         var response = http.send(
-                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                                .encodeToString("analyst:secret".getBytes(StandardCharsets.UTF_8)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Response(
                 response.statusCode(), Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {}));
     }
