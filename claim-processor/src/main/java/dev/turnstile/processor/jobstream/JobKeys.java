@@ -34,7 +34,7 @@ final class JobKeys {
 
     /** Higher priority first (the priority is inverted), then the order jobs became waiting. */
     static String waiting(String queue, JobRecord job) {
-        return String.format("%s|%07d|%019d", queue, JobRules.PRIORITY_MAX - job.priority(), job.readySequence());
+        return queue + '|' + padded(JobRules.PRIORITY_MAX - job.priority(), 7) + '|' + padded(job.readySequence(), 19);
     }
 
     static String waitingFrom(String queue) {
@@ -46,17 +46,23 @@ final class JobKeys {
     }
 
     static String timer(Instant due, char kind, String queue, String id) {
-        return String.format("%013d|%c|%s|%s", Math.max(0, due.toEpochMilli()), kind, queue, id);
+        return padded(Math.max(0, due.toEpochMilli()), 13) + '|' + kind + '|' + queue + '|' + id;
     }
 
     /** The first possible timer key. */
     static String timersFrom() {
-        return String.format("%013d|", 0);
+        return padded(0, 13) + '|';
     }
 
     /** The last possible timer key due at or before {@code millis}. */
     static String timersTo(long millis) {
-        return String.format("%013d%s", millis, END);
+        return padded(millis, 13) + END;
+    }
+
+    /** {@code value} (not negative) in decimal, zero-padded to {@code width} digits. */
+    static String padded(long value, int width) {
+        var digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     /** A timer key's parts: due millis, kind, queue, id. */

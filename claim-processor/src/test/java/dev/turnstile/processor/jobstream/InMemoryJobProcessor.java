@@ -4,6 +4,7 @@ import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.job.TimerCommand;
 import dev.turnstile.processor.jobs.JobDecider;
 import dev.turnstile.processor.jobs.JobDecision;
+import dev.turnstile.processor.jobs.JobStateView;
 import java.util.List;
 
 /**
@@ -12,16 +13,21 @@ import java.util.List;
  */
 final class InMemoryJobProcessor {
 
-    private final JobDecider decider;
-    private InMemoryJobTables tables;
-
-    InMemoryJobProcessor(JobDecider decider) {
-        this(decider, new InMemoryJobTables());
+    /** How a command is decided: the production decider, or a mutant of it in the simulation's own tests. */
+    interface Decide {
+        JobDecision decide(JobCommand command, JobStateView view);
     }
 
-    InMemoryJobProcessor(JobDecider decider, InMemoryJobTables tables) {
+    private final Decide decider;
+    private final InMemoryJobTables tables;
+
+    InMemoryJobProcessor(JobDecider decider) {
+        this(decider::decide);
+    }
+
+    InMemoryJobProcessor(Decide decider) {
         this.decider = decider;
-        this.tables = tables;
+        this.tables = new InMemoryJobTables();
     }
 
     JobDecision process(JobCommand command) {
@@ -39,8 +45,4 @@ final class InMemoryJobProcessor {
         return tables;
     }
 
-    /** Rolls the stores back to a snapshot (a crash that lost everything since that commit). */
-    void restore(InMemoryJobTables snapshot) {
-        this.tables = snapshot.snapshot();
-    }
 }

@@ -4,60 +4,61 @@ import dev.turnstile.processor.jobs.JobRecord;
 import dev.turnstile.processor.jobs.QueueSummary;
 import dev.turnstile.processor.jobs.RememberedJobAnswer;
 import java.util.AbstractMap;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The job tables over sorted maps, for the pure decider's contract run and the simulation. A snapshot copies every
- * table (a commit the processor could roll back to).
+ * The job tables over sorted maps, for the pure decider's contract run and the simulation. Every change is written
+ * to an undo journal, so that the simulation can roll the stores back to any earlier commit (a crash) without
+ * copying them at every command.
  */
 final class InMemoryJobTables implements JobTables {
 
-    private final MapTable<QueueSummary> queues;
-    private final MapTable<JobRecord> jobs;
-    private final MapTable<String> waiting;
-    private final MapTable<String> timers;
-    private final MapTable<String> dedup;
-    private final Map<String, RememberedJobAnswer> answers;
+    /** One change: the map, the key and the value before (null: there was none). */
+    private record Change(TreeMap<String, Object> map, String key, Object before) {}
 
-    InMemoryJobTables() {
-        this(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new HashMap<>());
+    private final List<Change> journal = new ArrayList<>();
+    private final MapTable<QueueSummary> queues = new MapTable<>();
+    private final MapTable<JobRecord> jobs = new MapTable<>();
+    private final MapTable<String> waiting = new MapTable<>();
+    private final MapTable<String> timers = new MapTable<>();
+    private final MapTable<String> dedup = new MapTable<>();
+    private final MapTable<RememberedJobAnswer> answers = new MapTable<>();
+
+    /** The journal's position now: a commit to roll back to. */
+    int mark() {
+        return journal.size();
     }
 
-    private InMemoryJobTables(TreeMap<String, QueueSummary> queues, TreeMap<String, JobRecord> jobs,
-            TreeMap<String, String> waiting, TreeMap<String, String> timers, TreeMap<String, String> dedup,
-            Map<String, RememberedJobAnswer> answers) {
-        this.queues = new MapTable<>(queues);
-        this.jobs = new MapTable<>(jobs);
-        this.waiting = new MapTable<>(waiting);
-        this.timers = new MapTable<>(timers);
-        this.dedup = new MapTable<>(dedup);
-        this.answers = answers;
-    }
-
-    /** An independent copy of every table. */
-    InMemoryJobTables snapshot() {
-        return new InMemoryJobTables(new TreeMap<>(queues.map), new TreeMap<>(jobs.map), new TreeMap<>(waiting.map),
-                new TreeMap<>(timers.map), new TreeMap<>(dedup.map), new HashMap<>(answers));
+    /** Undoes every change since {@code mark}: the stores as they were at that commit. */
+    void rollBackTo(int mark) {
+        for (int i = journal.size() - 1; i >= mark; i--) {
+            var change = journal.remove(i);
+            if (change.before() == null) {
+                change.map().remove(change.key());
+            } else {
+                change.map().put(change.key(), change.before());
+            }
+        }
     }
 
     Map<String, QueueSummary> queueMap() {
-        return queues.map;
+        return queues.view();
     }
 
     Map<String, JobRecord> jobMap() {
-        return jobs.map;
+        return jobs.view();
     }
 
     Map<String, String> waitingMap() {
-        return waiting.map;
+        return waiting.view();
     }
 
     Map<String, String> dedupMap() {
-        return dedup.map;
+        return dedup.view();
     }
 
     @Override
@@ -95,30 +96,45 @@ final class InMemoryJobTables implements JobTables {
         answers.put(key, answer);
     }
 
-    private record MapTable<V>(TreeMap<String, V> map) implements Table<V> {
+    private final class MapTable<V> implements Table<V> {
+
+        private final TreeMap<String, Object> map = new TreeMap<>();
+
+        @SuppressWarnings("unchecked")
+        Map<String, V> view() {
+            return (Map<String, V>) (Map<String, ?>) java.util.Collections.unmodifiableMap(map);
+        }
 
         @Override
+        @SuppressWarnings("unchecked")
         public V get(String key) {
-            return map.get(key);
+            return (V) map.get(key);
         }
 
         @Override
         public void put(String key, V value) {
-            map.put(key, value);
+            journal.add(new Change(map, key, map.put(key, value)));
         }
 
         @Override
         public void delete(String key) {
-            map.remove(key);
+            var before = map.remove(key);
+            if (before != null) {
+                journal.add(new Change(map, key, before));
+            }
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public List<Map.Entry<String, V>> range(String from, String to, int limit) {
-            return map.subMap(from, true, to, true).entrySet().stream()
-                    .limit(limit)
-                    .<Map.Entry<String, V>>map(entry -> new AbstractMap.SimpleImmutableEntry<>(entry.getKey(),
-                            entry.getValue()))
-                    .toList();
+            var entries = new ArrayList<Map.Entry<String, V>>();
+            for (var entry : map.subMap(from, true, to, true).entrySet()) {
+                if (entries.size() == limit) {
+                    break;
+                }
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), (V) entry.getValue()));
+            }
+            return entries;
         }
     }
 }
