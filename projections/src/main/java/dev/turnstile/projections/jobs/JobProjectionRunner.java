@@ -61,6 +61,8 @@ public final class JobProjectionRunner implements AutoCloseable {
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "turnstile-projections-jobs");
         // The Runs page shows progress live: do not let a fetch idle for the default 500 ms once a commit lands.
         config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        // A missing topic is waited for, never made with a broker's defaults.
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumerConfig = Map.copyOf(config);
