@@ -192,7 +192,9 @@ public final class JobDecider {
 
     /** Hands the next waiting job to a worker: the next attempt, the queue's next fencing token, a fresh lease. */
     private static void handOut(Deciding deciding, String requestId, String workerId, String fingerprint) {
-        var job = deciding.nextWaiting().orElseThrow();
+        var job = deciding.nextWaiting().orElseThrow(() -> new IllegalStateException("Queue " + deciding.queue()
+                + " was to hand a waiting job to " + workerId + " but holds none: the queue's counts and its waiting"
+                + " index disagree. Restore the processor's state from its changelog."));
         var token = deciding.summary().fencingToken() + 1;
         deciding.answer(new JobClaimed(deciding.next(requestId), job.jobId(), workerId, job.attempt() + 1, token,
                 job.leaseSeconds(), deciding.now().plusSeconds(job.leaseSeconds()), job.name(), job.payload(),
