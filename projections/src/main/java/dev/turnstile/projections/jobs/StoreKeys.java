@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The key layout of the job store: one RocksDB key space, one ASCII prefix per kind of entry (the table is in the
- * module's {@code README.md}). Queue names, job ids, job names and state names never contain a zero byte, which ends
+ * module's {@code jobs-store.md}). Queue names, job ids, job names and state names never contain a zero byte, which ends
  * each of them inside a key; numbers are 8 bytes big-endian, so byte order is numeric order.
  */
 final class StoreKeys {
