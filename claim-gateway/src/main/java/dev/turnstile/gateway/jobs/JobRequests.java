@@ -1,5 +1,6 @@
 package dev.turnstile.gateway.jobs;
 
+import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.contracts.job.JobAnswer;
 import dev.turnstile.contracts.job.JobRequest;
 import dev.turnstile.contracts.job.JobRequestKind;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import dev.turnstile.contracts.claim.FieldViolation;
 import org.springframework.http.ResponseEntity;
 
 /**

@@ -1,13 +1,10 @@
 package dev.turnstile.projections.jobs;
 
-import dev.turnstile.contracts.job.CancelJob;
-import dev.turnstile.contracts.job.RetryAnswer;
-import dev.turnstile.contracts.job.ResumeAnswer;
-import dev.turnstile.contracts.job.PauseAnswer;
-import dev.turnstile.contracts.job.DeleteAnswer;
-import dev.turnstile.contracts.job.ConfigureAnswer;
 import dev.turnstile.contracts.job.CancelAnswer;
+import dev.turnstile.contracts.job.CancelJob;
+import dev.turnstile.contracts.job.ConfigureAnswer;
 import dev.turnstile.contracts.job.ConfigureQueue;
+import dev.turnstile.contracts.job.DeleteAnswer;
 import dev.turnstile.contracts.job.DeleteJob;
 import dev.turnstile.contracts.job.JobAnswer;
 import dev.turnstile.contracts.job.JobCommand;
@@ -16,8 +13,11 @@ import dev.turnstile.contracts.job.JobRef;
 import dev.turnstile.contracts.job.JobRequestRefused;
 import dev.turnstile.contracts.job.JobRules;
 import dev.turnstile.contracts.job.OperatorCommand;
+import dev.turnstile.contracts.job.PauseAnswer;
 import dev.turnstile.contracts.job.PauseQueue;
+import dev.turnstile.contracts.job.ResumeAnswer;
 import dev.turnstile.contracts.job.ResumeQueue;
+import dev.turnstile.contracts.job.RetryAnswer;
 import dev.turnstile.contracts.job.RetryJob;
 import dev.turnstile.contracts.topic.Topic;
 import java.time.Clock;

@@ -9,7 +9,6 @@ import dev.turnstile.contracts.job.JobAnswer;
 import dev.turnstile.contracts.job.JobCancelled;
 import dev.turnstile.contracts.job.JobDeleted;
 import dev.turnstile.contracts.job.JobRef;
-import dev.turnstile.contracts.job.JobRefusalReason;
 import dev.turnstile.contracts.job.JobRequestRefused;
 import dev.turnstile.contracts.job.JobRetried;
 import dev.turnstile.contracts.job.JobState;
