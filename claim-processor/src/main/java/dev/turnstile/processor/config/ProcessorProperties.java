@@ -53,7 +53,8 @@ public record ProcessorProperties(
      * @param timerCheckInterval how often the processor looks for delays, backoffs, leases and parked claim-next
      *     waits that came due and appends a timer command for each to job-requests; 0 turns the checks off (for a
      *     replay that only reads)
-     * @param maxParkedClaims most claim-next requests parked on one queue; beyond, they get no job at once
+     * @param maxParkedClaims most claim-next requests parked on one queue; beyond, they get no job at once (a replay
+     *     of job-requests must use the same)
      */
     public record Jobs(
             @DefaultValue("true") boolean enabled,

@@ -64,13 +64,9 @@ class JobDeciderTest extends JobSemanticsContract {
             log.add(claimNext("w-" + (i % 3), i, i % 2 * 10));
         }
 
-        var once = new JobDeciderTest().replay(log);
-        var twice = new JobDeciderTest().replay(log);
+        var once = new JobDeciderTest().run(log);
+        var twice = new JobDeciderTest().run(log);
 
         assertThat(once).isEqualTo(twice).isNotEmpty();
-    }
-
-    private List<JobEvent> replay(List<JobCommand> log) {
-        return run(log);
     }
 }

@@ -2,6 +2,8 @@ package dev.turnstile.processor.jobstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.contracts.job.AppendJobLogs;
+import dev.turnstile.contracts.job.AttachJobArtifact;
 import dev.turnstile.contracts.job.Backoff;
 import dev.turnstile.contracts.job.CancelJob;
 import dev.turnstile.contracts.job.ClaimNextJob;
@@ -23,7 +25,9 @@ import dev.turnstile.contracts.job.JobEnqueued;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobEventHeader;
 import dev.turnstile.contracts.job.JobFailed;
+import dev.turnstile.contracts.job.JobArtifactAttached;
 import dev.turnstile.contracts.job.JobHeartbeatReceived;
+import dev.turnstile.contracts.job.JobLogsAppended;
 import dev.turnstile.contracts.job.JobReady;
 import dev.turnstile.contracts.job.JobRefusalReason;
 import dev.turnstile.contracts.job.JobRequestKind;
@@ -520,6 +524,39 @@ abstract class JobSemanticsContract {
 
             assertThat(refused.reason()).isEqualTo(JobRefusalReason.ALREADY_COMPLETED);
             assertThat(refused.state()).isEqualTo(JobState.SUCCEEDED);
+        }
+    }
+
+    @Nested
+    class LogsAndArtifacts {
+
+        @Test
+        void the_workers_log_lines_and_artifact_references_are_recorded_with_its_attempt() {
+            var grant = running("a", "w-1");
+            var logs = AppendJobLogs.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(),
+                    List.of("rendering", "done"), at(2));
+            var artifact = AttachJobArtifact.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(),
+                    "invoice.pdf", "s3://bucket/a.pdf", 1024, "0".repeat(64), "application/pdf", at(3));
+
+            var events = run(logs, artifact);
+
+            assertThat(only(events, JobLogsAppended.class).lines()).containsExactly("rendering", "done");
+            assertThat(only(events, JobLogsAppended.class).attempt()).isEqualTo(1);
+            var attached = only(events, JobArtifactAttached.class);
+            assertThat(attached.uri()).isEqualTo("s3://bucket/a.pdf");
+            assertThat(attached.fencingToken()).isEqualTo(grant.fencingToken());
+        }
+
+        @Test
+        void log_lines_from_a_worker_without_the_current_token_are_refused() {
+            var grant = running("a", "w-1");
+            var stale = AppendJobLogs.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken() + 1,
+                    List.of("late"), at(2));
+
+            var refused = only(run(stale), JobRequestRefused.class);
+
+            assertThat(refused.refused()).isEqualTo(JobRequestKind.LOGS);
+            assertThat(refused.reason()).isEqualTo(JobRefusalReason.STALE_TOKEN);
         }
     }
 
