@@ -194,7 +194,7 @@ class AllInOneIT {
     private Run claimctl(Map<String, String> env, String... args) {
         var out = new StringWriter();
         var environment = new java.util.HashMap<>(env);
-        environment.put("NX_COORDINATOR_URL", "http://127.0.0.1:" + launcher.httpPort());
+        environment.put("TURNSTILE_URL", "http://127.0.0.1:" + launcher.httpPort());
         var commandLine = ClaimCtl.commandLine(environment);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(out, true));
