@@ -179,6 +179,24 @@ describe('turnstile-claim', () => {
     });
   });
 
+  describe('health', () => {
+    test('exits 0 when healthy, 1 when the coordinator says it is not, 4 when it cannot be reached', async () => {
+      coordinator
+        .answer(200, '{"status":"healthy","timestamp":"2026-11-23T10:30:00Z"}')
+        .answer(503, '{"status":"unhealthy","timestamp":"2026-11-23T10:30:01Z","error":"no claim processor"}');
+
+      assert.equal(await claim(['health']), EXIT.OK);
+      assert.equal(await claim(['health']), EXIT.UNHEALTHY);
+      assert.equal(await claim(['health'], { TURNSTILE_URL: await FakeCoordinator.unreachableUrl() }), EXIT.UNAVAILABLE);
+
+      assert.deepEqual(out, [
+        `healthy: coordinator at ${coordinator.url} (checked at 2026-11-23T10:30:00Z)`,
+        `unhealthy: coordinator at ${coordinator.url} reports: no claim processor`,
+      ]);
+      assert.match(err[0] ?? '', /could not be asked/);
+    });
+  });
+
   describe('renew, release, complete', () => {
     test('an accepted request exits 0 and a refused one 15 with the reason', async () => {
       coordinator.accept('renewed').refuse('stale_token');
