@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the production {@link ClaimTopology} in a {@link KafkaStreams} instance. Framework-free, so tests, the
+ * Runs the production {@link ClaimTopology} (and, in the application, the job topology beside it) in a
+ * {@link KafkaStreams} instance. Framework-free, so tests, the
  * standalone processor and the all-in-one launcher start it the same way.
  */
 public final class ClaimProcessorService implements AutoCloseable {
@@ -48,7 +49,15 @@ public final class ClaimProcessorService implements AutoCloseable {
      */
     public ClaimProcessorService(
             Properties streamsConfig, ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
-        this.streams = new KafkaStreams(ClaimTopology.build(topics, expiryCheckInterval, requestMemory), streamsConfig);
+        this(streamsConfig, ClaimTopology.build(topics, expiryCheckInterval, requestMemory));
+    }
+
+    /**
+     * @param streamsConfig complete Kafka Streams configuration (see {@code ProcessorProperties} for the defaults)
+     * @param topology the processor's topology: claims alone, or claims and jobs ({@code ProcessorTopology})
+     */
+    public ClaimProcessorService(Properties streamsConfig, org.apache.kafka.streams.Topology topology) {
+        this.streams = new KafkaStreams(topology, streamsConfig);
         streams.setStateListener((newState, oldState) -> {
             log.info("Claim processor {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
@@ -58,7 +67,7 @@ public final class ClaimProcessorService implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> {
             // Decisions are deterministic, so retrying the same record would fail the same way: stop and say so.
             log.error(
-                    "Claim processor stopped on an unexpected error. Health now reports unhealthy; the offsets of"
+                    "Processor stopped on an unexpected error. Health now reports unhealthy; the offsets of"
                             + " undecided commands are kept, so a restart after the fix resumes where it stopped.",
                     e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

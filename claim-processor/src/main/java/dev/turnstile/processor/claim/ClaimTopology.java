@@ -62,10 +62,20 @@ public final class ClaimTopology {
      * @param requestMemory how long, in command time, a request id keeps its answer (a replay must use the same)
      */
     public static Topology build(ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
+        var topology = new Topology();
+        addTo(topology, topics, expiryCheckInterval, requestMemory);
+        return topology;
+    }
+
+    /**
+     * Adds the claim sub-topology to {@code topology}, as {@link #build(ClaimTopics, Duration, Duration)} describes.
+     * The processor application adds it first, so that its tasks keep their ids (and state directories) when the
+     * job sub-topology is added beside it.
+     */
+    public static void addTo(Topology topology, ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
         var decider = new ClaimDecider(requestMemory);
         var requests = topics.requests();
         var decisions = topics.decisions();
-        var topology = new Topology();
         // Read commands in each key's log order.
         topology.addSource(
                 "claim-requests-source",
@@ -106,6 +116,5 @@ public final class ClaimTopology {
                 requests.keySerde().serializer(),
                 requests.valueSerde().serializer(),
                 "claim-decider");
-        return topology;
     }
 }

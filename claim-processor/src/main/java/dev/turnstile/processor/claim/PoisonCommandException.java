@@ -6,7 +6,7 @@ package dev.turnstile.processor.claim;
  */
 public final class PoisonCommandException extends RuntimeException {
 
-    PoisonCommandException(String message) {
+    public PoisonCommandException(String message) {
         super(message);
     }
 }

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a record that can never be decided (it is not a command, or a {@link PoisonCommandException} says it is
- * under the wrong key) to the dead-letter topic as it was read, with a header saying why, and lets processing go
- * on. Every other processing error stops the processor: a bug must not silently skip claims.
+ * under the wrong key) to the dead-letter topic of the topic it was read from ({@code <requests>-dlq}: claim
+ * requests and job requests each have their own) as it was read, with a header saying why, and lets processing go
+ * on. Every other processing error stops the processor: a bug must not silently skip claims or jobs. Without a
+ * dead-letter topic configured, such records are only logged and counted.
  */
 public final class PoisonCommandHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
 
@@ -56,14 +58,15 @@ public final class PoisonCommandHandler implements ProcessingExceptionHandler, D
                 context.topic(),
                 context.partition(),
                 context.offset(),
-                deadLetterTopic,
+                context.topic() == null ? deadLetterTopic : context.topic() + "-dlq",
                 exception.getMessage());
         if (deadLetterTopic == null) {
             return List.of();
         }
+        var target = context.topic() == null ? deadLetterTopic : context.topic() + "-dlq";
         var headers = new RecordHeaders(context.headers().toArray());
         headers.add(ERROR_HEADER, String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
         return List.of(new ProducerRecord<>(
-                deadLetterTopic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers));
+                target, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers));
     }
 }

@@ -1,6 +1,8 @@
 package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.JobTopics;
+import dev.turnstile.processor.ProcessorTopology;
 import dev.turnstile.processor.claim.ClaimProcessorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -18,7 +20,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
-/** Runs the claim processor inside any Spring Boot application that has this module on its classpath. */
+/** Runs the processor (claims and jobs) inside any Spring Boot application that has this module on its classpath. */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "turnstile.processor", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ProcessorProperties.class)
@@ -30,11 +32,19 @@ public class ProcessorAutoConfiguration {
         return ClaimTopics.fromProperties(environment::getProperty);
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    JobTopics jobTopics(Environment environment) {
+        return JobTopics.fromProperties(environment::getProperty);
+    }
+
+    /** One Streams application decides claims and, unless turned off, jobs (see {@link ProcessorTopology}). */
     @Bean(destroyMethod = "")
     ClaimProcessorService claimProcessorService(
-            KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics) {
-        return new ClaimProcessorService(
-                streamsConfig(kafka, settings, topics), topics, settings.expiryCheckInterval(), settings.requestMemory());
+            KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics, JobTopics jobTopics) {
+        var topology = ProcessorTopology.build(topics, settings.expiryCheckInterval(), settings.requestMemory(),
+                settings.jobs().enabled() ? jobTopics : null, settings.jobs().topologySettings(settings.requestMemory()));
+        return new ClaimProcessorService(streamsConfig(kafka, settings, topics), topology);
     }
 
     @Bean
@@ -82,7 +92,7 @@ public class ProcessorAutoConfiguration {
                 if (!processor.awaitRunning(startupTimeout)) {
                     throw new IllegalStateException("Claim processor did not start within " + startupTimeout
                             + " (state " + processor.state() + "). Check that Kafka is reachable at"
-                            + " spring.kafka.bootstrap-servers and that the claim topics exist.");
+                            + " spring.kafka.bootstrap-servers and that the claim and job topics exist.");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,6 +3,8 @@ package dev.turnstile.processor.config;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
+import dev.turnstile.processor.jobs.JobDecider;
+import dev.turnstile.processor.jobstream.JobTopology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -26,7 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param expiryCheckInterval how often the processor looks for leases past expiry and appends an expiry check to
  *     the requests topic, so that expiries are announced promptly; 0 turns the checks off
  * @param requestMemory how long, in command time, a request id keeps its answer for retries (a replay of the
- *     requests topic must use the same)
+ *     requests topic must use the same); claims and jobs alike
+ * @param jobs the work-queue processor ({@code turnstile.processor.jobs.*})
  * @param streams extra Kafka Streams properties, applied last
  */
 @ConfigurationProperties("turnstile.processor")
@@ -40,10 +43,41 @@ public record ProcessorProperties(
         @DefaultValue("120s") Duration startupTimeout,
         @DefaultValue("1s") Duration expiryCheckInterval,
         @DefaultValue("24h") Duration requestMemory,
+        @DefaultValue Jobs jobs,
         Map<String, String> streams) {
+
+    /**
+     * Settings of the work-queue processor, which runs in the same Streams application as the claims.
+     *
+     * @param enabled whether the processor decides jobs too (the job topics must exist)
+     * @param timerCheckInterval how often the processor looks for delays, backoffs, leases and parked claim-next
+     *     waits that came due and appends a timer command for each to job-requests; 0 turns the checks off (for a
+     *     replay that only reads)
+     * @param maxParkedClaims most claim-next requests parked on one queue; beyond, they get no job at once (a replay
+     *     of job-requests must use the same)
+     */
+    public record Jobs(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("500ms") Duration timerCheckInterval,
+            @DefaultValue("256") int maxParkedClaims) {
+
+        public static final Jobs DEFAULT = new Jobs(true, JobTopology.DEFAULT_TIMER_CHECK_INTERVAL,
+                JobDecider.DEFAULT_MAX_PARKED_CLAIMS);
+
+        public Jobs {
+            timerCheckInterval = timerCheckInterval == null ? JobTopology.DEFAULT_TIMER_CHECK_INTERVAL
+                    : timerCheckInterval;
+        }
+
+        /** How the job sub-topology runs with these settings and this request memory. */
+        public JobTopology.Settings topologySettings(Duration requestMemory) {
+            return new JobTopology.Settings(timerCheckInterval, requestMemory, maxParkedClaims);
+        }
+    }
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
+        jobs = jobs == null ? Jobs.DEFAULT : jobs;
         expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
         requestMemory = requestMemory == null ? ClaimDecider.DEFAULT_REQUEST_MEMORY : requestMemory;
     }
@@ -60,6 +94,7 @@ public record ProcessorProperties(
                 Duration.ofSeconds(120),
                 Duration.ofSeconds(1),
                 ClaimDecider.DEFAULT_REQUEST_MEMORY,
+                Jobs.DEFAULT,
                 Map.of());
     }
 
@@ -75,6 +110,7 @@ public record ProcessorProperties(
                 startupTimeout,
                 expiryCheckInterval,
                 requestMemory,
+                jobs,
                 streams);
     }
 
@@ -82,7 +118,14 @@ public record ProcessorProperties(
     public ProcessorProperties withExpiryCheckInterval(Duration interval) {
         return new ProcessorProperties(
                 enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                interval, requestMemory, streams);
+                interval, requestMemory, jobs, streams);
+    }
+
+    /** The same settings with other work-queue settings. */
+    public ProcessorProperties withJobs(Jobs newJobs) {
+        return new ProcessorProperties(
+                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
+                expiryCheckInterval, requestMemory, newJobs, streams);
     }
 
     /**

@@ -12,22 +12,23 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decision package is a pure function of state and command: the invariant that makes replays reproduce decisions.
- * Every class in it, present and future, is held to it.
+ * The decision packages (claims: {@code decision}; work queues: {@code jobs}) are pure functions of state and
+ * command: the invariant that makes replays reproduce decisions. Every class in them, present and future, is held to
+ * it.
  */
 class DeciderPurityTest {
 
-    private static final String DECISION_PACKAGE = "dev.turnstile.processor.decision..";
+    private static final String[] DECISION_PACKAGES = {"dev.turnstile.processor.decision..", "dev.turnstile.processor.jobs.."};
 
     private static final JavaClasses PROCESSOR_CODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.turnstile.processor");
 
     @Test
-    void the_decision_package_uses_no_kafka_or_spring_types() {
+    void the_decision_packages_use_no_kafka_or_spring_types() {
         noClasses()
                 .that()
-                .resideInAPackage(DECISION_PACKAGE)
+                .resideInAnyPackage(DECISION_PACKAGES)
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.apache.kafka..", "org.springframework..")
@@ -35,10 +36,10 @@ class DeciderPurityTest {
     }
 
     @Test
-    void the_decision_package_reads_no_clock_and_draws_no_random_numbers() {
+    void the_decision_packages_read_no_clock_and_draw_no_random_numbers() {
         noClasses()
                 .that()
-                .resideInAPackage(DECISION_PACKAGE)
+                .resideInAnyPackage(DECISION_PACKAGES)
                 .should()
                 .callMethod(Instant.class, "now")
                 .orShould()
@@ -57,13 +58,14 @@ class DeciderPurityTest {
     }
 
     @Test
-    void the_decision_package_does_not_depend_on_its_adapters() {
+    void the_decision_packages_do_not_depend_on_their_adapters() {
         noClasses()
                 .that()
-                .resideInAPackage(DECISION_PACKAGE)
+                .resideInAnyPackage(DECISION_PACKAGES)
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.turnstile.processor.claim..", "dev.turnstile.processor.config..")
+                .resideInAnyPackage("dev.turnstile.processor.claim..", "dev.turnstile.processor.config..",
+                        "dev.turnstile.processor.jobstream..")
                 .check(PROCESSOR_CODE);
     }
 }

@@ -84,6 +84,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
         }
         try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
             provisioner.ensureClaimTopics();
+            provisioner.ensureJobTopics();
         }
         var arguments = new ArrayList<>(springArguments);
         var properties = new ArrayList<>(List.of(

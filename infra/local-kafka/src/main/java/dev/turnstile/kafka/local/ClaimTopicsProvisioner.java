@@ -1,6 +1,7 @@
 package dev.turnstile.kafka.local;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.JobTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * start: existing topics are left alone, but a topic with another partition count or retention is reported with a
  * {@link TopicMismatchException} instead of being used, because Turnstile's guarantees depend on both.
  *
- * <p>The claim topics ({@link ClaimTopics}) keep their records forever ({@code retention.ms=-1}): the request log
+ * <p>The claim topics ({@link ClaimTopics}) and the job topics ({@link JobTopics}) keep their records forever ({@code retention.ms=-1}): the request log
  * is the source of truth, replayed from offset 0, and the decisions log rebuilds the read models.
  *
  * <pre>{@code
@@ -105,6 +106,17 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
                 claimTopicSpec(topics.deadLetterTopicName(), partitions, replicationFactor));
     }
 
+    /**
+     * The specs of the job topics: requests, events and the requests' dead-letter topic, with the same partition
+     * count and unlimited retention as the claim topics, for the same reasons.
+     */
+    public static List<TopicSpec> jobTopicSpecs(JobTopics topics, int partitions, short replicationFactor) {
+        return List.of(
+                claimTopicSpec(topics.requests().name(), partitions, replicationFactor),
+                claimTopicSpec(topics.events().name(), partitions, replicationFactor),
+                claimTopicSpec(topics.deadLetterTopicName(), partitions, replicationFactor));
+    }
+
     private static TopicSpec claimTopicSpec(String name, int partitions, short replicationFactor) {
         return new TopicSpec(name, partitions, replicationFactor, Map.of(TopicConfig.RETENTION_MS_CONFIG,
                 RETAIN_FOREVER));
@@ -140,6 +152,27 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
      */
     public List<String> ensureClaimTopics(ClaimTopics topics, int partitions, short replicationFactor) {
         return ensureTopics(claimTopicSpecs(topics, partitions, replicationFactor));
+    }
+
+    /**
+     * Ensures {@code job-requests} and {@code job-events} (and the requests' dead-letter topic) exist with
+     * {@link JobTopics#DEFAULT_PARTITIONS} partitions and replication factor 1.
+     *
+     * @return the names of the topics this call created (empty if all existed)
+     * @throws TopicMismatchException if an existing topic has another partition count or retention
+     */
+    public List<String> ensureJobTopics() {
+        return ensureJobTopics(JobTopics.DEFAULT, JobTopics.DEFAULT_PARTITIONS, LOCAL_REPLICATION_FACTOR);
+    }
+
+    /**
+     * Ensures the given job topics exist with this partition count and replication factor.
+     *
+     * @return the names of the topics this call created (empty if all existed)
+     * @throws TopicMismatchException if an existing topic has another partition count or retention
+     */
+    public List<String> ensureJobTopics(JobTopics topics, int partitions, short replicationFactor) {
+        return ensureTopics(jobTopicSpecs(topics, partitions, replicationFactor));
     }
 
     /**

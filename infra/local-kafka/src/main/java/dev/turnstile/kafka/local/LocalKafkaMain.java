@@ -1,6 +1,7 @@
 package dev.turnstile.kafka.local;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.JobTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the local Kafka broker as its own process, with the claim topics created, until SIGTERM or Ctrl-C.
+ * Runs the local Kafka broker as its own process, with the claim and job topics created, until SIGTERM or Ctrl-C.
  *
  * <pre>
  * java -cp ... dev.turnstile.kafka.local.LocalKafkaMain --data-dir .data/kafka --port 9092 --controller-port 9093
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "local-kafka",
         mixinStandardHelpOptions = true,
-        description = "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim topics.")
+        description = "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim and job topics.")
 public final class LocalKafkaMain implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where topics and records are kept between"
@@ -40,7 +41,7 @@ public final class LocalKafkaMain implements Callable<Integer> {
             + " listener; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int controllerPort = LocalKafkaBroker.DEFAULT_CONTROLLER_PORT;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the claim topics when they are"
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the claim and job topics when they are"
             + " created (default: ${DEFAULT-VALUE}).")
     int partitions = ClaimTopics.DEFAULT_PARTITIONS;
 
@@ -87,6 +88,7 @@ public final class LocalKafkaMain implements Callable<Integer> {
         broker.start();
         try (ClaimTopicsProvisioner topics = ClaimTopicsProvisioner.connect(broker.bootstrapServers())) {
             topics.ensureClaimTopics(ClaimTopics.DEFAULT, partitions, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
+            topics.ensureJobTopics(JobTopics.DEFAULT, partitions, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("Kafka is ready at " + broker.bootstrapServers() + " (cluster " + broker.clusterId()

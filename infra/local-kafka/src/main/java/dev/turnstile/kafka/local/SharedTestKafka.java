@@ -1,6 +1,7 @@
 package dev.turnstile.kafka.local;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.JobTopics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,19 @@ public final class SharedTestKafka {
         ClaimTopics topics = ClaimTopics.named(ClaimTopics.DEFAULT_REQUESTS + "-" + suffix,
                 ClaimTopics.DEFAULT_DECISIONS + "-" + suffix);
         cluster().provisioner().ensureClaimTopics(topics);
+        return topics;
+    }
+
+    /**
+     * Job topics with names no other test uses ({@code job-requests-<random>}, {@code job-events-<random>}), created
+     * with {@link JobTopics#DEFAULT_PARTITIONS} partitions and unlimited retention.
+     */
+    public static JobTopics freshJobTopics() {
+        String suffix = randomSuffix();
+        JobTopics topics = JobTopics.named(JobTopics.DEFAULT_REQUESTS + "-" + suffix,
+                JobTopics.DEFAULT_EVENTS + "-" + suffix);
+        cluster().provisioner().ensureJobTopics(topics, JobTopics.DEFAULT_PARTITIONS,
+                ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
         return topics;
     }
 

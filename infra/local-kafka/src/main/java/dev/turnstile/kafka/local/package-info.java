@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link dev.turnstile.kafka.local.LocalKafkaBroker}: start a broker on a data directory that survives
  *       restarts.
- *   <li>{@link dev.turnstile.kafka.local.ClaimTopicsProvisioner}: create and check the claim topics (and any other
+ *   <li>{@link dev.turnstile.kafka.local.ClaimTopicsProvisioner}: create and check the claim and job topics (and any other
  *       topic) on any cluster.
  *   <li>{@link dev.turnstile.kafka.local.SharedTestKafka}: one broker per test JVM, or an external cluster.
  *   <li>{@link dev.turnstile.kafka.local.LocalKafkaMain}: the broker as its own process.

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.JobTopics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -101,6 +102,21 @@ class ClaimTopicsProvisionerIT {
 
         assertThat(partitionCount(admin, replay)).isEqualTo(2);
         assertThat(provisioner.ensureTopic(replay, 2)).isEmpty();
+    }
+
+    @Test
+    void job_topics_are_created_like_the_claim_topics_with_six_partitions_and_unlimited_retention() throws Exception {
+        JobTopics topics = JobTopics.named(uniqueName("job-requests"), uniqueName("job-events"));
+
+        List<String> created = provisioner.ensureJobTopics(topics, JobTopics.DEFAULT_PARTITIONS,
+                ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
+
+        assertThat(created).containsExactly(topics.requests().name(), topics.events().name(),
+                topics.deadLetterTopicName());
+        assertThat(partitionCount(admin, topics.requests().name())).isEqualTo(6);
+        assertThat(partitionCount(admin, topics.events().name())).isEqualTo(6);
+        assertThat(topicConfig(admin, topics.events().name(), "retention.ms")).isEqualTo("-1");
+        assertThat(provisioner.ensureJobTopics(topics, 6, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR)).isEmpty();
     }
 
     private static ClaimTopics freshNames() {
