@@ -1,13 +1,25 @@
 /**
- * Turnstile claim client for Nx executors: asks the coordinator whether this CI agent may run a task, so that when
- * Nx Cloud hands the same task to several agents only the first one runs it and the others skip it successfully.
+ * Turnstile claim client: asks the coordinator whether this CI agent may run a task, so that when CI (Nx Cloud, a
+ * matrix, parallel pipelines) hands the same task to several agents only the first one runs it and the others skip it
+ * successfully.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkClaim, checkFencingToken, checkTtlSeconds, normalizeGitSha, type FieldViolation } from './rules';
+import { coordinatorUrlFromEnvironment, defaultAgentId, detectGitSha } from './ci.js';
+import { checkClaim, checkFencingToken, checkTtlSeconds, normalizeGitSha, type FieldViolation } from './rules.js';
 
-export { checkClaim, normalizeGitSha, type FieldViolation } from './rules';
+export {
+  COORDINATOR_URL_VARIABLES,
+  GIT_SHA_VARIABLES,
+  GIT_SOURCE,
+  coordinatorUrlFromEnvironment,
+  defaultAgentId,
+  detectGitSha,
+  gitRevParseHead,
+  type Git,
+  type ShaLookup,
+} from './ci.js';
+export { checkClaim, normalizeGitSha, type FieldViolation } from './rules.js';
 
 /** Where decisions (`info`) and retries (`warn`) are logged; `console` by default. */
 export interface Logger {
@@ -17,15 +29,19 @@ export interface Logger {
 
 /** What to claim, from where, and how hard to try. */
 export interface CheckInOptions {
-  /** The Nx project, e.g. `hire`. */
+  /** The project, e.g. `hire` (in Nx, the project). */
   project: string;
-  /** The Nx target, e.g. `convex-deploy`. */
+  /** The task, e.g. `convex-deploy` (in Nx, the target). */
   task: string;
-  /** The commit the task runs for, 7 to 64 hexadecimal characters; sent lower-case. */
-  gitSha: string;
-  /** Who is asking; {@link defaultAgentId} by default. */
+  /**
+   * The commit the task runs for, 7 to 64 hexadecimal characters; sent lower-case. By default the CI's (`GITHUB_SHA`,
+   * `CI_COMMIT_SHA`, `BUILDKITE_COMMIT`), else `git rev-parse HEAD` ({@link detectGitSha}); where it came from is
+   * logged.
+   */
+  gitSha?: string;
+  /** Who is asking; the CI job and runner by default ({@link defaultAgentId}). */
   agentId?: string;
-  /** The coordinator's base URL, e.g. `http://turnstile:8080`; `$NX_COORDINATOR_URL` by default. */
+  /** The coordinator's base URL, e.g. `http://turnstile:8080`; `$TURNSTILE_URL`, else `$NX_COORDINATOR_URL`, by default. */
   coordinatorUrl?: string;
   /**
    * The agent token, sent as `Authorization: Bearer <token>`, for a coordinator that requires one
@@ -34,6 +50,8 @@ export interface CheckInOptions {
   token?: string;
   /** The idempotency key sent on every attempt; a new UUID by default. */
   requestId?: string;
+  /** Whether another agent may claim the task after this holder reports failure; `false` by default. */
+  takeoverAfterFailure?: boolean;
   /** Retries after the first attempt while the coordinator is unreachable or busy; 3 by default (4 attempts). */
   retries?: number;
   /** How long one attempt may take, in milliseconds; 10 000 by default. */
@@ -58,6 +76,8 @@ export interface CheckInResult {
   requestId: string;
   /** The key decided on: `project:task:gitSha`. */
   taskKey: string;
+  /** The commit claimed (given, or found in the CI's environment), lower-case: pass it on to renew or complete. */
+  gitSha: string;
   /** `once` or `lease`: this agent's grant, or the holder's claim when skipping. */
   mode?: 'once' | 'lease';
   /**
@@ -111,7 +131,7 @@ const DEFAULT_MAX_BACKOFF_MS = 3_000;
 const JITTER = 0.25;
 const EXCERPT_LENGTH = 200;
 const CHECK_RUNNING =
-  'Check NX_COORDINATOR_URL (or coordinatorUrl) and that the coordinator is running and reachable from this agent.';
+  'Check TURNSTILE_URL (or coordinatorUrl) and that the coordinator is running and reachable from this agent.';
 const CONNECT_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -122,12 +142,6 @@ const CONNECT_ERROR_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** This agent's id, as the product asks: `$NX_CLOUD_AGENT_ID` when set and not blank, else `hostname-pid`. */
-export function defaultAgentId(env: NodeJS.ProcessEnv = process.env, pid: number = process.pid): string {
-  const nxAgent = env.NX_CLOUD_AGENT_ID?.trim();
-  return nxAgent ? nxAgent : `${hostname()}-${pid}`;
-}
-
 /**
  * Claims `project:task:gitSha` for this agent. Resolves `shouldProceed: true` when this agent is the first and should
  * run the task, `false` when another agent already claimed it (the caller then skips and reports success). Logs the
@@ -135,10 +149,10 @@ export function defaultAgentId(env: NodeJS.ProcessEnv = process.env, pid: number
  *
  * @throws ClaimRejectedError when the claim is invalid (checked before sending, or 400 from the coordinator)
  * @throws CoordinatorUnavailableError when no attempt got a decision; the message says what failed and what to check
- * @throws Error when no coordinator URL is configured or an option is out of range
+ * @throws Error when no coordinator URL is configured, no commit is given or found, or an option is out of range
  */
 export async function checkInAndProceed(options: CheckInOptions): Promise<CheckInResult> {
-  const result = await claim(options, {});
+  const result = await claim(options, options.takeoverAfterFailure === true ? { takeoverAfterFailure: true } : {});
   (options.logger ?? console).info(decisionLine(`${options.project}:${options.task}`, result));
   return result;
 }
@@ -147,8 +161,6 @@ export async function checkInAndProceed(options: CheckInOptions): Promise<CheckI
 export interface LeaseOptions extends CheckInOptions {
   /** The lease's time to live, 1 to 3600 seconds. */
   ttlSeconds: number;
-  /** Whether another agent may claim the task after this holder reports failure; `false` by default. */
-  takeoverAfterFailure?: boolean;
 }
 
 /**
@@ -226,9 +238,11 @@ export async function completeClaim(
  * coordinator is logged and retried at the next tick.
  */
 export function keepLeaseAlive(
-  options: HolderOptions & { ttlSeconds: number; onLost?: (refusal: HolderResult) => void },
+  lease: HolderOptions & { ttlSeconds: number; onLost?: (refusal: HolderResult) => void },
 ): { stop(): void } {
-  const logger = options.logger ?? console;
+  const logger = lease.logger ?? console;
+  // Found once, not at every renewal.
+  const options = { ...lease, gitSha: lease.gitSha ?? detectedGitSha(`${lease.project}:${lease.task}`, logger) };
   let stopped = false;
   let inFlight = false;
   const timer = setInterval(
@@ -321,7 +335,9 @@ export async function waitForOutcome(
 /** The checked inputs every call shares. */
 function prepare(options: CheckInOptions) {
   const agentId = options.agentId ?? defaultAgentId();
-  const { project, task, gitSha } = options;
+  const { project, task } = options;
+  const logger = options.logger ?? console;
+  const gitSha = options.gitSha ?? detectedGitSha(`${project}:${task}`, logger);
   const violations = checkClaim(project, task, gitSha, agentId, options.requestId);
   if (violations.length > 0) {
     throw new ClaimRejectedError(
@@ -330,15 +346,25 @@ function prepare(options: CheckInOptions) {
       true,
     );
   }
-  const baseUrl = coordinatorBaseUrl(options.coordinatorUrl ?? process.env.NX_COORDINATOR_URL);
+  const baseUrl = coordinatorBaseUrl(options.coordinatorUrl ?? coordinatorUrlFromEnvironment()?.url);
   return {
     agentId,
     baseUrl,
     settings: retrySettings(options),
-    logger: options.logger ?? console,
+    logger,
     taskKey: `${project}:${task}:${normalizeGitSha(gitSha)}`,
     key: { project, task, gitSha: normalizeGitSha(gitSha), agentId },
   };
+}
+
+/** The commit of this CI job, logged with where it came from; an error saying what was tried when none is found. */
+function detectedGitSha(taskName: string, logger: Logger): string {
+  const lookup = detectGitSha();
+  if (!lookup.found) {
+    throw new Error(`${lookup.message}. Pass gitSha, or run in the git checkout of the commit.`);
+  }
+  logger.info(`Task ${taskName} - sha ${lookup.sha} (from ${lookup.source})`);
+  return lookup.sha;
 }
 
 function rejectLocally(violations: FieldViolation[]): void {
@@ -372,6 +398,7 @@ async function claim(options: CheckInOptions, policy: Record<string, unknown>): 
     message: typeof json.message === 'string' ? json.message : json.proceed ? 'Claimed' : 'Already claimed',
     requestId: typeof json.requestId === 'string' ? json.requestId : requestId,
     taskKey: typeof json.taskKey === 'string' ? json.taskKey : taskKey,
+    gitSha: key.gitSha,
     ...optionalString(json, 'claimedBy'),
     ...optionalString(json, 'claimedAt'),
     ...optionalString(json, 'expiresAt'),
@@ -616,7 +643,7 @@ function unusable(
       : status === 401
       ? 'The coordinator requires an agent token: pass token or set TURNSTILE_TOKEN' +
         (tokenSent ? '; the one given is not accepted.' : '.')
-      : 'Check that NX_COORDINATOR_URL (or coordinatorUrl) points at a Turnstile coordinator; it answers' +
+      : 'Check that TURNSTILE_URL (or coordinatorUrl) points at a Turnstile coordinator; it answers' +
         ' POST /api/claim and GET /api/health.';
   return new CoordinatorUnavailableError(
     `The coordinator at ${url} answered ${what} on attempt ${attempt}, which is not retried: ${excerpt(body)}. ${hint}`,
@@ -630,7 +657,7 @@ function unusable(
 function coordinatorBaseUrl(coordinatorUrl: string | undefined): string {
   if (coordinatorUrl === undefined || coordinatorUrl.trim() === '') {
     throw new Error(
-      'No coordinator URL: pass coordinatorUrl or set NX_COORDINATOR_URL (e.g. http://turnstile:8080)',
+      'No coordinator URL: pass coordinatorUrl or set TURNSTILE_URL (e.g. http://turnstile:8080)',
     );
   }
   let url: URL;

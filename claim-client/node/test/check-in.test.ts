@@ -117,22 +117,40 @@ describe('checkInAndProceed', () => {
     assert.equal(result.requestId, received?.body.requestId);
   });
 
-  test('the coordinator url defaults to NX_COORDINATOR_URL', async () => {
+  test('the coordinator url defaults to TURNSTILE_URL', async () => {
     coordinator.grant();
-    const saved = process.env.NX_COORDINATOR_URL;
-    process.env.NX_COORDINATOR_URL = coordinator.url + '/';
-    try {
-      const { coordinatorUrl: _ignored, ...withoutUrl } = options();
-      await checkInAndProceed(withoutUrl);
-    } finally {
-      if (saved === undefined) {
-        delete process.env.NX_COORDINATOR_URL;
-      } else {
-        process.env.NX_COORDINATOR_URL = saved;
-      }
-    }
+    const { coordinatorUrl: _ignored, ...withoutUrl } = options();
+
+    await withEnv({ TURNSTILE_URL: coordinator.url + '/', NX_COORDINATOR_URL: 'http://nowhere.invalid' }, () =>
+      checkInAndProceed(withoutUrl),
+    );
 
     assert.equal(coordinator.received.length, 1);
+  });
+
+  test('NX_COORDINATOR_URL is read when TURNSTILE_URL is unset', async () => {
+    coordinator.grant();
+    const { coordinatorUrl: _ignored, ...withoutUrl } = options();
+
+    await withEnv({ TURNSTILE_URL: undefined, NX_COORDINATOR_URL: coordinator.url }, () => checkInAndProceed(withoutUrl));
+
+    assert.equal(coordinator.received.length, 1);
+  });
+
+  test('without a sha the one of the CI job is claimed, and the log says where it came from', async () => {
+    coordinator.grant();
+    const { gitSha: _ignored, ...withoutSha } = options();
+
+    const result = await withEnv({ GITHUB_SHA: '3F9C2AB8D1E0F4A7B6C5D4E3F2A1B0C9D8E7F6A5' }, () =>
+      checkInAndProceed(withoutSha),
+    );
+
+    assert.equal(coordinator.received[0]?.body.gitSha, '3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5');
+    assert.equal(result.gitSha, '3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5');
+    assert.deepEqual(logger.infos, [
+      'Task hire:convex-deploy - sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5 (from GITHUB_SHA)',
+      'Task hire:convex-deploy - proceeding as first instance',
+    ]);
     assert.equal(coordinator.received[0]?.path, '/api/claim');
   });
 
@@ -210,7 +228,7 @@ describe('checkInAndProceed', () => {
       assert.ok(error instanceof CoordinatorUnavailableError);
       assert.equal(error.lastStatus, 404);
       assert.match(error.message, /answered HTTP 404 on attempt 1, which is not retried/);
-      assert.match(error.message, /NX_COORDINATOR_URL/);
+      assert.match(error.message, /TURNSTILE_URL/);
       return true;
     });
     assert.equal(coordinator.received.length, 1);
@@ -225,7 +243,7 @@ describe('checkInAndProceed', () => {
       assert.equal(error.url, `${url}/api/claim`);
       assert.match(error.message, new RegExp(`from ${url}/api/claim after 3 attempts`));
       assert.match(error.message, /could not connect to 127\.0\.0\.1:\d+ \(.*ECONNREFUSED/);
-      assert.match(error.message, /Check NX_COORDINATOR_URL .* coordinator is running/);
+      assert.match(error.message, /Check TURNSTILE_URL .* coordinator is running/);
       return true;
     });
     assert.equal(logger.warnings.length, 2);
@@ -242,16 +260,11 @@ describe('checkInAndProceed', () => {
   });
 
   test('without a coordinator url the error says how to give one', async () => {
-    const saved = process.env.NX_COORDINATOR_URL;
-    delete process.env.NX_COORDINATOR_URL;
-    try {
-      const { coordinatorUrl: _ignored, ...withoutUrl } = options();
-      await assert.rejects(checkInAndProceed(withoutUrl), /pass coordinatorUrl or set NX_COORDINATOR_URL/);
-    } finally {
-      if (saved !== undefined) {
-        process.env.NX_COORDINATOR_URL = saved;
-      }
-    }
+    const { coordinatorUrl: _ignored, ...withoutUrl } = options();
+
+    await withEnv({ TURNSTILE_URL: undefined, NX_COORDINATOR_URL: undefined }, () =>
+      assert.rejects(checkInAndProceed(withoutUrl), /pass coordinatorUrl or set TURNSTILE_URL/),
+    );
   });
 });
 
@@ -260,11 +273,31 @@ describe('defaultAgentId', () => {
     assert.equal(defaultAgentId({ NX_CLOUD_AGENT_ID: 'agent-7' }, 1234), 'agent-7');
   });
 
-  test('is hostname-pid when NX_CLOUD_AGENT_ID is unset or blank', () => {
+  test('is hostname-pid outside CI', () => {
     assert.match(defaultAgentId({}, 1234), /^.+-1234$/);
     assert.match(defaultAgentId({ NX_CLOUD_AGENT_ID: ' ' }, 1234), /^.+-1234$/);
   });
 });
+
+/** Runs `action` with the variables set (undefined: unset), then puts the environment back. */
+async function withEnv<T>(variables: Record<string, string | undefined>, action: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+    }
+  };
+  set(variables);
+  try {
+    return await action();
+  } finally {
+    set(saved);
+  }
+}
 
 describe('delayBefore', () => {
   const backoff = { initialMs: 200, maxMs: 3000 };

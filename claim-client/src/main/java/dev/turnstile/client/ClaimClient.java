@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * answers a retry with the decision it already made instead of deciding twice.
  *
  * <pre>{@code
- * try (var client = ClaimClient.builder(URI.create(System.getenv("NX_COORDINATOR_URL"))).build()) {
+ * try (var client = ClaimClient.builder(URI.create(System.getenv("TURNSTILE_URL"))).build()) {
  *     ClaimResult result = client.claim(ClaimRequest.of("hire", "convex-deploy", gitSha));
  *     if (result.proceed()) {
  *         deploy();
@@ -68,7 +68,7 @@ public final class ClaimClient implements AutoCloseable {
     private static final long MAX_OUTCOME_WAIT_SECONDS = 60;
 
     private static final String CHECK_RUNNING =
-            "Check NX_COORDINATOR_URL (or the URL you passed) and that the coordinator is running and reachable from"
+            "Check TURNSTILE_URL (or the URL you passed) and that the coordinator is running and reachable from"
                     + " this agent.";
 
     private final URI coordinatorUrl;
@@ -526,7 +526,7 @@ public final class ClaimClient implements AutoCloseable {
                 ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
                         + " ClaimClient.builder(url).token(…))" + (token == null ? "" : "; the one given is not accepted")
                         + "."
-                : "Check that NX_COORDINATOR_URL (or the URL you passed) points at a Turnstile coordinator; it answers"
+                : "Check that TURNSTILE_URL (or the URL you passed) points at a Turnstile coordinator; it answers"
                         + " POST /api/claim and GET /api/health.";
         return new CoordinatorUnavailableException(
                 "The coordinator at " + response.uri() + " answered " + what + redirect + " on attempt " + attempt

@@ -9,7 +9,7 @@ import dev.turnstile.contracts.claim.ClaimRules;
  * @param project the Nx project, e.g. {@code hire}
  * @param task the Nx target, e.g. {@code convex-deploy}
  * @param gitSha the commit the task runs for, 7 to 64 hexadecimal characters; kept lower-case
- * @param agentId who is asking, e.g. {@code $NX_CLOUD_AGENT_ID} or {@code hostname-pid}
+ * @param agentId who is asking, e.g. {@link AgentId#defaultAgentId()}
  * @param requestId the idempotency key sent on every attempt, or {@code null} to have {@link ClaimClient#claim}
  *     generate a UUID for this claim
  */

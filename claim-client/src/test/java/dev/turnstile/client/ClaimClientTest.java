@@ -163,7 +163,7 @@ class ClaimClientTest {
                         .isInstanceOf(CoordinatorUnavailableException.class)
                         .hasMessageContaining("answered HTTP 404")
                         .hasMessageContaining(coordinator.url() + "/api/claim")
-                        .hasMessageContaining("NX_COORDINATOR_URL");
+                        .hasMessageContaining("TURNSTILE_URL");
             }
 
             assertThat(coordinator.received()).hasSize(1);
@@ -246,7 +246,7 @@ class ClaimClientTest {
                                     .contains(url + "/api/claim")
                                     .contains("after 3 attempts")
                                     .contains("could not connect to 127.0.0.1:" + url.getPort())
-                                    .contains("Check NX_COORDINATOR_URL")
+                                    .contains("Check TURNSTILE_URL")
                                     .contains("coordinator is running");
                         });
             }

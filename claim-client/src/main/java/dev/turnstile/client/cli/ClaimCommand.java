@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "Claims a task for this agent and prints the decision.",
             "",
             "Prints one line: proceeding, or skipping because another agent claimed project:task:sha first. Exits 0"
-                    + " either way, so that Nx carries on, unless --exit-code is given:",
+                    + " either way, so that the pipeline carries on, unless --exit-code is given:",
             "  if claimctl claim --exit-code --project hire --task convex-deploy --sha \"$SHA\"",
             "  then deploy; fi",
         },
@@ -65,7 +65,7 @@ final class ClaimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClaimRequest request = claim.request(parent.env);
+        ClaimRequest request = claim.request(parent, spec.commandLine());
         ClaimResult result;
         try (ClaimClient client = coordinator.client(spec.commandLine(), parent.env, claim.retry(spec.commandLine()))) {
             var policy = (lease == null

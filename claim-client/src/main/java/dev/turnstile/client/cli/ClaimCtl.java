@@ -2,11 +2,13 @@ package dev.turnstile.client.cli;
 
 import dev.turnstile.client.ClaimRejectedException;
 import dev.turnstile.client.CoordinatorUnavailableException;
+import dev.turnstile.client.GitSha;
 import dev.turnstile.contracts.claim.FieldViolation;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -26,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = ClaimCtl.Version.class,
         description = {
             "Asks the Turnstile coordinator whether this CI agent may run a task. The first agent to claim"
-                    + " project:task:sha proceeds; every other agent skips it and exits 0, so Nx carries on.",
+                    + " project:task:sha proceeds; every other agent skips it and exits 0, so the pipeline carries on.",
         },
         subcommands = {
             ClaimCommand.class,
@@ -80,13 +82,15 @@ public final class ClaimCtl implements Runnable {
             Exit codes:
               0    proceeding; or skipping a duplicate (without --exit-code);
                    or healthy
-              1    health: the coordinator is unhealthy; or an unexpected error
-              2    usage error, e.g. an unknown option or no coordinator URL
+              1    health: the coordinator is unhealthy; or an unexpected
+                   error; or (bin/claimctl) no Java 21+ runtime was found
+              2    usage error, e.g. an unknown option, no coordinator URL,
+                   no commit SHA given or found
               3    invalid claim, checked locally or rejected by the
                    coordinator: nothing ran
               4    coordinator unreachable or unavailable after all retries:
-                   check NX_COORDINATOR_URL and that the coordinator is
-                   running (claimctl health)
+                   check TURNSTILE_URL and that the coordinator is running
+                   (claimctl health)
               10   claim --exit-code: skipping, another agent claimed the task
               11   run --wait: the winner reported that the task failed
               12   run --wait: the winner's lease expired, or it released the
@@ -98,20 +102,51 @@ public final class ClaimCtl implements Runnable {
               run  the command's own exit code when granted; 127 when it
                    cannot be started
 
-            Environment:
-              NX_COORDINATOR_URL  coordinator URL when --url is not given,
-                                  e.g. http://turnstile:8080
-              NX_CLOUD_AGENT_ID   agent id when --agent is not given
-                                  (else hostname-pid)
+            Environment (options on the command line win):
+              TURNSTILE_URL       coordinator URL, e.g. http://turnstile:8080
+              NX_COORDINATOR_URL  the same, read when TURNSTILE_URL is unset
+                                  (the older name, kept as an alias)
+              TURNSTILE_TOKEN     agent token, for a coordinator that
+                                  requires one
+              NX_TASK_TARGET_PROJECT, NX_TASK_TARGET_TARGET
+                                  --project and --task, set by Nx in the
+                                  processes of the task it runs
+              GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT
+                                  --sha: the first that holds a SHA (GitHub
+                                  Actions, GitLab CI, Buildkite), else
+                                  git rev-parse HEAD; claimctl says which
+                                  on standard error
+              NX_CLOUD_AGENT_ID   --agent; else the CI job and runner:
+              GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, RUNNER_NAME
+                                  github-RUN-ATTEMPT-JOB@RUNNER
+              CI_JOB_ID, CI_RUNNER_ID
+                                  gitlab-JOB@runner-RUNNER
+              BUILDKITE_JOB_ID, BUILDKITE_AGENT_NAME
+                                  buildkite-JOB@AGENT
+              HOSTNAME, COMPUTERNAME
+                                  else HOSTNAME-pid
+              JAVA_HOME, JAVA_HOME_<N>_X64, JAVA_HOME_<N>_ARM64
+                                  bin/claimctl: where to look for a Java
+                                  21+ runtime (after CLAIMCTL_JAVA), before
+                                  java on the PATH and /usr/lib/jvm
+              CLAIMCTL_JAVA       bin/claimctl: the java executable to use
+              CLAIMCTL_JAVA_OPTS  bin/claimctl: extra JVM options, e.g.
+                                  -Djavax.net.ssl.trustStore=/path/ca.p12
             """;
 
-    final Map<String, String> env;
+
+    /** Looks up environment variables; {@code null} for unset ones. */
+    final UnaryOperator<String> env;
+
+    /** Asked for the commit when neither --sha nor a CI variable names one. */
+    final GitSha.Git git;
 
     @Spec
     CommandSpec spec;
 
-    ClaimCtl(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    ClaimCtl(UnaryOperator<String> env, GitSha.Git git) {
+        this.env = env;
+        this.git = git;
     }
 
     /** Runs {@code claimctl} with the process environment and exits with its exit code. */
@@ -128,7 +163,15 @@ public final class ClaimCtl implements Runnable {
      * Call {@link CommandLine#execute} on it; set its output and error writers first to capture them.
      */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine commandLine = new CommandLine(new ClaimCtl(env));
+        return commandLine(Map.copyOf(env)::get, GitSha.inWorkingDirectory());
+    }
+
+    /**
+     * The {@code claimctl} command line reading environment variables through {@code env} and asking {@code git}
+     * for the commit when no option or variable names one.
+     */
+    public static CommandLine commandLine(UnaryOperator<String> env, GitSha.Git git) {
+        CommandLine commandLine = new CommandLine(new ClaimCtl(env, git));
         commandLine.setExecutionExceptionHandler(ClaimCtl::handleExecutionException);
         commandLine.setParameterExceptionHandler(ClaimCtl::handleParameterException);
         // Everything after the command name belongs to the command: `run ... sh -c 'exit 7'` needs no `--`.

@@ -5,7 +5,7 @@ import dev.turnstile.client.RetrySettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -13,7 +13,11 @@ import picocli.CommandLine.ParameterException;
 /** Where the coordinator is and how long to wait for it; shared by every command. */
 final class CoordinatorOptions {
 
-    static final String URL_ENV_VAR = "NX_COORDINATOR_URL";
+    static final String URL_ENV_VAR = "TURNSTILE_URL";
+
+    /** The name the URL had when claimctl served Nx alone; read when {@link #URL_ENV_VAR} is unset. */
+    static final String NX_URL_ENV_VAR = "NX_COORDINATOR_URL";
+
     static final String TOKEN_ENV_VAR = "TURNSTILE_TOKEN";
 
     @Option(
@@ -26,7 +30,8 @@ final class CoordinatorOptions {
     @Option(
             names = "--url",
             paramLabel = "URL",
-            description = "Coordinator base URL, e.g. http://turnstile:8080 (default: $NX_COORDINATOR_URL).")
+            description = "Coordinator base URL, e.g. http://turnstile:8080 (default: $TURNSTILE_URL, else"
+                    + " $NX_COORDINATOR_URL).")
     String url;
 
     @Option(
@@ -38,16 +43,22 @@ final class CoordinatorOptions {
     Duration timeout;
 
     /** A client for the coordinator named by {@code --url} or the environment; a usage error when neither does. */
-    ClaimClient client(CommandLine commandLine, Map<String, String> env, RetrySettings retry) {
-        String value = url != null ? url : env.get(URL_ENV_VAR);
-        String source = url != null ? "--url" : URL_ENV_VAR;
+    ClaimClient client(CommandLine commandLine, UnaryOperator<String> env, RetrySettings retry) {
+        String value = url;
+        String source = "--url";
+        for (String variable : new String[] {URL_ENV_VAR, NX_URL_ENV_VAR}) {
+            if (value == null || value.isBlank()) {
+                value = env.apply(variable);
+                source = variable;
+            }
+        }
         if (value == null || value.isBlank()) {
             throw new ParameterException(
                     commandLine,
                     "No coordinator URL: pass --url or set " + URL_ENV_VAR + " (e.g. http://turnstile:8080)");
         }
         try {
-            String agentToken = token != null ? token : env.get(TOKEN_ENV_VAR);
+            String agentToken = token != null ? token : env.apply(TOKEN_ENV_VAR);
             return ClaimClient.builder(new URI(value.strip()))
                     .token(agentToken == null || agentToken.isBlank() ? null : agentToken.strip())
                     .attemptTimeout(timeout)

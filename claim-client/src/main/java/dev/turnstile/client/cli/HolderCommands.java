@@ -43,7 +43,7 @@ final class HolderCommands {
 
         /** Sends the request and prints the answer: 0 when done, 15 when refused. */
         int send(BiFunction<ClaimClient, dev.turnstile.client.ClaimRequest, HolderResult> request) {
-            var claimRequest = claim.request(parent.env);
+            var claimRequest = claim.request(parent, spec.commandLine());
             HolderResult result;
             try (ClaimClient client =
                     coordinator.client(spec.commandLine(), parent.env, claim.retry(spec.commandLine()))) {

@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClaimRequest request = claim.request(parent.env);
+        ClaimRequest request = claim.request(parent, spec.commandLine());
         var policy = (lease == null
                         ? ClaimPolicy.ONCE
                         : ClaimPolicy.lease(leaseSeconds(spec.commandLine(), "--lease", lease)))

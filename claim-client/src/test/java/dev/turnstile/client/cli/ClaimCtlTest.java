@@ -3,12 +3,18 @@ package dev.turnstile.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnstile.client.FakeCoordinator;
+import dev.turnstile.client.GitSha;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -30,13 +36,21 @@ class ClaimCtlTest {
         coordinator.close();
     }
 
-    /** Runs claimctl as {@code main} would, with NX_COORDINATOR_URL pointing at the fake coordinator. */
+    /** What {@code git rev-parse HEAD} answers; nothing by default, so that no test depends on its directory. */
+    private GitSha.Git git = () -> new GitSha.Lookup.NotFound(List.of("git rev-parse HEAD failed: fatal: not a git"
+            + " repository (or any of the parent directories): .git"));
+
+    /** Runs claimctl as {@code main} would, with TURNSTILE_URL pointing at the fake coordinator. */
     private int claimctl(String... args) {
-        return claimctl(Map.of("NX_COORDINATOR_URL", coordinator.url().toString()), args);
+        return claimctl(Map.of("TURNSTILE_URL", coordinator.url().toString()), args);
     }
 
     private int claimctl(Map<String, String> env, String... args) {
-        var commandLine = ClaimCtl.commandLine(env);
+        return claimctl(Map.copyOf(env)::get, args);
+    }
+
+    private int claimctl(UnaryOperator<String> env, String... args) {
+        var commandLine = ClaimCtl.commandLine(env, git);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
@@ -134,14 +148,14 @@ class ClaimCtlTest {
             URI unreachable = FakeCoordinator.unreachableUrl();
 
             int exitCode = claimctl(
-                    Map.of("NX_COORDINATOR_URL", unreachable.toString()), args("claim", CLAIM, "--retries", "0"));
+                    Map.of("TURNSTILE_URL", unreachable.toString()), args("claim", CLAIM, "--retries", "0"));
 
             assertThat(exitCode).isEqualTo(ClaimCtl.UNAVAILABLE);
             assertThat(err.toString())
                     .contains(unreachable + "/api/claim")
                     .contains("after 1 attempt")
                     .contains("could not connect")
-                    .contains("Check NX_COORDINATOR_URL")
+                    .contains("Check TURNSTILE_URL")
                     .contains("coordinator is running");
             assertThat(out.toString()).isEmpty();
         }
@@ -164,7 +178,7 @@ class ClaimCtlTest {
             coordinator.grant();
 
             int exitCode = claimctl(
-                    Map.of("NX_COORDINATOR_URL", "http://nowhere.invalid"),
+                    Map.of("TURNSTILE_URL", "http://nowhere.invalid"),
                     args("claim", CLAIM, "--url", coordinator.url().toString()));
 
             assertThat(exitCode).isZero();
@@ -176,7 +190,7 @@ class ClaimCtlTest {
             int exitCode = claimctl(Map.of(), args("claim", CLAIM));
 
             assertThat(exitCode).isEqualTo(ClaimCtl.USAGE);
-            assertThat(err.toString()).contains("No coordinator URL: pass --url or set NX_COORDINATOR_URL");
+            assertThat(err.toString()).contains("No coordinator URL: pass --url or set TURNSTILE_URL");
         }
 
         @Test
@@ -187,9 +201,145 @@ class ClaimCtlTest {
         }
 
         @Test
-        void a_missing_option_is_a_usage_error() {
-            assertThat(claimctl("claim", "--project", "hire")).isEqualTo(ClaimCtl.USAGE);
-            assertThat(err.toString()).contains("Missing required options");
+        void a_missing_task_is_a_usage_error_naming_both_ways_to_give_one() {
+            assertThat(claimctl("claim", "--project", "hire", "--sha", "3f9c2ab")).isEqualTo(ClaimCtl.USAGE);
+            assertThat(err.toString())
+                    .contains("Missing --task: pass --task (or run claimctl in an Nx target, which sets"
+                            + " NX_TASK_TARGET_TARGET)");
+            assertThat(coordinator.received()).isEmpty();
+        }
+    }
+
+    @Nested
+    class WhatTheCiEnvironmentSays {
+
+        private final Map<String, String> github = Map.of(
+                "TURNSTILE_URL", coordinator.url().toString(),
+                "GITHUB_SHA", "3F9C2AB8D1E0F4A7B6C5D4E3F2A1B0C9D8E7F6A5",
+                "GITHUB_RUN_ID", "9876543210",
+                "GITHUB_RUN_ATTEMPT", "1",
+                "GITHUB_JOB", "deploy",
+                "RUNNER_NAME", "GitHub Actions 12");
+
+        @Test
+        void on_github_actions_the_sha_and_agent_come_from_the_job_and_standard_error_says_where_the_sha_came_from() {
+            coordinator.grant();
+
+            int exitCode = claimctl(github, "claim", "--project", "hire", "--task", "convex-deploy");
+
+            assertThat(exitCode).isZero();
+            var sent = coordinator.received().getFirst().json();
+            assertThat(sent.path("gitSha").asString()).isEqualTo("3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5");
+            assertThat(sent.path("agentId").asString()).isEqualTo("github-9876543210-1-deploy@GitHub Actions 12");
+            assertThat(err.toString()).isEqualTo(
+                    "claimctl: sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5 (from GITHUB_SHA)" + System.lineSeparator());
+            assertThat(out.toString()).startsWith("hire:convex-deploy — proceeding as first instance");
+        }
+
+        @Test
+        void a_sha_given_on_the_command_line_wins_and_nothing_is_said_about_it() {
+            coordinator.grant();
+
+            claimctl(github, "claim", "--project", "hire", "--task", "convex-deploy", "--sha", "abcdef1");
+
+            assertThat(coordinator.received().getFirst().json().path("gitSha").asString()).isEqualTo("abcdef1");
+            assertThat(err.toString()).isEmpty();
+        }
+
+        @Test
+        void outside_ci_the_sha_comes_from_git() {
+            git = () -> new GitSha.Lookup.Found("1111111111111111111111111111111111111111", GitSha.GIT_SOURCE);
+            coordinator.grant();
+
+            int exitCode = claimctl("claim", "--project", "hire", "--task", "convex-deploy", "--agent", "a1");
+
+            assertThat(exitCode).isZero();
+            assertThat(err.toString()).isEqualTo("claimctl: sha 1111111111111111111111111111111111111111 (from git"
+                    + " rev-parse HEAD)" + System.lineSeparator());
+        }
+
+        @Test
+        void without_a_sha_anywhere_it_is_a_usage_error_that_says_what_was_tried_and_nothing_is_sent() {
+            int exitCode = claimctl("claim", "--project", "hire", "--task", "convex-deploy");
+
+            assertThat(exitCode).isEqualTo(ClaimCtl.USAGE);
+            assertThat(err.toString()).startsWith("claimctl: No commit SHA: GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT"
+                    + " unset; git rev-parse HEAD failed: fatal: not a git repository (or any of the parent"
+                    + " directories): .git. Pass --sha, or run claimctl in the git checkout of the commit.");
+            assertThat(coordinator.received()).isEmpty();
+        }
+
+        @Test
+        void in_an_nx_target_the_project_and_task_come_from_nx_and_standard_error_says_so() {
+            coordinator.grant();
+            var env = new HashMap<>(github);
+            env.put("NX_TASK_TARGET_PROJECT", "hire");
+            env.put("NX_TASK_TARGET_TARGET", "convex-deploy");
+
+            int exitCode = claimctl(env, "run", "--", "true");
+
+            assertThat(exitCode).isZero();
+            assertThat(coordinator.received().getFirst().json().path("project").asString()).isEqualTo("hire");
+            assertThat(coordinator.received().getFirst().json().path("task").asString()).isEqualTo("convex-deploy");
+            assertThat(err.toString()).startsWith("claimctl: project hire (from NX_TASK_TARGET_PROJECT), task"
+                    + " convex-deploy (from NX_TASK_TARGET_TARGET), sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5"
+                    + " (from GITHUB_SHA)" + System.lineSeparator());
+        }
+
+        @Test
+        void nx_coordinator_url_is_read_when_turnstile_url_is_unset() {
+            coordinator.grant();
+
+            int exitCode = claimctl(Map.of("NX_COORDINATOR_URL", coordinator.url().toString()), args("claim", CLAIM));
+
+            assertThat(exitCode).isZero();
+            assertThat(coordinator.received()).hasSize(1);
+        }
+
+        @Test
+        void turnstile_url_wins_over_nx_coordinator_url() {
+            coordinator.grant();
+
+            int exitCode = claimctl(
+                    Map.of("TURNSTILE_URL", coordinator.url().toString(), "NX_COORDINATOR_URL", "http://nowhere.invalid"),
+                    args("claim", CLAIM));
+
+            assertThat(exitCode).isZero();
+            assertThat(coordinator.received()).hasSize(1);
+        }
+
+        @Test
+        void help_lists_every_environment_variable_claimctl_reads() {
+            git = () -> new GitSha.Lookup.Found("1111111111111111111111111111111111111111", GitSha.GIT_SOURCE);
+            Set<String> read = new TreeSet<>();
+            var ciEnvironments = List.of(
+                    github,
+                    Map.of("CI_COMMIT_SHA", "0a1b2c3", "CI_JOB_ID", "5551234", "CI_RUNNER_ID", "77"),
+                    Map.of("BUILDKITE_COMMIT", "HEAD", "BUILDKITE_JOB_ID", "0190a1b2", "BUILDKITE_AGENT_NAME", "a3"),
+                    Map.of("NX_CLOUD_AGENT_ID", "nx-agent-7", "NX_TASK_TARGET_PROJECT", "hire"),
+                    Map.<String, String>of());
+            for (Map<String, String> env : ciEnvironments) {
+                UnaryOperator<String> recording = name -> {
+                    read.add(name);
+                    return env.get(name);
+                };
+                coordinator.grant().grant();
+                claimctl(recording, "claim", "--project", "hire", "--task", "deploy", "--retries", "0");
+                claimctl(recording, "claim", "--retries", "0");
+            }
+            assertThat(read).contains("TURNSTILE_URL", "NX_COORDINATOR_URL", "TURNSTILE_TOKEN", "GITHUB_SHA",
+                    "RUNNER_NAME", "CI_RUNNER_ID", "BUILDKITE_AGENT_NAME", "HOSTNAME");
+            out.getBuffer().setLength(0);
+
+            assertThat(claimctl("--help")).isZero();
+            String help = out.toString();
+            out.getBuffer().setLength(0);
+            claimctl("claim", "--help");
+
+            assertThat(read).allSatisfy(name -> {
+                assertThat(help).contains(name);
+                assertThat(out.toString()).contains(name);
+            });
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.core.type.TypeReference;
 
@@ -58,6 +59,48 @@ class AllInOneIT {
         assertThat(first.out()).contains("hire:convex-deploy — proceeding as first instance");
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("hire:convex-deploy — skipping, already claimed by a1 at");
+    }
+
+    @Test
+    void the_downloaded_claimctl_claims_from_a_directory_without_a_checkout(@TempDir Path scratch) throws Exception {
+        launcher = start();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Path archive = Path.of(System.getProperty("claimctl.archive"));
+        assertThat(archive).as("the claimctl archive; build it with ./mvnw package -pl claim-client -am").exists();
+        assertThat(new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", scratch.toString())
+                        .inheritIO().start().waitFor())
+                .isZero();
+        Path claimctl;
+        try (var unpacked = Files.list(scratch)) {
+            claimctl = unpacked.findFirst().orElseThrow().resolve("bin/claimctl");
+        }
+        var env = Map.of(
+                "PATH", "/usr/bin:/bin",
+                "JAVA_HOME", System.getProperty("java.home"),
+                "TURNSTILE_URL", "http://127.0.0.1:" + launcher.httpPort(),
+                "GITHUB_SHA", sha);
+
+        var first = launch(scratch, env, claimctl.toString(), "claim", "--project", "hire", "--task", "deploy",
+                "--agent", "a1");
+        var second = launch(scratch, env, claimctl.toString(), "claim", "--exit-code", "--project", "hire",
+                "--task", "deploy", "--agent", "a2");
+
+        assertThat(first.exitCode()).as(first.out()).isZero();
+        assertThat(first.out()).contains("claimctl: sha " + sha + " (from GITHUB_SHA)")
+                .contains("hire:deploy — proceeding as first instance (sha " + sha + ", agent a1)");
+        assertThat(second.exitCode()).as(second.out()).isEqualTo(ClaimCtl.SKIPPED);
+        assertThat(second.out()).contains("hire:deploy — skipping, already claimed by a1 at");
+    }
+
+    /** Runs a program in {@code directory} with only {@code env}; its standard output and error together. */
+    private static Run launch(Path directory, Map<String, String> env, String... command) throws Exception {
+        var builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), out);
     }
 
     @Test
@@ -247,7 +290,7 @@ class AllInOneIT {
     private Run claimctl(Map<String, String> env, String... args) {
         var out = new StringWriter();
         var environment = new java.util.HashMap<>(env);
-        environment.put("NX_COORDINATOR_URL", "http://127.0.0.1:" + launcher.httpPort());
+        environment.put("TURNSTILE_URL", "http://127.0.0.1:" + launcher.httpPort());
         var commandLine = ClaimCtl.commandLine(environment);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(out, true));

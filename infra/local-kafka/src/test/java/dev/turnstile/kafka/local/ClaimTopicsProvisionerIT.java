@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Runs on the shared test broker (or the cluster named by TURNSTILE_TEST_BOOTSTRAP_SERVERS), fresh topics each. */
-class ClaimTopicsProvisionerTest {
+class ClaimTopicsProvisionerIT {
 
     private static Admin admin;
     private static ClaimTopicsProvisioner provisioner;

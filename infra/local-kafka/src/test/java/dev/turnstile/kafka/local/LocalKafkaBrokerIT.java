@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker's own lifecycle on a data directory. Topic behaviour is covered on the shared broker elsewhere. */
-class LocalKafkaBrokerTest {
+class LocalKafkaBrokerIT {
 
     @TempDir
     Path dataDirectory;

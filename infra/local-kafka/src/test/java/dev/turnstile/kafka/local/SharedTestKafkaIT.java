@@ -10,7 +10,7 @@ import dev.turnstile.contracts.topic.ClaimTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
-class SharedTestKafkaTest {
+class SharedTestKafkaIT {
 
     @Test
     void every_caller_in_the_jvm_gets_the_same_cluster() {
