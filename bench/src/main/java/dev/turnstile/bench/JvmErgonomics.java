@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class JvmErgonomics {
 
-    private static final Pattern GC = Pattern.compile("bool Use(\\w+)GC\\s+= true");
+    private static final Pattern GC = Pattern.compile("bool Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\\s+= true");
     private static final Pattern MAX_HEAP = Pattern.compile("size_t MaxHeapSize\\s+= (\\d+)");
     private static final Pattern PROCESSORS = Pattern.compile("int ActiveProcessorCount\\s+= (-?\\d+)");
 

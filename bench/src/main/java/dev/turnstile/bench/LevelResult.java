@@ -20,6 +20,8 @@ package dev.turnstile.bench;
  * @param loadGeneratorCpuShare how busy the load generator's CPUs were (1.0 = all of them), so that a saturated load
  *     generator shows
  * @param firstError what the first failed claim of the window said, or null when none failed
+ * @param cpuByThread the main JVM's CPU in the window by what its threads do, in cores, largest first (see {@link
+ *     ThreadCpu}); empty when the system has no JVM started here
  */
 record LevelResult(
         String system,
@@ -37,4 +39,5 @@ record LevelResult(
         Double systemCpuCores,
         Double systemCpuMicrosPerClaim,
         double loadGeneratorCpuShare,
-        String firstError) {}
+        String firstError,
+        java.util.Map<String, Double> cpuByThread) {}

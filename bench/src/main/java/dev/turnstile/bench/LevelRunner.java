@@ -22,16 +22,20 @@ final class LevelRunner {
     private final double duplicateRatio;
     private final ProcessStats system;
     private final int loadGeneratorCpus;
+    private final ThreadCpu threads;
 
     /**
      * @param system the system under test's processes, for its CPU time (none when it was not started here)
      * @param loadGeneratorCpus how many CPUs the load generator may use
+     * @param threads the main JVM's threads, for its CPU by hop; null when there is none
      */
-    LevelRunner(ClaimTarget target, double duplicateRatio, ProcessStats system, int loadGeneratorCpus) {
+    LevelRunner(ClaimTarget target, double duplicateRatio, ProcessStats system, int loadGeneratorCpus,
+            ThreadCpu threads) {
         this.target = target;
         this.duplicateRatio = duplicateRatio;
         this.system = system;
         this.loadGeneratorCpus = loadGeneratorCpus;
+        this.threads = threads;
     }
 
     /** One level; {@code tick} is called about every 100 ms with the elapsed milliseconds. */
@@ -50,7 +54,10 @@ final class LevelRunner {
         Map<String, Boolean> doubleGranted = new ConcurrentHashMap<>();
         long windowNanos;
         OptionalLong systemCpuBefore = OptionalLong.empty();
+        OptionalLong systemCpuAfter;
         long loadCpuBefore = 0;
+        long loadCpuAfter;
+        Map<String, Double> cpuByThread = Map.of();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < agents; i++) {
                 var agent = "bench-agent-" + i;
@@ -90,6 +97,9 @@ final class LevelRunner {
                 if (windowStart == 0 && now >= warmupEnd) {
                     systemCpuBefore = system.cpuNanos();
                     loadCpuBefore = loadGeneratorCpuNanos();
+                    if (threads != null) {
+                        threads.mark();
+                    }
                     windowStart = now;
                     measuring.set(true);
                 }
@@ -97,10 +107,14 @@ final class LevelRunner {
             }
             measuring.set(false);
             windowNanos = System.nanoTime() - windowStart;
+            systemCpuAfter = system.cpuNanos();
+            loadCpuAfter = loadGeneratorCpuNanos();
+            if (threads != null) {
+                cpuByThread = threads.since(windowNanos);
+            }
             stop.set(true);
         }
-        var systemCpuAfter = system.cpuNanos();
-        long loadCpu = loadGeneratorCpuNanos() - loadCpuBefore;
+        long loadCpu = loadCpuAfter - loadCpuBefore;
         double seconds = windowNanos / 1e9;
         Double systemCores = null;
         Double systemMicrosPerClaim = null;
@@ -125,7 +139,8 @@ final class LevelRunner {
                 systemCores,
                 systemMicrosPerClaim,
                 loadCpu / (double) windowNanos / loadGeneratorCpus,
-                firstError.get());
+                firstError.get(),
+                cpuByThread);
     }
 
     private static long loadGeneratorCpuNanos() {

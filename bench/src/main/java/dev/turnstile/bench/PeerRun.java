@@ -49,7 +49,8 @@ final class PeerRun {
             var results = new ArrayList<LevelResult>();
             HopBreakdown hops = null;
             try (target; var sampler = external ? null : new MemorySampler(services.mainPid(), stats, SAMPLE_EVERY)) {
-                var runner = new LevelRunner(target, settings.duplicateRatio(), stats, loadCpus);
+                var threads = mainProcess == null ? null : new ThreadCpu(services.mainPid());
+                var runner = new LevelRunner(target, settings.duplicateRatio(), stats, loadCpus, threads);
                 warmUp(name, runner);
                 for (int level : settings.agents()) {
                     long total = settings.warmup().plus(settings.duration()).toMillis();

@@ -56,6 +56,7 @@ record Report(
         printRatios(out);
         printAbsolute(out);
         printMemory(out);
+        printCpuByThread(out);
         if (hops != null) {
             out.printf("%n== Where one agent's claim spends its time in %s ==%n", subject());
             hops.describeLines().forEach(line -> out.println("  " + line));
@@ -108,6 +109,27 @@ record Report(
         out.println("Pinning: " + pinning.describe());
         out.println("JVMs under test (Turnstile, the PostgreSQL service): " + jvmUnderTest);
         out.println("Settings: " + settings);
+    }
+
+    /** Each JVM under test at its busiest level: where its CPU went, by hop. */
+    private void printCpuByThread(PrintStream out) {
+        for (var system : results.stream().map(LevelResult::system).distinct().toList()) {
+            results.stream()
+                    .filter(r -> r.system().equals(system) && !r.cpuByThread().isEmpty())
+                    .max(java.util.Comparator.comparingInt(LevelResult::agents))
+                    .ifPresent(r -> {
+                        double jvm = r.cpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
+                        out.printf(Locale.ROOT, "%n== Where %s's CPU goes at %d agents (its JVM: %.2f cores%s) ==%n",
+                                system, r.agents(), jvm, r.systemCpuCores() == null ? ""
+                                        : String.format(Locale.ROOT, " of the system's %.2f", r.systemCpuCores()));
+                        r.cpuByThread().forEach((group, cores) -> out.printf(Locale.ROOT, "  %5.1f %%  %5.2f cores  %s%n",
+                                100 * cores / jvm, cores, group));
+                        if (r.systemCpuCores() != null && r.systemCpuCores() - jvm > 0.05) {
+                            out.printf(Locale.ROOT, "  (and %.2f cores in its other processes: the database)%n",
+                                    r.systemCpuCores() - jvm);
+                        }
+                    });
+        }
     }
 
     private void printMemory(PrintStream out) {

@@ -12,6 +12,7 @@ class JvmErgonomicsTest {
                      int ActiveProcessorCount                     = -1                                        {product} {default}
                   size_t MaxHeapSize                              = 6320816128                                {product} {ergonomic}
                     bool UseG1GC                                  = false                                     {product} {default}
+                    bool UseMaximumCompactionOnSystemGC           = true                                      {product} {default}
                     bool UseSerialGC                              = true                                      {product} {ergonomic}
                 """;
 

@@ -39,7 +39,7 @@ class LevelRunnerTest {
     }
 
     private static LevelResult run(ClaimTarget target, int agents) throws InterruptedException {
-        return new LevelRunner(target, 0.5, ProcessStats.none(), 1)
+        return new LevelRunner(target, 0.5, ProcessStats.none(), 1, null)
                 .run(agents, Duration.ZERO, Duration.ofMillis(300), "ab", millis -> {});
     }
 

@@ -10,7 +10,7 @@ class RatioTest {
 
     static LevelResult result(String system, int agents, double claimsPerSecond, double p50, double p99) {
         return new LevelResult(system, agents, 1000, 0, 10, claimsPerSecond, p50, p50 * 1.5, p99, p99 * 2, 500, 0,
-                0.9, 150.0, 0.3, null);
+                0.9, 150.0, 0.3, null, java.util.Map.of());
     }
 
     @Test
