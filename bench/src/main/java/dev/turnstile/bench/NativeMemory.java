@@ -12,11 +12,14 @@ import java.util.regex.Pattern;
  * — is outside NMT: the resident set minus NMT's total estimates it.
  *
  * @param totalCommittedKib everything NMT tracks
+ * @param mallocKib what the JVM allocated with malloc (the rest of NMT's total is mapped memory)
  * @param committedKib by category, in the summary's order ("Java Heap", "Class", "Metaspace", "Other", ...)
+ * @param resident what the JVM's resident memory is made of (System.map), or null when it could not be read
  */
-record NativeMemory(long totalCommittedKib, Map<String, Long> committedKib) {
+record NativeMemory(long totalCommittedKib, long mallocKib, Map<String, Long> committedKib, ResidentMemory resident) {
 
     private static final Pattern TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
+    private static final Pattern MALLOC = Pattern.compile("^\\s+malloc: (\\d+)KB", Pattern.MULTILINE);
     private static final Pattern CATEGORY =
             Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
 
@@ -27,15 +30,24 @@ record NativeMemory(long totalCommittedKib, Map<String, Long> committedKib) {
             throw new IllegalArgumentException("Not a Native Memory Tracking summary (was the JVM started with"
                     + " -XX:NativeMemoryTracking=summary?): " + summary.strip().lines().findFirst().orElse("(empty)"));
         }
+        var malloc = MALLOC.matcher(summary);
         var categories = new LinkedHashMap<String, Long>();
         var category = CATEGORY.matcher(summary);
         while (category.find()) {
             categories.put(category.group(1).strip(), Long.parseLong(category.group(2)));
         }
-        return new NativeMemory(Long.parseLong(total.group(1)), categories);
+        return new NativeMemory(Long.parseLong(total.group(1)), malloc.find() ? Long.parseLong(malloc.group(1)) : 0,
+                categories, null);
     }
 
-    /** Runs {@code jcmd <pid> VM.native_memory summary} with this JDK's jcmd. */
+    NativeMemory withResident(ResidentMemory resident) {
+        return new NativeMemory(totalCommittedKib, mallocKib, committedKib, resident);
+    }
+
+    /**
+     * Runs {@code jcmd <pid> VM.native_memory summary}, and {@code System.map} for what is resident, with this JDK's
+     * jcmd; the resident part is left out where {@code System.map} is missing (before JDK 22).
+     */
     static NativeMemory of(long pid) throws Exception {
         var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         var process = new ProcessBuilder(jcmd, Long.toString(pid), "VM.native_memory", "summary")
@@ -45,7 +57,12 @@ record NativeMemory(long totalCommittedKib, Map<String, Long> committedKib) {
         if (process.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + pid + " VM.native_memory summary failed: " + output.strip());
         }
-        return parse(output);
+        var summary = parse(output);
+        try {
+            return summary.withResident(ResidentMemory.of(pid));
+        } catch (Exception e) {
+            return summary;
+        }
     }
 
     long heapKib() {
@@ -84,17 +101,17 @@ record NativeMemory(long totalCommittedKib, Map<String, Long> committedKib) {
     }
 
     /**
-     * The breakdown in one line, with what lies outside NMT: {@code rssBytes} minus NMT's total, chiefly RocksDB
-     * (an estimate: committed pages that were never touched are not resident).
+     * The breakdown: NMT's committed figures by category, then what is resident (when known), which separates
+     * memory outside the JVM's accounting, chiefly RocksDB.
      */
-    String describe(long rssBytes) {
-        long outsideKib = rssBytes / 1024 - totalCommittedKib;
-        return String.format(Locale.ROOT, "heap %s, metaspace %s, direct buffers %s, thread stacks %s, code %s,"
-                        + " GC %s, rest of the JVM %s; NMT total %s of RSS %s, so about %s outside the JVM's"
-                        + " accounting (RocksDB, malloc arenas)",
+    String describe() {
+        var committed = String.format(Locale.ROOT, "committed: heap %s, metaspace %s, direct buffers %s, thread stacks"
+                        + " %s, code %s, GC %s, rest of the JVM %s; NMT total %s (malloc %s)",
                 mib(heapKib()), mib(metaspaceKib()), mib(directBuffersKib()), mib(threadsKib()), mib(codeKib()),
-                mib(gcKib()), mib(restOfJvmKib()), mib(totalCommittedKib), mib(rssBytes / 1024),
-                mib(Math.max(0, outsideKib)));
+                mib(gcKib()), mib(restOfJvmKib()), mib(totalCommittedKib), mib(mallocKib));
+        return resident == null
+                ? committed + "; what is resident is unknown (jcmd System.map needs JDK 22+ on Linux)"
+                : committed + "\n  " + resident.describe(this);
     }
 
     static String mib(long kib) {

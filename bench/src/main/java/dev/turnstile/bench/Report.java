@@ -155,8 +155,8 @@ record Report(
             if (!timeline.isEmpty()) {
                 out.println("  RSS over the run: " + timeline);
             }
-            if (m.nativeMemory() != null && m.endRss().isPresent()) {
-                out.println("  Native Memory Tracking at the end: " + m.nativeMemory().describe(m.endRss().getAsLong()));
+            if (m.nativeMemory() != null) {
+                out.println("  Native Memory Tracking at the end, " + m.nativeMemory().describe());
             } else if (m.nativeMemoryNote() != null) {
                 out.println("  Native Memory Tracking: " + m.nativeMemoryNote());
             }

@@ -55,12 +55,19 @@ class NativeMemoryTest {
     }
 
     @Test
-    void what_the_resident_set_holds_beyond_nmt_is_reported_as_outside_the_jvm() {
+    void the_committed_figures_come_with_what_is_resident_when_known() {
         var nmt = NativeMemory.parse(SUMMARY);
+        var resident = new ResidentMemory(300 * 1024, 60 * 1024, 30 * 1024, 250 * 1024);
 
-        assertThat(nmt.describe(800L * 1024 * 1024))
-                .startsWith("heap 384 MiB, metaspace 10 MiB, direct buffers 10 MiB")
-                .contains("NMT total 476 MiB of RSS 800 MiB, so about 324 MiB outside the JVM's accounting");
+        assertThat(nmt.mallocKib()).isEqualTo(21370);
+        assertThat(nmt.describe())
+                .startsWith("committed: heap 384 MiB, metaspace 10 MiB, direct buffers 10 MiB")
+                .contains("NMT total 476 MiB (malloc 21 MiB)")
+                .contains("what is resident is unknown");
+        assertThat(nmt.withResident(resident).describe())
+                .contains("resident 640 MiB: Java heap 300 MiB (384 MiB committed)")
+                .contains("anonymous 250 MiB = the JVM's malloc 21 MiB (NMT; direct buffers 10 MiB of it)")
+                .contains("about 229 MiB outside the JVM's accounting (RocksDB, malloc arenas)");
     }
 
     @Test
