@@ -84,6 +84,8 @@ public final class Worker implements AutoCloseable {
     private final int concurrency;
     private final Duration pollWait;
     private final Duration shutdownGrace;
+    private final long maxJobs;
+    private final AtomicLong tickets = new AtomicLong();
     private final Settings settings;
     private final Map<String, RunningJob> active = new ConcurrentHashMap<>();
     private final List<Thread> slots = new ArrayList<>();
@@ -108,6 +110,7 @@ public final class Worker implements AutoCloseable {
         this.concurrency = builder.concurrency;
         this.pollWait = builder.pollWait;
         this.shutdownGrace = builder.shutdownGrace;
+        this.maxJobs = builder.maxJobs;
         this.settings = new Settings(builder.logger, builder.logFlushInterval, builder.logBufferLines);
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
                 .name("turnstile-worker-ticker-" + queue)
@@ -207,7 +210,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         release();
-        return inTime && active.isEmpty();
+        return inTime && !forced && active.isEmpty();
     }
 
     /** {@link #shutdown(Duration)} with the builder's grace (30 s by default). */
@@ -254,6 +257,11 @@ public final class Worker implements AutoCloseable {
             if (pending == null && (stopping || fatal.get() != null)) {
                 return;
             }
+            if (pending == null && maxJobs > 0 && tickets.incrementAndGet() > maxJobs) {
+                // This many jobs were taken: the slot ends once the others have.
+                tickets.decrementAndGet();
+                return;
+            }
             if (pending == null) {
                 pending = UUID.randomUUID().toString();
                 pendingWait = stopping ? Duration.ZERO : pollWait;
@@ -282,6 +290,9 @@ public final class Worker implements AutoCloseable {
                 fatal.compareAndSet(null, e);
                 settings.logger().accept("Worker stops: " + e.getMessage());
                 return;
+            }
+            if (job.isEmpty() && maxJobs > 0) {
+                tickets.decrementAndGet();
             }
             job.ifPresent(claimedJob -> run(claimedJob, received));
         }
@@ -417,6 +428,7 @@ public final class Worker implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private Duration logFlushInterval = Duration.ofSeconds(1);
         private int logBufferLines = 10_000;
+        private long maxJobs;
         private Consumer<String> logger = line -> System.err.println("turnstile worker: " + line);
 
         private Builder(JobClient client, String queue, JobHandler handler) {
@@ -483,6 +495,18 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalArgumentException("logBufferLines must be 1 or more; got " + logBufferLines);
             }
             this.logBufferLines = logBufferLines;
+            return this;
+        }
+
+        /**
+         * Takes at most this many jobs, then ends once they are done ({@link #awaitTermination()} returns); 0, the
+         * default, for no limit.
+         */
+        public Builder maxJobs(long maxJobs) {
+            if (maxJobs < 0) {
+                throw new IllegalArgumentException("maxJobs must be 0 (no limit) or more; got " + maxJobs);
+            }
+            this.maxJobs = maxJobs;
             return this;
         }
 

@@ -549,6 +549,6 @@ class ClaimCtlTest {
     @Test
     void no_command_is_a_usage_error() {
         assertThat(claimctl()).isEqualTo(ClaimCtl.USAGE);
-        assertThat(err.toString()).contains("Missing command: claim, run, renew, release, complete or health");
+        assertThat(err.toString()).contains("Missing command: claim, run, renew, release, complete, health, enqueue or worker");
     }
 }

@@ -31,32 +31,32 @@ import tools.jackson.databind.node.ObjectNode;
  * answers lost after the request was decided, refused heartbeats, cancels. It decides nothing by time: a test says
  * when a lease is gone.
  */
-final class FakeJobCoordinator implements AutoCloseable {
+public final class FakeJobCoordinator implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One request as the coordinator saw it. */
-    record Received(String method, String path, JsonNode body, String authorization) {}
+    public record Received(String method, String path, JsonNode body, String authorization) {}
 
     /** One job as the fake holds it. */
-    static final class FakeJob {
-        final String queue;
-        final String jobId;
-        final String name;
-        final JsonNode payload;
-        final int maxAttempts;
-        final int leaseSeconds;
-        String state = "waiting";
-        int attempt;
-        long token;
-        String workerId;
-        Integer progress;
-        String message;
-        JsonNode result;
-        String error;
-        Boolean retryable;
-        final List<String> logs = new ArrayList<>();
-        final List<Long> heartbeatTokens = new ArrayList<>();
+    public static final class FakeJob {
+        public final String queue;
+        public final String jobId;
+        public final String name;
+        public final JsonNode payload;
+        public final int maxAttempts;
+        public final int leaseSeconds;
+        public volatile String state = "waiting";
+        public volatile int attempt;
+        public volatile long token;
+        public volatile String workerId;
+        public volatile Integer progress;
+        public volatile String message;
+        public volatile JsonNode result;
+        public volatile String error;
+        public volatile Boolean retryable;
+        public final List<String> logs = new CopyOnWriteArrayList<>();
+        public final List<Long> heartbeatTokens = new CopyOnWriteArrayList<>();
 
         FakeJob(String queue, String jobId, String name, JsonNode payload, int maxAttempts, int leaseSeconds) {
             this.queue = queue;
@@ -67,7 +67,7 @@ final class FakeJobCoordinator implements AutoCloseable {
             this.leaseSeconds = leaseSeconds;
         }
 
-        String id() {
+        public String id() {
             return queue + ":" + jobId;
         }
     }
@@ -93,7 +93,7 @@ final class FakeJobCoordinator implements AutoCloseable {
         server.start();
     }
 
-    static FakeJobCoordinator start() {
+    public static FakeJobCoordinator start() {
         try {
             return new FakeJobCoordinator();
         } catch (IOException e) {
@@ -101,18 +101,18 @@ final class FakeJobCoordinator implements AutoCloseable {
         }
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Jobs enqueued without a lease get this one. */
-    synchronized FakeJobCoordinator defaultLeaseSeconds(int seconds) {
+    public synchronized FakeJobCoordinator defaultLeaseSeconds(int seconds) {
         defaultLeaseSeconds = seconds;
         return this;
     }
 
     /** Adds a waiting job, as an enqueue would. */
-    synchronized FakeJob add(String queue, String jobId, String payloadJson) {
+    public synchronized FakeJob add(String queue, String jobId, String payloadJson) {
         var job = new FakeJob(queue, jobId, "test-job", payloadJson == null ? null : JSON.readTree(payloadJson), 3,
                 defaultLeaseSeconds);
         jobs.put(job.id(), job);
@@ -121,46 +121,46 @@ final class FakeJobCoordinator implements AutoCloseable {
         return job;
     }
 
-    synchronized FakeJob job(String id) {
+    public synchronized FakeJob job(String id) {
         return jobs.get(id);
     }
 
     /** The next {@code count} requests get 503 with Retry-After 0 and are not decided. */
-    FakeJobCoordinator unavailableFor(int count) {
+    public FakeJobCoordinator unavailableFor(int count) {
         unavailable.set(count);
         return this;
     }
 
     /** The next {@code count} requests are decided, but their answers are lost (503): a retry gets the answer. */
-    FakeJobCoordinator loseAnswers(int count) {
+    public FakeJobCoordinator loseAnswers(int count) {
         lostAnswers.set(count);
         return this;
     }
 
     /** Every heartbeat gets 503 (the coordinator unreachable for heartbeats) until turned off. */
-    FakeJobCoordinator heartbeatsUnavailable(boolean on) {
+    public FakeJobCoordinator heartbeatsUnavailable(boolean on) {
         heartbeatsUnavailable = on;
         return this;
     }
 
     /** The next report on {@code id} is refused with {@code reason}, as when another attempt started. */
-    synchronized FakeJobCoordinator refuseNextReport(String id, String reason) {
+    public synchronized FakeJobCoordinator refuseNextReport(String id, String reason) {
         refuseNext.put(id, reason);
         return this;
     }
 
     /** An operator cancels the job: an active one's next heartbeat is refused with {@code cancelled}. */
-    synchronized void cancel(String id) {
+    public synchronized void cancel(String id) {
         var job = jobs.get(id);
         waiting.getOrDefault(job.queue, new ArrayDeque<>()).remove(job);
         job.state = "cancelled";
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    List<Received> received(String suffix) {
+    public List<Received> received(String suffix) {
         return received.stream().filter(r -> r.path().endsWith(suffix)).toList();
     }
 
