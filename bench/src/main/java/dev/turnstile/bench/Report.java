@@ -239,7 +239,7 @@ record Report(
 
     private Path memoryChart(Path dir) throws IOException {
         var chart = new XYChartBuilder().width(900).height(500).title("RSS of the JVM under test over its run")
-                .xAxisTitle("seconds since start").yAxisTitle("MiB").build();
+                .xAxisTitle("seconds since the system was up").yAxisTitle("MiB").build();
         for (var m : memory) {
             var samples = m.samples().stream().filter(s -> s.rssBytes() != null).toList();
             if (!samples.isEmpty()) {
