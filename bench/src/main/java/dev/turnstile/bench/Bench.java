@@ -8,69 +8,168 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import picocli.CommandLine.Spec;
 
 /**
- * The claim benchmark: drives Turnstile's gateway over HTTP with N concurrent agents, and does the same
- * first-wins-and-record-the-attempt operation on PostgreSQL and etcd on the same machine, side by side.
+ * The claim benchmark: Turnstile's claim path beside the service a team would build instead (an HTTP claim service
+ * over PostgreSQL) and beside PostgreSQL and etcd called directly as stores (the floor), on the same machine, the
+ * same workload, in one run, each peer alone on the systems' CPUs. Prints the ratios first.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measures claims/s and latency of Turnstile, PostgreSQL and etcd on the same workload.")
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "Measures claims/s and latency of Turnstile and its peers on the same workload, one peer at a time, and"
+                    + " prints Turnstile's ratios against each peer, then the absolute figures with the machine,"
+                    + " pinning and memory, and issue 13's targets. Writes results.json and PNG charts.",
+            "",
+            "Peers: turnstile (the all-in-one: HTTP gateway, Kafka broker, processor), postgres-service (an HTTP"
+                    + " claim service over PostgreSQL: Spring MVC on virtual threads, HikariCP, INSERT ... ON CONFLICT"
+                    + " DO NOTHING + attempt row, synchronous_commit=off), and the floor: postgres (the same SQL over"
+                    + " JDBC from the load generator) and etcd (one transaction through its JSON gateway).",
+            "",
+            "Pinning (--pin=on, the default, on Linux with taskset and two or more CPUs): the load generator on the"
+                    + " first half of the CPUs, each system under test with its database or broker on the rest (on 2"
+                    + " CPUs: load generator on CPU 0, system on CPU 1), the same for every peer. The report says"
+                    + " when pinning is off and why.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  bin/bench                                           all peers, 1, 8 and 64 agents",
+            "  bin/bench --peers turnstile,postgres-service --agents 1,8,64",
+            "  bin/bench --quick                                   smoke run: a few seconds per level",
+            "  bin/bench --long-run                                Turnstile, 64 agents for 10 minutes, RSS and NMT",
+            "  bin/bench --peers turnstile --agents 64 --duration-per-level 10m --warmup 0s --system-warmup 0s --nmt",
+            "                                                      the same, spelled out",
+            "  bin/bench --pin=off                                 every process on every CPU (the report says so)",
+            "  bin/bench --jvm-options='-XX:+UseZGC' --turnstile-arg=--turnstile.processor.commit-interval=100ms",
+            "  bin/bench --url http://host:8080 --peers turnstile  a Turnstile already running (not pinned, no memory)"
+        })
 public final class Bench implements Callable<Integer> {
 
-    @Option(names = "--agents", split = ",", description = "Concurrency levels (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1,8,64,256")
+    /** On or off, for {@code --pin}. */
+    enum Switch {
+        on,
+        off
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--peers", split = ",", converter = Peer.Converter.class, paramLabel = "<peer>",
+            description = "Systems to measure, in this order; the first is compared with the others: turnstile,"
+                    + " postgres-service, postgres, etcd (default: ${DEFAULT-VALUE}).",
+            defaultValue = "turnstile,postgres-service,postgres,etcd")
+    List<Peer> peers;
+
+    @Option(names = "--agents", split = ",", paramLabel = "<n>",
+            description = "Concurrency levels: agents claiming at once (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1,8,64")
     List<Integer> agents;
 
-    @Option(names = "--duration", description = "Measured window per level (default: ${DEFAULT-VALUE}).",
-            defaultValue = "PT15S", converter = DurationConverter.class)
+    @Option(names = {"--duration-per-level", "--duration"}, paramLabel = "<time>",
+            description = "Measured window per level, e.g. 15s, 2m, 10m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "15s", converter = DurationConverter.class)
     Duration duration;
 
-    @Option(names = "--warmup", description = "Warm-up per level, not measured (default: ${DEFAULT-VALUE}).",
-            defaultValue = "PT3S", converter = DurationConverter.class)
+    @Option(names = "--warmup", paramLabel = "<time>",
+            description = "Load before each level's window, not measured (default: ${DEFAULT-VALUE}).",
+            defaultValue = "3s", converter = DurationConverter.class)
     Duration warmup;
 
-    @Option(names = "--system-warmup",
-            description = "Load (64 agents) before the first level of each system, not measured, so that its JIT has"
-                    + " compiled the hot paths (default: ${DEFAULT-VALUE}).",
-            defaultValue = "PT45S", converter = DurationConverter.class)
+    @Option(names = "--system-warmup", paramLabel = "<time>",
+            description = "Load at 64 agents before each system's first level, not measured, so that its JIT has"
+                    + " compiled the hot paths; 0s for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "45s", converter = DurationConverter.class)
     Duration systemWarmup;
 
-    @Option(names = "--duplicate-ratio", description = "Share of claims for an already-claimed key (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--duplicate-ratio", paramLabel = "<0..1>",
+            description = "Share of claims for an already-claimed key (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.5")
     double duplicateRatio;
 
-    @Option(names = "--peers", split = ",", description = "Systems to measure: turnstile, postgres, etcd (default: ${DEFAULT-VALUE}).",
-            defaultValue = "turnstile,postgres,etcd")
-    List<String> systems;
+    @Option(names = "--pin", paramLabel = "on|off",
+            description = "Pin the load generator and the systems under test to separate CPUs with taskset"
+                    + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "on")
+    Switch pin;
 
-    @Option(names = "--url", description = "A running Turnstile gateway to measure instead of starting one.")
+    @Option(names = "--load-generator-cpus", paramLabel = "<cpus>",
+            description = "The load generator's CPUs, as taskset -c writes them (with --system-cpus; default: the"
+                    + " first half of the CPUs this process may use).")
+    String loadGeneratorCpus;
+
+    @Option(names = "--system-cpus", paramLabel = "<cpus>",
+            description = "The systems' CPUs (with --load-generator-cpus; default: the rest).")
+    String systemCpus;
+
+    @Option(names = "--long-run",
+            description = "The memory run: Turnstile alone, 64 agents for 10 minutes with no warm-up (so the RSS is"
+                    + " 10 minutes into the load), RSS sampled throughout and the NMT summary at the end; options given"
+                    + " explicitly win over these.")
+    boolean longRun;
+
+    @Option(names = "--quick", description = "A smoke run: 3 s per level after 2 s warm-up, 10 s system warm-up.")
+    boolean quick;
+
+    @Option(names = "--nmt",
+            description = "Start the JVMs under test with Native Memory Tracking (summary) and print what it says"
+                    + " of heap, metaspace, direct buffers and the rest at the end of each system's run.")
+    boolean nmt;
+
+    @Option(names = "--jvm-options", paramLabel = "<options>",
+            description = "JVM options for both JVMs under test (Turnstile and the PostgreSQL service), separated by"
+                    + " spaces, e.g. '-Xmx512m -XX:+UseZGC' (default: none, the JVM's own choices for the systems'"
+                    + " CPUs).")
+    String jvmOptions;
+
+    @Option(names = "--turnstile-arg", paramLabel = "<arg>",
+            description = "An argument for the all-in-one, e.g. --turnstile-arg=--turnstile.processor.commit-interval"
+                    + "=100ms; repeat for more.")
+    List<String> turnstileArgs = new ArrayList<>();
+
+    @Option(names = "--postgres-service-pool", paramLabel = "<n>",
+            description = "Connections in the PostgreSQL service's HikariCP pool (default: ${DEFAULT-VALUE},"
+                    + " HikariCP's own default, what a team starts with).",
+            defaultValue = "10")
+    int postgresServicePool;
+
+    @Option(names = "--hops-duration", paramLabel = "<time>",
+            description = "After Turnstile's levels, one agent for this long while the benchmark reads both topics,"
+                    + " to time each hop of a claim; 0s for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10s", converter = DurationConverter.class)
+    Duration hopsDuration;
+
+    @Option(names = "--url", paramLabel = "<url>",
+            description = "Measure a Turnstile already running there instead of starting one (not pinned, no memory).")
     URI url;
 
-    @Option(names = "--jar", description = "The all-in-one launcher to start (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--jar", paramLabel = "<jar>",
+            description = "The all-in-one launcher (default: ${DEFAULT-VALUE}).",
             defaultValue = "infra/all-in-one/target/turnstile.jar")
     Path jar;
 
-    @Option(names = "--out", description = "Where results go (default: bench/results/<time>).")
-    Path out;
+    @Option(names = "--postgres-service-jar", paramLabel = "<jar>",
+            description = "The PostgreSQL claim service (default: ${DEFAULT-VALUE}).",
+            defaultValue = "bench/postgres-service/target/postgres-service.jar")
+    Path postgresServiceJar;
 
-    @Option(names = "--quick", description = "A short smoke run: levels 1,8,64, 3 s each after 2 s warm-up.")
-    boolean quick;
+    @Option(names = "--out", paramLabel = "<dir>", description = "Where results and logs go (default: bench/results/<time>).")
+    Path out;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
@@ -78,172 +177,198 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (quick) {
-            agents = List.of(1, 8, 64);
-            duration = Duration.ofSeconds(3);
-            warmup = Duration.ofSeconds(2);
-            systemWarmup = Duration.ofSeconds(10);
-        }
+        applyPresets();
+        validate();
+        var pinning = Pinning.plan(
+                pin == Switch.on,
+                Pinning.allowedCpus(),
+                Pinning.tasksetInstalled(),
+                loadGeneratorCpus == null ? null : CpuSet.parse(loadGeneratorCpus),
+                systemCpus == null ? null : CpuSet.parse(systemCpus));
+        var machine = Machine.describe();
+        pinning.pinThisProcess();
         var started = Instant.now();
         if (out == null) {
             out = Path.of("bench", "results",
                     DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
         }
         Files.createDirectories(out);
+        System.out.printf("Peers %s; %s agents; %s warm-up + %s measured per level; system warm-up %s%n",
+                peers.stream().map(Peer::wireName).toList(), agents, text(warmup), text(duration), text(systemWarmup));
+        System.out.println("Pinning: " + pinning.describe());
+        var jvmUnderTest = JvmErgonomics.describe(pinning, settings().jvmOptions());
+        System.out.println("JVMs under test: " + jvmUnderTest);
+        if (machine.busy()) {
+            System.out.printf("Note: load average %.2f on %d CPUs before the run: the machine is busy%n",
+                    machine.loadAverage(), machine.onlineCpus());
+        }
+
+        var measure = new PeerRun(pinning, out, settings(), Progress.interactive());
         var results = new ArrayList<LevelResult>();
-        try (var services = new LocalServices()) {
-            for (var system : systems) {
-                try (var target = open(system, services)) {
-                    System.out.printf("%n== %s ==%n", system);
-                    var runner = new LevelRunner(target, duplicateRatio);
-                    if (!systemWarmup.isZero()) {
-                        try (ProgressBar bar = bar(system + " warm-up", systemWarmup.toMillis())) {
-                            runner.run(64, Duration.ZERO, systemWarmup, "w" + Long.toHexString(System.nanoTime() & 0xffffffL),
-                                    bar::stepTo);
-                            bar.stepTo(systemWarmup.toMillis());
-                        }
-                    }
-                    for (int level : agents) {
-                        long totalMillis = warmup.plus(duration).toMillis();
-                        try (ProgressBar bar = bar(String.format("%-9s %3d agents", system, level), totalMillis)) {
-                            var result = runner.run(level, warmup, duration,
-                                    Long.toHexString(System.nanoTime() & 0xfffffffL), bar::stepTo);
-                            bar.stepTo(totalMillis);
-                            results.add(result);
-                        }
-                        System.out.println(row(results.getLast()));
-                    }
-                }
+        var memory = new ArrayList<SystemMemory>();
+        HopBreakdown hops = null;
+        for (var peer : peers) {
+            var run = measure.run(peer);
+            results.addAll(run.results());
+            memory.add(run.memory());
+            if (run.hops() != null) {
+                hops = run.hops();
             }
         }
-        report(results, started);
+        var turnstileMemory = memory.stream().filter(m -> m.system().equals("turnstile")).findFirst().orElse(null);
+        var longestAt64 = peers.contains(Peer.TURNSTILE) && agents.contains(64)
+                ? (agents.getFirst() == 64 ? systemWarmup : Duration.ZERO).plus(warmup).plus(duration)
+                : Duration.ZERO;
+        var report = new Report(started, machine, pinning, jvmUnderTest, settings().describe(), results, memory,
+                Target.of(results, turnstileMemory, longestAt64), hops);
+        report.print(System.out);
+        var written = report.write(out);
+        System.out.println("\nWrote " + String.join(", ", written.stream().map(Path::toString).toList())
+                + "; logs in " + out.resolve("logs"));
         return results.stream().anyMatch(result -> result.doubleGrants() > 0) ? 1 : 0;
     }
 
-    private static ProgressBar bar(String task, long totalMillis) {
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(totalMillis)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" s", 1000)
-                .continuousUpdate()
-                .build();
-    }
-
-    private ClaimTarget open(String system, LocalServices services) throws Exception {
-        return switch (system) {
-            case "turnstile" -> new TurnstileTarget(url != null ? url : services.startTurnstile(jar));
-            case "postgres" -> new PostgresTarget(services.startPostgres(), agents.stream().max(Integer::compare).orElse(8));
-            case "etcd" -> new EtcdTarget(services.startEtcd());
-            default -> throw new CommandLine.ParameterException(
-                    new CommandLine(this), "Unknown system '" + system + "': use turnstile, postgres or etcd");
-        };
-    }
-
-    private static String row(LevelResult r) {
-        return String.format("%-9s %4d agents %9.0f claims/s  p50 %7.2f  p95 %7.2f  p99 %7.2f  max %8.2f ms"
-                        + "  errors %d  double grants %d",
-                r.system(), r.agents(), r.claimsPerSecond(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.errors(),
-                r.doubleGrants());
-    }
-
-    private void report(List<LevelResult> results, Instant started) throws Exception {
-        System.out.printf("%n%-9s %6s %10s %8s %8s %8s %9s %7s%n",
-                "system", "agents", "claims/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors");
-        results.forEach(r -> System.out.printf("%-9s %6d %10.0f %8.2f %8.2f %8.2f %9.2f %7d%n",
-                r.system(), r.agents(), r.claimsPerSecond(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.errors()));
-
-        var ratios = ratios(results);
-        if (!ratios.isEmpty()) {
-            System.out.println("\nTurnstile against its peers (throughput ratio >1 and latency ratio <1 favour Turnstile):");
-            ratios.forEach(line -> System.out.println("  " + line));
+    /** {@code --quick} and {@code --long-run} set what was not given explicitly. */
+    void applyPresets() {
+        if (quick && longRun) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Use --quick or --long-run, not both");
         }
-        var targets = targets(results);
-        if (!targets.isEmpty()) {
-            System.out.println("\nTargets (2-core machine, whole stack on one box):");
-            targets.forEach(line -> System.out.println("  " + line));
+        if (quick) {
+            preset("--duration-per-level", () -> duration = Duration.ofSeconds(3));
+            preset("--warmup", () -> warmup = Duration.ofSeconds(2));
+            preset("--system-warmup", () -> systemWarmup = Duration.ofSeconds(10));
+            preset("--hops-duration", () -> hopsDuration = Duration.ofSeconds(5));
         }
-
-        var json = new LinkedHashMap<String, Object>();
-        json.put("startedAt", started.toString());
-        json.put("machine", Map.of(
-                "cores", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
-        json.put("settings", Map.of(
-                "agents", agents, "duration", duration.toString(), "warmup", warmup.toString(),
-                "systemWarmup", systemWarmup.toString(), "duplicateRatio", duplicateRatio));
-        json.put("results", results);
-        json.put("ratios", ratios);
-        json.put("targets", targets);
-        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-                .writeValue(out.resolve("results.json").toFile(), json);
-        chart(results, "claims/s", LevelResult::claimsPerSecond, "throughput.png");
-        chart(results, "p99 latency (ms)", LevelResult::p99Ms, "p99.png");
-        System.out.println("\nWrote " + out.resolve("results.json") + ", throughput.png and p99.png");
-    }
-
-    private static List<String> ratios(List<LevelResult> results) {
-        var lines = new ArrayList<String>();
-        for (var turnstile : results.stream().filter(r -> r.system().equals("turnstile")).toList()) {
-            results.stream()
-                    .filter(peer -> !peer.system().equals("turnstile") && peer.agents() == turnstile.agents())
-                    .forEach(peer -> lines.add(String.format(
-                            "%3d agents vs %-8s throughput x%.2f, p50 x%.2f, p99 x%.2f",
-                            turnstile.agents(), peer.system(),
-                            turnstile.claimsPerSecond() / peer.claimsPerSecond(),
-                            turnstile.p50Ms() / peer.p50Ms(), turnstile.p99Ms() / peer.p99Ms())));
+        if (longRun) {
+            preset("--peers", () -> peers = List.of(Peer.TURNSTILE));
+            preset("--agents", () -> agents = List.of(64));
+            preset("--duration-per-level", () -> duration = Target.LONG_RUN);
+            preset("--warmup", () -> warmup = Duration.ZERO);
+            preset("--system-warmup", () -> systemWarmup = Duration.ZERO);
+            preset("--hops-duration", () -> hopsDuration = Duration.ZERO);
+            preset("--nmt", () -> nmt = true);
         }
-        return lines;
     }
 
-    private static List<String> targets(List<LevelResult> results) {
-        var lines = new ArrayList<String>();
-        results.stream().filter(r -> r.system().equals("turnstile") && r.agents() == 1).findFirst().ifPresent(r ->
-                lines.add(String.format("1 agent: p50 %.2f ms (target <= 3: %s), p99 %.2f ms (target <= 10: %s)",
-                        r.p50Ms(), pass(r.p50Ms() <= 3), r.p99Ms(), pass(r.p99Ms() <= 10))));
-        results.stream().filter(r -> r.system().equals("turnstile") && r.agents() == 64).findFirst().ifPresent(r ->
-                lines.add(String.format("64 agents: %.0f claims/s (target >= 10000: %s), p99 %.2f ms (target <= 50: %s)",
-                        r.claimsPerSecond(), pass(r.claimsPerSecond() >= 10_000), r.p99Ms(), pass(r.p99Ms() <= 50))));
-        return lines;
+    private void preset(String option, Runnable set) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            set.run();
+        }
     }
 
-    private static String pass(boolean met) {
-        return met ? "met" : "NOT met";
+    private void validate() {
+        var problems = new ArrayList<String>();
+        if (agents.isEmpty() || agents.stream().anyMatch(n -> n < 1)) {
+            problems.add("--agents needs whole numbers of 1 or more, e.g. 1,8,64; got " + agents);
+        }
+        if (duration.isZero() || duration.isNegative()) {
+            problems.add("--duration-per-level must be positive; got " + text(duration));
+        }
+        if (warmup.isNegative() || systemWarmup.isNegative() || hopsDuration.isNegative()) {
+            problems.add("--warmup, --system-warmup and --hops-duration must not be negative");
+        }
+        if (duplicateRatio < 0 || duplicateRatio >= 1) {
+            problems.add("--duplicate-ratio must be at least 0 and below 1; got " + duplicateRatio);
+        }
+        if (postgresServicePool < 1) {
+            problems.add("--postgres-service-pool must be 1 or more; got " + postgresServicePool);
+        }
+        if (peers.stream().distinct().count() != peers.size()) {
+            problems.add("--peers names a peer twice: " + peers.stream().map(Peer::wireName).toList());
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
     }
 
-    private void chart(List<LevelResult> results, String title,
-            java.util.function.ToDoubleFunction<LevelResult> value, String file) throws Exception {
-        var chart = new CategoryChartBuilder().width(900).height(500).title(title + " by concurrent agents")
-                .xAxisTitle("agents").yAxisTitle(title).build();
-        for (var system : systems) {
-            var rows = results.stream().filter(r -> r.system().equals(system)).toList();
-            if (!rows.isEmpty()) {
-                chart.addSeries(system, rows.stream().map(r -> String.valueOf(r.agents())).toList(),
-                        rows.stream().map(r -> (Number) value.applyAsDouble(r)).toList());
+    /** What each peer run needs from the command line. */
+    Settings settings() {
+        return new Settings(peers, agents, duration, warmup, systemWarmup, duplicateRatio,
+                jvmOptions == null || jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.strip().split("\\s+")),
+                List.copyOf(turnstileArgs), postgresServicePool, nmt, hopsDuration, url, jar, postgresServiceJar);
+    }
+
+    /**
+     * The run's settings.
+     *
+     * @param jvmOptions options for both JVMs under test
+     * @param turnstileArgs arguments for the all-in-one
+     * @param url a Turnstile running elsewhere, or null to start one
+     */
+    record Settings(
+            List<Peer> peers,
+            List<Integer> agents,
+            Duration duration,
+            Duration warmup,
+            Duration systemWarmup,
+            double duplicateRatio,
+            List<String> jvmOptions,
+            List<String> turnstileArgs,
+            int postgresServicePool,
+            boolean nmt,
+            Duration hopsDuration,
+            URI url,
+            Path jar,
+            Path postgresServiceJar) {
+
+        /** The settings for the report, in words and figures. */
+        Map<String, Object> describe() {
+            var map = new LinkedHashMap<String, Object>();
+            map.put("peers", peers.stream().map(Peer::wireName).toList());
+            map.put("agents", agents);
+            map.put("systemWarmup", text(systemWarmup));
+            map.put("warmupPerLevel", text(warmup));
+            map.put("durationPerLevel", text(duration));
+            map.put("duplicateRatio", duplicateRatio);
+            map.put("jvmOptions", jvmOptions);
+            map.put("turnstileArgs", turnstileArgs);
+            map.put("postgresServicePool", postgresServicePool);
+            map.put("nmt", nmt);
+            map.put("hopsDuration", text(hopsDuration));
+            if (url != null) {
+                map.put("url", url.toString());
             }
+            return map;
         }
-        BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** Reads 15s, 500ms, 2m or ISO-8601 durations. */
+    static String text(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        if (duration.toMillisPart() != 0 || duration.toMillis() < 1000) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    /** Reads 15s, 500ms, 2m, 1h or ISO-8601 durations. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            var text = value.trim().toLowerCase(java.util.Locale.ROOT);
-            if (text.startsWith("p")) {
-                return Duration.parse(value);
+            var text = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (text.startsWith("p")) {
+                    return Duration.parse(value.strip());
+                }
+                if (text.equals("0")) {
+                    return Duration.ZERO;
+                }
+                if (text.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+                }
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                return switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    default -> throw new NumberFormatException();
+                };
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration: use e.g. 15s, 500ms, 10m or 1h");
             }
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            }
-            long amount = Long.parseLong(text.substring(0, text.length() - 1));
-            return switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                default -> throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a duration: use e.g. 15s, 500ms or 2m");
-            };
         }
     }
 }

@@ -1,24 +1,41 @@
 package dev.turnstile.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 import org.HdrHistogram.ConcurrentHistogram;
 
-/** Runs N agents against a target for a warm-up and a measured window, recording every claim's latency. */
+/**
+ * Runs N agents against a target for a warm-up and a measured window, recording every claim's latency, the CPU the
+ * system under test used in the window, and how busy the load generator was.
+ */
 final class LevelRunner {
 
     private final ClaimTarget target;
     private final double duplicateRatio;
+    private final ProcessStats system;
+    private final int loadGeneratorCpus;
+    private final ThreadCpu threads;
 
-    LevelRunner(ClaimTarget target, double duplicateRatio) {
+    /**
+     * @param system the system under test's processes, for its CPU time (none when it was not started here)
+     * @param loadGeneratorCpus how many CPUs the load generator may use
+     * @param threads the main JVM's threads, for its CPU by hop; null when there is none
+     */
+    LevelRunner(ClaimTarget target, double duplicateRatio, ProcessStats system, int loadGeneratorCpus,
+            ThreadCpu threads) {
         this.target = target;
         this.duplicateRatio = duplicateRatio;
+        this.system = system;
+        this.loadGeneratorCpus = loadGeneratorCpus;
+        this.threads = threads;
     }
 
     /** One level; {@code tick} is called about every 100 ms with the elapsed milliseconds. */
@@ -30,8 +47,17 @@ final class LevelRunner {
         var stop = new AtomicBoolean();
         var claims = new LongAdder();
         var errors = new LongAdder();
-        Map<String, AtomicInteger> grants = new ConcurrentHashMap<>();
+        var firstError = new AtomicReference<String>();
+        // A key's holder as the answers say; an answer naming another agent as granted is a double grant. The holder
+        // asking again is told it holds the key (proceed), which is no second grant.
+        Map<String, String> holders = new ConcurrentHashMap<>();
+        Map<String, Boolean> doubleGranted = new ConcurrentHashMap<>();
         long windowNanos;
+        OptionalLong systemCpuBefore = OptionalLong.empty();
+        OptionalLong systemCpuAfter;
+        long loadCpuBefore = 0;
+        long loadCpuAfter;
+        Map<String, Double> cpuByThread = Map.of();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < agents; i++) {
                 var agent = "bench-agent-" + i;
@@ -43,7 +69,10 @@ final class LevelRunner {
                             boolean granted = target.claim("bench", "deploy", sha, agent);
                             long micros = (System.nanoTime() - start) / 1000;
                             if (granted) {
-                                grants.computeIfAbsent(sha, k -> new AtomicInteger()).incrementAndGet();
+                                var holder = holders.putIfAbsent(sha, agent);
+                                if (holder != null && !holder.equals(agent)) {
+                                    doubleGranted.put(sha, true);
+                                }
                             }
                             if (measuring.get()) {
                                 latencyMicros.recordValue(Math.max(1, micros));
@@ -52,6 +81,7 @@ final class LevelRunner {
                         } catch (Exception e) {
                             if (measuring.get()) {
                                 errors.increment();
+                                firstError.compareAndSet(null, e.toString());
                             }
                         }
                     }
@@ -65,6 +95,11 @@ final class LevelRunner {
                 Thread.sleep(100);
                 long now = System.nanoTime();
                 if (windowStart == 0 && now >= warmupEnd) {
+                    systemCpuBefore = system.cpuNanos();
+                    loadCpuBefore = loadGeneratorCpuNanos();
+                    if (threads != null) {
+                        threads.mark();
+                    }
                     windowStart = now;
                     measuring.set(true);
                 }
@@ -72,10 +107,22 @@ final class LevelRunner {
             }
             measuring.set(false);
             windowNanos = System.nanoTime() - windowStart;
+            systemCpuAfter = system.cpuNanos();
+            loadCpuAfter = loadGeneratorCpuNanos();
+            if (threads != null) {
+                cpuByThread = threads.since(windowNanos);
+            }
             stop.set(true);
         }
+        long loadCpu = loadCpuAfter - loadCpuBefore;
         double seconds = windowNanos / 1e9;
-        long doubleGrants = grants.values().stream().filter(count -> count.get() > 1).count();
+        Double systemCores = null;
+        Double systemMicrosPerClaim = null;
+        if (systemCpuBefore.isPresent() && systemCpuAfter.isPresent()) {
+            long used = systemCpuAfter.getAsLong() - systemCpuBefore.getAsLong();
+            systemCores = used / (double) windowNanos;
+            systemMicrosPerClaim = claims.sum() == 0 ? null : used / 1000.0 / claims.sum();
+        }
         return new LevelResult(
                 target.name(),
                 agents,
@@ -88,6 +135,16 @@ final class LevelRunner {
                 latencyMicros.getValueAtPercentile(99) / 1000.0,
                 latencyMicros.getMaxValue() / 1000.0,
                 workload.distinctKeys(),
-                doubleGrants);
+                doubleGranted.size(),
+                systemCores,
+                systemMicrosPerClaim,
+                loadCpu / (double) windowNanos / loadGeneratorCpus,
+                firstError.get(),
+                cpuByThread);
+    }
+
+    private static long loadGeneratorCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

@@ -8,112 +8,205 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The systems under test, started on loopback with free ports and temporary data, and stopped (with their data)
- * when closed. Every process runs in its own working directory and logs to a file there.
+ * One peer's processes, started on loopback with free ports, temporary data and the systems' CPUs (see {@link
+ * Pinning}), and stopped with their data when closed, so that no peer runs while another is measured. Logs go to
+ * {@code logs}, kept with the results.
  */
 final class LocalServices implements AutoCloseable {
 
+    private static final Duration JVM_START = Duration.ofMinutes(3);
+
+    private final Pinning pinning;
+    private final Path logs;
+    private final String logPrefix;
     private final Path work;
     private final List<Process> processes = new ArrayList<>();
+    private Process main;
+    private URI turnstileUrl;
+    private String kafkaBootstrap;
 
-    LocalServices() throws IOException {
+    /**
+     * @param logs where the processes' logs go
+     * @param logPrefix the peer's name, prefixed to its logs' names
+     */
+    LocalServices(Pinning pinning, Path logs, String logPrefix) throws IOException {
+        this.pinning = pinning;
+        this.logs = Files.createDirectories(logs);
+        this.logPrefix = logPrefix;
         this.work = Files.createTempDirectory("turnstile-bench-");
     }
 
-    /** The all-in-one launcher (broker, processor, gateway) from {@code jar}; returns its base URL. */
-    URI startTurnstile(Path jar) throws Exception {
+    /** The all-in-one (broker, processor, gateway, projections, dashboard) from {@code jar}; returns its base URL. */
+    URI startTurnstile(Path jar, List<String> jvmOptions, List<String> arguments) throws Exception {
         int http = freePort();
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        start("turnstile", List.of(
-                java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toAbsolutePath().toString(),
-                "--http-port=" + http, "--kafka-port=" + freePort(), "--controller-port=" + freePort(),
+        int kafka = freePort();
+        var command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", copy(jar).toString(),
+                "--http-port=" + http, "--kafka-port=" + kafka, "--controller-port=" + freePort(),
                 "--data-dir=" + work.resolve("turnstile-data")));
+        command.addAll(arguments);
+        main = start("turnstile", command);
         var base = URI.create("http://127.0.0.1:" + http);
-        awaitHttp(base.resolve("/api/health"), Duration.ofSeconds(120));
+        awaitHealthy(base.resolve("/api/health"), JVM_START, main, "turnstile");
+        turnstileUrl = base;
+        kafkaBootstrap = "127.0.0.1:" + kafka;
         return base;
     }
 
-    /** A private PostgreSQL cluster (Debian's postgresql package) run as the postgres user; returns a JDBC URL. */
+    /** The PostgreSQL claim service from {@code jar}, over the database at {@code jdbcUrl}; returns its base URL. */
+    URI startPostgresService(Path jar, String jdbcUrl, int poolSize, List<String> jvmOptions) throws Exception {
+        int http = freePort();
+        var command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", copy(jar).toString(), "--server.port=" + http,
+                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.hikari.maximum-pool-size=" + poolSize));
+        main = start("postgres-service", command);
+        var base = URI.create("http://127.0.0.1:" + http);
+        awaitHealthy(base.resolve("/api/health"), JVM_START, main, "postgres-service");
+        return base;
+    }
+
+    /**
+     * A private PostgreSQL cluster from Debian's {@code postgresql} package (run as the {@code postgres} user when the
+     * benchmark runs as root), with {@code synchronous_commit=off}; returns a JDBC URL.
+     */
     String startPostgres() throws Exception {
-        var bin = Files.list(Path.of("/usr/lib/postgresql"))
-                .sorted(Comparator.reverseOrder())
-                .map(dir -> dir.resolve("bin"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed: apt-get install postgresql"));
+        Path bin;
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            bin = versions.sorted(Comparator.reverseOrder())
+                    .map(dir -> dir.resolve("bin"))
+                    .filter(dir -> Files.isExecutable(dir.resolve("postgres")))
+                    .findFirst()
+                    .orElseThrow();
+        } catch (IOException | java.util.NoSuchElementException e) {
+            throw new IllegalStateException("PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres):"
+                    + " install it with 'apt-get install postgresql' (bin/bench does this when it may), or leave out"
+                    + " the postgres and postgres-service peers (e.g. --peers turnstile,etcd)");
+        }
         var data = work.resolve("postgres");
         Files.createDirectories(data);
-        run(List.of("chown", "-R", "postgres:postgres", work.toString()));
-        run(List.of("chmod", "755", work.toString()));
-        run(asPostgres(bin.resolve("initdb") + " -D " + data + " -A trust -U postgres --no-sync"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            // PostgreSQL refuses to run as root.
+            run(List.of("chown", "-R", "postgres:postgres", work.toString()));
+            run(List.of("chmod", "755", work.toString()));
+        }
+        run(asPostgres(root, bin.resolve("initdb") + " -D " + data + " -A trust -U postgres --no-sync"));
         int port = freePort();
         // Kafka acknowledges from the page cache on one broker; synchronous_commit=off is the comparable setting.
-        start("postgres", asPostgres(bin.resolve("postgres") + " -D " + data + " -p " + port
+        var postgres = start("postgres", asPostgres(root, "exec " + bin.resolve("postgres") + " -D " + data + " -p " + port
                 + " -k " + data + " -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=300"));
         var url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            try (var ignored = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+            try (var ignored = DriverManager.getConnection(url, "postgres", "")) {
                 return url;
-            } catch (java.sql.SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("PostgreSQL did not start; see " + work.resolve("postgres.log"), e);
+            } catch (SQLException e) {
+                if (!postgres.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage() + "; see "
+                            + log("postgres") + tail(log("postgres")));
                 }
                 Thread.sleep(200);
             }
         }
     }
 
-    /** A single-member etcd (Debian's etcd-server package); returns its client URL. */
+    /** A single-member etcd (Debian's {@code etcd-server} package); returns its client URL. */
     URI startEtcd() throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/etcd"))) {
-            throw new IllegalStateException("etcd is not installed: apt-get install etcd-server");
+            throw new IllegalStateException("etcd is not installed (no /usr/bin/etcd): install it with 'apt-get install"
+                    + " etcd-server' (bin/bench does this when it may), or leave out the etcd peer");
         }
         int client = freePort();
         int peer = freePort();
         var clientUrl = "http://127.0.0.1:" + client;
         var peerUrl = "http://127.0.0.1:" + peer;
-        start("etcd", List.of("/usr/bin/etcd", "--name", "bench", "--data-dir", work.resolve("etcd").toString(),
+        var etcd = start("etcd", List.of("/usr/bin/etcd", "--name", "bench", "--data-dir", work.resolve("etcd").toString(),
                 "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
                 "--initial-cluster", "bench=" + peerUrl, "--log-level", "error"));
         var base = URI.create(clientUrl);
-        awaitHttp(base.resolve("/health"), Duration.ofSeconds(30));
+        awaitHealthy(base.resolve("/health"), Duration.ofSeconds(30), etcd, "etcd");
         return base;
     }
 
-    private List<String> asPostgres(String command) {
-        return List.of("runuser", "-u", "postgres", "--", "sh", "-c", command);
+    /** The all-in-one's HTTP API, once started. */
+    URI turnstileUrl() {
+        return turnstileUrl;
     }
 
-    private void start(String name, List<String> command) throws IOException {
-        var process = new ProcessBuilder(command)
+    /** The all-in-one's broker, once started. */
+    String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** The JVM under test (Turnstile's all-in-one or the PostgreSQL service), or -1 when there is none. */
+    long mainPid() {
+        return main == null ? -1 : main.pid();
+    }
+
+    /** Every process started here and their children. */
+    ProcessStats stats() {
+        return new ProcessStats(processes.stream().map(Process::toHandle).toList());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A copy of the jar to run, so that a rebuild during a long run does not pull it from under the JVM. */
+    private Path copy(Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it with ./mvnw -B package -DskipTests"
+                    + " -pl infra/all-in-one,bench -am (bin/bench builds it when needed)");
+        }
+        return Files.copy(jar, work.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<String> asPostgres(boolean root, String command) {
+        return root ? List.of("runuser", "-u", "postgres", "--", "sh", "-c", command) : List.of("sh", "-c", command);
+    }
+
+    private Path log(String name) {
+        return logs.resolve(logPrefix + "-" + name + ".log");
+    }
+
+    private Process start(String name, List<String> command) throws IOException {
+        var process = new ProcessBuilder(pinning.forSystem(command))
                 .directory(work.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile())
+                .redirectOutput(log(name).toFile())
                 .start();
         processes.add(process);
+        return process;
     }
 
     private void run(List<String> command) throws IOException, InterruptedException {
+        var setup = log("setup");
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve("setup.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(setup.toFile()))
                 .start();
         if (process.waitFor() != 0) {
-            throw new IllegalStateException("Failed: " + String.join(" ", command) + "; see " + work.resolve("setup.log"));
+            throw new IllegalStateException("Failed: " + String.join(" ", command) + "; see " + setup + tail(setup));
         }
     }
 
-    private static void awaitHttp(URI uri, Duration timeout) throws InterruptedException {
+    private void awaitHealthy(URI uri, Duration timeout, Process process, String name) throws InterruptedException {
         try (var http = HttpClient.newHttpClient()) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && process.isAlive()) {
                 try {
                     var response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() == 200) {
@@ -125,7 +218,19 @@ final class LocalServices implements AutoCloseable {
                 Thread.sleep(250);
             }
         }
-        throw new IllegalStateException(uri + " did not answer 200 within " + timeout);
+        var why = process.isAlive() ? "did not answer 200 at " + uri + " within " + timeout
+                : "exited with code " + process.exitValue() + " while starting";
+        throw new IllegalStateException(name + " " + why + "; see " + log(name) + tail(log(name)));
+    }
+
+    /** The last lines of a log, for an error message. */
+    private static String tail(Path log) {
+        try {
+            var lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" : ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static int freePort() throws IOException {
@@ -137,15 +242,19 @@ final class LocalServices implements AutoCloseable {
     @Override
     public void close() {
         for (var process : processes.reversed()) {
-            process.descendants().forEach(ProcessHandle::destroy);
+            var children = process.descendants().toList();
             process.destroy();
+            children.forEach(ProcessHandle::destroy);
             try {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                for (var child : children) {
+                    child.onExit().get(30, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
                 process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
             }
         }
         try (var paths = Files.walk(work)) {

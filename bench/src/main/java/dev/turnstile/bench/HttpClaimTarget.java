@@ -7,13 +7,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
-/** Turnstile's gateway over HTTP, as CI agents call it. */
-final class TurnstileTarget implements ClaimTarget {
+/**
+ * An HTTP claim service as CI agents call it — Turnstile's gateway or the PostgreSQL service peer — with the same
+ * client, request and answer handling for both: {@code POST /api/claim}, JSON, HTTP/1.1 with keep-alive.
+ */
+final class HttpClaimTarget implements ClaimTarget {
 
+    private final String name;
     private final URI claimUri;
     private final HttpClient http;
 
-    TurnstileTarget(URI baseUrl) {
+    HttpClaimTarget(String name, URI baseUrl) {
+        this.name = name;
         this.claimUri = baseUrl.resolve("/api/claim");
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -24,7 +29,7 @@ final class TurnstileTarget implements ClaimTarget {
 
     @Override
     public String name() {
-        return "turnstile";
+        return name;
     }
 
     @Override
@@ -38,10 +43,18 @@ final class TurnstileTarget implements ClaimTarget {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode());
+        return proceeds(response.statusCode(), response.body());
+    }
+
+    /** Whether an answer says proceed; both services write {@code proceed} first. Throws on anything but a decision. */
+    static boolean proceeds(int status, String body) {
+        if (status == 200 && body.startsWith("{\"proceed\":true")) {
+            return true;
         }
-        return response.body().startsWith("{\"proceed\":true");
+        if (status == 200 && body.startsWith("{\"proceed\":false")) {
+            return false;
+        }
+        throw new IllegalStateException("HTTP " + status + ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body));
     }
 
     @Override
