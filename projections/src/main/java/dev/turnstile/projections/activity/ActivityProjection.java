@@ -7,6 +7,7 @@ import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.AttemptPage;
 import dev.turnstile.projections.query.Breakdown;
+import dev.turnstile.projections.query.InvalidQueryException;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
 import dev.turnstile.projections.query.Result;
@@ -471,7 +472,7 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
     @Override
     public List<Attempt> attemptsForSha(String gitSha) {
         if (gitSha == null || gitSha.isBlank()) {
-            throw new IllegalArgumentException("gitSha must not be blank");
+            throw new InvalidQueryException("gitSha", "required", "gitSha must not be blank");
         }
         var sha = gitSha.strip().toLowerCase(java.util.Locale.ROOT);
         lock.readLock().lock();
@@ -487,7 +488,8 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
             } else if (shas.size() == 1) {
                 match = shas.getFirst();
             } else {
-                throw new IllegalArgumentException("gitSha \"" + gitSha + "\" is the start of several SHAs ("
+                throw new InvalidQueryException("gitSha", "ambiguous", "gitSha \"" + gitSha
+                        + "\" is the start of several SHAs ("
                         + String.join(", ", shas.subList(0, Math.min(shas.size(), SHAS_LISTED_WHEN_AMBIGUOUS)))
                         + (shas.size() > SHAS_LISTED_WHEN_AMBIGUOUS ? ", …" : "")
                         + "); give more characters");
@@ -511,7 +513,8 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
     @Override
     public List<Lease> leases(LeaseState state, int limit) {
         if (state == null) {
-            throw new IllegalArgumentException("state must be given: active, expired, released or completed");
+            throw new InvalidQueryException(
+                    "state", "required", "state must be given: active, expired, released or completed");
         }
         int size = limit <= 0 ? DEFAULT_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
         lock.readLock().lock();
@@ -560,13 +563,14 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
     @Override
     public List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket) {
         if (from == null || to == null || bucket == null) {
-            throw new IllegalArgumentException("from, to and bucket are required");
+            var field = from == null ? "from" : to == null ? "to" : "bucket";
+            throw new InvalidQueryException(field, "required", "from, to and bucket are required");
         }
         if (!from.isBefore(to)) {
-            throw new IllegalArgumentException("from must be before to; got from=" + from + ", to=" + to);
+            throw new InvalidQueryException("from", "range", "from must be before to; got from=" + from + ", to=" + to);
         }
         if (bucket.isNegative() || bucket.isZero() || bucket.toMillis() % MINUTE_MILLIS != 0) {
-            throw new IllegalArgumentException(
+            throw new InvalidQueryException("bucket", "range",
                     "bucket must be a positive whole number of minutes (e.g. PT5M, PT1H, P1D); got " + bucket);
         }
         long bucketMillis = bucket.toMillis();
@@ -574,7 +578,8 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
         long end = to.toEpochMilli();
         long count = Math.ceilDiv(end - first, bucketMillis);
         if (count > MAX_TIMELINE_BUCKETS) {
-            throw new IllegalArgumentException("from/to/bucket would give " + count + " buckets; at most "
+            throw new InvalidQueryException("bucket", "range", "from/to/bucket would give " + count
+                    + " buckets; at most "
                     + MAX_TIMELINE_BUCKETS + " are allowed: use a larger bucket or a shorter range");
         }
         var attempts = new long[(int) count];

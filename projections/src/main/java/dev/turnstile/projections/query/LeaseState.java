@@ -27,7 +27,7 @@ public enum LeaseState {
                 return state;
             }
         }
-        throw new IllegalArgumentException(
+        throw new InvalidQueryException("state", "enum",
                 "state must be \"active\", \"expired\", \"released\" or \"completed\"; got \"" + text + "\"");
     }
 }
