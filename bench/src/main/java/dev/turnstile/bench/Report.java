@@ -119,9 +119,10 @@ record Report(
                     .max(java.util.Comparator.comparingInt(LevelResult::agents))
                     .ifPresent(r -> {
                         double jvm = r.cpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
-                        out.printf(Locale.ROOT, "%n== Where %s's CPU goes at %d agents (its JVM: %.2f cores%s) ==%n",
+                        // Both sums count whole 10 ms ticks, per thread here and per process there: they differ a little.
+                        out.printf(Locale.ROOT, "%n== Where %s's CPU goes at %d agents (its JVM's threads: %.2f cores%s) ==%n",
                                 system, r.agents(), jvm, r.systemCpuCores() == null ? ""
-                                        : String.format(Locale.ROOT, " of the system's %.2f", r.systemCpuCores()));
+                                        : String.format(Locale.ROOT, "; the system as a whole: %.2f", r.systemCpuCores()));
                         r.cpuByThread().forEach((group, cores) -> out.printf(Locale.ROOT, "  %5.1f %%  %5.2f cores  %s%n",
                                 100 * cores / jvm, cores, group));
                         if (r.systemCpuCores() != null && r.systemCpuCores() - jvm > 0.05) {
@@ -239,7 +240,7 @@ record Report(
 
     private Path memoryChart(Path dir) throws IOException {
         var chart = new XYChartBuilder().width(900).height(500).title("RSS of the JVM under test over its run")
-                .xAxisTitle("seconds since start").yAxisTitle("MiB").build();
+                .xAxisTitle("seconds since the system was up").yAxisTitle("MiB").build();
         for (var m : memory) {
             var samples = m.samples().stream().filter(s -> s.rssBytes() != null).toList();
             if (!samples.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.flow.component.UI;
 import dev.turnstile.dashboard.DashboardSettings;
+import dev.turnstile.projections.activity.InMemoryActivity;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.Result;
 import java.time.Clock;
@@ -24,7 +25,7 @@ class DashboardViewTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
-    private final InMemoryActivity activity = new InMemoryActivity();
+    private final InMemoryActivity activity = new InMemoryActivity(Clock.fixed(NOW, ZoneOffset.UTC));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final DashboardSettings settings = new DashboardSettings(
             Clock.fixed(NOW, ZoneOffset.UTC), scheduler, Duration.ofMillis(50), Duration.ofSeconds(15), 50, List.of());
@@ -36,7 +37,7 @@ class DashboardViewTest {
 
     @Test
     void stat_cards_show_placeholders_until_the_projection_has_caught_up() {
-        activity.ready = false;
+        activity.setReady(false);
         var view = new DashboardView(activity, settings);
 
         view.show(DashboardFilters.NONE);
@@ -182,7 +183,7 @@ class DashboardViewTest {
             scheduler.schedule(() -> {}, 250, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
             assertThat(refreshes).hasValue(2);
         }
-        assertThat(activity.listeners).isEmpty();
+        assertThat(activity.listenerCount()).isZero();
     }
 
     private static List<Attempt> items(DashboardView view) {

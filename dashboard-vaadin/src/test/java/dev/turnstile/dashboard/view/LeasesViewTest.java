@@ -2,7 +2,10 @@ package dev.turnstile.dashboard.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.dashboard.DashboardSettings;
+import dev.turnstile.projections.activity.Decisions;
+import dev.turnstile.projections.activity.InMemoryActivity;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
 import java.time.Clock;
@@ -38,9 +41,13 @@ class LeasesViewTest {
 
     @Test
     void the_tabs_show_the_leases_of_one_state() {
-        var activity = new InMemoryActivity();
-        activity.leases.add(lease("holder-a", LeaseState.ACTIVE, NOW.plusSeconds(30), null, null));
-        activity.leases.add(lease("holder-b", LeaseState.EXPIRED, NOW, NOW.minusSeconds(5), null));
+        var activity = new InMemoryActivity(Clock.fixed(NOW, ZoneOffset.UTC));
+        var decisions = new Decisions();
+        var running = decisions.lease(
+                new TaskKey("hire", "deploy", "3f9c2ab"), "holder-a", 1, NOW.minusSeconds(60), Duration.ofSeconds(90));
+        var lost = decisions.lease(
+                new TaskKey("hire", "deploy", "0a1b2c3"), "holder-b", 1, NOW.minusSeconds(60), Duration.ofSeconds(30));
+        activity.apply(running, lost, decisions.expire(lost, NOW.minusSeconds(5)));
         var scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             var view = new LeasesView(activity, new DashboardSettings(Clock.fixed(NOW, ZoneOffset.UTC), scheduler,

@@ -6,6 +6,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import dev.turnstile.dashboard.DashboardSettings;
+import dev.turnstile.projections.activity.InMemoryActivity;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
@@ -46,7 +47,8 @@ class LongNamesStayInTheirColumnsTest {
     void the_leases_grid_constrains_project_task_and_holder_and_shows_each_in_full_on_hover() {
         var scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            var view = new LeasesView(new InMemoryActivity(), new DashboardSettings(Clock.fixed(NOW, ZoneOffset.UTC),
+            var clock = Clock.fixed(NOW, ZoneOffset.UTC);
+            var view = new LeasesView(new InMemoryActivity(clock), new DashboardSettings(clock,
                     scheduler, Duration.ofMillis(50), Duration.ofSeconds(15), 50, List.of()));
             var lease = new Lease("k", PROJECT, "deploy", "3f9c2ab", AGENT, 2, LeaseState.ACTIVE, NOW, NOW, null, null);
 

@@ -1,5 +1,6 @@
 package dev.turnstile.projections.activity;
 
+import dev.turnstile.projections.query.InvalidQueryException;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -31,9 +32,9 @@ final class Cursors {
         return Arrays.copyOfRange(bytes, 1, bytes.length);
     }
 
-    private static IllegalArgumentException invalid(String cursor) {
+    private static InvalidQueryException invalid(String cursor) {
         var shown = cursor.length() > 40 ? cursor.substring(0, 40) + "…" : cursor;
-        return new IllegalArgumentException("cursor \"" + shown + "\" is not one that recentAttempts returned; pass the"
-                + " nextCursor of the previous page unchanged, or no cursor for the first page");
+        return new InvalidQueryException("cursor", "cursor", "cursor \"" + shown + "\" is not one that recentAttempts"
+                + " returned; pass the nextCursor of the previous page unchanged, or no cursor for the first page");
     }
 }

@@ -1,44 +1,24 @@
 package dev.turnstile.projections.activity;
 
-import dev.turnstile.contracts.claim.ClaimDenied;
+import dev.turnstile.contracts.claim.ClaimCompleted;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.DecisionType;
-import dev.turnstile.contracts.claim.LeaseExpired;
-import dev.turnstile.contracts.claim.LeaseRenewed;
-import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.contracts.json.Json;
-import dev.turnstile.projections.query.Attempt;
-import java.util.Locale;
 import tools.jackson.core.JacksonException;
 
 /**
- * Turns a record of the decisions topic into an {@link Attempt}, or says why it is not one. Claim answers
- * ({@code ClaimGranted}, {@code ClaimDenied}) are counted; the other decisions of the topic (lease renewals, releases
- * and expiries, completions, refused requests) are shown and followed but not counted. Unknown types are skipped.
+ * Turns a record of the decisions topic into a decision, or says why it is not one: unknown types, records that
+ * are not JSON, tombstones and decisions without the fields the read model needs are skipped. What a decision
+ * changes is {@link ActivityFold}'s business.
  */
 final class DecisionDecoder {
 
     sealed interface Decoded {}
 
-    /**
-     * @param attempt what the activity list shows
-     * @param event the decoded event (for the lease book)
-     */
-    record Decision(Attempt attempt, boolean redelivery, ClaimEvent event) implements Decoded {
-
-        /** Counted in the stats: a claim's answer. */
-        boolean counted() {
-            return attempt.isClaim();
-        }
-
-        /** Shown in the activity list: everything but heartbeats, which would drown the rest. */
-        boolean listed() {
-            return !(event instanceof LeaseRenewed);
-        }
-    }
+    record Decision(ClaimEvent event) implements Decoded {}
 
     /**
-     * Not an attempt.
+     * Not a decision the read model can apply.
      *
      * @param kind the event type, or {@code undecodable} / {@code tombstone}
      * @param detail what was wrong, for the log
@@ -72,33 +52,10 @@ final class DecisionDecoder {
                 || event.gitSha() == null) {
             return new Skipped("undecodable", type + " without decisionId, attemptedAt, project, task or gitSha");
         }
-        return new Decision(toAttempt(event, type), event.redelivery(), event);
-    }
-
-    private static Attempt toAttempt(ClaimEvent event, String kind) {
-        String heldBy = null;
-        java.time.Instant heldSince = null;
-        if (event instanceof ClaimDenied denied) {
-            heldBy = denied.heldBy();
-            heldSince = denied.heldSince();
-        } else if (event instanceof RequestRefused refused) {
-            heldBy = refused.heldBy();
-        } else if (event instanceof LeaseExpired expired) {
-            heldBy = expired.agentId();
-            heldSince = expired.heldSince();
+        if (event instanceof ClaimCompleted completed && completed.outcome() == null) {
+            // The claim lifecycle cannot end a claim without knowing how; the schema requires the outcome.
+            return new Skipped("undecodable", type + " without outcome");
         }
-        return new Attempt(
-                event.decisionId(),
-                event.taskKey(),
-                event.project(),
-                event.task(),
-                event.gitSha().toLowerCase(Locale.ROOT),
-                event.agentId(),
-                event.requestId(),
-                event.attemptedAt(),
-                event.wasGranted(),
-                heldBy,
-                heldSince,
-                kind);
+        return new Decision(event);
     }
 }

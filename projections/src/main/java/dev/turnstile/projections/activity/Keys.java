@@ -1,5 +1,8 @@
 package dev.turnstile.projections.activity;
 
+import dev.turnstile.projections.query.Attempt;
+import dev.turnstile.projections.query.Lease;
+import dev.turnstile.projections.query.Result;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -72,13 +75,33 @@ final class Keys {
         return ByteBuffer.allocate(8 + id.length).putLong(sortable(-attemptedAtMillis)).put(id).array();
     }
 
+    static byte[] position(Attempt attempt) {
+        return position(attempt.attemptedAt().toEpochMilli(), attempt.decisionId());
+    }
+
+    /** The prefix of an attempt index: entries are the prefix and a position. */
+    static byte[] prefix(AttemptIndex index) {
+        return switch (index) {
+            case AttemptIndex.All all -> ATTEMPT;
+            case AttemptIndex.ByProject byProject -> named(BY_PROJECT, byProject.project());
+            case AttemptIndex.ByTask byTask -> named(BY_TASK, byTask.task());
+            case AttemptIndex.ByResult byResult -> result(byResult.result() == Result.GRANTED);
+            case AttemptIndex.BySha bySha -> named(BY_SHA, bySha.gitSha());
+        };
+    }
+
     static byte[] lease(String taskKey) {
         return concat(LEASE, utf8(taskKey));
     }
 
     /** The entry of a lease in its state's index: most recently granted first. */
-    static byte[] leaseInState(String state, long grantedAtMillis, String taskKey) {
-        return concat(named(BY_LEASE_STATE, state), position(grantedAtMillis, taskKey));
+    static byte[] leaseInState(Lease lease) {
+        return concat(named(BY_LEASE_STATE, lease.state().label()), leasePosition(lease));
+    }
+
+    /** The order of leases in their state's index: most recently granted first, ties broken by task key. */
+    static byte[] leasePosition(Lease lease) {
+        return position(lease.grantedAt().toEpochMilli(), lease.taskKey());
     }
 
     static byte[] attempt(byte[] position) {

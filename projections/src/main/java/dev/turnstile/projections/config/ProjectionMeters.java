@@ -30,7 +30,7 @@ final class ProjectionMeters implements MeterBinder {
                 "Records on the decisions topic that are not claim decisions (other event kinds, undecodable), skipped");
         counter(registry, "turnstile.projections.listener.errors", projection, ActivityProjection::listenerErrorCount,
                 "Exceptions thrown by activity subscribers; the projection went on");
-        Gauge.builder("turnstile.projections.ready", projection, p -> p.ready() ? 1 : 0)
+        Gauge.builder("turnstile.projections.ready", projection, p -> p.queries().ready() ? 1 : 0)
                 .description("1 once the read model has caught up with the decisions topic as of start-up")
                 .register(registry);
         if (runner != null) {

@@ -22,9 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * The activity read model inside any Spring Boot application that has this module on its classpath: an
- * {@link ActivityQueries} bean ({@code activityProjection}), fed from the decisions topic by a reader thread that
- * starts and stops with the application. Supply your own {@link ActivityQueries} bean to replace both.
+ * The activity read model inside any Spring Boot application that has this module on its classpath: the model
+ * ({@code activityProjection}) and its {@link ActivityQueries} bean ({@code activityQueries}), fed from the decisions
+ * topic by a reader thread that starts and stops with the application. Supply your own {@link ActivityQueries} bean
+ * to replace them all.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "turnstile.projections", name = "enabled", matchIfMissing = true)
@@ -45,6 +46,12 @@ public class ProjectionsAutoConfiguration {
                 topics.decisions().name(),
                 clock.getIfAvailable(Clock::systemUTC),
                 settings.rebuildOnStart());
+    }
+
+    @Bean
+    @ConditionalOnBean(ActivityProjection.class)
+    ActivityQueries activityQueries(ActivityProjection projection) {
+        return projection.queries();
     }
 
     @Bean(destroyMethod = "")

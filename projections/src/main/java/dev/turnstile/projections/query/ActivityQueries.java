@@ -32,7 +32,7 @@ public interface ActivityQueries {
      *     arrive: they appear on the first page, not shifted into later ones
      * @param limit page size: {@code <= 0} means {@value #DEFAULT_PAGE_SIZE}, more than {@value #MAX_PAGE_SIZE} is
      *     lowered to {@value #MAX_PAGE_SIZE}
-     * @throws IllegalArgumentException ("cursor …") when the cursor was not made by this API
+     * @throws InvalidQueryException (naming {@code cursor}) when the cursor was not made by this API
      */
     AttemptPage recentAttempts(AttemptFilter filter, String cursor, int limit);
 
@@ -41,7 +41,8 @@ public interface ActivityQueries {
      * case. A shorter SHA is accepted when it is the prefix of exactly one SHA seen (like {@code git show 3f9c2ab});
      * a SHA nobody claimed for gives an empty list.
      *
-     * @throws IllegalArgumentException when the prefix matches several SHAs (the message lists some of them)
+     * @throws InvalidQueryException (naming {@code gitSha}) when it is blank, or when the prefix matches several SHAs
+     *     (the message lists some of them)
      */
     List<Attempt> attemptsForSha(String gitSha);
 
@@ -50,8 +51,9 @@ public interface ActivityQueries {
      * included) so a chart can draw them directly. Bucket starts are aligned to multiples of {@code bucket} since the
      * epoch. Resolution is the store's one-minute buckets: {@code bucket} must be a whole number of minutes.
      *
-     * @throws IllegalArgumentException when {@code from} is not before {@code to}, {@code bucket} is not a positive
-     *     whole number of minutes, or the range would give more than 10,000 buckets
+     * @throws InvalidQueryException naming the argument at fault: {@code from} when it is not before {@code to},
+     *     {@code bucket} when it is not a positive whole number of minutes or the range would give more than 10,000
+     *     buckets
      */
     List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket);
 
@@ -68,6 +70,8 @@ public interface ActivityQueries {
      * The latest lease of each task key in {@code state}, most recently granted first, at most {@code limit}
      * ({@code <= 0} means {@value #DEFAULT_PAGE_SIZE}, more than {@value #MAX_PAGE_SIZE} is lowered to it). Costs
      * O(answer): the read model keeps an index per state.
+     *
+     * @throws InvalidQueryException (naming {@code state}) when {@code state} is null
      */
     List<Lease> leases(LeaseState state, int limit);
 

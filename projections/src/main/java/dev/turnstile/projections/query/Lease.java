@@ -23,20 +23,4 @@ public record Lease(
         Instant grantedAt,
         Instant expiresAt,
         Instant endedAt,
-        String outcome) {
-
-    Lease with(LeaseState newState, Instant newExpiresAt, Instant newEndedAt, String newOutcome) {
-        return new Lease(taskKey, project, task, gitSha, holder, fencingToken, newState, grantedAt, newExpiresAt,
-                newEndedAt, newOutcome);
-    }
-
-    /** This lease in another state (for the read model that maintains it). */
-    public Lease ended(LeaseState newState, Instant at, String newOutcome) {
-        return with(newState, expiresAt, at, newOutcome);
-    }
-
-    /** This lease renewed until {@code until}. */
-    public Lease renewed(Instant until) {
-        return with(state, until, endedAt, outcome);
-    }
-}
+        String outcome) {}

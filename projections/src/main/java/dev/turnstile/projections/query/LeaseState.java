@@ -2,9 +2,13 @@ package dev.turnstile.projections.query;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import java.util.Locale;
 
-/** Where a lease stands, as the decisions topic last said. */
+/**
+ * Where a lease stands, as the decisions topic last said: the claim lifecycle's {@link ClaimStatus} as the leases
+ * API groups it, with succeeded and failed together as completed.
+ */
 public enum LeaseState {
     /** Granted or renewed, and neither released, completed nor announced expired. */
     ACTIVE,
@@ -12,8 +16,18 @@ public enum LeaseState {
     EXPIRED,
     /** Its holder gave it back ({@code LeaseReleased}). */
     RELEASED,
-    /** Its holder reported the work's outcome ({@code ClaimCompleted}). */
+    /** Its holder reported the work's outcome ({@code ClaimCompleted}): succeeded or failed. */
     COMPLETED;
+
+    /** The state a lease whose claim stands at {@code status} is listed in. */
+    public static LeaseState of(ClaimStatus status) {
+        return switch (status) {
+            case ACTIVE -> ACTIVE;
+            case EXPIRED -> EXPIRED;
+            case RELEASED -> RELEASED;
+            case SUCCEEDED, FAILED -> COMPLETED;
+        };
+    }
 
     @JsonValue
     public String label() {
@@ -27,7 +41,7 @@ public enum LeaseState {
                 return state;
             }
         }
-        throw new IllegalArgumentException(
+        throw new InvalidQueryException("state", "enum",
                 "state must be \"active\", \"expired\", \"released\" or \"completed\"; got \"" + text + "\"");
     }
 }

@@ -5,6 +5,7 @@ import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
+import dev.turnstile.projections.query.InvalidQueryException;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
 import dev.turnstile.projections.query.Result;
@@ -101,8 +102,8 @@ class ActivityController {
         if (present(result)) {
             try {
                 wanted = Result.parse(result);
-            } catch (IllegalArgumentException e) {
-                violations.add(new FieldViolation("result", "enum", e.getMessage()));
+            } catch (InvalidQueryException e) {
+                violations.add(e.violation());
             }
         }
         if (present(sha) && !isHex(sha.strip(), 1)) {
@@ -117,8 +118,8 @@ class ActivityController {
             var page = queries.recentAttempts(new AttemptFilter(project, task, wanted, sha), cursor, size);
             return ResponseEntity.ok(new AttemptsAnswer(
                     page.items(), page.nextCursor()));
-        } catch (IllegalArgumentException e) {
-            return badRequest(List.of(new FieldViolation("cursor", "cursor", e.getMessage())));
+        } catch (InvalidQueryException e) {
+            return badRequest(List.of(e.violation()));
         }
     }
 
@@ -134,8 +135,8 @@ class ActivityController {
             var matched = attempts.isEmpty() ? gitSha.toLowerCase(java.util.Locale.ROOT) : attempts.getFirst().gitSha();
             return ResponseEntity.ok(
                     new ShaAnswer(matched, attempts));
-        } catch (IllegalArgumentException e) {
-            return badRequest(List.of(new FieldViolation("gitSha", "ambiguous", e.getMessage())));
+        } catch (InvalidQueryException e) {
+            return badRequest(List.of(e.violation()));
         }
     }
 
@@ -151,8 +152,8 @@ class ActivityController {
         if (state != null) {
             try {
                 parsed = LeaseState.parse(state);
-            } catch (IllegalArgumentException e) {
-                violations.add(new FieldViolation("state", "enum", e.getMessage()));
+            } catch (InvalidQueryException e) {
+                violations.add(e.violation());
             }
         }
         int size = parseLimit(limit, violations);
@@ -186,9 +187,8 @@ class ActivityController {
                     end.toString(),
                     size.toString(),
                     buckets.stream().map(ActivityController::answer).toList()));
-        } catch (IllegalArgumentException e) {
-            var field = e.getMessage().startsWith("from") && !e.getMessage().startsWith("from/") ? "from" : "bucket";
-            return badRequest(List.of(new FieldViolation(field, "range", e.getMessage())));
+        } catch (InvalidQueryException e) {
+            return badRequest(List.of(e.violation()));
         }
     }
 

@@ -70,7 +70,8 @@ class ActivityApiNeedsAUserTest {
                 "spring.main.banner-mode", "off"));
         properties.putAll(extra);
         return new SpringApplicationBuilder(App.class)
-                .initializers(context -> context.getBeanFactory().registerSingleton("activityProjection", projection))
+                .initializers(context -> context.getBeanFactory()
+                        .registerSingleton("activityQueries", projection.queries()))
                 .properties(properties)
                 .run();
     }

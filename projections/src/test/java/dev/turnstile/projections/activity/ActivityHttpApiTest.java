@@ -59,7 +59,7 @@ class ActivityHttpApiTest {
         projection.apply(decisions.records(events));
         app = new SpringApplicationBuilder(App.class)
                 .initializers(context -> {
-                    context.getBeanFactory().registerSingleton("activityProjection", projection);
+                    context.getBeanFactory().registerSingleton("activityQueries", projection.queries());
                     context.getBeanFactory().registerSingleton("clock", clock);
                 })
                 .properties(Map.of(
@@ -195,7 +195,7 @@ class ActivityHttpApiTest {
 
     @Test
     void the_controller_serves_the_query_bean_of_the_context() {
-        assertThat(app.getBean(ActivityQueries.class)).isSameAs(projection);
+        assertThat(app.getBean(ActivityQueries.class)).isSameAs(projection.queries());
     }
 
     private record Response(int status, Map<String, Object> json) {}

@@ -115,9 +115,9 @@ class ActivityProjectionIT {
 
         awaitTotal(projection, expected.attempts.size());
         assertThat(runner.awaitReady(WAIT)).isTrue();
-        assertThat(projection.ready()).isTrue();
+        assertThat(projection.queries().ready()).isTrue();
 
-        var stats = projection.stats();
+        var stats = projection.queries().stats();
         assertThat(stats.totalAttempts()).isEqualTo(expected.attempts.size());
         assertThat(stats.duplicatesBlocked()).isEqualTo(expected.blocked());
         assertThat(stats.attemptsLast24h()).isEqualTo(expected.lastDay(NOW, false));
@@ -132,12 +132,13 @@ class ActivityProjectionIT {
         assertThat(allPages(new AttemptFilter(null, "convex-deploy", null, "3f9c2")))
                 .containsExactlyElementsOf(
                         expected.ids(e -> e.task().equals("convex-deploy") && e.sha().startsWith("3f9c2")));
-        assertThat(projection.attemptsForSha("a11ce00"))
+        assertThat(projection.queries().attemptsForSha("a11ce00"))
                 .extracting(Attempt::decisionId)
                 .containsExactlyElementsOf(expected.ids(e -> e.sha().equals("a11ce00")));
 
         clock.advance(Duration.ofHours(6));
-        assertThat(projection.stats().attemptsLast24h()).isEqualTo(expected.lastDay(NOW.plus(Duration.ofHours(6)), false));
+        assertThat(projection.queries().stats().attemptsLast24h())
+                .isEqualTo(expected.lastDay(NOW.plus(Duration.ofHours(6)), false));
         clock.set(NOW);
     }
 
@@ -156,7 +157,7 @@ class ActivityProjectionIT {
         assertThat(projection.appliedCount()).as("applied after the restart").isEqualTo(expected.attempts.size() - before);
         assertThat(projection.repeatedCount()).as("re-read after the restart").isEqualTo(expected.retries - retriesBefore);
         assertThat(projection.skippedCount()).isZero();
-        assertThat(projection.stats().duplicatesBlocked()).isEqualTo(expected.blocked());
+        assertThat(projection.queries().stats().duplicatesBlocked()).isEqualTo(expected.blocked());
     }
 
     private long retriesBefore;
@@ -170,15 +171,15 @@ class ActivityProjectionIT {
                 var rebuilder = startRunner(rebuilt)) {
             assertThat(rebuilder.awaitReady(WAIT)).isTrue();
 
-            assertThat(rebuilt.stats()).isEqualTo(projection.stats());
+            assertThat(rebuilt.queries().stats()).isEqualTo(projection.queries().stats());
             assertThat(allPages(rebuilt, AttemptFilter.none())).containsExactlyElementsOf(allPages(AttemptFilter.none()))
                     .hasSize(expected.attempts.size());
             for (var sha : SHAS) {
-                assertThat(rebuilt.attemptsForSha(sha)).isEqualTo(projection.attemptsForSha(sha));
+                assertThat(rebuilt.queries().attemptsForSha(sha)).isEqualTo(projection.queries().attemptsForSha(sha));
             }
             var from = NOW.minus(Duration.ofHours(72));
-            assertThat(rebuilt.timeline(from, NOW, Duration.ofHours(1)))
-                    .isEqualTo(projection.timeline(from, NOW, Duration.ofHours(1)));
+            assertThat(rebuilt.queries().timeline(from, NOW, Duration.ofHours(1)))
+                    .isEqualTo(projection.queries().timeline(from, NOW, Duration.ofHours(1)));
         }
     }
 
@@ -237,7 +238,7 @@ class ActivityProjectionIT {
 
     private static void awaitTotal(ActivityProjection target, long total) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(target.stats().totalAttempts()).isEqualTo(total));
+                .untilAsserted(() -> assertThat(target.queries().stats().totalAttempts()).isEqualTo(total));
     }
 
     private List<String> allPages(AttemptFilter filter) {
@@ -248,7 +249,7 @@ class ActivityProjectionIT {
         var ids = new ArrayList<String>();
         String cursor = null;
         do {
-            var page = target.recentAttempts(filter, cursor, 7);
+            var page = target.queries().recentAttempts(filter, cursor, 7);
             page.items().forEach(attempt -> ids.add(attempt.decisionId()));
             cursor = page.nextCursor();
         } while (cursor != null);
