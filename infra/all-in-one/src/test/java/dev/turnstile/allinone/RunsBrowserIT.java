@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -124,7 +125,7 @@ class RunsBrowserIT {
 
             heartbeat(job, "worker-1", token, 25, "rendering page 1 of 4");
             await().until(driver -> progress().equals("25"));
-            assertThat(textOf("job-progress-label")).isEqualTo("25% — rendering page 1 of 4");
+            await().until(driver -> textOf("job-progress-label").equals("25% — rendering page 1 of 4"));
             screenshot("03-job-progress-25.png");
 
             heartbeat(job, "worker-1", token, 70, "rendering page 3 of 4");
@@ -136,7 +137,8 @@ class RunsBrowserIT {
             assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
             await().until(driver -> state().equals("succeeded") && progress().equals("100"));
             assertThat(pageWasNotReloaded()).as("the job page was not reloaded").isTrue();
-            assertThat(gridText("job-timeline")).contains("JobEnqueued", "JobClaimed", "JobSucceeded");
+            await().until(driver -> List.of("JobEnqueued", "JobClaimed", "JobSucceeded").stream()
+                    .allMatch(gridText("job-timeline")::contains));
             screenshot("05-job-succeeded.png");
 
             browser.get(base + "/runs?queue=" + queue);
@@ -275,8 +277,11 @@ class RunsBrowserIT {
                 .reduce("", (a, b) -> a + " | " + b);
     }
 
+    /** Waits for the page; an element replaced by a live refresh while it was read is read again. */
     private static WebDriverWait await() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void screenshot(String name) throws IOException {

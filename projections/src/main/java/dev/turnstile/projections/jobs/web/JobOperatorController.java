@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -102,8 +103,9 @@ class JobOperatorController {
             }
             var given = JsonBody.wholeNumber(read.fields(), "concurrency", violations);
             if (given != null) {
-                violations.addAll(JobRules.checkRange("concurrency", given, 1, JobRules.CONCURRENCY_MAX));
-                concurrency = Math.toIntExact(Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, given)));
+                var range = JobRules.checkRange("concurrency", given, 1, JobRules.CONCURRENCY_MAX);
+                violations.addAll(range);
+                concurrency = range.isEmpty() ? Math.toIntExact(given) : null;
             }
             requestId = requestId(read.fields(), violations);
         }
@@ -166,7 +168,7 @@ class JobOperatorController {
         for (var element : node) {
             var state = element.isString()
                     ? Arrays.stream(JobState.values()).filter(s -> s.wireName().equals(element.asString())).findFirst()
-                    : java.util.Optional.<JobState>empty();
+                    : Optional.<JobState>empty();
             if (state.isEmpty() || !state.get().finished()) {
                 violations.add(new FieldViolation("states", "enum", "states must be " + allowed + "; got "
                         + (element.isString() ? "\"" + element.asString() + "\"" : JsonBody.describe(element))));

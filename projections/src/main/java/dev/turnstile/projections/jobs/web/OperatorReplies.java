@@ -20,6 +20,7 @@ import dev.turnstile.contracts.job.ResumeAnswer;
 import dev.turnstile.contracts.job.RetryAnswer;
 import dev.turnstile.projections.jobs.JobOperations;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
@@ -57,7 +58,7 @@ final class OperatorReplies {
 
     /** 200 done, 409 (404 for an unknown job) refused, 503 unanswered, 409 for a request id waiting for another. */
     static <A extends JobAnswer> ResponseEntity<?> answer(
-            JobOperations.Outcome<A> outcome, java.util.function.Function<A, OperatorReply> reply) {
+            JobOperations.Outcome<A> outcome, Function<A, OperatorReply> reply) {
         return switch (outcome) {
             case JobOperations.Answered<A> answered -> {
                 var body = reply.apply(answered.answer());
