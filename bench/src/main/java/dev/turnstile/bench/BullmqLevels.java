@@ -110,7 +110,7 @@ final class BullmqLevels implements QueueLevels {
                 r.path("claimP50Ms").asDouble(), r.path("claimP95Ms").asDouble(), r.path("claimP99Ms").asDouble(),
                 r.path("completeP50Ms").asDouble(), r.path("drained").asBoolean(), r.path("errors").asLong(),
                 r.path("doubleClaims").asLong(), cores, perJob, loadShare,
-                r.path("firstError").isString() ? r.path("firstError").asString() : null);
+                r.path("firstError").isString() ? r.path("firstError").asString() : null, java.util.Map.of());
     }
 
     @Override

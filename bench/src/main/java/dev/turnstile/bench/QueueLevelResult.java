@@ -25,6 +25,8 @@ package dev.turnstile.bench;
  * @param systemCpuMicrosPerJob the system's CPU time per job in the drain, or null
  * @param loadGeneratorCpuShare how busy the load generator's CPUs were in the drain (1.0 = all of them)
  * @param firstError the first failed request's message, or null
+ * @param cpuByThread the main JVM's CPU in the drain by what its threads do, in cores, largest first (see {@link
+ *     ThreadCpu}); empty when the system has no JVM started here
  */
 record QueueLevelResult(
         String system,
@@ -47,4 +49,5 @@ record QueueLevelResult(
         Double systemCpuCores,
         Double systemCpuMicrosPerJob,
         double loadGeneratorCpuShare,
-        String firstError) {}
+        String firstError,
+        java.util.Map<String, Double> cpuByThread) {}

@@ -22,11 +22,14 @@ final class QueueLevelRunner implements QueueLevels {
     private final QueueTarget target;
     private final ProcessStats system;
     private final int loadGeneratorCpus;
+    private final ThreadCpu threads;
 
-    QueueLevelRunner(QueueTarget target, ProcessStats system, int loadGeneratorCpus) {
+    /** @param threads the main JVM's threads, for its CPU by what they do; null when there is none */
+    QueueLevelRunner(QueueTarget target, ProcessStats system, int loadGeneratorCpus, ThreadCpu threads) {
         this.target = target;
         this.system = system;
         this.loadGeneratorCpus = loadGeneratorCpus;
+        this.threads = threads;
     }
 
     @Override
@@ -90,6 +93,9 @@ final class QueueLevelRunner implements QueueLevels {
         var stopDrain = new AtomicBoolean();
         OptionalLong cpuBefore = system.cpuNanos();
         long loadBefore = loadGeneratorCpuNanos();
+        if (threads != null) {
+            threads.mark();
+        }
         long drainStart = System.nanoTime();
         var remaining = new java.util.concurrent.CountDownLatch(workers);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -142,6 +148,7 @@ final class QueueLevelRunner implements QueueLevels {
         long drainNanos = Math.max(1, drainEnd - drainStart);
         OptionalLong cpuAfter = system.cpuNanos();
         long loadUsed = loadGeneratorCpuNanos() - loadBefore;
+        var cpuByThread = threads == null ? java.util.Map.<String, Double>of() : threads.since(drainNanos);
         Double cores = null;
         Double perJob = null;
         if (cpuBefore.isPresent() && cpuAfter.isPresent()) {
@@ -170,7 +177,8 @@ final class QueueLevelRunner implements QueueLevels {
                 cores,
                 perJob,
                 loadUsed / (double) drainNanos / loadGeneratorCpus,
-                firstError.get());
+                firstError.get(),
+                cpuByThread);
     }
 
     private static long loadGeneratorCpuNanos() {

@@ -72,16 +72,23 @@ final class QueuePeerRun {
 
     private QueueLevels open(Peer peer, LocalServices services, int loadCpus, boolean external) throws Exception {
         return switch (peer) {
-            case TURNSTILE -> new QueueLevelRunner(new HttpQueueTarget(peer.wireName(), external ? settings.url()
-                    : services.startTurnstile(settings.jar(), settings.jvmOptions(), settings.turnstileArgs())),
-                    external ? ProcessStats.none() : services.stats(), loadCpus);
-            case POSTGRES_SERVICE -> new QueueLevelRunner(new HttpQueueTarget(peer.wireName(),
-                    services.startPostgresService(settings.postgresServiceJar(), services.startPostgres(),
-                            settings.postgresServicePool(), settings.jvmOptions())), services.stats(), loadCpus);
+            case TURNSTILE -> {
+                var url = external ? settings.url()
+                        : services.startTurnstile(settings.jar(), settings.jvmOptions(), settings.turnstileArgs());
+                yield new QueueLevelRunner(new HttpQueueTarget(peer.wireName(), url),
+                        external ? ProcessStats.none() : services.stats(), loadCpus,
+                        external ? null : new ThreadCpu(services.mainPid()));
+            }
+            case POSTGRES_SERVICE -> {
+                var url = services.startPostgresService(settings.postgresServiceJar(), services.startPostgres(),
+                        settings.postgresServicePool(), settings.jvmOptions());
+                yield new QueueLevelRunner(new HttpQueueTarget(peer.wireName(), url), services.stats(), loadCpus,
+                        new ThreadCpu(services.mainPid()));
+            }
             // The floor: a connection per worker, so that no worker waits for the pool.
             case POSTGRES -> new QueueLevelRunner(new PostgresQueueTarget(services.startPostgres(),
                     Math.max(64, settings.agents().stream().max(Integer::compare).orElse(64))), services.stats(),
-                    loadCpus);
+                    loadCpus, null);
             case BULLMQ -> {
                 int port = services.startRedis();
                 yield new BullmqLevels(BULLMQ_DRIVER, port, services.stats(), loadCpus, out.resolve("logs"));

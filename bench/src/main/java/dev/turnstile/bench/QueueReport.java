@@ -122,12 +122,31 @@ record QueueReport(
         out.println("Pinning: " + pinning.describe());
         out.println("JVMs under test (Turnstile, the PostgreSQL service): " + jvmUnderTest);
         out.println("Settings: " + settings);
+        printCpuByThread(out);
         for (var m : memory) {
             m.endRss().ifPresent(rss -> out.printf(Locale.ROOT, "Memory: %s %s RSS %,d MiB at the end, peak %,d MiB%n",
                     m.system(), m.mainProcess(), rss >> 20, m.peakRss().orElse(0) >> 20));
         }
         out.printf("%n== Targets (issue 11; Turnstile) ==%n");
         targets().forEach(t -> out.printf("  %-14s %-56s %s%n", "[" + t.status() + "]", t.rule(), t.measured()));
+    }
+
+    /** Each JVM under test at its busiest level: where its CPU went during the drain, by what its threads do. */
+    private void printCpuByThread(PrintStream out) {
+        for (var system : results.stream().map(QueueLevelResult::system).distinct().toList()) {
+            results.stream()
+                    .filter(r -> r.system().equals(system) && !r.cpuByThread().isEmpty())
+                    .max(java.util.Comparator.comparingInt(QueueLevelResult::workers))
+                    .ifPresent(r -> {
+                        double jvm = r.cpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
+                        out.printf(Locale.ROOT, "%n== Where %s's CPU goes in the drain at %d workers (its JVM: %.2f"
+                                + " cores, %.0f us per job) ==%n", system, r.workers(), jvm,
+                                r.jobsPerSecond() == 0 ? 0 : jvm * 1e6 / r.jobsPerSecond());
+                        r.cpuByThread().forEach((group, cores) -> out.printf(Locale.ROOT, "  %5.1f %%  %5.2f cores  %s%n",
+                                100 * cores / jvm, cores, group));
+                    });
+        }
+        out.println();
     }
 
     /** {@code queue-results.json}, {@code queue-jobs-per-second.png}, {@code queue-enqueues.png}, {@code queue-claim-p99.png}. */

@@ -11,7 +11,8 @@ class QueueReportTest {
     private static QueueLevelResult level(String system, int workers, double enqueues, double jobs, double claimP50,
             double claimP99) {
         return new QueueLevelResult(system, workers, 1000, enqueues, 1, 2, 1000, 1000, 1, jobs, claimP50, claimP99,
-                claimP99, 1, true, 0, 0, null, null, 0.5, null);
+                claimP99, 1, true, 0, 0, null, null, 0.5, null,
+                java.util.Map.of());
     }
 
     private static QueueReport report(List<QueueLevelResult> results) {
