@@ -3,6 +3,7 @@ package dev.turnstile.gateway.config;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
+import dev.turnstile.gateway.jobs.JobGatewayConfiguration;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +23,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
-@Import({ClaimGatewayConfiguration.class, HealthConfiguration.class})
+@Import({ClaimGatewayConfiguration.class, JobGatewayConfiguration.class, HealthConfiguration.class})
 public class GatewayAutoConfiguration {
 
     @Bean

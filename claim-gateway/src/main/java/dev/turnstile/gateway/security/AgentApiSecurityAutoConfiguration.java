@@ -7,11 +7,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * The gateway's URLs in an application that has Spring Security (as the all-in-one has, for its dashboard): claims,
@@ -44,12 +48,43 @@ public class AgentApiSecurityAutoConfiguration {
     /** First of the application's chains: most requests are claims, and they match here at once. */
     public static final int ORDER = 10;
 
+    /**
+     * The work-queue endpoints workers and enqueuers call, exactly (method and path): the reads, live streams and
+     * operator requests under the same paths belong to the read model's module and its rules.
+     */
+    public static RequestMatcher[] jobAgentRequests() {
+        return new RequestMatcher[] {
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/queues/*/jobs"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/queues/*/claim-next"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/jobs/*/heartbeat"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/jobs/*/complete"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/jobs/*/fail"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/jobs/*/logs"),
+            PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/jobs/*/artifacts")
+        };
+    }
+
     @Bean
     @Order(ORDER)
     SecurityFilterChain turnstileAgentApiSecurity(HttpSecurity http) throws Exception {
         return http.securityMatcher(AGENT_PATHS)
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 // Agents send JSON with a bearer token, never a session cookie: no CSRF, session or sign-in here.
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .servletApi(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .build();
+    }
+
+    /** The work-queue agent endpoints, as the claim endpoints: open to agents, tokens checked on the handlers. */
+    @Bean
+    @Order(ORDER + 1)
+    SecurityFilterChain turnstileJobAgentApiSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher(new OrRequestMatcher(jobAgentRequests()))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)

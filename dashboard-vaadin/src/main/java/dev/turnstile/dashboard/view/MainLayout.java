@@ -23,14 +23,16 @@ public class MainLayout extends AppLayout {
         var home = new RouterLink("Activity", DashboardView.class);
         var leases = new RouterLink("Leases", LeasesView.class);
         leases.setId("nav-leases");
+        var runs = new RouterLink("Runs", dev.turnstile.dashboard.runs.RunsView.class);
+        runs.setId("nav-runs");
         var user = new Span(authentication.getPrincipalName().orElse(""));
         user.setId("signed-in-user");
         var signOut = new Button("Sign out", event -> authentication.logout());
         signOut.setId("sign-out");
         signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        var header = new HorizontalLayout(title, home, leases, user, signOut);
+        var header = new HorizontalLayout(title, home, leases, runs, user, signOut);
         header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        header.expand(leases);
+        header.expand(runs);
         header.setWidthFull();
         header.getStyle().set("padding", "0 var(--lumo-space-m)");
         addToNavbar(header);

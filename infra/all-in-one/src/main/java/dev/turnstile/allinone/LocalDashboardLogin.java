@@ -15,7 +15,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /**
  * The local default's dashboard user: {@code analyst} with a random password made on first start and kept in the
  * data directory (readable by its owner only), so the same password works after a restart. Used only when no
- * dashboard user is configured.
+ * dashboard user is configured. Whoever starts the local default owns it (they could stop it or delete its data), so
+ * its one login may also operate work queues (cancel, retry, pause, resume): the roles ANALYST and OPERATOR.
  *
  * @param user the sign-in name
  * @param password the password in clear, to print for the person who started the local default
@@ -63,8 +64,13 @@ record LocalDashboardLogin(String user, String password, Path file) {
         }
     }
 
-    /** The Spring property that configures this user, with the password hashed. */
-    String springProperty() {
-        return USERS_PROPERTY + user + ".password={bcrypt}" + new BCryptPasswordEncoder().encode(password);
+    /** The roles of the local default's login. */
+    static final String ROLES = "ANALYST,OPERATOR";
+
+    /** The Spring properties that configure this user: the password hashed, and its roles. */
+    List<String> springProperties() {
+        return List.of(
+                USERS_PROPERTY + user + ".password={bcrypt}" + new BCryptPasswordEncoder().encode(password),
+                USERS_PROPERTY + user + ".roles=" + ROLES);
     }
 }

@@ -95,7 +95,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
         LocalDashboardLogin login = null;
         if (!LocalDashboardLogin.usersConfigured(springArguments, System.getenv())) {
             login = LocalDashboardLogin.loadOrCreate(data);
-            properties.add(login.springProperty());
+            properties.addAll(login.springProperties());
         }
         context = new SpringApplicationBuilder(TurnstileApplication.class)
                 .properties(properties.toArray(String[]::new))
@@ -136,6 +136,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
                   Activity    GET  %1$s/api/stats, %1$s/api/attempts, %1$s/api/timeline (HTTP Basic: a dashboard user)
+                  Work queues POST %1$s/api/queues/{queue}/jobs, …/claim-next; runs at %1$s/runs
                   Metrics     GET  %1$s/actuator/prometheus (HTTP Basic: a dashboard user)
                   Kafka       %2$s (topics %3$s, %4$s)%5$s
                   Data        %6$s (kept across restarts; delete it to start over)

@@ -202,6 +202,59 @@ class AllInOneIT {
         assertThat((List<?>) getJson("/api/attempts/by-sha/" + sha).get("attempts")).hasSize(2);
     }
 
+    @Test
+    void the_work_queue_walkthrough_of_the_readme_runs_and_the_local_login_may_operate_the_queue() throws Exception {
+        launcher = start();
+
+        var enqueued = send("POST", "/api/queues/emails/jobs", "{\"jobId\":\"welcome-42\",\"name\":\"send-welcome\","
+                + "\"payload\":{\"to\":\"ada@example.com\"}}", false);
+        var claimed = send("POST", "/api/queues/emails/claim-next", "{\"workerId\":\"worker-1\",\"waitSeconds\":20}",
+                false);
+        var token = claimed.json().get("fencingToken");
+        var heartbeat = send("POST", "/api/jobs/emails:welcome-42/heartbeat",
+                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"progress\":50}", false);
+        var completed = send("POST", "/api/jobs/emails:welcome-42/complete",
+                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"result\":{\"sent\":true}}", false);
+        var pausedAnonymously = send("POST", "/api/queues/emails/pause", "", false);
+        var paused = send("POST", "/api/queues/emails/pause", "", true);
+
+        assertThat(enqueued.status()).isEqualTo(201);
+        assertThat(claimed.status()).isEqualTo(200);
+        assertThat(claimed.json()).containsEntry("id", "emails:welcome-42").containsEntry("attempt", 1);
+        assertThat(heartbeat.status()).isEqualTo(200);
+        assertThat(completed.json()).containsEntry("state", "succeeded");
+        assertThat(pausedAnonymously.status()).isEqualTo(401);
+        assertThat(paused.status()).as("the local default's login is an operator").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(getJson("/api/jobs/emails:welcome-42"))
+                .containsEntry("state", "succeeded")
+                .containsEntry("progress", 50));
+        assertThat(Files.isDirectory(dataDir.resolve("projections-jobs"))).isTrue();
+    }
+
+    record Answer(int status, String body) {
+
+        Map<String, Object> json() {
+            return Json.MAPPER.readValue(body, new TypeReference<Map<String, Object>>() {});
+        }
+    }
+
+    /** A JSON request as curl would send it, as the local default's user when {@code signedIn}. */
+    private Answer send(String method, String path, String body, boolean signedIn) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.httpPort() + path))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(40))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (signedIn) {
+            var login = LocalDashboardLogin.loadOrCreate(dataDir);
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (login.user() + ":" + login.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        try (var http = HttpClient.newHttpClient()) {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        }
+    }
+
     /** GET as the local default's dashboard user (HTTP Basic), as another tool would. */
     private Map<String, Object> getJson(String path) throws Exception {
         var login = LocalDashboardLogin.loadOrCreate(dataDir);

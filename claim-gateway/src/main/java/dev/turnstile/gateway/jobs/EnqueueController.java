@@ -1,0 +1,97 @@
+package dev.turnstile.gateway.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.job.Backoff;
+import dev.turnstile.contracts.job.DedupMatch;
+import dev.turnstile.contracts.job.EnqueueAnswer;
+import dev.turnstile.contracts.job.JobAlreadyEnqueued;
+import dev.turnstile.contracts.job.JobEnqueued;
+import dev.turnstile.contracts.job.JobRef;
+import dev.turnstile.contracts.job.JobRequestKind;
+import dev.turnstile.contracts.job.JobRequestRefused;
+import dev.turnstile.contracts.job.JobState;
+import dev.turnstile.gateway.security.AgentApi;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Instant;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST /api/queues/{queue}/jobs}: add a job to a queue; 201 with the job, 200 with an existing one. */
+@RestController
+@AgentApi
+class EnqueueController {
+
+    private final JobRequestParser parser = new JobRequestParser();
+    private final JobRequests requests;
+
+    EnqueueController(JobRequests requests) {
+        this.requests = requests;
+    }
+
+    /**
+     * The answer to an enqueue.
+     *
+     * @param created true when this request added the job (201); false when it was answered with a job already in the
+     *     queue (200), one with the same job id or an unfinished one with the same dedup key
+     * @param id {@code <queue>:<jobId>}: how the other endpoints name the job
+     * @param matchedBy for an existing job: {@code job_id} or {@code dedup_key}
+     * @param requestedJobId for an existing job: the job id this request asked for
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record EnqueueReply(
+            boolean created,
+            String message,
+            String id,
+            String queue,
+            String jobId,
+            JobState state,
+            String name,
+            JsonNode payload,
+            Integer priority,
+            Instant runAt,
+            Integer maxAttempts,
+            Backoff backoff,
+            Integer leaseSeconds,
+            String dedupKey,
+            String matchedBy,
+            String requestedJobId,
+            String requestId,
+            String eventId,
+            boolean redelivery) {}
+
+    @PostMapping("/api/queues/{queue}/jobs")
+    ResponseEntity<?> enqueue(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
+        return requests.handle(request, JobRequestKind.ENQUEUE, body -> parser.enqueue(queue, body),
+                command -> "enqueue of " + command.jobId() + " on queue " + queue, EnqueueController::answer);
+    }
+
+    private static ResponseEntity<?> answer(EnqueueAnswer answer, JobReplies replies) {
+        return switch (answer) {
+            case JobEnqueued e -> ResponseEntity.status(HttpStatus.CREATED).body(new EnqueueReply(true,
+                    "Enqueued " + ref(e.queue(), e.jobId()) + (e.state() == JobState.DELAYED
+                            ? ": delayed until " + e.runAt()
+                            : ": waiting for a worker"),
+                    ref(e.queue(), e.jobId()), e.queue(), e.jobId(), e.state(), e.name(), e.payload(), e.priority(),
+                    e.runAt(), e.maxAttempts(), e.backoff(), e.leaseSeconds(), e.dedupKey(), null, null,
+                    e.requestId(), e.eventId(), e.redelivery()));
+            case JobAlreadyEnqueued e -> ResponseEntity.ok(new EnqueueReply(false,
+                    ref(e.queue(), e.jobId()) + " is already in the queue (" + e.state().wireName()
+                            + "), with the same " + (e.matchedBy() == DedupMatch.JOB_ID ? "job id" : "dedup key")
+                            + ": nothing was added",
+                    ref(e.queue(), e.jobId()), e.queue(), e.jobId(), e.state(), null, null, null, null, null, null,
+                    null, null, e.matchedBy().name().toLowerCase(java.util.Locale.ROOT), e.requestedJobId(),
+                    e.requestId(), e.eventId(), e.redelivery()));
+            // An enqueue is refused only for reusing another request's id.
+            case JobRequestRefused e -> replies.requestIdReused(e.requestId(), e.queue());
+        };
+    }
+
+    private static String ref(String queue, String jobId) {
+        return new JobRef(queue, jobId).toString();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.turnstile.gateway.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.gateway.jobs.JobMetrics.Rejection;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The answers every job endpoint shares, as the claim endpoints' {@code Replies}: JSON only (415), the body limit, 400
+ * naming each broken rule (nothing written), 503 with {@code Retry-After} and the request id when no answer came, 409
+ * for a request id in use, and 500 for the unexpected. Counted in {@link JobMetrics}; warnings that come in storms
+ * (timeouts, Kafka down) are logged once a minute with how many were left out.
+ */
+final class JobReplies {
+
+    private static final Logger log = LoggerFactory.getLogger(JobReplies.class);
+    private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /**
+     * A request that got no answer, and why.
+     *
+     * @param requestId the request's id when one was assigned (every 503 and 409 carries it): retry with it
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorAnswer(String error, String message, List<FieldViolation> violations, String requestId) {}
+
+    private final JobMetrics metrics;
+    private final int maxBodyBytes;
+    private final Duration decisionTimeout;
+    private final String retryAfterSeconds;
+    private final AtomicLong nextWarningAt = new AtomicLong(System.nanoTime());
+    private final AtomicLong warningsLeftOut = new AtomicLong();
+
+    JobReplies(JobMetrics metrics, int maxBodyBytes, Duration decisionTimeout, Duration retryAfter) {
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.decisionTimeout = decisionTimeout;
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    }
+
+    /**
+     * 415 unless the request says its body is JSON: a web page can post a form or {@code text/plain} to another site
+     * without asking first, but not {@code application/json}.
+     */
+    ResponseEntity<?> unlessJson(HttpServletRequest request) {
+        var contentType = request.getContentType();
+        try {
+            if (contentType != null
+                    && MediaType.parseMediaType(contentType).equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
+                return null;
+            }
+        } catch (InvalidMediaTypeException e) {
+            // Answered below, as any other type.
+        }
+        metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
+        var given = contentType == null
+                ? "none"
+                : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .body(new ErrorAnswer("unsupported_media_type", "Send the body as JSON with Content-Type:"
+                        + " application/json; got " + given + ". Nothing was written.", List.of(), null));
+    }
+
+    /** The body, or null when it exceeds the limit (read no further than the limit). */
+    byte[] readBody(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            return null;
+        }
+        var body = request.getInputStream().readNBytes(maxBodyBytes + 1);
+        return body.length > maxBodyBytes ? null : body;
+    }
+
+    ResponseEntity<?> tooLarge() {
+        return badRequest(List.of(new FieldViolation("body", "size", "Request body is larger than " + maxBodyBytes
+                + " bytes (turnstile.gateway.jobs.max-body-bytes); a payload or result may be at most 64 KiB of JSON")));
+    }
+
+    ResponseEntity<?> badRequest(List<FieldViolation> violations) {
+        metrics.rejected(Rejection.INVALID);
+        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations, null));
+    }
+
+    /** 503 with {@code Retry-After}; {@code requestId} is the one to retry with. */
+    ResponseEntity<?> unavailable(Rejection reason, String error, String message, String requestId) {
+        metrics.rejected(reason);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(new ErrorAnswer(error, message, List.of(), requestId));
+    }
+
+    ResponseEntity<?> overloaded(String requestId, int waitingNow) {
+        return unavailable(Rejection.OVERLOADED, "overloaded", "The gateway has " + waitingNow + " job requests waiting"
+                + " for answers, its limit (turnstile.gateway.jobs.max-pending); retry shortly with requestId "
+                + requestId, requestId);
+    }
+
+    ResponseEntity<?> notListening(String requestId) {
+        warn(() -> "A job request came while this gateway does not read the job events topic; answered 503. Create the"
+                + " job topics, or check that Kafka is reachable.");
+        return unavailable(Rejection.UNAVAILABLE, "unavailable", "This gateway is not reading job events yet (the job"
+                + " topics may be missing); nothing was written. Retry shortly with requestId " + requestId + ".",
+                requestId);
+    }
+
+    /** 409: the request id names a different request waiting at this gateway, or decided before on this queue. */
+    ResponseEntity<?> requestIdReused(String requestId, String queue) {
+        metrics.rejected(Rejection.REQUEST_ID_CONFLICT);
+        var message = "Request id " + requestId + " already names a different request on queue " + queue + ". A request"
+                + " id names one request: send it again only to retry that same request, and use a new one (or none)"
+                + " for anything else. Nothing was decided for this request.";
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(new ErrorAnswer("request_id_conflict", message,
+                List.of(new FieldViolation("requestId", "unique", message)), requestId));
+    }
+
+    /**
+     * The answer to a request whose answer did not come.
+     *
+     * @param what the request in words, for the log, e.g. {@code heartbeat of emails:welcome-42 by worker-1}
+     */
+    ResponseEntity<?> failed(String what, String requestId, Throwable failure) {
+        var error = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (error instanceof TimeoutException) {
+            warn(() -> "No answer within " + decisionTimeout + " (plus its wait, for a claim-next) to the " + what
+                    + "; answered 503, the client retries with its requestId. Check that the processor is running.");
+            return unavailable(Rejection.TIMEOUT, "decision_timeout", "No answer within " + decisionTimeout.toMillis()
+                    + " ms. Retry with the same requestId (" + requestId + "): a retried request is answered with its"
+                    + " original answer, never decided twice.", requestId);
+        }
+        if (error instanceof JobService.CommandNotWrittenException) {
+            warn(() -> error.getMessage() + "; answered 503, the client retries");
+            return unavailable(Rejection.UNAVAILABLE, "unavailable",
+                    error.getMessage() + ". Retry with the same requestId (" + requestId + ").", requestId);
+        }
+        log.error("Unexpected error while waiting for the answer to the {}; answered 500", what, error);
+        metrics.rejected(Rejection.UNEXPECTED);
+        return ResponseEntity.internalServerError()
+                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of(), requestId));
+    }
+
+    /** A warning that may come in a storm: at most one line a minute, saying how many were left out. */
+    private void warn(Supplier<String> line) {
+        long now = System.nanoTime();
+        long due = nextWarningAt.get();
+        if (now - due >= 0 && nextWarningAt.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
+            long more = warningsLeftOut.getAndSet(0);
+            log.warn("{}{}", line.get(), more == 0 ? "" : " (" + more + " more such answers since the last line; all"
+                    + " are counted in turnstile.jobs.rejected)");
+        } else {
+            warningsLeftOut.incrementAndGet();
+        }
+    }
+}
