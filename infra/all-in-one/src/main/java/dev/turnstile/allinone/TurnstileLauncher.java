@@ -27,9 +27,16 @@ import picocli.CommandLine.Unmatched;
         footer = {
             "",
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
-            "Data is kept across restarts; delete the data directory to start over."
+            "Data is kept across restarts; delete the data directory to start over.",
+            "",
+            "Exit codes: 0 stopped on request; 1 failed to start; 2 bad options; "
+                    + TurnstileLauncher.EXIT_DATA_DIRECTORY_IN_USE + " the data directory is in use by another"
+                    + " instance."
         })
 public final class TurnstileLauncher implements Callable<Integer> {
+
+    /** Another process holds the data directory: nothing was touched. */
+    static final int EXIT_DATA_DIRECTORY_IN_USE = 10;
 
     private static final Logger log = LoggerFactory.getLogger(TurnstileLauncher.class);
 
@@ -56,6 +63,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
     @Unmatched
     List<String> springArguments = new ArrayList<>();
 
+    private DataDirectoryLock lock;
     private ConfigurableApplicationContext context;
     private LocalKafkaBroker broker;
 
@@ -71,6 +79,24 @@ public final class TurnstileLauncher implements Callable<Integer> {
     @Override
     public Integer call() {
         var data = dataDir.toAbsolutePath().normalize();
+        // Before anything touches the directory: a second instance formatting or starting a broker there kills the
+        // first one's broker (its metadata log is truncated under it).
+        try {
+            lock = DataDirectoryLock.acquire(data);
+        } catch (DataDirectoryLock.InUseException e) {
+            System.err.println("turnstile: " + e.getMessage());
+            return EXIT_DATA_DIRECTORY_IN_USE;
+        }
+        try {
+            start(data);
+        } catch (RuntimeException e) {
+            shutdown();
+            throw e;
+        }
+        return 0;
+    }
+
+    private void start(Path data) {
         String bootstrap;
         if (externalKafka == null) {
             broker = LocalKafkaBroker.builder()
@@ -101,7 +127,6 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 .registerShutdownHook(false)
                 .run(arguments.toArray(String[]::new));
         printWelcome(bootstrap, data, login);
-        return 0;
     }
 
     /** The port the HTTP API listens on. */
@@ -109,12 +134,17 @@ public final class TurnstileLauncher implements Callable<Integer> {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
-    /** Stops the services before the broker they use. */
+    /** Stops the services before the broker they use, then releases the data directory. */
     void shutdown() {
         log.info("Stopping Turnstile");
-        context.close();
+        if (context != null) {
+            context.close();
+        }
         if (broker != null) {
             broker.close();
+        }
+        if (lock != null) {
+            lock.close();
         }
     }
 
