@@ -72,6 +72,8 @@ class ClaimController {
             decision = service.claim(claim);
         } catch (ClaimService.OverloadedException e) {
             return replies.overloaded(e.getMessage());
+        } catch (ClaimService.DiskLowException e) {
+            return replies.diskLow(e.getMessage());
         }
         return decision.<ResponseEntity<?>>handle((event, error) -> {
             if (error == null) {

@@ -3,6 +3,7 @@ package dev.turnstile.gateway.claim;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.health.DiskSpace;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,8 +86,9 @@ public class ClaimGatewayConfiguration {
             KafkaTemplate<String, ClaimCommand> claimCommandTemplate,
             ClaimTopics topics,
             PendingDecisions pending,
+            DiskSpace diskSpace,
             Clock clock) {
-        return new ClaimService(claimCommandTemplate, topics.requests(), pending, clock);
+        return new ClaimService(claimCommandTemplate, topics.requests(), pending, diskSpace, clock);
     }
 
     @Bean

@@ -12,10 +12,14 @@ import java.time.Duration;
  */
 final class ClaimMetrics {
 
-    /** Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable) and unexpected. */
+    /**
+     * Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable, disk low) and
+     * unexpected.
+     */
     enum Rejection {
         INVALID,
         OVERLOADED,
+        DISK_LOW,
         TIMEOUT,
         UNAVAILABLE,
         UNEXPECTED

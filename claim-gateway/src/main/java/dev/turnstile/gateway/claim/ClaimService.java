@@ -8,28 +8,35 @@ import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.health.DiskSpace;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Appends a claim command to the requests topic and returns the future of its decision. */
+/**
+ * Appends a claim command to the requests topic and returns the future of its decision. Writes nothing while the
+ * disk holding the data is low on space.
+ */
 final class ClaimService {
 
     private final KafkaTemplate<String, ClaimCommand> template;
     private final Topic<String, ClaimCommand> requests;
     private final PendingDecisions pending;
+    private final DiskSpace disk;
     private final Clock clock;
 
     ClaimService(
             KafkaTemplate<String, ClaimCommand> template,
             Topic<String, ClaimCommand> requests,
             PendingDecisions pending,
+            DiskSpace disk,
             Clock clock) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
+        this.disk = disk;
         this.clock = clock;
     }
 
@@ -37,6 +44,14 @@ final class ClaimService {
     static final class OverloadedException extends RuntimeException {
         OverloadedException(int pendingNow) {
             super("The gateway has " + pendingNow + " requests waiting for decisions, its limit; retry shortly");
+        }
+    }
+
+    /** Raised when the disk holding the data is below its free-space threshold: nothing was written. */
+    static final class DiskLowException extends RuntimeException {
+        DiskLowException(String problem) {
+            super(problem + "; the claim was not written, so that what was accepted before can still be decided."
+                    + " Free space there, then retry with the same requestId.");
         }
     }
 
@@ -56,7 +71,12 @@ final class ClaimService {
         }
     }
 
-    /** The decision for {@code claim}; fails with a timeout, overload or write error, never with a guess. */
+    /**
+     * The decision for {@code claim}; fails with a timeout, overload or write error, never with a guess.
+     *
+     * @throws OverloadedException when too many requests wait for decisions
+     * @throws DiskLowException when the data's disk is low: nothing is written
+     */
     CompletableFuture<ClaimEvent> claim(ClaimRequestParser.ValidClaim claim) {
         var key = new TaskKey(claim.project(), claim.task(), claim.gitSha());
         return submit(ClaimRequested.of(key, claim.agentId(), requestId(claim.requestId()), clock.instant(), claim.policy()));
@@ -78,6 +98,10 @@ final class ClaimService {
 
     /** Appends {@code command} to the requests topic and returns the future of the decision that answers it. */
     private CompletableFuture<ClaimEvent> submit(ClaimCommand command) {
+        var space = disk.status();
+        if (space.low()) {
+            throw new DiskLowException(space.problem());
+        }
         var key = command.taskKey();
         var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.

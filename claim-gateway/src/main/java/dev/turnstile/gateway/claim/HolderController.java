@@ -101,6 +101,8 @@ class HolderController {
             decision = service.holderRequest(request);
         } catch (ClaimService.OverloadedException e) {
             return replies.overloaded(e.getMessage());
+        } catch (ClaimService.DiskLowException e) {
+            return replies.diskLow(e.getMessage());
         }
         return decision.<ResponseEntity<?>>handle((event, error) -> {
             if (error != null) {

@@ -68,6 +68,11 @@ final class Replies {
         return unavailable(Rejection.OVERLOADED, "overloaded", message);
     }
 
+    /** Logged by {@link dev.turnstile.gateway.health.DiskSpace} when the disk turns low, not once per request. */
+    ResponseEntity<?> diskLow(String message) {
+        return unavailable(Rejection.DISK_LOW, "disk_low", message);
+    }
+
     /**
      * The answer to a request whose decision did not come.
      *

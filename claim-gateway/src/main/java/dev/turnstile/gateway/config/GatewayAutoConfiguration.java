@@ -15,8 +15,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
-/** The claim gateway inside any Spring Boot web application that has this module on its classpath. */
-@AutoConfiguration(after = KafkaAutoConfiguration.class)
+/**
+ * The claim gateway inside any Spring Boot web application that has this module on its classpath. Before Spring Boot's
+ * disk space health, which it replaces when {@code turnstile.gateway.data-dir} is set.
+ */
+@AutoConfiguration(
+        after = KafkaAutoConfiguration.class,
+        beforeName = "org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration")
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
 @Import({ClaimGatewayConfiguration.class, HealthConfiguration.class})

@@ -31,12 +31,16 @@ import picocli.CommandLine.Unmatched;
             "",
             "Exit codes: 0 stopped on request; 1 failed to start; 2 bad options; "
                     + TurnstileLauncher.EXIT_DATA_DIRECTORY_IN_USE + " the data directory is in use by another"
-                    + " instance."
+                    + " instance; " + TurnstileLauncher.EXIT_BROKER_FAILED + " the local broker failed (e.g. a full disk):"
+                    + " free space, then start again."
         })
 public final class TurnstileLauncher implements Callable<Integer> {
 
     /** Another process holds the data directory: nothing was touched. */
     static final int EXIT_DATA_DIRECTORY_IN_USE = 10;
+
+    /** The in-process broker stopped (all its log directories failed, e.g. on a full disk); restart once fixed. */
+    static final int EXIT_BROKER_FAILED = 11;
 
     private static final Logger log = LoggerFactory.getLogger(TurnstileLauncher.class);
 
@@ -99,6 +103,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
     private void start(Path data) {
         String bootstrap;
         if (externalKafka == null) {
+            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
             broker = LocalKafkaBroker.builder()
                     .dataDirectory(data.resolve("kafka"))
                     .clientPort(kafkaPort)
@@ -116,7 +121,11 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 "spring.kafka.bootstrap-servers=" + bootstrap,
                 "server.port=" + httpPort,
                 "turnstile.processor.state-dir=" + data.resolve("processor"),
-                "turnstile.projections.state-dir=" + data.resolve("projections")));
+                "turnstile.projections.state-dir=" + data.resolve("projections"),
+                // Health, the claim guard and the disk metrics watch the disk that holds the data, not the working
+                // directory's.
+                "turnstile.gateway.data-dir=" + data,
+                "management.metrics.system.diskspace.paths=" + data));
         LocalDashboardLogin login = null;
         if (!LocalDashboardLogin.usersConfigured(springArguments, System.getenv())) {
             login = LocalDashboardLogin.loadOrCreate(data);
