@@ -6,7 +6,6 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
@@ -56,8 +55,13 @@ class ClaimController {
      * servlet pipeline, where an asynchronous answer costs a second dispatch (see bench/README.md).
      */
     @PostMapping("/api/claim")
-    ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
-        var body = replies.readBody(request);
+    ResponseEntity<?> claim(HttpServletRequest request) {
+        byte[] body;
+        try {
+            body = replies.readBody(request);
+        } catch (Replies.BodyNotReceivedException e) {
+            return replies.bodyNotReceived();
+        }
         if (body == null) {
             return replies.tooLarge();
         }

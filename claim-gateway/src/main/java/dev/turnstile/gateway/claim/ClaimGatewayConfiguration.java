@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.config.GatewayProperties;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -97,8 +98,14 @@ public class ClaimGatewayConfiguration {
     }
 
     @Bean
-    Replies replies(ClaimMetrics metrics, GatewayProperties settings) {
-        return new Replies(metrics, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
+    SlowRequests slowRequests(GatewayProperties settings, MeterRegistry meters) {
+        return new SlowRequests(settings.requestReadTimeout(), meters);
+    }
+
+    @Bean
+    Replies replies(ClaimMetrics metrics, SlowRequests slowRequests, GatewayProperties settings) {
+        return new Replies(
+                metrics, slowRequests, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
     }
 
     @Bean

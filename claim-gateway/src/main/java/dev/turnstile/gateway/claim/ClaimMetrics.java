@@ -13,11 +13,12 @@ import java.time.Duration;
 final class ClaimMetrics {
 
     /**
-     * Why a claim got no decision: expected ones (invalid, timeout, overloaded, unavailable, disk low) and
-     * unexpected.
+     * Why a claim got no decision: expected ones (invalid, a body that never arrived, timeout, overloaded,
+     * unavailable, disk low) and unexpected.
      */
     enum Rejection {
         INVALID,
+        INCOMPLETE_BODY,
         OVERLOADED,
         DISK_LOW,
         TIMEOUT,

@@ -8,7 +8,6 @@ import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,23 +70,28 @@ class HolderController {
             boolean redelivery) {}
 
     @PostMapping("/api/lease/renew")
-    ResponseEntity<?> renew(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> renew(HttpServletRequest request) {
         return handle(HolderRequest.RENEW, request);
     }
 
     @PostMapping("/api/lease/release")
-    ResponseEntity<?> release(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> release(HttpServletRequest request) {
         return handle(HolderRequest.RELEASE, request);
     }
 
     @PostMapping("/api/claim/complete")
-    ResponseEntity<?> complete(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> complete(HttpServletRequest request) {
         return handle(HolderRequest.COMPLETE, request);
     }
 
     /** Waits for the decision on the request's (virtual) thread, as {@link ClaimController} does. */
-    private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) throws IOException {
-        var body = replies.readBody(http);
+    private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) {
+        byte[] body;
+        try {
+            body = replies.readBody(http);
+        } catch (Replies.BodyNotReceivedException e) {
+            return replies.bodyNotReceived();
+        }
         if (body == null) {
             return replies.tooLarge();
         }

@@ -3,6 +3,7 @@ package dev.turnstile.gateway.config;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
+import dev.turnstile.gateway.web.WebConfiguration;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +25,7 @@ import org.springframework.core.env.Environment;
         beforeName = "org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration")
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
-@Import({ClaimGatewayConfiguration.class, HealthConfiguration.class})
+@Import({ClaimGatewayConfiguration.class, HealthConfiguration.class, WebConfiguration.class})
 public class GatewayAutoConfiguration {
 
     @Bean

@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  *     guard watch its free space. Unset (a gateway of its own, which stores nothing): not watched
  * @param minFreeDisk below this much free space under {@code dataDir}, health is unhealthy and requests that would
  *     write are refused with 503 {@code disk_low}, before the broker's log directory fails
+ * @param requestReadTimeout the longest a request may take to arrive, from its first byte to its last (headers and
+ *     body); a connection still sending after that is closed
  */
 @ConfigurationProperties("turnstile.gateway")
 public record GatewayProperties(
@@ -38,4 +40,5 @@ public record GatewayProperties(
         @DefaultValue("60s") Duration maxOutcomeWait,
         @DefaultValue("10000") int maxOutcomeWaiters,
         Path dataDir,
-        @DefaultValue("256MB") DataSize minFreeDisk) {}
+        @DefaultValue("256MB") DataSize minFreeDisk,
+        @DefaultValue("10s") Duration requestReadTimeout) {}
