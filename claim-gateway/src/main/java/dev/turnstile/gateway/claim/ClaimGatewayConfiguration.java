@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.config.GatewayProperties;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestDrain;
 import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -121,6 +122,12 @@ public class ClaimGatewayConfiguration {
     @Bean
     OutcomeController outcomeController(ClaimOutcomes outcomes, Replies replies, GatewayProperties settings) {
         return new OutcomeController(outcomes, replies, settings.maxOutcomeWait());
+    }
+
+    /** On shutdown, outcome long polls answer with what is known instead of holding the server up. */
+    @Bean
+    RequestDrain.Participant outcomeWaitsEnd(ClaimOutcomes outcomes) {
+        return outcomes::stopWaiting;
     }
 
     /** For health: whether the decision listener is reading. */

@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  *     write are refused with 503 {@code disk_low}, before the broker's log directory fails
  * @param requestReadTimeout the longest a request may take to arrive, from its first byte to its last (headers and
  *     body); a connection still sending after that is closed
+ * @param drainTimeout on shutdown, the longest to wait for requests in progress to be answered before the web server,
+ *     the decision listener and the Kafka clients stop
  */
 @ConfigurationProperties("turnstile.gateway")
 public record GatewayProperties(
@@ -41,4 +43,5 @@ public record GatewayProperties(
         @DefaultValue("10000") int maxOutcomeWaiters,
         Path dataDir,
         @DefaultValue("256MB") DataSize minFreeDisk,
-        @DefaultValue("10s") Duration requestReadTimeout) {}
+        @DefaultValue("10s") Duration requestReadTimeout,
+        @DefaultValue("10s") Duration drainTimeout) {}

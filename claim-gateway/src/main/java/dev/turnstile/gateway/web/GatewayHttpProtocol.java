@@ -11,7 +11,7 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
  * Tomcat's HTTP/1.1 NIO protocol plus a view of its open connections and of the request each one is reading or
- * serving, which the slow-request guard needs (Tomcat keeps its endpoint protected). Spring
+ * serving, which the slow-request guard and the shutdown drain need (Tomcat keeps its endpoint protected). Spring
  * Boot creates it by class name; see {@link WebConfiguration}.
  */
 public class GatewayHttpProtocol extends Http11NioProtocol {
@@ -47,6 +47,11 @@ public class GatewayHttpProtocol extends Http11NioProtocol {
             }
         }
         return connections;
+    }
+
+    /** Stops accepting connections; those already open are served on. */
+    void stopAccepting() {
+        closeServerSocketGraceful();
     }
 
     @Override

@@ -1,20 +1,39 @@
 package dev.turnstile.gateway.web;
 
+import dev.turnstile.gateway.config.GatewayProperties;
+import java.util.List;
 import org.apache.coyote.ProtocolHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
-/** The HTTP server's protections (Tomcat): the overall request read deadline. */
+/** The HTTP server's protections (Tomcat): the overall request read deadline and the shutdown drain. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(TomcatServletWebServerFactory.class)
 public class WebConfiguration {
+
+    @Bean
+    RequestDrain requestDrain(ObjectProvider<RequestDrain.Participant> participants, GatewayProperties settings) {
+        return new RequestDrain(participants.orderedStream().toList(), settings.drainTimeout());
+    }
+
+    /** First in the chain, so that every request is counted and told to close while draining. */
+    @Bean
+    FilterRegistrationBean<RequestDrain> requestDrainFilter(RequestDrain drain) {
+        var registration = new FilterRegistrationBean<>(drain);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setAsyncSupported(true);
+        return registration;
+    }
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> gatewayHttpProtocol() {
@@ -28,7 +47,7 @@ public class WebConfiguration {
 
     @Bean
     TomcatProtocolHandlerCustomizer<ProtocolHandler> gatewayHttpProtocolSetup(
-            SlowRequests slowRequests) {
+            RequestDrain drain, SlowRequests slowRequests) {
         return handler -> {
             if (handler instanceof GatewayHttpProtocol protocol) {
                 protocol.runEverySecond(new SlowRequestGuard(protocol, slowRequests));
@@ -39,6 +58,7 @@ public class WebConfiguration {
                     protocol.setKeepAliveTimeout(protocol.getKeepAliveTimeout());
                     protocol.setConnectionTimeout(perRead);
                 }
+                drain.use(protocol);
             }
         };
     }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Unmatched;
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
             "Data is kept across restarts; delete the data directory to start over.",
             "",
-            "Exit codes: 0 stopped on request; 1 failed to start; 2 bad options; "
+            "Exit codes: 1 failed to start; 2 bad options; "
                     + TurnstileLauncher.EXIT_DATA_DIRECTORY_IN_USE + " the data directory is in use by another"
                     + " instance; " + TurnstileLauncher.EXIT_BROKER_FAILED + " the local broker failed (e.g. a full disk):"
                     + " free space, then start again."

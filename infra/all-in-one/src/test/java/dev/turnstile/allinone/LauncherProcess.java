@@ -43,10 +43,12 @@ final class LauncherProcess implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    private final Thread outputReader;
+
     private LauncherProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
-        Thread.ofVirtual().name("launcher-output-" + process.pid()).start(this::readOutput);
+        this.outputReader = Thread.ofVirtual().name("launcher-output-" + process.pid()).start(this::readOutput);
     }
 
     /**
@@ -111,9 +113,10 @@ final class LauncherProcess implements AutoCloseable {
         return output.toString();
     }
 
-    /** SIGTERM, as a supervisor or Ctrl-C would stop it. */
+    /** SIGTERM, as a supervisor would stop it. */
     void terminate() {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output, losing what it says on the way.
+        process.toHandle().destroy();
     }
 
     /** SIGKILL: no shutdown hooks, no goodbye. */
@@ -121,13 +124,14 @@ final class LauncherProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    /** Its exit code, waiting up to {@code timeout}. */
+    /** Its exit code, waiting up to {@code timeout}; its whole output is in {@link #output()} then. */
     int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("The launcher (pid " + pid() + ") did not exit within " + timeout
                         + ". Output:\n" + output);
             }
+            outputReader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted while waiting for the launcher to exit", e);
