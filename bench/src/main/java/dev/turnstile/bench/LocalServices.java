@@ -30,10 +30,16 @@ final class LocalServices implements AutoCloseable {
     URI startTurnstile(Path jar) throws Exception {
         int http = freePort();
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        start("turnstile", List.of(
-                java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toAbsolutePath().toString(),
+        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        // As bin/turnstile starts it: with the launcher's JVM options (its memory bounds), next to its module.
+        var jvmOptions = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
+        if (Files.isRegularFile(jvmOptions)) {
+            command.add("@" + jvmOptions);
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
                 "--http-port=" + http, "--kafka-port=" + freePort(), "--controller-port=" + freePort(),
                 "--data-dir=" + work.resolve("turnstile-data")));
+        start("turnstile", command);
         var base = URI.create("http://127.0.0.1:" + http);
         awaitHttp(base.resolve("/api/health"), Duration.ofSeconds(120));
         return base;

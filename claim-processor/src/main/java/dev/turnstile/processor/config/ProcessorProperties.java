@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the claim processor ({@code turnstile.processor.*}). Kafka connection settings come from
@@ -24,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startupTimeout how long start-up waits for the processor to run before failing
  * @param expiryCheckInterval how often the processor looks for leases past expiry and appends an expiry check to
  *     the requests topic, so that expiries are announced promptly; 0 turns the checks off
+ * @param rocksdbMemory off-heap memory all the processor's RocksDB stores in this JVM share: block cache, memtables,
+ *     index and filter blocks (see {@link BoundedRocksDbMemory})
  * @param streams extra Kafka Streams properties, applied last
  */
 @ConfigurationProperties("turnstile.processor")
@@ -36,11 +39,13 @@ public record ProcessorProperties(
         @DefaultValue("10ms") Duration pollInterval,
         @DefaultValue("120s") Duration startupTimeout,
         @DefaultValue("1s") Duration expiryCheckInterval,
+        @DefaultValue("64MB") DataSize rocksdbMemory,
         Map<String, String> streams) {
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
         expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
+        rocksdbMemory = rocksdbMemory == null ? DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES) : rocksdbMemory;
     }
 
     /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
@@ -54,6 +59,7 @@ public record ProcessorProperties(
                 Duration.ofMillis(10),
                 Duration.ofSeconds(120),
                 Duration.ofSeconds(1),
+                DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES),
                 Map.of());
     }
 
@@ -68,6 +74,7 @@ public record ProcessorProperties(
                 pollInterval,
                 startupTimeout,
                 expiryCheckInterval,
+                rocksdbMemory,
                 streams);
     }
 
@@ -75,7 +82,7 @@ public record ProcessorProperties(
     public ProcessorProperties withExpiryCheckInterval(Duration interval) {
         return new ProcessorProperties(
                 enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                interval, streams);
+                interval, rocksdbMemory, streams);
     }
 
     /**
@@ -98,6 +105,9 @@ public record ProcessorProperties(
         // A crashed instance's partitions move after this long (Kafka's 45 s default would stall claims longer).
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // All stores share one bounded block cache and memtable budget (Streams' default is per store, unbounded in sum).
+        config.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        config.putIfAbsent(BoundedRocksDbMemory.MEMORY_CONFIG, rocksdbMemory.toBytes());
         // A record that cannot be decided goes to the dead-letter topic, is counted in the dropped-records metric,
         // and processing goes on; any other error stops the processor (see PoisonCommandHandler).
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetterTopicName());

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The launcher in a JVM of its own, as {@code bin/turnstile} runs it, so that a test can signal it (SIGTERM), kill it
+ * The launcher in a JVM of its own, as {@code bin/turnstile} runs it (its JVM options, from the module's
+ * {@code jvm.options}), so that a test can signal it (SIGTERM), kill it
  * (SIGKILL), start a second one beside it, or watch it exit by itself. Its output goes to
  * {@code target/launcher-processes/<name>.log} and is kept for assertions.
  */
@@ -57,7 +58,8 @@ final class LauncherProcess implements AutoCloseable {
      */
     static LauncherProcess start(String name, Path dataDir, String... options) {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = new ArrayList<>(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+        // The JVM options bin/turnstile uses (the module's jvm.options: its memory bounds); later ones override.
+        var command = new ArrayList<>(List.of(java, "@" + Path.of("jvm.options").toAbsolutePath()));
         var launcherOptions = new ArrayList<String>();
         for (var option : options) {
             (option.startsWith("-X") || option.startsWith("-D") ? command : launcherOptions).add(option);
@@ -67,7 +69,9 @@ final class LauncherProcess implements AutoCloseable {
         command.addAll(launcherOptions);
         try {
             var logDir = Files.createDirectories(Path.of("target", "launcher-processes"));
-            var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            var process = builder.start();
             return new LauncherProcess(process, logDir.resolve(name + "-" + process.pid() + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the launcher process", e);

@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -77,7 +76,7 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
 
     private final Path directory;
     private final Clock clock;
-    private final Options options;
+    private final StoreOptions options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final DecisionDecoder decoder = new DecisionDecoder();
@@ -109,7 +108,7 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
     /** The store's layout; a store of another layout is rebuilt from offset 0 when opened. 2: leases. */
     static final String LAYOUT = "2";
 
-    private ActivityProjection(Path directory, Clock clock, Options options, RocksDB db) {
+    private ActivityProjection(Path directory, Clock clock, StoreOptions options, RocksDB db) {
         this.directory = directory;
         this.clock = clock;
         this.options = options;
@@ -125,11 +124,23 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
      * @throws ProjectionStoreException when the directory cannot be opened (e.g. another process uses it)
      */
     public static ActivityProjection open(Path directory, String topic, Clock clock, boolean rebuild) {
+        return open(directory, topic, clock, rebuild, StoreOptions.DEFAULT_MEMORY_BYTES);
+    }
+
+    /**
+     * Opens (or creates) the read model of {@code topic} in {@code directory}, its RocksDB off-heap memory (block
+     * cache, memtables, index and filter blocks) bounded by {@code memoryBytes}.
+     *
+     * @param rebuild when true, deletes what the directory holds first, so the model is rebuilt from offset 0
+     * @throws ProjectionStoreException when the directory cannot be opened (e.g. another process uses it)
+     */
+    public static ActivityProjection open(
+            Path directory, String topic, Clock clock, boolean rebuild, long memoryBytes) {
         if (rebuild) {
             log.info("Rebuilding the activity projection: deleting {}; it is rebuilt from offset 0 of {}", directory, topic);
             deleteRecursively(directory);
         }
-        var projection = openDirectory(directory, clock);
+        var projection = openDirectory(directory, clock, memoryBytes);
         var storedTopic = projection.storedTopic();
         if (storedTopic != null && !storedTopic.equals(topic)) {
             log.warn(
@@ -141,14 +152,14 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
                     topic);
             projection.close();
             deleteRecursively(directory);
-            projection = openDirectory(directory, clock);
+            projection = openDirectory(directory, clock, memoryBytes);
         }
         if (storedTopic != null && storedTopic.equals(topic) && !LAYOUT.equals(projection.storedString(Keys.META_LAYOUT))) {
             log.warn("The activity projection in {} has an older layout: deleting it and rebuilding from offset 0 of {}",
                     directory, topic);
             projection.close();
             deleteRecursively(directory);
-            projection = openDirectory(directory, clock);
+            projection = openDirectory(directory, clock, memoryBytes);
             storedTopic = null;
         }
         if (storedTopic == null || !storedTopic.equals(topic)) {
@@ -158,11 +169,12 @@ public final class ActivityProjection implements ActivityQueries, AutoCloseable 
         return projection;
     }
 
-    private static ActivityProjection openDirectory(Path directory, Clock clock) {
-        var options = new Options().setCreateIfMissing(true);
+    private static ActivityProjection openDirectory(Path directory, Clock clock, long memoryBytes) {
+        var options = new StoreOptions(memoryBytes);
         try {
             Files.createDirectories(directory);
-            return new ActivityProjection(directory, clock, options, RocksDB.open(options, directory.toString()));
+            return new ActivityProjection(
+                    directory, clock, options, RocksDB.open(options.options(), directory.toString()));
         } catch (RocksDBException | IOException e) {
             options.close();
             throw new ProjectionStoreException("Cannot open the activity projection store in " + directory + " ("

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@code meta.properties}), so a broker started again on the same directory keeps its topics and records. The
  * configuration is tuned for one node on a small machine: internal topics with replication factor and min ISR 1
  * (otherwise consumer groups, transactions and Kafka Streams wait forever for their coordinator), no initial
- * rebalance delay, a small log-cleaner buffer, no automatic topic creation.
+ * rebalance delay, a small log-cleaner buffer and thread pools, no automatic topic creation.
  *
  * <pre>{@code
  * try (LocalKafkaBroker broker = LocalKafkaBroker.builder()
@@ -467,6 +467,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // The 128 MiB default is allocated up front and exhausts the small heaps of tests and the launcher.
         props.put("log.cleaner.dedupe.buffer.size", "8388608");
+        // One node serving one application on a small machine: Kafka's thread pools are sized for big brokers
+        // (8 request handlers, 3 network threads, 10 background threads), each with its stack and buffers.
+        props.put("num.io.threads", "4");
+        props.put("num.network.threads", "2");
+        props.put("background.threads", "4");
         // Topics are provisioned explicitly with the partition count the processor relies on.
         props.put("auto.create.topics.enable", "false");
 
