@@ -3,13 +3,18 @@ package dev.turnstile.allinone;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.kafka.local.ClaimTopicsProvisioner;
 import dev.turnstile.kafka.local.LocalKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +74,8 @@ public final class TurnstileLauncher implements Callable<Integer> {
 
     private DataDirectoryLock lock;
     private ConfigurableApplicationContext context;
-    private LocalKafkaBroker broker;
+    private volatile LocalKafkaBroker broker;
+    private LocalKafkaStart brokerStart;
 
     public static void main(String[] args) {
         var launcher = new TurnstileLauncher();
@@ -102,19 +108,21 @@ public final class TurnstileLauncher implements Callable<Integer> {
 
     private void start(Path data) {
         String bootstrap;
-        if (externalKafka == null) {
-            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
-            broker = LocalKafkaBroker.builder()
-                    .dataDirectory(data.resolve("kafka"))
-                    .clientPort(kafkaPort)
-                    .controllerPort(controllerPort)
-                    .start();
-            bootstrap = broker.bootstrapServers();
-        } else {
+        var initializers = new ArrayList<ApplicationContextInitializer<ConfigurableApplicationContext>>();
+        if (externalKafka != null) {
             bootstrap = externalKafka;
-        }
-        try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
-            provisioner.ensureClaimTopics();
+            provisionTopics(bootstrap);
+        } else if (kafkaPort != 0 && controllerPort != 0) {
+            // Ports known up front: the broker starts (seconds, more after a crash) while Spring builds the
+            // application, and the application's first Kafka client waits for it (see LocalKafkaStart).
+            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
+            bootstrap = LocalKafkaBroker.HOST + ":" + kafkaPort;
+            brokerStart = LocalKafkaStart.begin(() -> startBroker(data));
+            initializers.add(context -> context.getBeanFactory().registerSingleton("localKafkaStart", brokerStart));
+        } else {
+            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
+            startBroker(data);
+            bootstrap = broker.bootstrapServers();
         }
         var arguments = new ArrayList<>(springArguments);
         var properties = new ArrayList<>(List.of(
@@ -125,17 +133,70 @@ public final class TurnstileLauncher implements Callable<Integer> {
                 // Health, the claim guard and the disk metrics watch the disk that holds the data, not the working
                 // directory's.
                 "turnstile.gateway.data-dir=" + data,
-                "management.metrics.system.diskspace.paths=" + data));
+                "management.metrics.system.diskspace.paths=" + data,
+                // The same name at every start on this data directory: after a crash the processor takes its
+                // partitions back at once instead of waiting for its dead self to time out of the group.
+                "turnstile.processor.instance-id=" + processorInstanceId(data)));
         LocalDashboardLogin login = null;
         if (!LocalDashboardLogin.usersConfigured(springArguments, System.getenv())) {
             login = LocalDashboardLogin.loadOrCreate(data);
             properties.add(login.springProperty());
         }
-        context = new SpringApplicationBuilder(TurnstileApplication.class)
-                .properties(properties.toArray(String[]::new))
-                .registerShutdownHook(false)
-                .run(arguments.toArray(String[]::new));
+        try {
+            context = new SpringApplicationBuilder(TurnstileApplication.class)
+                    .properties(properties.toArray(String[]::new))
+                    .initializers(initializers.toArray(ApplicationContextInitializer[]::new))
+                    .registerShutdownHook(false)
+                    .run(arguments.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            // The broker's own failure (a port in use, a foreign data directory) says more than Spring's wrapper.
+            if (brokerStart != null) {
+                brokerStart.failure().ifPresent(failure -> {
+                    throw failure;
+                });
+            }
+            throw e;
+        }
         printWelcome(bootstrap, data, login);
+    }
+
+    /** Starts the local broker on {@code data} and makes sure the claim topics exist. */
+    private LocalKafkaBroker startBroker(Path data) {
+        broker = LocalKafkaBroker.builder()
+                .dataDirectory(data.resolve("kafka"))
+                .clientPort(kafkaPort)
+                .controllerPort(controllerPort)
+                .start();
+        provisionTopics(broker.bootstrapServers());
+        return broker;
+    }
+
+    private static void provisionTopics(String bootstrap) {
+        try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
+            provisioner.ensureClaimTopics();
+        }
+    }
+
+    /**
+     * The processor's name in its consumer group: the same at every start on this data directory, and unlike any other
+     * (a random id made on first start and kept in {@code <data-dir>/instance-id}).
+     */
+    static String processorInstanceId(Path data) {
+        var file = data.resolve("instance-id");
+        try {
+            if (Files.isRegularFile(file)) {
+                var kept = Files.readString(file).strip();
+                if (!kept.isEmpty()) {
+                    return kept;
+                }
+            }
+            var made = "turnstile-" + UUID.randomUUID();
+            Files.writeString(file, made + "\n");
+            return made;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write " + file + " (" + e.getMessage()
+                    + "); check that the data directory is writable.", e);
+        }
     }
 
     /** The port the HTTP API listens on. */
@@ -148,6 +209,9 @@ public final class TurnstileLauncher implements Callable<Integer> {
         log.info("Stopping Turnstile");
         if (context != null) {
             context.close();
+        }
+        if (brokerStart != null) {
+            brokerStart.awaitSettled();
         }
         if (broker != null) {
             broker.close();
