@@ -51,6 +51,11 @@ final class LocalServices implements AutoCloseable {
         int http = freePort();
         int kafka = freePort();
         var command = new ArrayList<>(List.of(java()));
+        // As bin/turnstile starts it: with the launcher's JVM options (its memory bounds), next to its module.
+        var launcherOptions = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
+        if (Files.isRegularFile(launcherOptions)) {
+            command.add("@" + launcherOptions);
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", copy(jar).toString(),
                 "--http-port=" + http, "--kafka-port=" + kafka, "--controller-port=" + freePort(),

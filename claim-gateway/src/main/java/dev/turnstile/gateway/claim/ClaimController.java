@@ -9,7 +9,6 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,12 +58,17 @@ class ClaimController {
      * servlet pipeline, where an asynchronous answer costs a second dispatch (see bench/README.md).
      */
     @PostMapping("/api/claim")
-    ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> claim(HttpServletRequest request) {
         var notJson = replies.unlessJson(request);
         if (notJson != null) {
             return notJson;
         }
-        var body = replies.readBody(request);
+        byte[] body;
+        try {
+            body = replies.readBody(request);
+        } catch (Replies.BodyNotReceivedException e) {
+            return replies.bodyNotReceived();
+        }
         if (body == null) {
             return replies.tooLarge();
         }
@@ -85,6 +89,7 @@ class ClaimController {
             }).join();
             case ClaimService.Overloaded<ClaimAnswer> overloaded -> replies.overloaded(overloaded);
             case ClaimService.RequestIdInUse<ClaimAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.DiskLow<ClaimAnswer> diskLow -> replies.diskLow(diskLow);
         };
     }
 

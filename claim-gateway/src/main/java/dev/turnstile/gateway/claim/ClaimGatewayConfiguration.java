@@ -3,6 +3,9 @@ package dev.turnstile.gateway.claim;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestDrain;
+import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,8 +88,9 @@ public class ClaimGatewayConfiguration {
             KafkaTemplate<String, ClaimCommand> claimCommandTemplate,
             ClaimTopics topics,
             PendingDecisions pending,
+            DiskSpace diskSpace,
             Clock clock) {
-        return new ClaimService(claimCommandTemplate, topics.requests(), pending, clock);
+        return new ClaimService(claimCommandTemplate, topics.requests(), pending, diskSpace, clock);
     }
 
     @Bean
@@ -95,8 +99,14 @@ public class ClaimGatewayConfiguration {
     }
 
     @Bean
-    Replies replies(ClaimMetrics metrics, GatewayProperties settings) {
-        return new Replies(metrics, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
+    SlowRequests slowRequests(GatewayProperties settings, MeterRegistry meters) {
+        return new SlowRequests(settings.requestReadTimeout(), meters);
+    }
+
+    @Bean
+    Replies replies(ClaimMetrics metrics, SlowRequests slowRequests, GatewayProperties settings) {
+        return new Replies(
+                metrics, slowRequests, settings.maxBodyBytes(), settings.decisionTimeout(), settings.retryAfter());
     }
 
     @Bean
@@ -112,6 +122,12 @@ public class ClaimGatewayConfiguration {
     @Bean
     OutcomeController outcomeController(ClaimOutcomes outcomes, Replies replies, GatewayProperties settings) {
         return new OutcomeController(outcomes, replies, settings.maxOutcomeWait());
+    }
+
+    /** On shutdown, outcome long polls answer with what is known instead of holding the server up. */
+    @Bean
+    RequestDrain.Participant outcomeWaitsEnd(ClaimOutcomes outcomes) {
+        return outcomes::stopWaiting;
     }
 
     /** For health: whether the decision listener is reading. */

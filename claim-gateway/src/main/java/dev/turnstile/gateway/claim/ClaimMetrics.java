@@ -13,13 +13,15 @@ import java.time.Duration;
 final class ClaimMetrics {
 
     /**
-     * Why a request got no decision: expected ones (invalid, unsupported media type, timeout, overloaded, reused
-     * request id, …) and unexpected.
+     * Why a request got no decision: expected ones (invalid, unsupported media type, a body that never arrived,
+     * timeout, overloaded, unavailable, disk low, reused request id) and unexpected.
      */
     enum Rejection {
         INVALID,
         UNSUPPORTED_MEDIA_TYPE,
+        INCOMPLETE_BODY,
         OVERLOADED,
+        DISK_LOW,
         TIMEOUT,
         UNAVAILABLE,
         /** The request id names a different request (another agent, mode or settings). */

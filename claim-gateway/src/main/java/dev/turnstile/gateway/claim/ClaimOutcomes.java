@@ -43,6 +43,7 @@ final class ClaimOutcomes {
     private final LinkedHashMap<String, Standing> standings;
     private final Map<String, List<CompletableFuture<Optional<Standing>>>> waiters = new HashMap<>();
     private int waiting;
+    private boolean stopped;
 
     ClaimOutcomes(int capacity, int maxWaiters) {
         this.capacity = capacity;
@@ -98,7 +99,7 @@ final class ClaimOutcomes {
         var waiter = new CompletableFuture<Optional<Standing>>();
         synchronized (this) {
             var known = Optional.ofNullable(standings.get(taskKey));
-            if (wait.isZero() || known.map(standing -> standing.status().ended()).orElse(false)) {
+            if (wait.isZero() || stopped || known.map(standing -> standing.status().ended()).orElse(false)) {
                 return Optional.of(CompletableFuture.completedFuture(known));
             }
             if (waiting >= maxWaiters) {
@@ -115,6 +116,20 @@ final class ClaimOutcomes {
             forget(taskKey, waiter);
             return current(taskKey);
         }));
+    }
+
+    /**
+     * Ends every wait now (each is answered with the key's standing as it is) and makes later ones answer at once:
+     * the gateway is shutting down, and a long poll must not hold it up or be cut off.
+     */
+    void stopWaiting() {
+        List<CompletableFuture<Optional<Standing>>> all = new ArrayList<>();
+        synchronized (this) {
+            stopped = true;
+            waiters.values().forEach(all::addAll);
+        }
+        // Completed with null, as a wait that ran its course: the waiter forgets itself and answers the standing.
+        all.forEach(waiter -> waiter.complete(null));
     }
 
     /** How many agents wait now. */

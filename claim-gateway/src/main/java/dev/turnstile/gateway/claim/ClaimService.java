@@ -9,28 +9,35 @@ import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.health.DiskSpace;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Appends a claim command to the requests topic and returns the future of its decision. */
+/**
+ * Appends a claim command to the requests topic and returns the future of its decision. Writes nothing while the
+ * disk holding the data is low on space.
+ */
 final class ClaimService {
 
     private final KafkaTemplate<String, ClaimCommand> template;
     private final Topic<String, ClaimCommand> requests;
     private final PendingDecisions pending;
+    private final DiskSpace disk;
     private final Clock clock;
 
     ClaimService(
             KafkaTemplate<String, ClaimCommand> template,
             Topic<String, ClaimCommand> requests,
             PendingDecisions pending,
+            DiskSpace disk,
             Clock clock) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
+        this.disk = disk;
         this.clock = clock;
     }
 
@@ -63,6 +70,14 @@ final class ClaimService {
             super("The " + command.getClass().getSimpleName() + " " + command.requestId() + " on " + command.taskKey()
                     + " was answered with " + decision.getClass().getSimpleName() + " (" + decision.decisionId()
                     + "); the processor and gateway disagree on the contract: deploy them from the same release");
+        }
+    }
+
+    /** The disk holding the data is below its free-space threshold: nothing was written. */
+    record DiskLow<A extends ClaimEvent>(String requestId, String problem) implements Submission<A> {
+        String message() {
+            return problem + "; the request was not written, so that what was accepted before can still be decided."
+                    + " Free space there, then retry with the same requestId (" + requestId + ").";
         }
     }
 
@@ -107,6 +122,10 @@ final class ClaimService {
 
     /** Appends {@code command} to the requests topic, once a wait for the decision that answers it is registered. */
     private <A extends ClaimEvent> Submission<A> submit(ClaimCommand command, Class<A> answers) {
+        var space = disk.status();
+        if (space.low()) {
+            return new DiskLow<>(command.requestId(), space.problem());
+        }
         var key = command.taskKey();
         var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.

@@ -10,7 +10,6 @@ import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -74,27 +73,32 @@ class HolderController {
             boolean redelivery) {}
 
     @PostMapping("/api/lease/renew")
-    ResponseEntity<?> renew(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> renew(HttpServletRequest request) {
         return handle(HolderRequest.RENEW, request);
     }
 
     @PostMapping("/api/lease/release")
-    ResponseEntity<?> release(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> release(HttpServletRequest request) {
         return handle(HolderRequest.RELEASE, request);
     }
 
     @PostMapping("/api/claim/complete")
-    ResponseEntity<?> complete(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> complete(HttpServletRequest request) {
         return handle(HolderRequest.COMPLETE, request);
     }
 
     /** Waits for the decision on the request's (virtual) thread, as {@link ClaimController} does. */
-    private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) throws IOException {
+    private ResponseEntity<?> handle(HolderRequest kind, HttpServletRequest http) {
         var notJson = replies.unlessJson(http);
         if (notJson != null) {
             return notJson;
         }
-        var body = replies.readBody(http);
+        byte[] body;
+        try {
+            body = replies.readBody(http);
+        } catch (Replies.BodyNotReceivedException e) {
+            return replies.bodyNotReceived();
+        }
         if (body == null) {
             return replies.tooLarge();
         }
@@ -118,6 +122,7 @@ class HolderController {
             }).join();
             case ClaimService.Overloaded<HolderAnswer> overloaded -> replies.overloaded(overloaded);
             case ClaimService.RequestIdInUse<HolderAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.DiskLow<HolderAnswer> diskLow -> replies.diskLow(diskLow);
         };
     }
 

@@ -3,7 +3,10 @@ package dev.turnstile.gateway.claim;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
+import dev.turnstile.gateway.web.RequestDeadline;
+import dev.turnstile.gateway.web.SlowRequests;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +42,19 @@ final class Replies {
     }
 
     private final ClaimMetrics metrics;
+    private final SlowRequests slowRequests;
     private final int maxBodyBytes;
     private final Duration decisionTimeout;
     private final String retryAfterSeconds;
 
-    Replies(ClaimMetrics metrics, int maxBodyBytes, Duration decisionTimeout, Duration retryAfter) {
+    Replies(
+            ClaimMetrics metrics,
+            SlowRequests slowRequests,
+            int maxBodyBytes,
+            Duration decisionTimeout,
+            Duration retryAfter) {
         this.metrics = metrics;
+        this.slowRequests = slowRequests;
         this.maxBodyBytes = maxBodyBytes;
         this.decisionTimeout = decisionTimeout;
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
@@ -74,13 +84,62 @@ final class Replies {
                         + " application/json; got " + given + ". Nothing was written.", List.of()));
     }
 
-    /** The body, or null when it exceeds the limit (read no further than the limit). */
-    byte[] readBody(HttpServletRequest request) throws IOException {
+    /** The request body did not arrive: the client stopped sending, or sent too slowly and was cut off. */
+    static final class BodyNotReceivedException extends Exception {
+        BodyNotReceivedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The body, or null when it exceeds the limit (read no further than the limit). It must have arrived by the
+     * request's read deadline, counted from its first byte: a client trickling it in is cut off then.
+     *
+     * @throws BodyNotReceivedException when reading failed or the deadline passed
+     */
+    byte[] readBody(HttpServletRequest request) throws BodyNotReceivedException {
         if (request.getContentLengthLong() > maxBodyBytes) {
             return null;
         }
-        var body = request.getInputStream().readNBytes(maxBodyBytes + 1);
-        return body.length > maxBodyBytes ? null : body;
+        long deadline = RequestDeadline.of(request, slowRequests.deadline());
+        var body = new ByteArrayOutputStream();
+        var chunk = new byte[Math.min(8192, maxBodyBytes + 1)];
+        try {
+            var in = request.getInputStream();
+            while (body.size() <= maxBodyBytes) {
+                // Each read waits at most the per-read timeout; the deadline is checked between reads.
+                int read = in.read(chunk, 0, Math.min(chunk.length, maxBodyBytes + 1 - body.size()));
+                if (read < 0) {
+                    break;
+                }
+                body.write(chunk, 0, read);
+                if (!in.isFinished() && System.nanoTime() - deadline > 0) {
+                    slowRequests.cutOff(SlowRequests.Phase.BODY, request.getRemoteAddr());
+                    RequestDeadline.abandonBody(request);
+                    throw new BodyNotReceivedException("request body still arriving at the read deadline", null);
+                }
+            }
+        } catch (IOException e) {
+            RequestDeadline.abandonBody(request);
+            throw new BodyNotReceivedException("reading the request body failed: " + e, e);
+        }
+        return body.size() > maxBodyBytes ? null : body.toByteArray();
+    }
+
+    /**
+     * 408 and close: the connection may be gone already, so this is mostly for the count
+     * ({@code turnstile.claims.rejected{reason=incomplete_body}}); slow senders are logged in aggregate by
+     * {@link SlowRequests}.
+     */
+    ResponseEntity<?> bodyNotReceived() {
+        metrics.rejected(Rejection.INCOMPLETE_BODY);
+        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                .header(HttpHeaders.CONNECTION, "close")
+                .body(new ErrorAnswer(
+                        "incomplete_body",
+                        "The request body did not arrive in time (turnstile.gateway.request-read-timeout); nothing was"
+                                + " written. Send it whole and retry with the same requestId.",
+                        List.of()));
     }
 
     ResponseEntity<?> tooLarge() {
@@ -121,6 +180,11 @@ final class Replies {
                         message,
                         List.of(new FieldViolation("requestId", "unique", message)),
                         requestId));
+    }
+
+    /** Logged by {@link dev.turnstile.gateway.health.DiskSpace} when the disk turns low, not once per request. */
+    ResponseEntity<?> diskLow(ClaimService.DiskLow<?> diskLow) {
+        return unavailable(Rejection.DISK_LOW, "disk_low", diskLow.message(), diskLow.requestId());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
 import dev.turnstile.gateway.jobs.JobGatewayConfiguration;
+import dev.turnstile.gateway.web.WebConfiguration;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,11 +20,16 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
-/** The claim gateway inside any Spring Boot web application that has this module on its classpath. */
-@AutoConfiguration(after = KafkaAutoConfiguration.class)
+/**
+ * The claim gateway inside any Spring Boot web application that has this module on its classpath. Before Spring Boot's
+ * disk space health, which it replaces when {@code turnstile.gateway.data-dir} is set.
+ */
+@AutoConfiguration(
+        after = KafkaAutoConfiguration.class,
+        beforeName = "org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration")
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
-@Import({ClaimGatewayConfiguration.class, JobGatewayConfiguration.class, HealthConfiguration.class})
+@Import({ClaimGatewayConfiguration.class, JobGatewayConfiguration.class, HealthConfiguration.class, WebConfiguration.class})
 public class GatewayAutoConfiguration {
 
     @Bean

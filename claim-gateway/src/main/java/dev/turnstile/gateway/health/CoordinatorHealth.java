@@ -13,8 +13,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 
 /**
- * Whether claims can be decided now: Kafka answers, the claim processor's group has members, and this gateway
- * is reading decisions. Probes are cached briefly so that frequent health checks stay cheap.
+ * Whether claims can be decided now: the disk holding the data has room, Kafka answers, the claim processor's group
+ * has members, and this gateway is reading decisions. Probes are cached briefly so that frequent health checks stay
+ * cheap.
  */
 public final class CoordinatorHealth {
 
@@ -28,6 +29,7 @@ public final class CoordinatorHealth {
     public record Status(boolean healthy, String error, Instant checkedAt) {}
 
     private final Admin admin;
+    private final DiskSpace disk;
     private final String processorGroupId;
     private final BooleanSupplier listening;
     private final Duration cacheTtl;
@@ -37,12 +39,14 @@ public final class CoordinatorHealth {
 
     public CoordinatorHealth(
             Admin admin,
+            DiskSpace disk,
             String processorGroupId,
             BooleanSupplier listening,
             Duration cacheTtl,
             Duration timeout,
             Clock clock) {
         this.admin = admin;
+        this.disk = disk;
         this.processorGroupId = processorGroupId;
         this.listening = listening;
         this.cacheTtl = cacheTtl;
@@ -63,6 +67,10 @@ public final class CoordinatorHealth {
     }
 
     private Status probe(Instant now) {
+        var space = disk.status();
+        if (space.low()) {
+            return new Status(false, space.problem() + "; claims are refused until space is freed there", now);
+        }
         if (!listening.getAsBoolean()) {
             return new Status(false, "The gateway is not reading the decisions topic; see its log", now);
         }

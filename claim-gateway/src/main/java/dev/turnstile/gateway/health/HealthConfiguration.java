@@ -4,6 +4,10 @@ import dev.turnstile.gateway.claim.ClaimGatewayConfiguration.DecisionListenerSta
 import dev.turnstile.gateway.config.GatewayProperties;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,10 +16,21 @@ import org.springframework.context.annotation.Configuration;
 public class HealthConfiguration {
 
     @Bean
+    DiskSpace diskSpace(GatewayProperties settings, Clock clock) {
+        return new DiskSpace(
+                settings.dataDir(), settings.minFreeDisk().toBytes(), settings.healthCacheTtl(), clock);
+    }
+
+    @Bean
     CoordinatorHealth coordinatorHealth(
-            Admin gatewayAdmin, GatewayProperties settings, DecisionListenerStatus listener, Clock clock) {
+            Admin gatewayAdmin,
+            DiskSpace diskSpace,
+            GatewayProperties settings,
+            DecisionListenerStatus listener,
+            Clock clock) {
         return new CoordinatorHealth(
                 gatewayAdmin,
+                diskSpace,
                 settings.processorGroupId(),
                 listener::isListening,
                 settings.healthCacheTtl(),
@@ -26,5 +41,31 @@ public class HealthConfiguration {
     @Bean
     HealthController healthController(CoordinatorHealth health) {
         return new HealthController(health);
+    }
+
+    /**
+     * Replaces Spring Boot's disk space indicator (which watches the working directory) with one on the data directory
+     * and the gateway's threshold, so {@code /actuator/health} and the claim guard agree. Same name, same details.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class DataDiskHealth {
+
+        @Bean
+        @ConditionalOnProperty(prefix = "turnstile.gateway", name = "data-dir")
+        HealthIndicator diskSpaceHealthIndicator(DiskSpace diskSpace) {
+            return () -> {
+                var status = diskSpace.status();
+                var health = status.low() ? Health.down().withDetail("problem", status.problem()) : Health.up();
+                health.withDetail("path", String.valueOf(status.directory()))
+                        .withDetail("free", status.freeBytes())
+                        .withDetail("total", status.totalBytes())
+                        .withDetail("threshold", status.thresholdBytes());
+                if (status.error() != null) {
+                    health.withDetail("error", status.error());
+                }
+                return health.build();
+            };
+        }
     }
 }

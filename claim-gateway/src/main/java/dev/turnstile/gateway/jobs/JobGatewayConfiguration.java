@@ -3,6 +3,7 @@ package dev.turnstile.gateway.jobs;
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
 import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.health.DiskSpace;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,9 +75,10 @@ public class JobGatewayConfiguration {
 
     @Bean
     JobService jobService(DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory, JobTopics topics,
-            PendingJobAnswers pending, JobEventListener listener, Clock clock, GatewayProperties settings) {
+            PendingJobAnswers pending, JobEventListener listener, DiskSpace diskSpace, Clock clock,
+            GatewayProperties settings) {
         return new JobService(new KafkaTemplate<>(jobCommandProducerFactory), topics.requests(), pending,
-                listener::isListening, clock, settings.decisionTimeout());
+                listener::isListening, diskSpace, clock, settings.decisionTimeout());
     }
 
     @Bean

@@ -27,6 +27,7 @@ final class JobMetrics {
         OVERLOADED,
         TIMEOUT,
         UNAVAILABLE,
+        DISK_LOW,
         REQUEST_ID_CONFLICT,
         UNEXPECTED
     }

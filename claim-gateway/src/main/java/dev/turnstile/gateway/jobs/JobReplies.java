@@ -109,6 +109,13 @@ final class JobReplies {
                 + requestId, requestId);
     }
 
+    /** Logged by {@link dev.turnstile.gateway.health.DiskSpace} when the disk turns low, not once per request. */
+    ResponseEntity<?> diskLow(String requestId, String problem) {
+        return unavailable(Rejection.DISK_LOW, "disk_low", problem + "; the job request was not written, so that what"
+                + " was accepted before can still be decided. Free space there, then retry with the same requestId ("
+                + requestId + ").", requestId);
+    }
+
     ResponseEntity<?> notListening(String requestId) {
         warn(() -> "A job request came while this gateway does not read the job events topic; answered 503. Create the"
                 + " job topics, or check that Kafka is reachable.");

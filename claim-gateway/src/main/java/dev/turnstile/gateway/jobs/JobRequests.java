@@ -73,6 +73,7 @@ final class JobRequests {
                     overloaded.waitingNow());
             case JobService.RequestIdInUse<A> inUse -> replies.requestIdReused(inUse.requestId(), inUse.queue());
             case JobService.NotListening<A> notListening -> replies.notListening(notListening.requestId());
+            case JobService.DiskLow<A> diskLow -> replies.diskLow(diskLow.requestId(), diskLow.problem());
         };
     }
 }

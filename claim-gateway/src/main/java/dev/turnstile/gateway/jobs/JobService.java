@@ -6,6 +6,7 @@ import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobRequest;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.health.DiskSpace;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -23,13 +24,15 @@ final class JobService {
     private final BooleanSupplier listening;
     private final Clock clock;
     private final Duration decisionTimeout;
+    private final DiskSpace disk;
 
     JobService(KafkaTemplate<String, JobCommand> template, Topic<String, JobCommand> requests,
-            PendingJobAnswers pending, BooleanSupplier listening, Clock clock, Duration decisionTimeout) {
+            PendingJobAnswers pending, BooleanSupplier listening, DiskSpace disk, Clock clock, Duration decisionTimeout) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
         this.listening = listening;
+        this.disk = disk;
         this.clock = clock;
         this.decisionTimeout = decisionTimeout;
     }
@@ -51,6 +54,9 @@ final class JobService {
 
     /** Another request under the same id, asking something else, waits here: nothing was written. */
     record RequestIdInUse<A extends JobAnswer>(String requestId, String queue) implements Submission<A> {}
+
+    /** The disk holding the data is below its free-space threshold: nothing was written. */
+    record DiskLow<A extends JobAnswer>(String requestId, String problem) implements Submission<A> {}
 
     /** This gateway does not read job events (yet): nothing was written, as no answer could reach the client. */
     record NotListening<A extends JobAnswer>(String requestId) implements Submission<A> {}
@@ -91,6 +97,10 @@ final class JobService {
         var requestId = request.requestId();
         if (!listening.getAsBoolean()) {
             return new NotListening<>(requestId);
+        }
+        var space = disk.status();
+        if (space.low()) {
+            return new DiskLow<>(requestId, space.problem());
         }
         var timeout = request instanceof ClaimNextJob claim
                 ? decisionTimeout.plusSeconds(claim.waitSeconds())

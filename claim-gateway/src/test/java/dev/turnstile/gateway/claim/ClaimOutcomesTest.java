@@ -55,6 +55,20 @@ class ClaimOutcomesTest {
     }
 
     @Test
+    void on_shutdown_every_wait_ends_at_once_with_the_standing_and_later_ones_do_not_wait() throws Exception {
+        var outcomes = new ClaimOutcomes(10, 10);
+        outcomes.record(granted(1, "agent-1", 1));
+        var waiter = outcomes.awaitEnd(KEY, Duration.ofMinutes(1)).orElseThrow();
+
+        outcomes.stopWaiting();
+
+        assertThat(waiter).isCompleted();
+        assertThat(waiter.get().orElseThrow().status()).isEqualTo(ClaimStatus.ACTIVE);
+        assertThat(outcomes.waiting()).isZero();
+        assertThat(outcomes.awaitEnd(KEY, Duration.ofMinutes(1)).orElseThrow()).isCompleted();
+    }
+
+    @Test
     void an_expired_lease_ends_the_wait_with_expired() throws Exception {
         var outcomes = new ClaimOutcomes(10, 10);
         outcomes.record(granted(1, "agent-1", 1));

@@ -1,18 +1,21 @@
 package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
-import dev.turnstile.processor.jobs.JobDecider;
 import dev.turnstile.processor.jobstream.JobTopology;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the claim processor ({@code turnstile.processor.*}). Kafka connection settings come from
@@ -30,9 +33,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestMemory how long, in command time, a request id keeps its answer for retries (a replay of the
  *     requests topic must use the same); claims and jobs alike
  * @param jobs the work-queue processor ({@code turnstile.processor.jobs.*})
+ * @param rocksdbMemory off-heap memory all the processor's RocksDB stores in this JVM share: block cache, memtables,
+ *     index and filter blocks (see {@link BoundedRocksDbMemory})
+ * @param instanceId a name for this processor instance that stays the same across its restarts and differs from every
+ *     other instance's (Kafka static membership): a restarted instance then takes its partitions back at once instead
+ *     of waiting for the group to time out its previous self. Unset: a new member at each start
  * @param streams extra Kafka Streams properties, applied last
  */
-@ConfigurationProperties("turnstile.processor")
+@ConfigurationProperties(ProcessorProperties.PREFIX)
 public record ProcessorProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("turnstile-claim-processor") String applicationId,
@@ -44,7 +52,12 @@ public record ProcessorProperties(
         @DefaultValue("1s") Duration expiryCheckInterval,
         @DefaultValue("24h") Duration requestMemory,
         @DefaultValue Jobs jobs,
+        @DefaultValue("64MB") DataSize rocksdbMemory,
+        String instanceId,
         Map<String, String> streams) {
+
+    /** Where these settings live in Spring's environment. */
+    public static final String PREFIX = "turnstile.processor";
 
     /**
      * Settings of the work-queue processor, which runs in the same Streams application as the claims.
@@ -61,13 +74,8 @@ public record ProcessorProperties(
             @DefaultValue("500ms") Duration timerCheckInterval,
             @DefaultValue("256") int maxParkedClaims) {
 
-        public static final Jobs DEFAULT = new Jobs(true, JobTopology.DEFAULT_TIMER_CHECK_INTERVAL,
-                JobDecider.DEFAULT_MAX_PARKED_CLAIMS);
-
-        public Jobs {
-            timerCheckInterval = timerCheckInterval == null ? JobTopology.DEFAULT_TIMER_CHECK_INTERVAL
-                    : timerCheckInterval;
-        }
+        /** The defaults: what Spring Boot binds when nothing is configured. */
+        public static final Jobs DEFAULT = ProcessorProperties.bind(Map.of()).jobs();
 
         /** How the job sub-topology runs with these settings and this request memory. */
         public JobTopology.Settings topologySettings(Duration requestMemory) {
@@ -77,25 +85,26 @@ public record ProcessorProperties(
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
-        jobs = jobs == null ? Jobs.DEFAULT : jobs;
-        expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
-        requestMemory = requestMemory == null ? ClaimDecider.DEFAULT_REQUEST_MEMORY : requestMemory;
+        instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId;
     }
 
-    /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
+    /**
+     * The defaults, with another application id and state directory (tests, replays, benchmarks): bound exactly as
+     * Spring Boot binds {@code turnstile.processor.*}, so the defaults have one source, the annotations above.
+     */
     public static ProcessorProperties defaults(String applicationId, String stateDir) {
-        return new ProcessorProperties(
-                true,
-                applicationId,
-                stateDir,
-                "exactly_once_v2",
-                Duration.ofMillis(100),
-                Duration.ofMillis(10),
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(1),
-                ClaimDecider.DEFAULT_REQUEST_MEMORY,
-                Jobs.DEFAULT,
-                Map.of());
+        return bind(Map.of("application-id", applicationId, "state-dir", stateDir));
+    }
+
+    /**
+     * These settings as Spring Boot binds them from {@code settings}, named as under {@code turnstile.processor.}
+     * (e.g. {@code expiry-check-interval} → {@code 0s}); everything else takes its default.
+     */
+    public static ProcessorProperties bind(Map<String, String> settings) {
+        var prefixed = new HashMap<String, String>();
+        settings.forEach((name, value) -> prefixed.put(PREFIX + "." + name, value));
+        return new Binder(new MapConfigurationPropertySource(prefixed))
+                .bindOrCreate(PREFIX, Bindable.of(ProcessorProperties.class));
     }
 
     /** The same settings with another processing guarantee. */
@@ -111,6 +120,8 @@ public record ProcessorProperties(
                 expiryCheckInterval,
                 requestMemory,
                 jobs,
+                rocksdbMemory,
+                instanceId,
                 streams);
     }
 
@@ -118,14 +129,21 @@ public record ProcessorProperties(
     public ProcessorProperties withExpiryCheckInterval(Duration interval) {
         return new ProcessorProperties(
                 enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                interval, requestMemory, jobs, streams);
+                interval, requestMemory, jobs, rocksdbMemory, instanceId, streams);
     }
 
     /** The same settings with other work-queue settings. */
     public ProcessorProperties withJobs(Jobs newJobs) {
         return new ProcessorProperties(
                 enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                expiryCheckInterval, requestMemory, newJobs, streams);
+                expiryCheckInterval, requestMemory, newJobs, rocksdbMemory, instanceId, streams);
+    }
+
+    /** The same settings with a stable instance name (static group membership); see {@link #instanceId()}. */
+    public ProcessorProperties withInstanceId(String id) {
+        return new ProcessorProperties(
+                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
+                expiryCheckInterval, requestMemory, jobs, rocksdbMemory, id, streams);
     }
 
     /**
@@ -148,6 +166,18 @@ public record ProcessorProperties(
         // A crashed instance's partitions move after this long (Kafka's 45 s default would stall claims longer).
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         config.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // A restarted instance with the same name replaces its dead self in the group at once (Streams appends the
+        // thread index), instead of waiting a session timeout for it to be evicted.
+        if (instanceId != null) {
+            config.putIfAbsent(
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
+        // After a crash (exactly-once keeps no local checkpoint) the stores are restored from their changelogs: bigger
+        // batches, fewer round trips.
+        config.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
+        // All stores share one bounded block cache and memtable budget (Streams' default is per store, unbounded in sum).
+        config.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        config.putIfAbsent(BoundedRocksDbMemory.MEMORY_CONFIG, rocksdbMemory.toBytes());
         // A record that cannot be decided goes to the dead-letter topic, is counted in the dropped-records metric,
         // and processing goes on; any other error stops the processor (see PoisonCommandHandler).
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetterTopicName());

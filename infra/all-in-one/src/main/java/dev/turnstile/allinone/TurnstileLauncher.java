@@ -3,13 +3,18 @@ package dev.turnstile.allinone;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.kafka.local.ClaimTopicsProvisioner;
 import dev.turnstile.kafka.local.LocalKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,9 +32,20 @@ import picocli.CommandLine.Unmatched;
         footer = {
             "",
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
-            "Data is kept across restarts; delete the data directory to start over."
+            "Data is kept across restarts; delete the data directory to start over.",
+            "",
+            "Exit codes: 1 failed to start; 2 bad options; "
+                    + TurnstileLauncher.EXIT_DATA_DIRECTORY_IN_USE + " the data directory is in use by another"
+                    + " instance; " + TurnstileLauncher.EXIT_BROKER_FAILED + " the local broker failed (e.g. a full disk):"
+                    + " free space, then start again."
         })
 public final class TurnstileLauncher implements Callable<Integer> {
+
+    /** Another process holds the data directory: nothing was touched. */
+    static final int EXIT_DATA_DIRECTORY_IN_USE = 10;
+
+    /** The in-process broker stopped (all its log directories failed, e.g. on a full disk); restart once fixed. */
+    static final int EXIT_BROKER_FAILED = 11;
 
     private static final Logger log = LoggerFactory.getLogger(TurnstileLauncher.class);
 
@@ -56,8 +72,10 @@ public final class TurnstileLauncher implements Callable<Integer> {
     @Unmatched
     List<String> springArguments = new ArrayList<>();
 
+    private DataDirectoryLock lock;
     private ConfigurableApplicationContext context;
-    private LocalKafkaBroker broker;
+    private volatile LocalKafkaBroker broker;
+    private LocalKafkaStart brokerStart;
 
     public static void main(String[] args) {
         var launcher = new TurnstileLauncher();
@@ -71,38 +89,115 @@ public final class TurnstileLauncher implements Callable<Integer> {
     @Override
     public Integer call() {
         var data = dataDir.toAbsolutePath().normalize();
-        String bootstrap;
-        if (externalKafka == null) {
-            broker = LocalKafkaBroker.builder()
-                    .dataDirectory(data.resolve("kafka"))
-                    .clientPort(kafkaPort)
-                    .controllerPort(controllerPort)
-                    .start();
-            bootstrap = broker.bootstrapServers();
-        } else {
-            bootstrap = externalKafka;
+        // Before anything touches the directory: a second instance formatting or starting a broker there kills the
+        // first one's broker (its metadata log is truncated under it).
+        try {
+            lock = DataDirectoryLock.acquire(data);
+        } catch (DataDirectoryLock.InUseException e) {
+            System.err.println("turnstile: " + e.getMessage());
+            return EXIT_DATA_DIRECTORY_IN_USE;
         }
-        try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
-            provisioner.ensureClaimTopics();
-            provisioner.ensureJobTopics();
+        try {
+            start(data);
+        } catch (RuntimeException e) {
+            shutdown();
+            throw e;
+        }
+        return 0;
+    }
+
+    private void start(Path data) {
+        String bootstrap;
+        var initializers = new ArrayList<ApplicationContextInitializer<ConfigurableApplicationContext>>();
+        if (externalKafka != null) {
+            bootstrap = externalKafka;
+            provisionTopics(bootstrap);
+        } else if (kafkaPort != 0 && controllerPort != 0) {
+            // Ports known up front: the broker starts (seconds, more after a crash) while Spring builds the
+            // application, and the application's first Kafka client waits for it (see LocalKafkaStart).
+            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
+            bootstrap = LocalKafkaBroker.HOST + ":" + kafkaPort;
+            brokerStart = LocalKafkaStart.begin(() -> startBroker(data));
+            initializers.add(context -> context.getBeanFactory().registerSingleton("localKafkaStart", brokerStart));
+        } else {
+            BrokerFailureExit.install(data, EXIT_BROKER_FAILED);
+            startBroker(data);
+            bootstrap = broker.bootstrapServers();
         }
         var arguments = new ArrayList<>(springArguments);
         var properties = new ArrayList<>(List.of(
                 "spring.kafka.bootstrap-servers=" + bootstrap,
                 "server.port=" + httpPort,
                 "turnstile.processor.state-dir=" + data.resolve("processor"),
-                "turnstile.projections.state-dir=" + data.resolve("projections")));
+                "turnstile.projections.state-dir=" + data.resolve("projections"),
+                // Health, the claim guard and the disk metrics watch the disk that holds the data, not the working
+                // directory's.
+                "turnstile.gateway.data-dir=" + data,
+                "management.metrics.system.diskspace.paths=" + data,
+                // The same name at every start on this data directory: after a crash the processor takes its
+                // partitions back at once instead of waiting for its dead self to time out of the group.
+                "turnstile.processor.instance-id=" + processorInstanceId(data)));
         LocalDashboardLogin login = null;
         if (!LocalDashboardLogin.usersConfigured(springArguments, System.getenv())) {
             login = LocalDashboardLogin.loadOrCreate(data);
             properties.addAll(login.springProperties());
         }
-        context = new SpringApplicationBuilder(TurnstileApplication.class)
-                .properties(properties.toArray(String[]::new))
-                .registerShutdownHook(false)
-                .run(arguments.toArray(String[]::new));
+        try {
+            context = new SpringApplicationBuilder(TurnstileApplication.class)
+                    .properties(properties.toArray(String[]::new))
+                    .initializers(initializers.toArray(ApplicationContextInitializer[]::new))
+                    .registerShutdownHook(false)
+                    .run(arguments.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            // The broker's own failure (a port in use, a foreign data directory) says more than Spring's wrapper.
+            if (brokerStart != null) {
+                brokerStart.failure().ifPresent(failure -> {
+                    throw failure;
+                });
+            }
+            throw e;
+        }
         printWelcome(bootstrap, data, login);
-        return 0;
+    }
+
+    /** Starts the local broker on {@code data} and makes sure the claim topics exist. */
+    private LocalKafkaBroker startBroker(Path data) {
+        broker = LocalKafkaBroker.builder()
+                .dataDirectory(data.resolve("kafka"))
+                .clientPort(kafkaPort)
+                .controllerPort(controllerPort)
+                .start();
+        provisionTopics(broker.bootstrapServers());
+        return broker;
+    }
+
+    private static void provisionTopics(String bootstrap) {
+        try (var provisioner = ClaimTopicsProvisioner.connect(bootstrap)) {
+            provisioner.ensureClaimTopics();
+            provisioner.ensureJobTopics();
+        }
+    }
+
+    /**
+     * The processor's name in its consumer group: the same at every start on this data directory, and unlike any other
+     * (a random id made on first start and kept in {@code <data-dir>/instance-id}).
+     */
+    static String processorInstanceId(Path data) {
+        var file = data.resolve("instance-id");
+        try {
+            if (Files.isRegularFile(file)) {
+                var kept = Files.readString(file).strip();
+                if (!kept.isEmpty()) {
+                    return kept;
+                }
+            }
+            var made = "turnstile-" + UUID.randomUUID();
+            Files.writeString(file, made + "\n");
+            return made;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write " + file + " (" + e.getMessage()
+                    + "); check that the data directory is writable.", e);
+        }
     }
 
     /** The port the HTTP API listens on. */
@@ -115,12 +210,20 @@ public final class TurnstileLauncher implements Callable<Integer> {
         return context.getBean(type);
     }
 
-    /** Stops the services before the broker they use. */
+    /** Stops the services before the broker they use, then releases the data directory. */
     void shutdown() {
         log.info("Stopping Turnstile");
-        context.close();
+        if (context != null) {
+            context.close();
+        }
+        if (brokerStart != null) {
+            brokerStart.awaitSettled();
+        }
         if (broker != null) {
             broker.close();
+        }
+        if (lock != null) {
+            lock.close();
         }
     }
 

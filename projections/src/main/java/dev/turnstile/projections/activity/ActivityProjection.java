@@ -52,7 +52,19 @@ public final class ActivityProjection implements AutoCloseable {
      * @throws ProjectionStoreException when the directory cannot be opened (e.g. another process uses it)
      */
     public static ActivityProjection open(Path directory, String topic, Clock clock, boolean rebuild) {
-        return new ActivityProjection(ActivityStore.open(directory, topic, rebuild), clock);
+        return open(directory, topic, clock, rebuild, StoreOptions.DEFAULT_MEMORY_BYTES);
+    }
+
+    /**
+     * Opens (or creates) the read model of {@code topic} in {@code directory}, its RocksDB off-heap memory (block
+     * cache, memtables, index and filter blocks) bounded by {@code memoryBytes}.
+     *
+     * @param rebuild when true, deletes what the directory holds first, so the model is rebuilt from offset 0
+     * @throws ProjectionStoreException when the directory cannot be opened (e.g. another process uses it)
+     */
+    public static ActivityProjection open(
+            Path directory, String topic, Clock clock, boolean rebuild, long memoryBytes) {
+        return new ActivityProjection(ActivityStore.open(directory, topic, rebuild, memoryBytes), clock);
     }
 
     /** The questions this model answers. */

@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -50,7 +49,7 @@ final class ActivityStore implements AutoCloseable {
     }
 
     private final Path directory;
-    private final Options options;
+    private final StoreOptions options;
     private final WriteOptions writeOptions = new WriteOptions();
     private final RocksDB db;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -72,7 +71,7 @@ final class ActivityStore implements AutoCloseable {
             List<Breakdown> byProject,
             List<Breakdown> byTask) {}
 
-    private ActivityStore(Path directory, Options options, RocksDB db) {
+    private ActivityStore(Path directory, StoreOptions options, RocksDB db) {
         this.directory = directory;
         this.options = options;
         this.db = db;
@@ -86,12 +85,12 @@ final class ActivityStore implements AutoCloseable {
      * @param rebuild when true, deletes what the directory holds first
      * @throws ProjectionStoreException when the directory cannot be opened (e.g. another process uses it)
      */
-    static ActivityStore open(Path directory, String topic, boolean rebuild) {
+    static ActivityStore open(Path directory, String topic, boolean rebuild, long memoryBytes) {
         if (rebuild) {
             log.info("Rebuilding the activity projection: deleting {}; it is rebuilt from offset 0 of {}", directory, topic);
             deleteRecursively(directory);
         }
-        var store = openDirectory(directory);
+        var store = openDirectory(directory, memoryBytes);
         var storedTopic = store.storedString(Keys.META_TOPIC);
         if (storedTopic != null && !storedTopic.equals(topic)) {
             log.warn(
@@ -103,14 +102,14 @@ final class ActivityStore implements AutoCloseable {
                     topic);
             store.close();
             deleteRecursively(directory);
-            store = openDirectory(directory);
+            store = openDirectory(directory, memoryBytes);
         }
         if (storedTopic != null && storedTopic.equals(topic) && !LAYOUT.equals(store.storedString(Keys.META_LAYOUT))) {
             log.warn("The activity projection in {} has an older layout: deleting it and rebuilding from offset 0 of {}",
                     directory, topic);
             store.close();
             deleteRecursively(directory);
-            store = openDirectory(directory);
+            store = openDirectory(directory, memoryBytes);
             storedTopic = null;
         }
         if (storedTopic == null || !storedTopic.equals(topic)) {
@@ -120,11 +119,11 @@ final class ActivityStore implements AutoCloseable {
         return store;
     }
 
-    private static ActivityStore openDirectory(Path directory) {
-        var options = new Options().setCreateIfMissing(true);
+    private static ActivityStore openDirectory(Path directory, long memoryBytes) {
+        var options = new StoreOptions(memoryBytes);
         try {
             Files.createDirectories(directory);
-            return new ActivityStore(directory, options, RocksDB.open(options, directory.toString()));
+            return new ActivityStore(directory, options, RocksDB.open(options.options(), directory.toString()));
         } catch (RocksDBException | IOException e) {
             options.close();
             throw new ProjectionStoreException("Cannot open the activity projection store in " + directory + " ("

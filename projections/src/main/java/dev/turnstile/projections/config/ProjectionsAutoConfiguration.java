@@ -45,7 +45,8 @@ public class ProjectionsAutoConfiguration {
                 Path.of(settings.stateDir()),
                 topics.decisions().name(),
                 clock.getIfAvailable(Clock::systemUTC),
-                settings.rebuildOnStart());
+                settings.rebuildOnStart(),
+                settings.rocksdbMemory().toBytes());
     }
 
     @Bean

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
@@ -83,9 +85,12 @@ class ActivityProjectionTest {
         void a_completion_without_its_outcome_is_skipped_because_it_cannot_end_a_claim() {
             var key = new TaskKey("p", "t", "aaaaaaa");
             var lease = decisions.lease(key, "a1", 1, NOW, Duration.ofSeconds(30));
-            var withoutOutcome = decisions.complete(lease, null, NOW.plusSeconds(5));
+            var completed = Json.MAPPER.writeValueAsString(decisions.complete(lease, ClaimOutcome.SUCCEEDED, NOW.plusSeconds(5)));
+            var withoutOutcome = decisions.record(key.value(), Decisions.json(completed.replace(",\"outcome\":\"succeeded\"", "")));
 
-            projection.apply(decisions.records(List.of(lease, withoutOutcome)));
+            var records = new ArrayList<>(decisions.records(List.of(lease)));
+            records.add(withoutOutcome);
+            projection.apply(records);
 
             assertThat(projection.skippedCount()).isEqualTo(1);
             assertThat(projection.queries().leases(LeaseState.ACTIVE, 10)).extracting(Lease::holder)

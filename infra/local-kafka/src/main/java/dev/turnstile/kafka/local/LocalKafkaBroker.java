@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code meta.properties}), so a broker started again on the same directory keeps its topics and records. The
  * configuration is tuned for one node on a small machine: internal topics with replication factor and min ISR 1
  * (otherwise consumer groups, transactions and Kafka Streams wait forever for their coordinator), no initial
- * rebalance delay, a small log-cleaner buffer, no automatic topic creation.
+ * rebalance delay, a small log-cleaner buffer and thread pools, a short broker session (a restart after a crash is
+ * not held up waiting for the dead broker's session to end), no automatic topic creation.
  *
  * <pre>{@code
  * try (LocalKafkaBroker broker = LocalKafkaBroker.builder()
@@ -78,7 +79,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** The node id of the one broker and controller; written into {@code meta.properties} when formatting. */
     static final int NODE_ID = 1;
 
-    static final String HOST = "127.0.0.1";
+    /** The address the broker listens on (loopback only). */
+    public static final String HOST = "127.0.0.1";
 
     private static final String CLIENT_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -467,6 +469,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // The 128 MiB default is allocated up front and exhausts the small heaps of tests and the launcher.
         props.put("log.cleaner.dedupe.buffer.size", "8388608");
+        // After a crash the controller keeps the dead broker's registration until its session times out, and refuses
+        // the restarted broker until then: 9 s of every restart. The heartbeat goes to a controller in the same
+        // process, so a short session costs nothing; 3 s still rides out a long GC pause.
+        props.put("broker.session.timeout.ms", "3000");
+        props.put("broker.heartbeat.interval.ms", "500");
+        // After a crash the broker re-reads every log from its last recovery point, and Kafka never flushes by itself:
+        // everything written since the start was scanned again (seconds per hundred MB). Flushing each second and
+        // recording the recovery point every 5 s bounds that to the last few seconds, and bounds what a power loss
+        // can take from this one-replica broker the same way.
+        props.put("log.flush.interval.ms", "1000");
+        props.put("log.flush.scheduler.interval.ms", "1000");
+        props.put("log.flush.offset.checkpoint.interval.ms", "5000");
+        // One node serving one application on a small machine: Kafka's thread pools are sized for big brokers
+        // (8 request handlers, 3 network threads, 10 background threads), each with its stack and buffers.
+        props.put("num.io.threads", "4");
+        props.put("num.network.threads", "2");
+        props.put("background.threads", "4");
         // Topics are provisioned explicitly with the partition count the processor relies on.
         props.put("auto.create.topics.enable", "false");
 
