@@ -43,15 +43,28 @@ final class BullmqLevels implements QueueLevels {
     }
 
     @Override
-    public QueueLevelResult run(int workers, Duration warmup, Duration window, Duration drainLimit, String queue,
-            LongConsumer tick) throws Exception {
-        var command = List.of("node", driver.toString(), "--port", Integer.toString(redisPort), "--queue", queue,
-                "--workers", Integer.toString(workers), "--warmup-ms", Long.toString(warmup.toMillis()),
-                "--duration-ms", Long.toString(window.toMillis()), "--drain-limit-ms",
+    public QueueLevelResult run(
+            int workers, Duration warmup, Duration window, Duration drainLimit, String queue, LongConsumer tick)
+            throws Exception {
+        var command = List.of(
+                "node",
+                driver.toString(),
+                "--port",
+                Integer.toString(redisPort),
+                "--queue",
+                queue,
+                "--workers",
+                Integer.toString(workers),
+                "--warmup-ms",
+                Long.toString(warmup.toMillis()),
+                "--duration-ms",
+                Long.toString(window.toMillis()),
+                "--drain-limit-ms",
                 Long.toString(drainLimit.toMillis()));
         long begin = System.nanoTime();
         var process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("bullmq-driver.log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        logs.resolve("bullmq-driver.log").toFile()))
                 .start();
         var node = new ProcessStats(List.of(process.toHandle()));
         var drainCpu = new AtomicReference<long[]>();
@@ -60,8 +73,11 @@ final class BullmqLevels implements QueueLevels {
             try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (var line = in.readLine(); line != null; line = in.readLine()) {
                     if (line.contains("\"phase\":\"drain\"")) {
-                        drainCpu.set(new long[] {System.nanoTime(), system.cpuNanos().orElse(-1),
-                                node.cpuNanos().orElse(-1)});
+                        drainCpu.set(new long[] {
+                            System.nanoTime(),
+                            system.cpuNanos().orElse(-1),
+                            node.cpuNanos().orElse(-1)
+                        });
                     } else {
                         synchronized (lines) {
                             lines.add(line);
@@ -99,18 +115,36 @@ final class BullmqLevels implements QueueLevels {
             if (mark[1] >= 0 && systemAfter.isPresent()) {
                 long used = systemAfter.getAsLong() - mark[1];
                 cores = used / drainNanos;
-                perJob = r.path("completed").asLong() == 0 ? null : used / 1000.0 / r.path("completed").asLong();
+                perJob = r.path("completed").asLong() == 0
+                        ? null
+                        : used / 1000.0 / r.path("completed").asLong();
             }
             // The driver's CPU as last read before it exited (at most 100 ms short).
             loadShare = mark[2] < 0 ? 0 : Math.max(0, lastNodeCpu - mark[2]) / drainNanos / loadGeneratorCpus;
         }
-        return new QueueLevelResult("bullmq", workers, r.path("enqueued").asLong(), r.path("enqueuePerSecond").asDouble(),
-                r.path("enqueueP50Ms").asDouble(), r.path("enqueueP99Ms").asDouble(), r.path("backlog").asLong(),
-                r.path("completed").asLong(), r.path("drainSeconds").asDouble(), r.path("jobsPerSecond").asDouble(),
-                r.path("claimP50Ms").asDouble(), r.path("claimP95Ms").asDouble(), r.path("claimP99Ms").asDouble(),
-                r.path("completeP50Ms").asDouble(), r.path("drained").asBoolean(), r.path("errors").asLong(),
-                r.path("doubleClaims").asLong(), cores, perJob, loadShare,
-                r.path("firstError").isString() ? r.path("firstError").asString() : null, java.util.Map.of());
+        return new QueueLevelResult(
+                "bullmq",
+                workers,
+                r.path("enqueued").asLong(),
+                r.path("enqueuePerSecond").asDouble(),
+                r.path("enqueueP50Ms").asDouble(),
+                r.path("enqueueP99Ms").asDouble(),
+                r.path("backlog").asLong(),
+                r.path("completed").asLong(),
+                r.path("drainSeconds").asDouble(),
+                r.path("jobsPerSecond").asDouble(),
+                r.path("claimP50Ms").asDouble(),
+                r.path("claimP95Ms").asDouble(),
+                r.path("claimP99Ms").asDouble(),
+                r.path("completeP50Ms").asDouble(),
+                r.path("drained").asBoolean(),
+                r.path("errors").asLong(),
+                r.path("doubleClaims").asLong(),
+                cores,
+                perJob,
+                loadShare,
+                r.path("firstError").isString() ? r.path("firstError").asString() : null,
+                java.util.Map.of());
     }
 
     @Override

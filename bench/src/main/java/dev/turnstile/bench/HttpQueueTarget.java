@@ -38,7 +38,8 @@ final class HttpQueueTarget implements QueueTarget {
 
     @Override
     public void enqueue(String queue, String jobId) throws Exception {
-        var response = post("/api/queues/" + queue + "/jobs",
+        var response = post(
+                "/api/queues/" + queue + "/jobs",
                 "{\"name\":\"noop\",\"jobId\":\"" + jobId + "\",\"payload\":{\"n\":1}}");
         if (response.statusCode() != 201) {
             throw failure("enqueue", response);
@@ -47,8 +48,8 @@ final class HttpQueueTarget implements QueueTarget {
 
     @Override
     public Claimed claimNext(String queue, String workerId) throws Exception {
-        var response = post("/api/queues/" + queue + "/claim-next",
-                "{\"workerId\":\"" + workerId + "\",\"waitSeconds\":0}");
+        var response =
+                post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"" + workerId + "\",\"waitSeconds\":0}");
         if (response.statusCode() == 204) {
             return null;
         }
@@ -56,12 +57,17 @@ final class HttpQueueTarget implements QueueTarget {
             throw failure("claim-next", response);
         }
         var job = JSON.readTree(response.body());
-        return new Claimed(queue, job.path("jobId").asString(), workerId, job.path("fencingToken").asLong());
+        return new Claimed(
+                queue,
+                job.path("jobId").asString(),
+                workerId,
+                job.path("fencingToken").asLong());
     }
 
     @Override
     public void complete(Claimed job) throws Exception {
-        var response = post("/api/jobs/" + job.queue() + ":" + job.jobId() + "/complete",
+        var response = post(
+                "/api/jobs/" + job.queue() + ":" + job.jobId() + "/complete",
                 "{\"workerId\":\"" + job.workerId() + "\",\"fencingToken\":" + job.fencingToken() + "}");
         if (response.statusCode() != 200) {
             throw failure("complete", response);
@@ -69,7 +75,8 @@ final class HttpQueueTarget implements QueueTarget {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path))
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -23,7 +23,8 @@ final class PostgresQueueTarget implements QueueTarget {
         config.setMaximumPoolSize(poolSize);
         config.setAutoCommit(false);
         this.pool = new HikariDataSource(config);
-        try (var connection = pool.getConnection(); var statement = connection.createStatement()) {
+        try (var connection = pool.getConnection();
+                var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS jobs (id bigserial PRIMARY KEY, queue text NOT NULL,"
                     + " job_id text NOT NULL, name text NOT NULL, payload jsonb, state text NOT NULL,"
                     + " priority int NOT NULL, attempt int NOT NULL DEFAULT 0, max_attempts int NOT NULL,"
@@ -83,8 +84,15 @@ final class PostgresQueueTarget implements QueueTarget {
                 try (var rows = claim.executeQuery()) {
                     if (rows.next()) {
                         claimed = new Claimed(queue, rows.getString(1), workerId, rows.getLong(3));
-                        event(connection, queue, claimed.jobId(), "claimed", workerId, rows.getInt(2),
-                                claimed.fencingToken(), now);
+                        event(
+                                connection,
+                                queue,
+                                claimed.jobId(),
+                                "claimed",
+                                workerId,
+                                rows.getInt(2),
+                                claimed.fencingToken(),
+                                now);
                     }
                 }
                 connection.commit();
@@ -119,8 +127,16 @@ final class PostgresQueueTarget implements QueueTarget {
         }
     }
 
-    private static void event(Connection connection, String queue, String jobId, String type, String workerId,
-            int attempt, long token, Timestamp at) throws SQLException {
+    private static void event(
+            Connection connection,
+            String queue,
+            String jobId,
+            String type,
+            String workerId,
+            int attempt,
+            long token,
+            Timestamp at)
+            throws SQLException {
         try (var insert = connection.prepareStatement("INSERT INTO job_events (queue, job_id, type, worker_id, attempt,"
                 + " fencing_token, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, queue);

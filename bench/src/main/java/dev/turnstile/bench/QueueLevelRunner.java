@@ -33,8 +33,9 @@ final class QueueLevelRunner implements QueueLevels {
     }
 
     @Override
-    public QueueLevelResult run(int workers, Duration warmup, Duration window, Duration drainLimit, String queue,
-            LongConsumer tick) throws InterruptedException {
+    public QueueLevelResult run(
+            int workers, Duration warmup, Duration window, Duration drainLimit, String queue, LongConsumer tick)
+            throws InterruptedException {
         var errors = new LongAdder();
         var firstError = new AtomicReference<String>();
         long begin = System.nanoTime();

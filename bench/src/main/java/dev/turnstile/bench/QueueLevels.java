@@ -11,8 +11,9 @@ interface QueueLevels extends AutoCloseable {
      * {@code window}; then {@code workers} workers drain it, for at most {@code drainLimit}. {@code tick} gets the
      * elapsed milliseconds about every 100 ms.
      */
-    QueueLevelResult run(int workers, Duration warmup, Duration window, Duration drainLimit, String queue,
-            LongConsumer tick) throws Exception;
+    QueueLevelResult run(
+            int workers, Duration warmup, Duration window, Duration drainLimit, String queue, LongConsumer tick)
+            throws Exception;
 
     @Override
     void close();

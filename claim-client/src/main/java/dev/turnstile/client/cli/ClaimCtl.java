@@ -152,7 +152,6 @@ public final class ClaimCtl implements Runnable {
                                   -Djavax.net.ssl.trustStore=/path/ca.p12
             """;
 
-
     /** Looks up environment variables; {@code null} for unset ones. */
     final UnaryOperator<String> env;
 
@@ -202,8 +201,8 @@ public final class ClaimCtl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
-                "Missing command: claim, run, renew, release, complete, health, enqueue or worker");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: claim, run, renew, release, complete, health, enqueue or worker");
     }
 
     /** Expected failures become an exit code and a message; anything else is a bug and keeps picocli's report. */
@@ -211,9 +210,10 @@ public final class ClaimCtl implements Runnable {
             throws Exception {
         PrintWriter err = commandLine.getErr();
         if (failure instanceof ClaimRejectedException rejected) {
-            err.println(rejected.checkedLocally()
-                    ? "claimctl: invalid claim, not sent to the coordinator:"
-                    : "claimctl: the coordinator rejected the claim as invalid:");
+            err.println(
+                    rejected.checkedLocally()
+                            ? "claimctl: invalid claim, not sent to the coordinator:"
+                            : "claimctl: the coordinator rejected the claim as invalid:");
             if (rejected.violations().isEmpty()) {
                 err.println("  - " + rejected.getMessage());
             }
@@ -224,9 +224,10 @@ public final class ClaimCtl implements Runnable {
             return INVALID;
         }
         if (failure instanceof JobRejectedException rejected) {
-            err.println(rejected.checkedLocally()
-                    ? "claimctl: invalid request, not sent to the coordinator:"
-                    : "claimctl: the coordinator rejected the request as invalid:");
+            err.println(
+                    rejected.checkedLocally()
+                            ? "claimctl: invalid request, not sent to the coordinator:"
+                            : "claimctl: the coordinator rejected the request as invalid:");
             if (rejected.violations().isEmpty()) {
                 err.println("  - " + rejected.getMessage());
             }

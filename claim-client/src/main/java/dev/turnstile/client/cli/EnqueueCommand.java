@@ -57,20 +57,30 @@ final class EnqueueCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions coordinator;
 
-    @Option(names = "--queue", required = true, paramLabel = "QUEUE",
+    @Option(
+            names = "--queue",
+            required = true,
+            paramLabel = "QUEUE",
             description = "The queue, named like a project (e.g. emails).")
     String queue;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME",
+    @Option(
+            names = "--name",
+            required = true,
+            paramLabel = "NAME",
             description = "What the job does, 1 to 200 printable characters (e.g. send-welcome).")
     String name;
 
-    @Option(names = "--payload", paramLabel = "JSON|@FILE",
+    @Option(
+            names = "--payload",
+            paramLabel = "JSON|@FILE",
             description = "The job's input: JSON, @FILE to read it from a file, or @- from standard input (at most"
                     + " 64 KiB).")
     String payload;
 
-    @Option(names = "--job-id", paramLabel = "ID",
+    @Option(
+            names = "--job-id",
+            paramLabel = "ID",
             description = "The job's id in its queue (default: made from the request id). Enqueueing the same id"
                     + " again answers the existing job.")
     String jobId;
@@ -78,39 +88,56 @@ final class EnqueueCommand implements Callable<Integer> {
     @Option(names = "--priority", paramLabel = "N", description = "Higher runs first, -1000000 to 1000000 (default 0).")
     Integer priority;
 
-    @Option(names = "--delay", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--delay",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Run no sooner than this from now, e.g. 30s, 10m.")
     Duration delay;
 
-    @Option(names = "--run-at", paramLabel = "INSTANT",
+    @Option(
+            names = "--run-at",
+            paramLabel = "INSTANT",
             description = "Run no sooner than this ISO-8601 instant, e.g. 2026-11-23T10:30:00Z (not with --delay).")
     String runAt;
 
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts in all, 1 to 100 (default 3).")
     Integer maxAttempts;
 
-    @Option(names = "--backoff", paramLabel = "fixed:BASE|exponential:BASE[,CAP]",
+    @Option(
+            names = "--backoff",
+            paramLabel = "fixed:BASE|exponential:BASE[,CAP]",
             description = "The wait after a failed attempt: fixed:30s always 30 s; exponential:5s,10m doubling from"
                     + " 5 s up to 10 min (default exponential:5s,10m).")
     String backoff;
 
-    @Option(names = "--lease", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--lease",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How long a worker holds the job between heartbeats, 1s to 1h (default 30s).")
     Duration lease;
 
-    @Option(names = "--dedup-key", paramLabel = "KEY",
+    @Option(
+            names = "--dedup-key",
+            paramLabel = "KEY",
             description = "While an unfinished job has this key, enqueueing another answers that one (e.g."
                     + " hire:e2e:3f9c2ab).")
     String dedupKey;
 
-    @Option(names = "--request-id", paramLabel = "ID",
+    @Option(
+            names = "--request-id",
+            paramLabel = "ID",
             description = "Idempotency key sent on every attempt (default: a new UUID).")
     String requestId;
 
     @Option(names = "--json", description = "Print the answer as one line of JSON instead of a sentence.")
     boolean json;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--retries",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Retries while the coordinator is unreachable or busy, with the same request id (default:"
                     + " ${DEFAULT-VALUE}).")
     int retries;
@@ -135,8 +162,9 @@ final class EnqueueCommand implements Callable<Integer> {
             try {
                 job = job.runAt(Instant.parse(runAt));
             } catch (DateTimeParseException e) {
-                throw new ParameterException(spec.commandLine(), "--run-at must be an ISO-8601 instant such as"
-                        + " 2026-11-23T10:30:00Z; got '" + runAt + "'");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--run-at must be an ISO-8601 instant such as" + " 2026-11-23T10:30:00Z; got '" + runAt + "'");
             }
         }
         if (maxAttempts != null) {
@@ -152,8 +180,8 @@ final class EnqueueCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more; got " + retries);
         }
         EnqueuedJob answer;
-        try (JobClient client = coordinator.jobClient(spec.commandLine(), parent.env,
-                RetrySettings.DEFAULTS.withMaxAttempts(retries + 1))) {
+        try (JobClient client = coordinator.jobClient(
+                spec.commandLine(), parent.env, RetrySettings.DEFAULTS.withMaxAttempts(retries + 1))) {
             answer = client.enqueue(queue, job);
         }
         var out = spec.commandLine().getOut();
@@ -199,8 +227,10 @@ final class EnqueueCommand implements Callable<Integer> {
         try {
             return JSON.readTree(text);
         } catch (JacksonException e) {
-            throw new ParameterException(commandLine, "--payload must be JSON (quote it for the shell, e.g."
-                    + " --payload '{\"to\":\"ada@example.com\"}', or give @FILE): " + e.getOriginalMessage());
+            throw new ParameterException(
+                    commandLine,
+                    "--payload must be JSON (quote it for the shell, e.g."
+                            + " --payload '{\"to\":\"ada@example.com\"}', or give @FILE): " + e.getOriginalMessage());
         }
     }
 
@@ -220,17 +250,20 @@ final class EnqueueCommand implements Callable<Integer> {
                 }
                 case "exponential" -> {
                     if (times.length < 1 || times.length > 2) {
-                        throw new IllegalArgumentException("exponential takes a first wait and an optional cap, e.g."
-                                + " exponential:5s,10m");
+                        throw new IllegalArgumentException(
+                                "exponential takes a first wait and an optional cap, e.g." + " exponential:5s,10m");
                     }
-                    yield Backoff.exponential(seconds(durations.convert(times[0])),
+                    yield Backoff.exponential(
+                            seconds(durations.convert(times[0])),
                             times.length == 2 ? seconds(durations.convert(times[1])) : 0);
                 }
                 default -> throw new IllegalArgumentException("the kind must be fixed or exponential");
             };
         } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
-            throw new ParameterException(commandLine, "Invalid --backoff '" + value + "': " + e.getMessage()
-                    + " (use fixed:BASE or exponential:BASE[,CAP], e.g. exponential:5s,10m)");
+            throw new ParameterException(
+                    commandLine,
+                    "Invalid --backoff '" + value + "': " + e.getMessage()
+                            + " (use fixed:BASE or exponential:BASE[,CAP], e.g. exponential:5s,10m)");
         }
     }
 

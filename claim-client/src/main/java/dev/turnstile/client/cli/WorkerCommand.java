@@ -100,43 +100,71 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue to take jobs from.")
     String queue;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Jobs run at once, 1 to 1000 (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--worker-id", paramLabel = "ID",
+    @Option(
+            names = "--worker-id",
+            paramLabel = "ID",
             description = "Who claims (default: $NX_CLOUD_AGENT_ID, else the CI job and runner, else hostname-pid).")
     String workerId;
 
-    @Option(names = "--poll-wait", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
+    @Option(
+            names = "--poll-wait",
+            paramLabel = "DURATION",
+            defaultValue = "20s",
+            converter = DurationConverter.class,
             description = "How long one claim-next waits for a job, 0s to 30s (default: ${DEFAULT-VALUE}).")
     Duration pollWait;
 
-    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(
+            names = "--shutdown-grace",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
             converter = DurationConverter.class,
             description = "On SIGTERM/SIGINT, how long running jobs may finish before they are stopped and failed as"
                     + " retryable (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
-    @Option(names = "--kill-grace", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--kill-grace",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How long a stopped COMMAND has between SIGTERM and SIGKILL (default: ${DEFAULT-VALUE}).")
     Duration killGrace;
 
-    @Option(names = "--permanent-exit-codes", paramLabel = "CODES", split = ",", defaultValue = "100",
+    @Option(
+            names = "--permanent-exit-codes",
+            paramLabel = "CODES",
+            split = ",",
+            defaultValue = "100",
             description = "Exit codes of COMMAND that fail the job for good: dead at once, not retried (default:"
                     + " ${DEFAULT-VALUE}).")
     Set<Integer> permanentExitCodes;
 
-    @Option(names = "--max-jobs", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--max-jobs",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Take at most N jobs, then exit 0 once they are done (default: no limit).")
     long maxJobs;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--retries",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Retries of each request while the coordinator is unreachable or busy, with the same"
                     + " request id (default: ${DEFAULT-VALUE}); claim-next is then asked again until answered.")
     int retries;
 
-    @Parameters(arity = "1..*", paramLabel = "COMMAND",
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "COMMAND",
             description = "The command to run for each job, and its arguments (after --, or after the options).")
     List<String> command;
 
@@ -148,10 +176,12 @@ final class WorkerCommand implements Callable<Integer> {
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more; got " + retries);
         }
-        var id = workerId != null ? workerId : AgentId.fromEnvironment(parent.env, ProcessHandle.current().pid());
+        var id = workerId != null
+                ? workerId
+                : AgentId.fromEnvironment(parent.env, ProcessHandle.current().pid());
         var err = spec.commandLine().getErr();
-        try (JobClient client = coordinator.jobClient(spec.commandLine(), parent.env,
-                RetrySettings.DEFAULTS.withMaxAttempts(retries + 1))) {
+        try (JobClient client = coordinator.jobClient(
+                spec.commandLine(), parent.env, RetrySettings.DEFAULTS.withMaxAttempts(retries + 1))) {
             Worker worker;
             try {
                 worker = Worker.builder(client, queue, this::runJob)
@@ -171,8 +201,10 @@ final class WorkerCommand implements Callable<Integer> {
             stopSignals.accept(() -> {
                 int signal = signals.incrementAndGet();
                 if (signal == 1) {
-                    say(err, "claimctl: stopping: no more jobs; waiting up to " + shutdownGrace.toSeconds()
-                            + " s for the running ones (signal again to stop them now)");
+                    say(
+                            err,
+                            "claimctl: stopping: no more jobs; waiting up to " + shutdownGrace.toSeconds()
+                                    + " s for the running ones (signal again to stop them now)");
                     drainer.set(Thread.ofPlatform().name("claimctl-drain").start(() -> {
                         try {
                             drained.set(worker.shutdown(shutdownGrace));
@@ -215,33 +247,37 @@ final class WorkerCommand implements Callable<Integer> {
             try {
                 process = builder.start();
             } catch (IOException e) {
-                throw JobFailure.retryable("could not start " + command.getFirst() + " on " + job.workerId() + ": "
-                        + e.getMessage());
+                throw JobFailure.retryable(
+                        "could not start " + command.getFirst() + " on " + job.workerId() + ": " + e.getMessage());
             }
-            say(err, "claimctl: " + job.id() + " (attempt " + job.attempt() + " of " + job.maxAttempts() + "): started "
-                    + command.getFirst() + " (pid " + process.pid() + ")");
+            say(
+                    err,
+                    "claimctl: " + job.id() + " (attempt " + job.attempt() + " of " + job.maxAttempts() + "): started "
+                            + command.getFirst() + " (pid " + process.pid() + ")");
             var stderrTail = new ArrayDeque<String>();
             var readers = List.of(
                     Thread.ofVirtual().start(() -> writePayload(process, job)),
-                    Thread.ofVirtual().start(() -> readLines(process.getInputStream(), line -> {
-                        var progress = PROGRESS.matcher(line);
-                        if (progress.matches()) {
-                            context.progress(Integer.parseInt(progress.group(1)), progress.group(2));
-                        } else {
-                            context.log(line);
-                            say(out, "[" + job.id() + "] " + line);
-                        }
-                    })),
-                    Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), line -> {
-                        context.log("[stderr] " + line);
-                        say(err, "[" + job.id() + "] " + line);
-                        synchronized (stderrTail) {
-                            stderrTail.addLast(line);
-                            if (stderrTail.size() > STDERR_TAIL_LINES) {
-                                stderrTail.removeFirst();
-                            }
-                        }
-                    })));
+                    Thread.ofVirtual()
+                            .start(() -> readLines(process.getInputStream(), line -> {
+                                var progress = PROGRESS.matcher(line);
+                                if (progress.matches()) {
+                                    context.progress(Integer.parseInt(progress.group(1)), progress.group(2));
+                                } else {
+                                    context.log(line);
+                                    say(out, "[" + job.id() + "] " + line);
+                                }
+                            })),
+                    Thread.ofVirtual()
+                            .start(() -> readLines(process.getErrorStream(), line -> {
+                                context.log("[stderr] " + line);
+                                say(err, "[" + job.id() + "] " + line);
+                                synchronized (stderrTail) {
+                                    stderrTail.addLast(line);
+                                    if (stderrTail.size() > STDERR_TAIL_LINES) {
+                                        stderrTail.removeFirst();
+                                    }
+                                }
+                            })));
             int exitCode;
             try {
                 exitCode = process.waitFor();
@@ -282,7 +318,9 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     private static String payload(Job job) {
-        return job.payload() == null || job.payload().isMissingNode() ? "null" : job.payload().toString();
+        return job.payload() == null || job.payload().isMissingNode()
+                ? "null"
+                : job.payload().toString();
     }
 
     private static void writePayload(Process process, Job job) {
@@ -294,7 +332,8 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     private static void readLines(InputStream stream, Consumer<String> line) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (var reader = new BufferedReader(new InputStreamReader(stream, decoder))) {
@@ -309,9 +348,12 @@ final class WorkerCommand implements Callable<Integer> {
     /** SIGTERM to COMMAND and its children, SIGKILL after the kill grace. */
     private void stop(Process process, Job job, JobContext context, PrintWriter err) {
         var why = context.stopReason().map(Object::toString).orElse("the worker stopped it");
-        var tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-        say(err, "claimctl: " + job.id() + ": sending SIGTERM to " + command.getFirst() + " (pid " + process.pid()
-                + ") and its children (" + why + "); SIGKILL after " + killGrace.toSeconds() + " s");
+        var tree = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .toList();
+        say(
+                err,
+                "claimctl: " + job.id() + ": sending SIGTERM to " + command.getFirst() + " (pid " + process.pid()
+                        + ") and its children (" + why + "); SIGKILL after " + killGrace.toSeconds() + " s");
         tree.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(killGrace.toNanos(), TimeUnit.NANOSECONDS)) {

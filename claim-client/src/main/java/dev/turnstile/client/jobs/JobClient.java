@@ -124,7 +124,8 @@ public final class JobClient implements AutoCloseable {
         if (!violations.isEmpty()) {
             throw JobRejectedException.locally("job", violations);
         }
-        var requestId = job.requestId() != null ? job.requestId() : UUID.randomUUID().toString();
+        var requestId =
+                job.requestId() != null ? job.requestId() : UUID.randomUUID().toString();
         var body = JSON.createObjectNode().put("name", job.name());
         if (job.jobId() != null) {
             body.put("jobId", job.jobId());
@@ -158,17 +159,27 @@ public final class JobClient implements AutoCloseable {
         }
         body.put("requestId", requestId);
         var url = endpoint("/api/queues/" + queue + "/jobs");
-        var call = new Call("enqueue", "job " + (job.jobId() == null ? job.name() : job.jobId()) + " on queue " + queue,
-                requestId, url, false);
+        var call = new Call(
+                "enqueue",
+                "job " + (job.jobId() == null ? job.name() : job.jobId()) + " on queue " + queue,
+                requestId,
+                url,
+                false);
         return send(call, "POST", body, Duration.ZERO, (status, json, attempt) -> {
             if (status != 200 && status != 201 || !json.path("id").isString()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without the job's \"id\"");
             }
-            return new EnqueuedJob(status == 201 || json.path("created").asBoolean(false),
-                    text(json, "message").orElse(""), text(json, "id").orElseThrow(),
-                    text(json, "queue").orElse(queue), text(json, "jobId").orElse(null), state(json, "state"),
-                    text(json, "matchedBy").orElse(null), instant(json, "runAt"),
-                    text(json, "requestId").orElse(requestId), json.path("redelivery").asBoolean(false));
+            return new EnqueuedJob(
+                    status == 201 || json.path("created").asBoolean(false),
+                    text(json, "message").orElse(""),
+                    text(json, "id").orElseThrow(),
+                    text(json, "queue").orElse(queue),
+                    text(json, "jobId").orElse(null),
+                    state(json, "state"),
+                    text(json, "matchedBy").orElse(null),
+                    instant(json, "runAt"),
+                    text(json, "requestId").orElse(requestId),
+                    json.path("redelivery").asBoolean(false));
         });
     }
 
@@ -208,17 +219,25 @@ public final class JobClient implements AutoCloseable {
             if (status == 204) {
                 return Optional.<Job>empty();
             }
-            if (status != 200 || !json.path("id").isString() || !json.path("fencingToken").isIntegralNumber()) {
+            if (status != 200
+                    || !json.path("id").isString()
+                    || !json.path("fencingToken").isIntegralNumber()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without a job");
             }
             var ref = JobRef.parse("id", json.path("id").asString());
-            return Optional.of(new Job(json.path("id").asString(),
+            return Optional.of(new Job(
+                    json.path("id").asString(),
                     text(json, "queue").orElse(ref.isValid() ? ref.ref().queue() : queue),
                     text(json, "jobId").orElse(ref.isValid() ? ref.ref().jobId() : null),
-                    text(json, "name").orElse(""), json.path("payload"), json.path("attempt").asInt(1),
-                    json.path("maxAttempts").asInt(1), json.path("fencingToken").asLong(),
-                    json.path("leaseSeconds").asInt(JobRules.DEFAULT_LEASE_SECONDS), instant(json, "leaseExpiresAt"),
-                    json.path("priority").asInt(0), text(json, "workerId").orElse(workerId),
+                    text(json, "name").orElse(""),
+                    json.path("payload"),
+                    json.path("attempt").asInt(1),
+                    json.path("maxAttempts").asInt(1),
+                    json.path("fencingToken").asLong(),
+                    json.path("leaseSeconds").asInt(JobRules.DEFAULT_LEASE_SECONDS),
+                    instant(json, "leaseExpiresAt"),
+                    json.path("priority").asInt(0),
+                    text(json, "workerId").orElse(workerId),
                     text(json, "requestId").orElse(requestId)));
         });
     }
@@ -361,14 +380,14 @@ public final class JobClient implements AutoCloseable {
         }
         violations.addAll(JobRules.checkJsonSize("payload", job.payload()));
         if (job.priority() != null) {
-            violations.addAll(JobRules.checkRange("priority", job.priority(), JobRules.PRIORITY_MIN,
-                    JobRules.PRIORITY_MAX));
+            violations.addAll(
+                    JobRules.checkRange("priority", job.priority(), JobRules.PRIORITY_MIN, JobRules.PRIORITY_MAX));
         }
         if (job.delay() != null) {
             violations.addAll(wholeSeconds("delay", job.delay(), 0, JobRules.DELAY_MAX_SECONDS));
             if (job.runAt() != null) {
-                violations.add(new FieldViolation("delay", "exclusive",
-                        "Give runAt or delay, not both: when the job may first run"));
+                violations.add(new FieldViolation(
+                        "delay", "exclusive", "Give runAt or delay, not both: when the job may first run"));
             }
         }
         if (job.maxAttempts() != null) {
@@ -384,8 +403,10 @@ public final class JobClient implements AutoCloseable {
 
     private static List<FieldViolation> wholeSeconds(String field, Duration value, long min, long max) {
         if (value.toMillis() % 1000 != 0 || value.toSeconds() < min || value.toSeconds() > max) {
-            return List.of(new FieldViolation(field, "range", field + " must be whole seconds from " + min + " s to "
-                    + max + " s; got " + value));
+            return List.of(new FieldViolation(
+                    field,
+                    "range",
+                    field + " must be whole seconds from " + min + " s to " + max + " s; got " + value));
         }
         return List.of();
     }
@@ -409,10 +430,16 @@ public final class JobClient implements AutoCloseable {
             if (!json.path("accepted").isBoolean()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without a boolean \"accepted\"");
             }
-            return new WorkerAnswer(json.path("accepted").booleanValue(), text(json, "result").orElse(""),
-                    text(json, "reason").orElse(null), text(json, "message").orElse(""), state(json, "state"),
-                    instant(json, "leaseExpiresAt"), instant(json, "retryAt"),
-                    json.path("currentFencingToken").isIntegralNumber() ? json.path("currentFencingToken").asLong()
+            return new WorkerAnswer(
+                    json.path("accepted").booleanValue(),
+                    text(json, "result").orElse(""),
+                    text(json, "reason").orElse(null),
+                    text(json, "message").orElse(""),
+                    state(json, "state"),
+                    instant(json, "leaseExpiresAt"),
+                    instant(json, "retryAt"),
+                    json.path("currentFencingToken").isIntegralNumber()
+                            ? json.path("currentFencingToken").asLong()
                             : null);
         });
     }
@@ -437,10 +464,17 @@ public final class JobClient implements AutoCloseable {
             if (!json.path("accepted").isBoolean()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without a boolean \"accepted\"");
             }
-            return new OperatorAnswer(json.path("accepted").booleanValue(), text(json, "result").orElse(""),
-                    text(json, "reason").orElse(null), text(json, "message").orElse(""), text(json, "id").orElse(null),
-                    state(json, "state"), state(json, "previousState"),
-                    json.path("concurrency").isIntegralNumber() ? json.path("concurrency").asInt() : null);
+            return new OperatorAnswer(
+                    json.path("accepted").booleanValue(),
+                    text(json, "result").orElse(""),
+                    text(json, "reason").orElse(null),
+                    text(json, "message").orElse(""),
+                    text(json, "id").orElse(null),
+                    state(json, "state"),
+                    state(json, "previousState"),
+                    json.path("concurrency").isIntegralNumber()
+                            ? json.path("concurrency").asInt()
+                            : null);
         });
     }
 
@@ -475,8 +509,11 @@ public final class JobClient implements AutoCloseable {
         var request = HttpRequest.newBuilder(call.url())
                 .timeout(attemptTimeout.plus(extraWait))
                 .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -490,7 +527,10 @@ public final class JobClient implements AutoCloseable {
                 .handle(RetryableFailure.class)
                 .withMaxAttempts(retry.maxAttempts())
                 .withDelayFn(context -> context.getLastException() instanceof RetryableFailure failure
-                        ? retry.delayBefore(failure.attempt, failure.retryAfter, ThreadLocalRandom.current().nextDouble())
+                        ? retry.delayBefore(
+                                failure.attempt,
+                                failure.retryAfter,
+                                ThreadLocalRandom.current().nextDouble())
                         : Duration.ZERO)
                 .onRetryScheduled(event -> {
                     if (event.getLastException() instanceof RetryableFailure failure) {
@@ -504,16 +544,27 @@ public final class JobClient implements AutoCloseable {
         try {
             return Failsafe.with(policy).get(context -> attempt(call, built, reader, context.getAttemptCount() + 1));
         } catch (RetryableFailure last) {
-            throw new CoordinatorUnavailableException("No answer to the " + call.action() + " of " + call.subject()
-                    + " from " + call.url() + " after " + last.attempt + (last.attempt == 1 ? " attempt" : " attempts")
-                    + " (requestId " + call.requestId() + "); last error: " + last.description + ". " + last.hint,
-                    call.url(), last.attempt, last.status, last.getCause());
+            throw new CoordinatorUnavailableException(
+                    "No answer to the " + call.action() + " of " + call.subject()
+                            + " from " + call.url() + " after " + last.attempt
+                            + (last.attempt == 1 ? " attempt" : " attempts")
+                            + " (requestId " + call.requestId() + "); last error: " + last.description + ". "
+                            + last.hint,
+                    call.url(),
+                    last.attempt,
+                    last.status,
+                    last.getCause());
         } catch (FailsafeException e) {
             if (e.getCause() instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new CoordinatorUnavailableException("Stopped retrying the " + call.action() + " of " + call.subject()
-                    + " (" + e.getCause() + "); no answer was received", call.url(), 0, -1, e.getCause());
+            throw new CoordinatorUnavailableException(
+                    "Stopped retrying the " + call.action() + " of " + call.subject() + " (" + e.getCause()
+                            + "); no answer was received",
+                    call.url(),
+                    0,
+                    -1,
+                    e.getCause());
         }
     }
 
@@ -522,24 +573,39 @@ public final class JobClient implements AutoCloseable {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
-            throw new RetryableFailure(attempt, -1, "could not connect within " + human(attemptTimeout), CHECK_RUNNING,
-                    Optional.empty(), e);
+            throw new RetryableFailure(
+                    attempt,
+                    -1,
+                    "could not connect within " + human(attemptTimeout),
+                    CHECK_RUNNING,
+                    Optional.empty(),
+                    e);
         } catch (HttpTimeoutException e) {
-            throw new RetryableFailure(attempt, -1, "no answer within " + human(request.timeout().orElseThrow()),
+            throw new RetryableFailure(
+                    attempt,
+                    -1,
+                    "no answer within " + human(request.timeout().orElseThrow()),
                     "The coordinator accepted the connection but did not answer; check its health (GET "
                             + endpoint("/api/health") + ") and its Kafka cluster, or allow a longer timeout.",
-                    Optional.empty(), e);
+                    Optional.empty(),
+                    e);
         } catch (IOException e) {
             throw new RetryableFailure(attempt, -1, describe(e, request.uri()), CHECK_RUNNING, Optional.empty(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CoordinatorUnavailableException("Interrupted while waiting for " + request.uri() + "; no answer"
-                    + " was received (the " + call.action() + " may have been decided: its requestId is "
-                    + call.requestId() + ")", request.uri(), attempt, -1, e);
+            throw new CoordinatorUnavailableException(
+                    "Interrupted while waiting for " + request.uri() + "; no answer"
+                            + " was received (the " + call.action() + " may have been decided: its requestId is "
+                            + call.requestId() + ")",
+                    request.uri(),
+                    attempt,
+                    -1,
+                    e);
         }
         int status = response.statusCode();
         var json = readObject(response.body());
-        if (status == 204 || ANSWERS.contains(status) && json.isPresent() && json.get().has("accepted")
+        if (status == 204
+                || ANSWERS.contains(status) && json.isPresent() && json.get().has("accepted")
                 || (status == 200 || status == 201) && json.isPresent()) {
             return reader.read(status, json.orElse(JSON.createObjectNode()), attempt);
         }
@@ -548,12 +614,17 @@ public final class JobClient implements AutoCloseable {
         }
         if (status == 502 || status == 503 || status == 504) {
             var error = json.flatMap(body -> text(body, "error"));
-            throw new RetryableFailure(attempt, status, "HTTP " + status + " " + errorSummary(json, response.body()),
+            throw new RetryableFailure(
+                    attempt,
+                    status,
+                    "HTTP " + status + " " + errorSummary(json, response.body()),
                     status == 503
-                            ? "The coordinator is up but could not answer" + error.map(e -> " (" + e + ")").orElse("")
-                                    + "; check its health (GET " + endpoint("/api/health") + ") and its Kafka cluster."
+                            ? "The coordinator is up but could not answer"
+                                    + error.map(e -> " (" + e + ")").orElse("") + "; check its health (GET "
+                                    + endpoint("/api/health") + ") and its Kafka cluster."
                             : "A proxy in front of the coordinator could not reach it; check that it is running.",
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()),
+                    RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), clock.instant()),
                     null);
         }
         throw unusable(call, status, json.orElse(null), attempt, "HTTP " + status);
@@ -563,8 +634,10 @@ public final class JobClient implements AutoCloseable {
         var violations = new ArrayList<FieldViolation>();
         json.map(node -> node.path("violations")).filter(JsonNode::isArray).ifPresent(array -> {
             for (JsonNode violation : array.values()) {
-                violations.add(new FieldViolation(text(violation, "field").orElse(""),
-                        text(violation, "rule").orElse(""), text(violation, "message").orElse(violation.toString())));
+                violations.add(new FieldViolation(
+                        text(violation, "field").orElse(""),
+                        text(violation, "rule").orElse(""),
+                        text(violation, "message").orElse(violation.toString())));
             }
         });
         var message = json.flatMap(node -> text(node, "message")).orElse("HTTP 400 " + excerpt(body));
@@ -576,22 +649,28 @@ public final class JobClient implements AutoCloseable {
         var hint = status >= 500
                 ? "The coordinator failed; check its logs and its health (GET " + endpoint("/api/health") + ")."
                 : status == 401 && call.operator()
-                ? "Operator requests need a dashboard user: JobClient.builder(url).operator(user, password)"
-                        + " (the one given was not accepted)."
-                : status == 401
-                ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
-                        + " JobClient.builder(url).token(…))" + (token == null ? "" : "; the one given is not accepted")
-                        + "."
-                : status == 403
-                ? "The user is not an operator: give it the OPERATOR role (turnstile.dashboard.users.<name>.roles)."
-                : status == 415
-                ? "The coordinator wants JSON; this client sent it, so something in between changed the request."
-                : "Check that TURNSTILE_URL (or the URL you passed) points at a Turnstile coordinator with work queues"
-                        + " (it answers POST /api/queues/{queue}/jobs and GET /api/health).";
-        return new CoordinatorUnavailableException("The coordinator at " + call.url() + " answered " + what
-                + " to the " + call.action() + " of " + call.subject() + " on attempt " + attempt + ", which is not"
-                + " retried: " + (json == null ? "(no JSON body)" : excerpt(json.toString())) + ". " + hint,
-                call.url(), attempt, status, null);
+                        ? "Operator requests need a dashboard user: JobClient.builder(url).operator(user, password)"
+                                + " (the one given was not accepted)."
+                        : status == 401
+                                ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
+                                        + " JobClient.builder(url).token(…))"
+                                        + (token == null ? "" : "; the one given is not accepted")
+                                        + "."
+                                : status == 403
+                                        ? "The user is not an operator: give it the OPERATOR role (turnstile.dashboard.users.<name>.roles)."
+                                        : status == 415
+                                                ? "The coordinator wants JSON; this client sent it, so something in between changed the request."
+                                                : "Check that TURNSTILE_URL (or the URL you passed) points at a Turnstile coordinator with work queues"
+                                                        + " (it answers POST /api/queues/{queue}/jobs and GET /api/health).";
+        return new CoordinatorUnavailableException(
+                "The coordinator at " + call.url() + " answered " + what
+                        + " to the " + call.action() + " of " + call.subject() + " on attempt " + attempt
+                        + ", which is not"
+                        + " retried: " + (json == null ? "(no JSON body)" : excerpt(json.toString())) + ". " + hint,
+                call.url(),
+                attempt,
+                status,
+                null);
     }
 
     private URI endpoint(String path) {
@@ -620,18 +699,21 @@ public final class JobClient implements AutoCloseable {
     }
 
     private static Instant instant(JsonNode node, String field) {
-        return text(node, field).flatMap(value -> {
-            try {
-                return Optional.of(Instant.parse(value));
-            } catch (DateTimeParseException e) {
-                // The answer stands without this time.
-                return Optional.empty();
-            }
-        }).orElse(null);
+        return text(node, field)
+                .flatMap(value -> {
+                    try {
+                        return Optional.of(Instant.parse(value));
+                    } catch (DateTimeParseException e) {
+                        // The answer stands without this time.
+                        return Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 
     private static JobState state(JsonNode node, String field) {
-        return text(node, field).flatMap(name -> Arrays.stream(JobState.values())
+        return text(node, field)
+                .flatMap(name -> Arrays.stream(JobState.values())
                         .filter(s -> s.wireName().equals(name))
                         .findFirst())
                 .orElse(null);
@@ -639,7 +721,8 @@ public final class JobClient implements AutoCloseable {
 
     private static String errorSummary(Optional<JsonNode> json, String body) {
         return json.filter(node -> node.has("error") || node.has("message"))
-                .map(node -> text(node, "error").orElse("error") + text(node, "message").map(m -> ": " + m).orElse(""))
+                .map(node -> text(node, "error").orElse("error")
+                        + text(node, "message").map(m -> ": " + m).orElse(""))
                 .orElse(excerpt(body));
     }
 
@@ -692,7 +775,12 @@ public final class JobClient implements AutoCloseable {
         private final String hint;
         private final Optional<Duration> retryAfter;
 
-        RetryableFailure(int attempt, int status, String description, String hint, Optional<Duration> retryAfter,
+        RetryableFailure(
+                int attempt,
+                int status,
+                String description,
+                String hint,
+                Optional<Duration> retryAfter,
                 Throwable cause) {
             super(description, cause, false, false);
             this.attempt = attempt;
@@ -718,7 +806,9 @@ public final class JobClient implements AutoCloseable {
             Objects.requireNonNull(coordinatorUrl, "coordinator URL");
             var scheme = coordinatorUrl.getScheme();
             boolean web = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
-            if (!web || coordinatorUrl.getHost() == null || coordinatorUrl.getRawQuery() != null
+            if (!web
+                    || coordinatorUrl.getHost() == null
+                    || coordinatorUrl.getRawQuery() != null
                     || coordinatorUrl.getRawFragment() != null) {
                 throw new IllegalArgumentException("The coordinator URL must be an http(s) URL such as"
                         + " http://turnstile.internal:8080, without query or fragment; got \"" + coordinatorUrl + "\"");
@@ -775,8 +865,8 @@ public final class JobClient implements AutoCloseable {
         public Builder operator(String user, String password) {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
-            this.operatorAuthorization = "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            this.operatorAuthorization = "Basic "
+                    + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             return this;
         }
 

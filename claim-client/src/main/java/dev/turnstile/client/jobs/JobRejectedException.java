@@ -19,14 +19,15 @@ public final class JobRejectedException extends RuntimeException {
     }
 
     static JobRejectedException locally(String what, List<FieldViolation> violations) {
-        return new JobRejectedException("Invalid " + what + ", not sent to the coordinator: " + joined(violations),
-                violations, true);
+        return new JobRejectedException(
+                "Invalid " + what + ", not sent to the coordinator: " + joined(violations), violations, true);
     }
 
-    static JobRejectedException byCoordinator(String url, String what, String message, List<FieldViolation> violations) {
+    static JobRejectedException byCoordinator(
+            String url, String what, String message, List<FieldViolation> violations) {
         var details = violations.isEmpty() ? message : joined(violations);
-        return new JobRejectedException("The coordinator at " + url + " rejected the " + what + " as invalid: "
-                + details, violations, false);
+        return new JobRejectedException(
+                "The coordinator at " + url + " rejected the " + what + " as invalid: " + details, violations, false);
     }
 
     /** Every broken rule, in field order; empty only if the coordinator answered without details. */
@@ -40,6 +41,7 @@ public final class JobRejectedException extends RuntimeException {
     }
 
     private static String joined(List<FieldViolation> violations) {
-        return String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        return String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
     }
 }

@@ -39,13 +39,13 @@ public record NewJob(
 
     /** A job named {@code name}, with every other setting left to the coordinator. */
     public static NewJob named(String name) {
-        return new NewJob(Objects.requireNonNull(name, "name"), null, null, null, null, null, null, null, null, null,
-                null);
+        return new NewJob(
+                Objects.requireNonNull(name, "name"), null, null, null, null, null, null, null, null, null, null);
     }
 
     public NewJob payload(JsonNode payload) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     /** The payload as JSON: any value Jackson can write (a record, a map, a string, …). */
@@ -54,47 +54,47 @@ public record NewJob(
     }
 
     public NewJob jobId(String jobId) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob priority(int priority) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob delay(Duration delay) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob runAt(Instant runAt) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob maxAttempts(int maxAttempts) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob backoff(Backoff backoff) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob lease(Duration lease) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob dedupKey(String dedupKey) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 
     public NewJob requestId(String requestId) {
-        return new NewJob(name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey,
-                requestId);
+        return new NewJob(
+                name, payload, jobId, priority, delay, runAt, maxAttempts, backoff, lease, dedupKey, requestId);
     }
 }

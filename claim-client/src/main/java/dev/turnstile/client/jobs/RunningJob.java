@@ -65,8 +65,8 @@ final class RunningJob implements JobContext {
     @Override
     public void progress(int percent, String message) {
         progress(percent);
-        progressMessage = message == null || message.isEmpty() ? null
-                : JobClient.cut(message, JobRules.MESSAGE_MAX_LENGTH);
+        progressMessage =
+                message == null || message.isEmpty() ? null : JobClient.cut(message, JobRules.MESSAGE_MAX_LENGTH);
     }
 
     @Override
@@ -113,8 +113,9 @@ final class RunningJob implements JobContext {
         if (!stop.compareAndSet(null, reason)) {
             return false;
         }
-        settings.logger().accept("Stopping " + job.id() + " (attempt " + job.attempt() + ", token "
-                + job.fencingToken() + "): " + reason.message());
+        settings.logger()
+                .accept("Stopping " + job.id() + " (attempt " + job.attempt() + ", token " + job.fencingToken() + "): "
+                        + reason.message());
         var handler = thread;
         if (handler != null) {
             handler.interrupt();
@@ -138,15 +139,18 @@ final class RunningJob implements JobContext {
             return;
         }
         if (now - confirmedUntilNanos > 0) {
-            stop(new StopReason(StopReason.Kind.LEASE_LOST, "no heartbeat was confirmed before its "
-                    + job.leaseSeconds() + " s lease ran out: another worker may hold it now"));
+            stop(new StopReason(
+                    StopReason.Kind.LEASE_LOST,
+                    "no heartbeat was confirmed before its " + job.leaseSeconds()
+                            + " s lease ran out: another worker may hold it now"));
             return;
         }
         if (now - nextHeartbeatNanos >= 0 && heartbeatInFlight.compareAndSet(false, true)) {
             executor.execute(this::heartbeat);
         }
         if ((now - lastFlushNanos >= settings.logFlushInterval().toNanos() || buffered() >= FLUSH_AT_LINES)
-                && buffered() > 0 && flushInFlight.compareAndSet(false, true)) {
+                && buffered() > 0
+                && flushInFlight.compareAndSet(false, true)) {
             executor.execute(() -> {
                 try {
                     flush();
@@ -168,9 +172,11 @@ final class RunningJob implements JobContext {
                 stop(refusal(answer));
             }
         } catch (CoordinatorUnavailableException | JobRejectedException e) {
-            settings.logger().accept("Could not heartbeat " + job.id() + "; trying again shortly, and stopping the"
-                    + " job if no heartbeat is confirmed before its lease runs out: " + e.getMessage());
-            nextHeartbeatNanos = System.nanoTime() + Math.min(heartbeatEveryNanos, Duration.ofSeconds(1).toNanos());
+            settings.logger()
+                    .accept("Could not heartbeat " + job.id() + "; trying again shortly, and stopping the"
+                            + " job if no heartbeat is confirmed before its lease runs out: " + e.getMessage());
+            nextHeartbeatNanos = System.nanoTime()
+                    + Math.min(heartbeatEveryNanos, Duration.ofSeconds(1).toNanos());
         } finally {
             heartbeatInFlight.set(false);
         }
@@ -196,8 +202,9 @@ final class RunningJob implements JobContext {
                     answer = client.appendLogs(job, batch);
                 } catch (CoordinatorUnavailableException e) {
                     putBack(batch);
-                    settings.logger().accept("Could not send " + batch.size() + " log lines of " + job.id()
-                            + "; they are sent with the next batch: " + e.getMessage());
+                    settings.logger()
+                            .accept("Could not send " + batch.size() + " log lines of " + job.id()
+                                    + "; they are sent with the next batch: " + e.getMessage());
                     return true;
                 }
                 if (!answer.accepted()) {
@@ -227,7 +234,8 @@ final class RunningJob implements JobContext {
                 chars += marker.length();
                 droppedLines = 0;
             }
-            while (!lines.isEmpty() && batch.size() < JobRules.LOG_LINES_MAX
+            while (!lines.isEmpty()
+                    && batch.size() < JobRules.LOG_LINES_MAX
                     && chars + lines.peekFirst().length() <= JobRules.LOG_TOTAL_MAX_LENGTH) {
                 var line = lines.pollFirst();
                 batch.add(line);

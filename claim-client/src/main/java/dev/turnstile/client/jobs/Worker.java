@@ -133,12 +133,15 @@ public final class Worker implements AutoCloseable {
             return this;
         }
         started = true;
-        settings.logger().accept("Worker " + workerId + " takes jobs of queue " + queue + ", " + concurrency
-                + " at a time, from " + client.coordinatorUrl());
+        settings.logger()
+                .accept("Worker " + workerId + " takes jobs of queue " + queue + ", " + concurrency
+                        + " at a time, from " + client.coordinatorUrl());
         ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 1; i <= concurrency; i++) {
             int slot = i;
-            slots.add(Thread.ofVirtual().name("turnstile-worker-" + queue + "-" + slot).start(() -> slot(slot)));
+            slots.add(Thread.ofVirtual()
+                    .name("turnstile-worker-" + queue + "-" + slot)
+                    .start(() -> slot(slot)));
         }
         Thread.ofVirtual().name("turnstile-worker-" + queue + "-watch").start(() -> {
             for (var thread : slots) {
@@ -194,19 +197,23 @@ public final class Worker implements AutoCloseable {
         stopping = true;
         var held = active.size();
         if (held > 0) {
-            settings.logger().accept("Shutting down: no more jobs taken; waiting up to " + JobClient.human(grace)
-                    + " for the " + held + " held to finish");
+            settings.logger()
+                    .accept("Shutting down: no more jobs taken; waiting up to " + JobClient.human(grace) + " for the "
+                            + held + " held to finish");
         }
         boolean inTime = terminated.await(grace.toNanos(), TimeUnit.NANOSECONDS);
         if (!inTime) {
             forced = true;
             for (var job : active.values()) {
-                job.stop(new StopReason(StopReason.Kind.SHUTDOWN, "the worker shut down before it finished (after a "
-                        + JobClient.human(grace) + " grace); failing the attempt so that another worker retries it"));
+                job.stop(new StopReason(
+                        StopReason.Kind.SHUTDOWN,
+                        "the worker shut down before it finished (after a " + JobClient.human(grace)
+                                + " grace); failing the attempt so that another worker retries it"));
             }
             if (!terminated.await(pollWait.plus(AFTER_GRACE).toNanos(), TimeUnit.NANOSECONDS)) {
-                settings.logger().accept("Gave up waiting for " + active.keySet() + " to stop: their handlers ignore"
-                        + " interruption; their leases run out without heartbeats");
+                settings.logger()
+                        .accept("Gave up waiting for " + active.keySet() + " to stop: their handlers ignore"
+                                + " interruption; their leases run out without heartbeats");
             }
         }
         release();
@@ -221,8 +228,9 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             forced = true;
-            active.values().forEach(job -> job.stop(new StopReason(StopReason.Kind.SHUTDOWN,
-                    "the worker was interrupted while shutting down")));
+            active.values()
+                    .forEach(job -> job.stop(new StopReason(
+                            StopReason.Kind.SHUTDOWN, "the worker was interrupted while shutting down")));
             release();
         }
     }
@@ -275,12 +283,14 @@ public final class Worker implements AutoCloseable {
                 pause = FIRST_PAUSE;
             } catch (CoordinatorUnavailableException e) {
                 if (forced) {
-                    settings.logger().accept("Slot " + slot + " stops without an answer to claim-next " + pending
-                            + ": a job it may have claimed is retried once its lease runs out");
+                    settings.logger()
+                            .accept("Slot " + slot + " stops without an answer to claim-next " + pending
+                                    + ": a job it may have claimed is retried once its lease runs out");
                     return;
                 }
-                settings.logger().accept("No job from " + client.coordinatorUrl() + " (slot " + slot + "): "
-                        + e.getMessage() + "; asking again in " + JobClient.human(pause) + " with the same request id");
+                settings.logger()
+                        .accept("No job from " + client.coordinatorUrl() + " (slot " + slot + "): " + e.getMessage()
+                                + "; asking again in " + JobClient.human(pause) + " with the same request id");
                 if (!pause(pause)) {
                     return;
                 }
@@ -328,8 +338,9 @@ public final class Worker implements AutoCloseable {
         var stop = running.stopReason();
         if (stop.isPresent() && stop.get().kind() != StopReason.Kind.SHUTDOWN) {
             stopped.incrementAndGet();
-            settings.logger().accept("Stopped " + job.id() + " (attempt " + job.attempt() + "); nothing reported: "
-                    + stop.get().message());
+            settings.logger()
+                    .accept("Stopped " + job.id() + " (attempt " + job.attempt() + "); nothing reported: "
+                            + stop.get().message());
             return;
         }
         if (!running.flush()) {
@@ -360,24 +371,30 @@ public final class Worker implements AutoCloseable {
                         : client.fail(job, error, retryable, requestId);
                 if (answer.accepted()) {
                     (error == null ? succeeded : failed).incrementAndGet();
-                    settings.logger().accept((error == null ? "Completed " : "Failed ") + job.id() + " (attempt "
-                            + job.attempt() + " of " + job.maxAttempts() + ")" + (error == null ? "" : ": "
-                            + JobClient.cut(error, 200) + "; " + answer.message()));
+                    settings.logger()
+                            .accept((error == null ? "Completed " : "Failed ") + job.id() + " (attempt "
+                                    + job.attempt() + " of " + job.maxAttempts() + ")"
+                                    + (error == null
+                                            ? ""
+                                            : ": " + JobClient.cut(error, 200) + "; " + answer.message()));
                 } else {
                     unrecorded.incrementAndGet();
-                    settings.logger().accept("The " + (error == null ? "success" : "failure") + " of " + job.id()
-                            + " was not recorded: " + answer.message() + " (" + answer.reason() + ")");
+                    settings.logger()
+                            .accept("The " + (error == null ? "success" : "failure") + " of " + job.id()
+                                    + " was not recorded: " + answer.message() + " (" + answer.reason() + ")");
                 }
                 return;
             } catch (CoordinatorUnavailableException e) {
                 if (System.nanoTime() - running.confirmedUntilNanos() > 0 || forced && stop.isEmpty()) {
                     unrecorded.incrementAndGet();
-                    settings.logger().accept("Could not report the outcome of " + job.id() + " before its lease ran"
-                            + " out; the coordinator retries the job: " + e.getMessage());
+                    settings.logger()
+                            .accept("Could not report the outcome of " + job.id() + " before its lease ran"
+                                    + " out; the coordinator retries the job: " + e.getMessage());
                     return;
                 }
-                settings.logger().accept("Could not report the outcome of " + job.id() + "; trying again with the"
-                        + " same request id: " + e.getMessage());
+                settings.logger()
+                        .accept("Could not report the outcome of " + job.id() + "; trying again with the"
+                                + " same request id: " + e.getMessage());
                 if (!pause(Duration.ofSeconds(1))) {
                     return;
                 }
@@ -395,8 +412,9 @@ public final class Worker implements AutoCloseable {
                 }
                 if (running != null && running.stopRequested() && !warned) {
                     warned = true;
-                    settings.logger().accept("The handler of " + running.job().id() + " has not ended 10 s after it"
-                            + " was interrupted; still waiting for it (it holds a slot)");
+                    settings.logger()
+                            .accept("The handler of " + running.job().id() + " has not ended 10 s after it"
+                                    + " was interrupted; still waiting for it (it holds a slot)");
                 }
             } catch (InterruptedException e) {
                 // Slots are not interrupted; the watch thread keeps waiting for them.
@@ -462,7 +480,9 @@ public final class Worker implements AutoCloseable {
 
         /** How long one claim-next waits for a job (whole seconds, 0 to 30 s); 20 s by default. */
         public Builder pollWait(Duration pollWait) {
-            if (pollWait == null || pollWait.isNegative() || pollWait.toSeconds() > JobRules.WAIT_MAX_SECONDS
+            if (pollWait == null
+                    || pollWait.isNegative()
+                    || pollWait.toSeconds() > JobRules.WAIT_MAX_SECONDS
                     || pollWait.toMillis() % 1000 != 0) {
                 throw new IllegalArgumentException("pollWait must be whole seconds from 0 s to "
                         + JobRules.WAIT_MAX_SECONDS + " s; got " + pollWait);

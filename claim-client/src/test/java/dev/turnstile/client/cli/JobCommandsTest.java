@@ -79,27 +79,50 @@ class JobCommandsTest {
 
         @Test
         void enqueue_sends_every_option_and_prints_the_jobs_id_and_state() {
-            int exit = claimctl("enqueue", "--queue", "emails", "--name", "send-welcome", "--job-id", "welcome-42",
-                    "--payload", "{\"to\":\"ada@example.com\"}", "--priority", "5", "--delay", "1m",
-                    "--max-attempts", "4", "--backoff", "exponential:5s,10m", "--lease", "45s",
-                    "--dedup-key", "hire:e2e:3f9c2ab", "--request-id", "enqueue-req-1");
+            int exit = claimctl(
+                    "enqueue",
+                    "--queue",
+                    "emails",
+                    "--name",
+                    "send-welcome",
+                    "--job-id",
+                    "welcome-42",
+                    "--payload",
+                    "{\"to\":\"ada@example.com\"}",
+                    "--priority",
+                    "5",
+                    "--delay",
+                    "1m",
+                    "--max-attempts",
+                    "4",
+                    "--backoff",
+                    "exponential:5s,10m",
+                    "--lease",
+                    "45s",
+                    "--dedup-key",
+                    "hire:e2e:3f9c2ab",
+                    "--request-id",
+                    "enqueue-req-1");
 
             assertThat(exit).isZero();
             assertThat(out.toString().strip()).isEqualTo("emails:welcome-42 — enqueued (waiting)");
             var sent = coordinator.received("/jobs").getFirst().body();
-            assertThat(sent.toString()).isEqualTo("{\"name\":\"send-welcome\",\"jobId\":\"welcome-42\","
-                    + "\"payload\":{\"to\":\"ada@example.com\"},\"priority\":5,\"delaySeconds\":60,\"maxAttempts\":4,"
-                    + "\"backoff\":{\"kind\":\"exponential\",\"baseSeconds\":5,\"capSeconds\":600},"
-                    + "\"leaseSeconds\":45,\"dedupKey\":\"hire:e2e:3f9c2ab\",\"requestId\":\"enqueue-req-1\"}");
+            assertThat(sent.toString())
+                    .isEqualTo("{\"name\":\"send-welcome\",\"jobId\":\"welcome-42\","
+                            + "\"payload\":{\"to\":\"ada@example.com\"},\"priority\":5,\"delaySeconds\":60,\"maxAttempts\":4,"
+                            + "\"backoff\":{\"kind\":\"exponential\",\"baseSeconds\":5,\"capSeconds\":600},"
+                            + "\"leaseSeconds\":45,\"dedupKey\":\"hire:e2e:3f9c2ab\",\"requestId\":\"enqueue-req-1\"}");
         }
 
         @Test
         void the_payload_may_come_from_a_file_or_from_standard_input() throws Exception {
             Files.writeString(dir.resolve("job.json"), "{\"from\":\"file\"}");
 
-            assertThat(claimctl("enqueue", "--queue", "emails", "--name", "a", "--payload", "@" + dir.resolve("job.json")))
+            assertThat(claimctl(
+                            "enqueue", "--queue", "emails", "--name", "a", "--payload", "@" + dir.resolve("job.json")))
                     .isZero();
-            assertThat(withInput("[1, 2]", "enqueue", "--queue", "emails", "--name", "b", "--payload", "@-")).isZero();
+            assertThat(withInput("[1, 2]", "enqueue", "--queue", "emails", "--name", "b", "--payload", "@-"))
+                    .isZero();
 
             var sent = coordinator.received("/jobs");
             assertThat(sent.get(0).body().path("payload").toString()).isEqualTo("{\"from\":\"file\"}");
@@ -142,17 +165,19 @@ class JobCommandsTest {
             int exit = claimctl("enqueue", "--queue", "emails", "--name", "send", "--backoff", "linear:5s");
 
             assertThat(exit).isEqualTo(ClaimCtl.USAGE);
-            assertThat(err.toString()).contains("Invalid --backoff 'linear:5s'")
+            assertThat(err.toString())
+                    .contains("Invalid --backoff 'linear:5s'")
                     .contains("fixed:BASE or exponential:BASE[,CAP]");
         }
 
         @Test
         void a_job_that_breaks_the_rules_exits_3_naming_each_rule_and_nothing_is_sent() {
-            int exit = claimctl("enqueue", "--queue", "emails", "--name", "send", "--max-attempts", "0",
-                    "--lease", "2h");
+            int exit =
+                    claimctl("enqueue", "--queue", "emails", "--name", "send", "--max-attempts", "0", "--lease", "2h");
 
             assertThat(exit).isEqualTo(ClaimCtl.INVALID);
-            assertThat(err.toString()).contains("maxAttempts must be 1 to 100; got 0")
+            assertThat(err.toString())
+                    .contains("maxAttempts must be 1 to 100; got 0")
                     .contains("lease must be whole seconds from 1 s to 3600 s");
             assertThat(coordinator.received()).isEmpty();
         }
@@ -165,7 +190,10 @@ class JobCommandsTest {
         void the_command_gets_the_payload_on_standard_input_and_the_job_in_its_environment_and_exit_0_completes_it() {
             coordinator.add("emails", "welcome-42", "{\"to\":\"ada@example.com\"}");
 
-            int exit = claimctl(worker(new String[] {"--max-jobs", "1"}, "sh", "-c",
+            int exit = claimctl(worker(
+                    new String[] {"--max-jobs", "1"},
+                    "sh",
+                    "-c",
                     "read payload; echo \"got $payload\"; "
                             + "echo \"$TURNSTILE_JOB_REF $TURNSTILE_JOB_ATTEMPT/$TURNSTILE_JOB_MAX_ATTEMPTS"
                             + " $TURNSTILE_JOB_NAME token $TURNSTILE_FENCING_TOKEN by $TURNSTILE_WORKER_ID\"; "
@@ -176,10 +204,11 @@ class JobCommandsTest {
             assertThat(job.state).isEqualTo("succeeded");
             assertThat(job.result.toString()).isEqualTo("{\"sent\":true}");
             assertThat(job.workerId).isEqualTo("ci-agent-7");
-            assertThat(job.logs).containsExactly(
-                    "got {\"to\":\"ada@example.com\"}",
-                    "emails:welcome-42 1/3 test-job token 1 by ci-agent-7",
-                    "{\"to\":\"ada@example.com\"}");
+            assertThat(job.logs)
+                    .containsExactly(
+                            "got {\"to\":\"ada@example.com\"}",
+                            "emails:welcome-42 1/3 test-job token 1 by ci-agent-7",
+                            "{\"to\":\"ada@example.com\"}");
             assertThat(out.toString()).contains("[emails:welcome-42] got {\"to\":\"ada@example.com\"}");
         }
 
@@ -188,7 +217,10 @@ class JobCommandsTest {
             coordinator.add("emails", "flaky", null);
             coordinator.add("emails", "bad-input", null);
 
-            int exit = claimctl(worker(new String[] {"--max-jobs", "2"}, "sh", "-c",
+            int exit = claimctl(worker(
+                    new String[] {"--max-jobs", "2"},
+                    "sh",
+                    "-c",
                     "echo \"no luck with $TURNSTILE_JOB_ID\" >&2; "
                             + "if [ \"$TURNSTILE_JOB_ID\" = flaky ]; then exit 3; else exit 100; fi"));
 
@@ -208,7 +240,10 @@ class JobCommandsTest {
             coordinator.defaultLeaseSeconds(1).add("emails", "long", null);
             var go = dir.resolve("go");
 
-            var exit = inBackground(worker(new String[] {"--max-jobs", "1"}, "sh", "-c",
+            var exit = inBackground(worker(
+                    new String[] {"--max-jobs", "1"},
+                    "sh",
+                    "-c",
                     "echo '::progress 40 rendering'; echo working; while [ ! -f " + go + " ]; do sleep 0.05; done"));
             await().atMost(A_WHILE).until(() -> Integer.valueOf(40).equals(coordinator.job("emails:long").progress));
             touch(go);
@@ -226,7 +261,10 @@ class JobCommandsTest {
             var started = dir.resolve("started");
             var terminated = dir.resolve("terminated");
 
-            var exit = inBackground(worker(new String[] {"--max-jobs", "1"}, "sh", "-c",
+            var exit = inBackground(worker(
+                    new String[] {"--max-jobs", "1"},
+                    "sh",
+                    "-c",
                     "trap 'echo term > " + terminated + "; exit 143' TERM; touch " + started
                             + "; while true; do sleep 0.05; done"));
             await().atMost(A_WHILE).until(() -> Files.exists(started));
@@ -244,7 +282,10 @@ class JobCommandsTest {
             coordinator.defaultLeaseSeconds(1).add("emails", "stubborn", null);
             var started = dir.resolve("started");
 
-            var exit = inBackground(worker(new String[] {"--max-jobs", "1", "--kill-grace", "1s"}, "sh", "-c",
+            var exit = inBackground(worker(
+                    new String[] {"--max-jobs", "1", "--kill-grace", "1s"},
+                    "sh",
+                    "-c",
                     "trap '' TERM; touch " + started + "; while true; do sleep 0.05; done"));
             await().atMost(A_WHILE).until(() -> Files.exists(started));
             coordinator.refuseNextReport("emails:stubborn", "stale_token");
@@ -260,7 +301,10 @@ class JobCommandsTest {
             var started = dir.resolve("started");
             var go = dir.resolve("go");
 
-            var exit = inBackground(worker(new String[0], "sh", "-c",
+            var exit = inBackground(worker(
+                    new String[0],
+                    "sh",
+                    "-c",
                     "touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done"));
             await().atMost(A_WHILE).until(() -> Files.exists(started) && stopSignal.get() != null);
             stopSignal.get().run();
@@ -277,7 +321,10 @@ class JobCommandsTest {
             coordinator.add("emails", "slow", null);
             var started = dir.resolve("started");
 
-            var exit = inBackground(worker(new String[] {"--shutdown-grace", "1s"}, "sh", "-c",
+            var exit = inBackground(worker(
+                    new String[] {"--shutdown-grace", "1s"},
+                    "sh",
+                    "-c",
                     "touch " + started + "; while true; do sleep 0.05; done"));
             await().atMost(A_WHILE).until(() -> Files.exists(started) && stopSignal.get() != null);
             stopSignal.get().run();

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +112,12 @@ public final class FakeJobCoordinator implements AutoCloseable {
 
     /** Adds a waiting job, as an enqueue would. */
     public synchronized FakeJob add(String queue, String jobId, String payloadJson) {
-        var job = new FakeJob(queue, jobId, "test-job", payloadJson == null ? null : JSON.readTree(payloadJson), 3,
+        var job = new FakeJob(
+                queue,
+                jobId,
+                "test-job",
+                payloadJson == null ? null : JSON.readTree(payloadJson),
+                3,
                 defaultLeaseSeconds);
         jobs.put(job.id(), job);
         waiting.computeIfAbsent(queue, q -> new ArrayDeque<>()).add(job);
@@ -175,7 +179,10 @@ public final class FakeJobCoordinator implements AutoCloseable {
             var text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             var body = text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
             var path = exchange.getRequestURI().getPath();
-            received.add(new Received(exchange.getRequestMethod(), path, body,
+            received.add(new Received(
+                    exchange.getRequestMethod(),
+                    path,
+                    body,
                     exchange.getRequestHeaders().getFirst("Authorization")));
             Reply reply;
             if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0
@@ -228,22 +235,44 @@ public final class FakeJobCoordinator implements AutoCloseable {
         var jobId = body.path("jobId").asString(body.path("requestId").asString());
         var existing = jobs.get(queue + ":" + jobId);
         if (existing != null) {
-            return new Reply(200, JSON.createObjectNode().put("created", false).put("id", existing.id())
-                    .put("queue", queue).put("jobId", jobId).put("state", existing.state).put("matchedBy", "job_id")
-                    .put("message", existing.id() + " is already in the queue").toString());
+            return new Reply(
+                    200,
+                    JSON.createObjectNode()
+                            .put("created", false)
+                            .put("id", existing.id())
+                            .put("queue", queue)
+                            .put("jobId", jobId)
+                            .put("state", existing.state)
+                            .put("matchedBy", "job_id")
+                            .put("message", existing.id() + " is already in the queue")
+                            .toString());
         }
-        var job = new FakeJob(queue, jobId, body.path("name").asString(), body.get("payload"),
-                body.path("maxAttempts").asInt(3), body.path("leaseSeconds").asInt(defaultLeaseSeconds));
+        var job = new FakeJob(
+                queue,
+                jobId,
+                body.path("name").asString(),
+                body.get("payload"),
+                body.path("maxAttempts").asInt(3),
+                body.path("leaseSeconds").asInt(defaultLeaseSeconds));
         jobs.put(job.id(), job);
         waiting.computeIfAbsent(queue, q -> new ArrayDeque<>()).add(job);
         notifyAll();
-        return new Reply(201, JSON.createObjectNode().put("created", true).put("id", job.id()).put("queue", queue)
-                .put("jobId", jobId).put("state", "waiting").put("message", "Enqueued " + job.id())
-                .put("requestId", body.path("requestId").asString()).toString());
+        return new Reply(
+                201,
+                JSON.createObjectNode()
+                        .put("created", true)
+                        .put("id", job.id())
+                        .put("queue", queue)
+                        .put("jobId", jobId)
+                        .put("state", "waiting")
+                        .put("message", "Enqueued " + job.id())
+                        .put("requestId", body.path("requestId").asString())
+                        .toString());
     }
 
     private synchronized Reply claimNext(String queue, JsonNode body) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(body.path("waitSeconds").asInt(0));
+        long deadline = System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(body.path("waitSeconds").asInt(0));
         var queued = waiting.computeIfAbsent(queue, q -> new ArrayDeque<>());
         while (queued.isEmpty()) {
             long left = deadline - System.nanoTime();
@@ -262,11 +291,20 @@ public final class FakeJobCoordinator implements AutoCloseable {
         job.attempt++;
         job.token++;
         job.workerId = body.path("workerId").asString();
-        var reply = JSON.createObjectNode().put("id", job.id()).put("queue", queue).put("jobId", job.jobId)
-                .put("name", job.name).put("attempt", job.attempt).put("maxAttempts", job.maxAttempts)
-                .put("fencingToken", job.token).put("leaseSeconds", job.leaseSeconds)
-                .put("leaseExpiresAt", Instant.now().plusSeconds(job.leaseSeconds).toString())
-                .put("workerId", job.workerId).put("requestId", body.path("requestId").asString());
+        var reply = JSON.createObjectNode()
+                .put("id", job.id())
+                .put("queue", queue)
+                .put("jobId", job.jobId)
+                .put("name", job.name)
+                .put("attempt", job.attempt)
+                .put("maxAttempts", job.maxAttempts)
+                .put("fencingToken", job.token)
+                .put("leaseSeconds", job.leaseSeconds)
+                .put(
+                        "leaseExpiresAt",
+                        Instant.now().plusSeconds(job.leaseSeconds).toString())
+                .put("workerId", job.workerId)
+                .put("requestId", body.path("requestId").asString());
         reply.set("payload", job.payload);
         return new Reply(200, reply.toString());
     }
@@ -300,8 +338,11 @@ public final class FakeJobCoordinator implements AutoCloseable {
                 if (body.has("message")) {
                     job.message = body.path("message").asString();
                 }
-                answer.put("result", "heartbeat").put("state", "active")
-                        .put("leaseExpiresAt", Instant.now().plusSeconds(job.leaseSeconds).toString());
+                answer.put("result", "heartbeat")
+                        .put("state", "active")
+                        .put(
+                                "leaseExpiresAt",
+                                Instant.now().plusSeconds(job.leaseSeconds).toString());
             }
             case "complete" -> {
                 job.state = "succeeded";
@@ -326,8 +367,13 @@ public final class FakeJobCoordinator implements AutoCloseable {
     }
 
     private Reply refused(String id, String reason, int status, long token) {
-        ObjectNode body = JSON.createObjectNode().put("accepted", false).put("result", "refused").put("reason", reason)
-                .put("message", "Refused: " + reason).put("id", id).put("fencingToken", token);
+        ObjectNode body = JSON.createObjectNode()
+                .put("accepted", false)
+                .put("result", "refused")
+                .put("reason", reason)
+                .put("message", "Refused: " + reason)
+                .put("id", id)
+                .put("fencingToken", token);
         Optional.ofNullable(jobs.get(id)).ifPresent(job -> body.put("currentFencingToken", job.token));
         return new Reply(status, body.toString());
     }

@@ -21,7 +21,8 @@ class WorkerTest {
 
     private final FakeJobCoordinator coordinator = FakeJobCoordinator.start();
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final JobClient client = JobClient.builder(coordinator.url()).retry(FAST).logger(log::add).build();
+    private final JobClient client =
+            JobClient.builder(coordinator.url()).retry(FAST).logger(log::add).build();
     private Worker worker;
 
     @AfterEach
@@ -55,7 +56,13 @@ class WorkerTest {
         var job = coordinator.job("emails:welcome-42");
         assertThat(job.result.path("sentTo").asString()).isEqualTo("ada@example.com");
         assertThat(job.workerId).isEqualTo("worker-1");
-        assertThat(coordinator.received("/complete").getFirst().body().path("fencingToken").asLong()).isEqualTo(1);
+        assertThat(coordinator
+                        .received("/complete")
+                        .getFirst()
+                        .body()
+                        .path("fencingToken")
+                        .asLong())
+                .isEqualTo(1);
     }
 
     @Test
@@ -63,12 +70,14 @@ class WorkerTest {
         coordinator.add("emails", "flaky", null);
         coordinator.add("emails", "bad-input", null);
 
-        worker((job, context) -> {
-            if (job.jobId().equals("flaky")) {
-                throw new IllegalStateException("SMTP timeout");
-            }
-            throw JobFailure.permanent("no such address");
-        }, 1);
+        worker(
+                (job, context) -> {
+                    if (job.jobId().equals("flaky")) {
+                        throw new IllegalStateException("SMTP timeout");
+                    }
+                    throw JobFailure.permanent("no such address");
+                },
+                1);
 
         await().atMost(A_WHILE).until(() -> coordinator.received("/fail").size() == 2);
         assertThat(coordinator.job("emails:flaky").error).contains("SMTP timeout");
@@ -83,11 +92,13 @@ class WorkerTest {
         coordinator.defaultLeaseSeconds(1).add("emails", "long", null);
         var release = new CountDownLatch(1);
 
-        worker((job, context) -> {
-            context.progress(40, "rendering");
-            release.await();
-            return null;
-        }, 1);
+        worker(
+                (job, context) -> {
+                    context.progress(40, "rendering");
+                    release.await();
+                    return null;
+                },
+                1);
 
         await().atMost(A_WHILE).until(() -> coordinator.received("/heartbeat").size() >= 3);
         release.countDown();
@@ -108,16 +119,18 @@ class WorkerTest {
         var interrupted = new AtomicBoolean();
         var reason = new java.util.concurrent.atomic.AtomicReference<StopReason>();
 
-        var running = worker((job, context) -> {
-            started.countDown();
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-                reason.set(context.stopReason().orElse(null));
-            }
-            return "done anyway";
-        }, 1);
+        var running = worker(
+                (job, context) -> {
+                    started.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                        reason.set(context.stopReason().orElse(null));
+                    }
+                    return "done anyway";
+                },
+                1);
         await().atMost(A_WHILE).until(() -> started.getCount() == 0);
         coordinator.cancel("emails:cancel-me");
 
@@ -135,15 +148,17 @@ class WorkerTest {
         coordinator.defaultLeaseSeconds(1).add("emails", "stale", null);
         var started = new CountDownLatch(1);
 
-        var running = worker((job, context) -> {
-            started.countDown();
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                // Stopped: return as a handler that ignores it would.
-            }
-            return "too late";
-        }, 1);
+        var running = worker(
+                (job, context) -> {
+                    started.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        // Stopped: return as a handler that ignores it would.
+                    }
+                    return "too late";
+                },
+                1);
         await().atMost(A_WHILE).until(() -> started.getCount() == 0);
         coordinator.refuseNextReport("emails:stale", "stale_token");
 
@@ -156,10 +171,12 @@ class WorkerTest {
     void a_job_is_stopped_when_no_heartbeat_is_confirmed_before_its_lease_runs_out() {
         coordinator.defaultLeaseSeconds(1).heartbeatsUnavailable(true).add("emails", "cut-off", null);
 
-        var running = worker((job, context) -> {
-            new CountDownLatch(1).await();
-            return null;
-        }, 1);
+        var running = worker(
+                (job, context) -> {
+                    new CountDownLatch(1).await();
+                    return null;
+                },
+                1);
 
         await().atMost(A_WHILE).until(() -> running.stats().stopped() == 1);
         assertThat(coordinator.received("/complete")).isEmpty();
@@ -170,19 +187,25 @@ class WorkerTest {
     void log_lines_are_sent_in_batches_before_the_outcome() {
         coordinator.add("emails", "chatty", null);
 
-        worker((job, context) -> {
-            for (int i = 1; i <= 1500; i++) {
-                context.log("line " + i);
-            }
-            return null;
-        }, 1);
+        worker(
+                (job, context) -> {
+                    for (int i = 1; i <= 1500; i++) {
+                        context.log("line " + i);
+                    }
+                    return null;
+                },
+                1);
 
         await().atMost(A_WHILE).until(() -> "succeeded".equals(coordinator.job("emails:chatty").state));
         var job = coordinator.job("emails:chatty");
         assertThat(job.logs).hasSize(1500).startsWith("line 1").endsWith("line 1500");
-        assertThat(coordinator.received("/logs")).hasSizeGreaterThanOrEqualTo(2)
-                .allSatisfy(request -> assertThat(request.body().path("lines").size()).isLessThanOrEqualTo(1000));
-        var paths = coordinator.received().stream().map(FakeJobCoordinator.Received::path).toList();
+        assertThat(coordinator.received("/logs"))
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(request ->
+                        assertThat(request.body().path("lines").size()).isLessThanOrEqualTo(1000));
+        var paths = coordinator.received().stream()
+                .map(FakeJobCoordinator.Received::path)
+                .toList();
         assertThat(paths.lastIndexOf("/api/jobs/emails:chatty/logs"))
                 .isLessThan(paths.indexOf("/api/jobs/emails:chatty/complete"));
     }
@@ -204,9 +227,12 @@ class WorkerTest {
                 .start();
 
         await().atMost(A_WHILE).until(() -> "succeeded".equals(coordinator.job("emails:flood").state));
-        assertThat(coordinator.job("emails:flood").logs).hasSize(11)
-                .startsWith("[turnstile worker: 40 earlier lines dropped: the job wrote them faster than they could be"
-                        + " sent]", "line 41")
+        assertThat(coordinator.job("emails:flood").logs)
+                .hasSize(11)
+                .startsWith(
+                        "[turnstile worker: 40 earlier lines dropped: the job wrote them faster than they could be"
+                                + " sent]",
+                        "line 41")
                 .endsWith("line 50");
     }
 
@@ -228,10 +254,12 @@ class WorkerTest {
     void reports_that_get_503_are_retried_with_the_same_request_id() {
         coordinator.add("emails", "retry-me", null);
         var release = new CountDownLatch(1);
-        worker((job, context) -> {
-            release.await();
-            return null;
-        }, 1);
+        worker(
+                (job, context) -> {
+                    release.await();
+                    return null;
+                },
+                1);
         await().atMost(A_WHILE).until(() -> !worker.activeJobs().isEmpty());
 
         coordinator.unavailableFor(2);
@@ -240,8 +268,9 @@ class WorkerTest {
         await().atMost(A_WHILE).until(() -> "succeeded".equals(coordinator.job("emails:retry-me").state));
         var completes = coordinator.received("/complete");
         assertThat(completes).hasSize(3);
-        assertThat(completes).extracting(r -> r.body().path("requestId").asString()).containsOnly(
-                completes.getFirst().body().path("requestId").asString());
+        assertThat(completes)
+                .extracting(r -> r.body().path("requestId").asString())
+                .containsOnly(completes.getFirst().body().path("requestId").asString());
     }
 
     @Test
@@ -253,12 +282,14 @@ class WorkerTest {
         var most = new AtomicInteger();
         var gate = new CountDownLatch(1);
 
-        var started = worker((job, context) -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            gate.await();
-            running.decrementAndGet();
-            return null;
-        }, 3);
+        var started = worker(
+                (job, context) -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    gate.await();
+                    running.decrementAndGet();
+                    return null;
+                },
+                3);
         await().atMost(A_WHILE).until(() -> running.get() == 3);
         var heldWhileBlocked = started.activeJobs().size();
         gate.countDown();
@@ -273,11 +304,13 @@ class WorkerTest {
         coordinator.add("emails", "held", null);
         var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        worker((job, context) -> {
-            started.countDown();
-            release.await();
-            return "finished";
-        }, 1);
+        worker(
+                (job, context) -> {
+                    started.countDown();
+                    release.await();
+                    return "finished";
+                },
+                1);
         await().atMost(A_WHILE).until(() -> started.getCount() == 0);
         coordinator.add("emails", "not-taken", null);
 
@@ -300,11 +333,13 @@ class WorkerTest {
             throws Exception {
         coordinator.add("emails", "slow", null);
         var started = new CountDownLatch(1);
-        worker((job, context) -> {
-            started.countDown();
-            new CountDownLatch(1).await();
-            return "never";
-        }, 1);
+        worker(
+                (job, context) -> {
+                    started.countDown();
+                    new CountDownLatch(1).await();
+                    return "never";
+                },
+                1);
         await().atMost(A_WHILE).until(() -> started.getCount() == 0);
 
         assertThat(worker.shutdown(Duration.ofMillis(200))).isFalse();

@@ -53,6 +53,7 @@ class WorkQueueWorkersIT {
 
     /** Jobs and workers of the drain test; fewer for a quick local run with -Dturnstile.it.jobs=200. */
     private static final int JOBS = Integer.getInteger("turnstile.it.jobs", 2000);
+
     private static final int WORKERS = Integer.getInteger("turnstile.it.workers", 8);
 
     private static final Duration A_WHILE = Duration.ofSeconds(90);
@@ -71,12 +72,14 @@ class WorkQueueWorkersIT {
     static void startTurnstile() throws IOException {
         dataDir = Files.createTempDirectory("turnstile-workers-");
         launcher = new TurnstileLauncher();
-        int exit = new CommandLine(launcher).execute("--http-port=0", "--kafka-port=0", "--controller-port=0",
-                "--data-dir=" + dataDir);
+        int exit = new CommandLine(launcher)
+                .execute("--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir);
         assertThat(exit).isZero();
         url = URI.create("http://127.0.0.1:" + launcher.httpPort());
         var built = Path.of(System.getProperty("claimctl.jar", "../../claim-client/target/claimctl.jar"));
-        assertThat(built).as("claimctl.jar; build it with ./mvnw package -pl claim-client -am").exists();
+        assertThat(built)
+                .as("claimctl.jar; build it with ./mvnw package -pl claim-client -am")
+                .exists();
         // A copy, so that a rebuild while the test runs does not pull the jar from under the workers.
         claimctlJar = Files.copy(built, dataDir.resolve("claimctl.jar"), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -87,7 +90,8 @@ class WorkQueueWorkersIT {
             launcher.shutdown();
         }
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -100,11 +104,17 @@ class WorkQueueWorkersIT {
     }
 
     @Test
-    void a_worker_process_killed_with_sigkill_mid_job_loses_it_when_its_lease_runs_out_and_another_worker_runs_attempt_2()
-            throws Exception {
+    void
+            a_worker_process_killed_with_sigkill_mid_job_loses_it_when_its_lease_runs_out_and_another_worker_runs_attempt_2()
+                    throws Exception {
         try (var jobs = jobClient()) {
-            jobs.enqueue("kill-q", NewJob.named("sleepy").jobId("job-1").lease(Duration.ofSeconds(3))
-                    .backoff(Backoff.fixed(0)).maxAttempts(3));
+            jobs.enqueue(
+                    "kill-q",
+                    NewJob.named("sleepy")
+                            .jobId("job-1")
+                            .lease(Duration.ofSeconds(3))
+                            .backoff(Backoff.fixed(0))
+                            .maxAttempts(3));
         }
         // The first attempt never ends on its own; the second succeeds.
         var script = "touch \"" + dir + "/started-$TURNSTILE_JOB_ATTEMPT\"; echo \"attempt $TURNSTILE_JOB_ATTEMPT on"
@@ -120,23 +130,30 @@ class WorkQueueWorkersIT {
         orphans.forEach(ProcessHandle::destroyForcibly);
         var second = worker("kill-q", "worker-b", script);
 
-        await().atMost(A_WHILE).until(() -> "succeeded".equals(job("kill-q:job-1").path("state").asString()));
+        await().atMost(A_WHILE)
+                .until(() ->
+                        "succeeded".equals(job("kill-q:job-1").path("state").asString()));
         double seconds = (System.nanoTime() - killedAt) / 1e9;
-        System.out.printf("SIGKILL of worker-a mid-job: job-1 succeeded as attempt 2 on worker-b %.1f s later"
-                + " (3 s lease)%n", seconds);
+        System.out.printf(
+                "SIGKILL of worker-a mid-job: job-1 succeeded as attempt 2 on worker-b %.1f s later" + " (3 s lease)%n",
+                seconds);
         assertThat(first.exitValue()).isEqualTo(137);
         var job = job("kill-q:job-1");
         assertThat(job.path("attempt").asInt()).isEqualTo(2);
         assertThat(job.path("workerId").asString()).isEqualTo("worker-b");
         assertThat(job.path("lastFailure").asString()).isEqualTo("lease_expired");
         assertThat(steps(job, "JobClaimed", "JobFailed", "JobSucceeded"))
-                .containsExactly("JobClaimed 1 worker-a", "JobFailed 1 worker-a", "JobClaimed 2 worker-b",
+                .containsExactly(
+                        "JobClaimed 1 worker-a",
+                        "JobFailed 1 worker-a",
+                        "JobClaimed 2 worker-b",
                         "JobSucceeded 2 worker-b");
         assertThat(seconds).as("the job waited for the lease to run out").isGreaterThan(1.0);
 
         second.destroy();
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(second.exitValue()).as("SIGTERM to an idle worker drains at once: %s", output("worker-b"))
+        assertThat(second.exitValue())
+                .as("SIGTERM to an idle worker drains at once: %s", output("worker-b"))
                 .isZero();
     }
 
@@ -146,19 +163,25 @@ class WorkQueueWorkersIT {
         try (var jobs = jobClient()) {
             jobs.enqueue("cancel-q", NewJob.named("endless").jobId("cancel-me").lease(Duration.ofSeconds(3)));
         }
-        var worker = worker("cancel-q", "worker-c", "trap 'touch \"" + dir + "/terminated\"; exit 143' TERM; touch \""
-                + dir + "/started\"; while true; do sleep 0.2; done");
+        var worker = worker(
+                "cancel-q",
+                "worker-c",
+                "trap 'touch \"" + dir + "/terminated\"; exit 143' TERM; touch \"" + dir
+                        + "/started\"; while true; do sleep 0.2; done");
         await().atMost(A_WHILE).until(() -> Files.exists(dir.resolve("started")));
 
         var login = LocalDashboardLogin.loadOrCreate(dataDir);
-        try (var operator = JobClient.builder(url).operator(login.user(), login.password()).build()) {
+        try (var operator =
+                JobClient.builder(url).operator(login.user(), login.password()).build()) {
             var cancelled = operator.cancel("cancel-q", "cancel-me");
             assertThat(cancelled.accepted()).as(cancelled.message()).isTrue();
             assertThat(cancelled.previousState()).isEqualTo(JobState.ACTIVE);
         }
 
         await().atMost(A_WHILE).until(() -> Files.exists(dir.resolve("terminated")));
-        await().atMost(A_WHILE).until(() -> "cancelled".equals(job("cancel-q:cancel-me").path("state").asString()));
+        await().atMost(A_WHILE)
+                .until(() -> "cancelled"
+                        .equals(job("cancel-q:cancel-me").path("state").asString()));
         assertThat(steps(job("cancel-q:cancel-me"), "JobSucceeded", "JobFailed", "JobCancelled"))
                 .containsExactly("JobCancelled 1 worker-c");
         assertThat(worker.isAlive()).as("the worker goes on taking jobs").isTrue();
@@ -175,14 +198,19 @@ class WorkQueueWorkersIT {
             throws Exception {
         var queue = "drain-q";
         long enqueueStart = System.nanoTime();
-        try (var jobs = jobClient(); var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var jobs = jobClient();
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var sent = new AtomicInteger();
-            var tasks = IntStream.range(0, 32).mapToObj(lane -> pool.submit(() -> {
-                for (int i = sent.getAndIncrement(); i < JOBS; i = sent.getAndIncrement()) {
-                    jobs.enqueue(queue, NewJob.named("noop").jobId("job-" + i).payloadOf(Map.of("n", i)));
-                }
-                return null;
-            })).toList();
+            var tasks = IntStream.range(0, 32)
+                    .mapToObj(lane -> pool.submit(() -> {
+                        for (int i = sent.getAndIncrement(); i < JOBS; i = sent.getAndIncrement()) {
+                            jobs.enqueue(
+                                    queue,
+                                    NewJob.named("noop").jobId("job-" + i).payloadOf(Map.of("n", i)));
+                        }
+                        return null;
+                    }))
+                    .toList();
             for (var task : tasks) {
                 task.get();
             }
@@ -194,7 +222,8 @@ class WorkQueueWorkersIT {
         try (var jobs = jobClient()) {
             for (int w = 1; w <= WORKERS; w++) {
                 workers.add(Worker.builder(jobs, queue, (job, context) -> {
-                            runs.computeIfAbsent(job.jobId(), id -> new AtomicInteger()).incrementAndGet();
+                            runs.computeIfAbsent(job.jobId(), id -> new AtomicInteger())
+                                    .incrementAndGet();
                             return Map.of("n", job.payload().path("n").asInt());
                         })
                         .workerId("java-worker-" + w)
@@ -203,13 +232,18 @@ class WorkQueueWorkersIT {
                         .build()
                         .start());
             }
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> workers.stream().mapToLong(w -> w.stats().succeeded()).sum() >= JOBS);
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> workers.stream()
+                                    .mapToLong(w -> w.stats().succeeded())
+                                    .sum()
+                            >= JOBS);
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
             for (var worker : workers) {
                 worker.shutdown(Duration.ofSeconds(5));
             }
-            System.out.printf("%d workers drained %d jobs in %.1f s (%.0f jobs/s; enqueued in %.1f s, %.0f/s)%n",
+            System.out.printf(
+                    "%d workers drained %d jobs in %.1f s (%.0f jobs/s; enqueued in %.1f s, %.0f/s)%n",
                     WORKERS, JOBS, drainSeconds, JOBS / drainSeconds, enqueueSeconds, JOBS / enqueueSeconds);
         }
 
@@ -217,19 +251,27 @@ class WorkQueueWorkersIT {
         System.out.println("job-events of " + queue + ": " + check.summary());
         assertThat(check.violations()).isEmpty();
         assertThat(check.enqueued()).hasSize(JOBS);
-        assertThat(check.succeededTimes()).hasSize(JOBS).allSatisfy((jobId, times) -> assertThat(times).isOne());
+        assertThat(check.succeededTimes())
+                .hasSize(JOBS)
+                .allSatisfy((jobId, times) -> assertThat(times).isOne());
         assertThat(workers).allSatisfy(w -> assertThat(w.stats().unrecorded()).isZero());
         assertThat(runs).hasSize(JOBS);
         assertThat(workers.stream().mapToLong(w -> w.stats().succeeded()).sum()).isEqualTo(JOBS);
-        assertThat(workers).as("every worker took jobs").allSatisfy(w -> assertThat(w.stats().claimed()).isPositive());
+        assertThat(workers)
+                .as("every worker took jobs")
+                .allSatisfy(w -> assertThat(w.stats().claimed()).isPositive());
     }
 
     /**
      * What a queue's events say about its jobs, read in decision order: a claim while another attempt of the job is
      * active, a report under a token other than the active one, or a token that does not increase is a violation.
      */
-    record JobEventsCheck(List<String> enqueued, Map<String, Integer> succeededTimes, List<String> violations,
-            int claims, int events) {
+    record JobEventsCheck(
+            List<String> enqueued,
+            Map<String, Integer> succeededTimes,
+            List<String> violations,
+            int claims,
+            int events) {
 
         static JobEventsCheck of(List<JsonNode> events) {
             var enqueued = new ArrayList<String>();
@@ -249,8 +291,8 @@ class WorkQueueWorkersIT {
                     case "JobClaimed" -> {
                         claims++;
                         if (active.containsKey(jobId)) {
-                            violations.add(jobId + " claimed with token " + token + " while token "
-                                    + active.get(jobId) + " was active (" + event.path("eventId").asString() + ")");
+                            violations.add(jobId + " claimed with token " + token + " while token " + active.get(jobId)
+                                    + " was active (" + event.path("eventId").asString() + ")");
                         }
                         if (token <= lastToken.getOrDefault(jobId, 0L)) {
                             violations.add(jobId + " token " + token + " does not increase");
@@ -286,7 +328,8 @@ class WorkQueueWorkersIT {
     /** Every committed event of {@code queue} on job-events, in decision order. */
     private static List<JsonNode> readJobEvents(String queue) {
         var properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        properties.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 launcher.bean(Environment.class).getProperty("spring.kafka.bootstrap-servers"));
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -316,9 +359,25 @@ class WorkQueueWorkersIT {
 
     /** {@code claimctl worker} from the built jar, as its own process, its output in {@code <id>.log}. */
     private Process worker(String queue, String workerId, String script) throws IOException {
-        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                claimctlJar.toString(), "worker", "--url", url.toString(), "--queue", queue, "--worker-id", workerId,
-                "--poll-wait", "1s", "--kill-grace", "5s", "--", "sh", "-c", script);
+        var command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                claimctlJar.toString(),
+                "worker",
+                "--url",
+                url.toString(),
+                "--queue",
+                queue,
+                "--worker-id",
+                workerId,
+                "--poll-wait",
+                "1s",
+                "--kill-grace",
+                "5s",
+                "--",
+                "sh",
+                "-c",
+                script);
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(workerId + ".log").toFile())
@@ -338,12 +397,17 @@ class WorkQueueWorkersIT {
     /** The job as the read model has it, as the local login reads it. */
     private static JsonNode job(String id) throws Exception {
         var login = LocalDashboardLogin.loadOrCreate(dataDir);
-        var basic = Base64.getEncoder().encodeToString(
-                (login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+        var basic = Base64.getEncoder()
+                .encodeToString((login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
         try (var http = HttpClient.newHttpClient()) {
-            var response = http.send(HttpRequest.newBuilder(url.resolve("/api/jobs/" + id))
-                    .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Json.MAPPER.readTree(response.body()) : Json.MAPPER.createObjectNode();
+            var response = http.send(
+                    HttpRequest.newBuilder(url.resolve("/api/jobs/" + id))
+                            .header("Authorization", "Basic " + basic)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? Json.MAPPER.readTree(response.body())
+                    : Json.MAPPER.createObjectNode();
         }
     }
 
@@ -353,7 +417,8 @@ class WorkQueueWorkersIT {
         var steps = new ArrayList<String>();
         for (var entry : job.path("timeline").path("items")) {
             if (wanted.contains(entry.path("type").asString())) {
-                steps.add(entry.path("type").asString() + " " + entry.path("attempt").asInt() + " "
+                steps.add(entry.path("type").asString() + " "
+                        + entry.path("attempt").asInt() + " "
                         + entry.path("workerId").asString(""));
             }
         }

@@ -33,8 +33,18 @@ class JobController {
     record Enqueued(boolean created, String id, String queue, String jobId, String state, String message) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimedReply(String id, String queue, String jobId, String name, JsonNode payload, int attempt,
-            int maxAttempts, long fencingToken, int leaseSeconds, Instant leaseExpiresAt, String workerId) {}
+    record ClaimedReply(
+            String id,
+            String queue,
+            String jobId,
+            String name,
+            JsonNode payload,
+            int attempt,
+            int maxAttempts,
+            long fencingToken,
+            int leaseSeconds,
+            Instant leaseExpiresAt,
+            String workerId) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Report(boolean accepted, String result, String reason, String message, String id) {}
@@ -53,7 +63,8 @@ class JobController {
 
     @PostMapping("/api/queues/{queue}/jobs")
     ResponseEntity<?> enqueue(@PathVariable("queue") String queue, @RequestBody JsonNode body) {
-        var jobId = body.path("jobId").isString() ? body.path("jobId").asString()
+        var jobId = body.path("jobId").isString()
+                ? body.path("jobId").asString()
                 : body.path("requestId").asString(UUID.randomUUID().toString());
         var name = body.path("name").asString(null);
         var violations = new ArrayList<>(JobRules.checkQueue(queue));
@@ -63,12 +74,24 @@ class JobController {
             return invalid(violations);
         }
         var payload = body.has("payload") ? json.writeValueAsString(body.get("payload")) : null;
-        boolean created = store.enqueue(queue, jobId, name, payload, body.path("priority").asInt(0),
+        boolean created = store.enqueue(
+                queue,
+                jobId,
+                name,
+                payload,
+                body.path("priority").asInt(0),
                 body.path("maxAttempts").asInt(JobRules.DEFAULT_MAX_ATTEMPTS),
-                body.path("leaseSeconds").asInt(JobRules.DEFAULT_LEASE_SECONDS), now());
+                body.path("leaseSeconds").asInt(JobRules.DEFAULT_LEASE_SECONDS),
+                now());
         var id = queue + ":" + jobId;
-        return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(new Enqueued(created, id, queue,
-                jobId, created ? "waiting" : null, created ? "Enqueued " + id : id + " is already in the queue"));
+        return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(new Enqueued(
+                        created,
+                        id,
+                        queue,
+                        jobId,
+                        created ? "waiting" : null,
+                        created ? "Enqueued " + id : id + " is already in the queue"));
     }
 
     @PostMapping("/api/queues/{queue}/claim-next")
@@ -80,15 +103,24 @@ class JobController {
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
-        long deadline = System.nanoTime() + Math.min(body.path("waitSeconds").asLong(0), JobRules.WAIT_MAX_SECONDS)
-                * 1_000_000_000L;
+        long deadline = System.nanoTime()
+                + Math.min(body.path("waitSeconds").asLong(0), JobRules.WAIT_MAX_SECONDS) * 1_000_000_000L;
         while (true) {
             var claimed = store.claimNext(queue, workerId, now());
             if (claimed.isPresent()) {
                 var job = claimed.get();
-                return ResponseEntity.ok(new ClaimedReply(queue + ":" + job.jobId(), queue, job.jobId(), job.name(),
-                        job.payload() == null ? null : json.readTree(job.payload()), job.attempt(), job.maxAttempts(),
-                        job.fencingToken(), job.leaseSeconds(), job.leaseExpiresAt(), workerId));
+                return ResponseEntity.ok(new ClaimedReply(
+                        queue + ":" + job.jobId(),
+                        queue,
+                        job.jobId(),
+                        job.name(),
+                        job.payload() == null ? null : json.readTree(job.payload()),
+                        job.attempt(),
+                        job.maxAttempts(),
+                        job.fencingToken(),
+                        job.leaseSeconds(),
+                        job.leaseExpiresAt(),
+                        workerId));
             }
             if (System.nanoTime() >= deadline) {
                 return ResponseEntity.noContent().build();
@@ -100,17 +132,24 @@ class JobController {
     @PostMapping("/api/jobs/{id}/complete")
     ResponseEntity<?> complete(@PathVariable("id") String id, @RequestBody JsonNode body) {
         int colon = id.indexOf(':');
-        if (colon <= 0 || !body.path("fencingToken").isIntegralNumber() || !body.path("workerId").isString()) {
-            return invalid(List.of(new FieldViolation("body", "required", "Name the job as <queue>:<jobId> and send"
-                    + " workerId and fencingToken")));
+        if (colon <= 0
+                || !body.path("fencingToken").isIntegralNumber()
+                || !body.path("workerId").isString()) {
+            return invalid(List.of(new FieldViolation(
+                    "body", "required", "Name the job as <queue>:<jobId> and send" + " workerId and fencingToken")));
         }
         var result = body.has("result") ? json.writeValueAsString(body.get("result")) : null;
-        boolean done = store.complete(id.substring(0, colon), id.substring(colon + 1), body.path("workerId").asString(),
-                body.path("fencingToken").asLong(), result, now());
+        boolean done = store.complete(
+                id.substring(0, colon),
+                id.substring(colon + 1),
+                body.path("workerId").asString(),
+                body.path("fencingToken").asLong(),
+                result,
+                now());
         return done
                 ? ResponseEntity.ok(new Report(true, "succeeded", null, "Recorded that " + id + " succeeded", id))
-                : ResponseEntity.status(HttpStatus.CONFLICT).body(new Report(false, "refused", "stale_token",
-                        "The token does not hold " + id, id));
+                : ResponseEntity.status(HttpStatus.CONFLICT)
+                        .body(new Report(false, "refused", "stale_token", "The token does not hold " + id, id));
     }
 
     private Instant now() {
@@ -118,7 +157,12 @@ class JobController {
     }
 
     private static ResponseEntity<?> invalid(List<FieldViolation> violations) {
-        return ResponseEntity.badRequest().body(new Invalid("invalid_request",
-                String.join("; ", violations.stream().map(FieldViolation::message).toList()), violations));
+        return ResponseEntity.badRequest()
+                .body(new Invalid(
+                        "invalid_request",
+                        String.join(
+                                "; ",
+                                violations.stream().map(FieldViolation::message).toList()),
+                        violations));
     }
 }

@@ -17,8 +17,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JobStore implements InitializingBean {
 
     /** A job handed to a worker. */
-    record Claimed(String jobId, String name, String payload, int attempt, int maxAttempts, long fencingToken,
-            int leaseSeconds, Instant leaseExpiresAt) {}
+    record Claimed(
+            String jobId,
+            String name,
+            String payload,
+            int attempt,
+            int maxAttempts,
+            long fencingToken,
+            int leaseSeconds,
+            Instant leaseExpiresAt) {}
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -42,23 +49,31 @@ class JobStore implements InitializingBean {
             + " created_at timestamptz NOT NULL, finished_at timestamptz, UNIQUE (queue, job_id))";
 
     /** The claim's index: waiting jobs of a queue by priority, then arrival. */
-    static final String SCHEMA_CLAIM_INDEX = "CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs (queue, priority DESC, id)"
-            + " WHERE state = 'waiting'";
+    static final String SCHEMA_CLAIM_INDEX =
+            "CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs (queue, priority DESC, id)" + " WHERE state = 'waiting'";
 
     static final String SCHEMA_EVENTS = "CREATE TABLE IF NOT EXISTS job_events (id bigserial PRIMARY KEY,"
             + " queue text NOT NULL, job_id text NOT NULL, type text NOT NULL, worker_id text, attempt int,"
             + " fencing_token bigint, at timestamptz NOT NULL)";
 
     /** Adds a job; false when the queue already holds one with this id. */
-    boolean enqueue(String queue, String jobId, String name, String payload, int priority, int maxAttempts,
-            int leaseSeconds, Instant now) {
+    boolean enqueue(
+            String queue,
+            String jobId,
+            String name,
+            String payload,
+            int priority,
+            int maxAttempts,
+            int leaseSeconds,
+            Instant now) {
         return Boolean.TRUE.equals(transactions.execute(status -> {
             var at = Timestamp.from(now);
             boolean added = jdbc.sql("INSERT INTO jobs (queue, job_id, name, payload, state, priority, max_attempts,"
-                            + " lease_seconds, created_at) VALUES (?, ?, ?, ?::jsonb, 'waiting', ?, ?, ?, ?)"
-                            + " ON CONFLICT (queue, job_id) DO NOTHING")
-                    .params(queue, jobId, name, payload, priority, maxAttempts, leaseSeconds, at)
-                    .update() == 1;
+                                    + " lease_seconds, created_at) VALUES (?, ?, ?, ?::jsonb, 'waiting', ?, ?, ?, ?)"
+                                    + " ON CONFLICT (queue, job_id) DO NOTHING")
+                            .params(queue, jobId, name, payload, priority, maxAttempts, leaseSeconds, at)
+                            .update()
+                    == 1;
             if (added) {
                 event(queue, jobId, "enqueued", null, 0, 0, at);
             }
@@ -78,12 +93,18 @@ class JobStore implements InitializingBean {
                             + " RETURNING job_id, name, payload::text, attempt, max_attempts, fencing_token,"
                             + " lease_seconds, lease_expires_at")
                     .params(workerId, at, queue)
-                    .query((row, n) -> new Claimed(row.getString(1), row.getString(2), row.getString(3),
-                            row.getInt(4), row.getInt(5), row.getLong(6), row.getInt(7),
+                    .query((row, n) -> new Claimed(
+                            row.getString(1),
+                            row.getString(2),
+                            row.getString(3),
+                            row.getInt(4),
+                            row.getInt(5),
+                            row.getLong(6),
+                            row.getInt(7),
                             row.getTimestamp(8).toInstant()))
                     .optional();
-            claimed.ifPresent(job -> event(queue, job.jobId(), "claimed", workerId, job.attempt(), job.fencingToken(),
-                    at));
+            claimed.ifPresent(
+                    job -> event(queue, job.jobId(), "claimed", workerId, job.attempt(), job.fencingToken(), at));
             return claimed;
         });
     }
@@ -93,10 +114,11 @@ class JobStore implements InitializingBean {
         return Boolean.TRUE.equals(transactions.execute(status -> {
             var at = Timestamp.from(now);
             boolean done = jdbc.sql("UPDATE jobs SET state = 'succeeded', result = ?::jsonb, finished_at = ?"
-                            + " WHERE queue = ? AND job_id = ? AND state = 'active' AND fencing_token = ?"
-                            + " AND worker_id = ?")
-                    .params(result, at, queue, jobId, fencingToken, workerId)
-                    .update() == 1;
+                                    + " WHERE queue = ? AND job_id = ? AND state = 'active' AND fencing_token = ?"
+                                    + " AND worker_id = ?")
+                            .params(result, at, queue, jobId, fencingToken, workerId)
+                            .update()
+                    == 1;
             if (done) {
                 event(queue, jobId, "succeeded", workerId, 0, fencingToken, at);
             }
@@ -104,8 +126,8 @@ class JobStore implements InitializingBean {
         }));
     }
 
-    private void event(String queue, String jobId, String type, String workerId, int attempt, long token,
-            Timestamp at) {
+    private void event(
+            String queue, String jobId, String type, String workerId, int attempt, long token, Timestamp at) {
         jdbc.sql("INSERT INTO job_events (queue, job_id, type, worker_id, attempt, fencing_token, at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .params(queue, jobId, type, workerId, attempt, token, at)
