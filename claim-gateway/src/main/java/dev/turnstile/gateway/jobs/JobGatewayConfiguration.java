@@ -2,7 +2,7 @@ package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.health.DiskSpace;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
