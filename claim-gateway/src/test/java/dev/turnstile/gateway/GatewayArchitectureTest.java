@@ -17,7 +17,10 @@ class GatewayArchitectureTest {
 
     @Test
     void the_gateways_packages_are_free_of_cycles() {
-        slices().matching("dev.turnstile.gateway.(*)..").should().beFreeOfCycles().check(GATEWAY);
+        slices().matching("dev.turnstile.gateway.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(GATEWAY);
     }
 
     @Test

@@ -80,8 +80,11 @@ final class Replies {
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorAnswer("unsupported_media_type", "Send the body as JSON with Content-Type:"
-                        + " application/json; got " + given + ". Nothing was written.", List.of()));
+                .body(new ErrorAnswer(
+                        "unsupported_media_type",
+                        "Send the body as JSON with Content-Type:" + " application/json; got " + given
+                                + ". Nothing was written.",
+                        List.of()));
     }
 
     /** The request body did not arrive: the client stopped sending, or sent too slowly and was cut off. */
@@ -149,7 +152,8 @@ final class Replies {
 
     ResponseEntity<?> badRequest(List<FieldViolation> violations) {
         metrics.rejected(Rejection.INVALID);
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
     }
 

@@ -16,8 +16,7 @@ public class HealthConfiguration {
 
     @Bean
     DiskSpace diskSpace(GatewayProperties settings, Clock clock) {
-        return new DiskSpace(
-                settings.dataDir(), settings.minFreeDisk().toBytes(), settings.healthCacheTtl(), clock);
+        return new DiskSpace(settings.dataDir(), settings.minFreeDisk().toBytes(), settings.healthCacheTtl(), clock);
     }
 
     @Bean

@@ -2,8 +2,8 @@ package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
-import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,11 +74,22 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    JobService jobService(DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory, JobTopics topics,
-            PendingJobAnswers pending, JobEventListener listener, DiskSpace diskSpace, Clock clock,
+    JobService jobService(
+            DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory,
+            JobTopics topics,
+            PendingJobAnswers pending,
+            JobEventListener listener,
+            DiskSpace diskSpace,
+            Clock clock,
             GatewayProperties settings) {
-        return new JobService(new KafkaTemplate<>(jobCommandProducerFactory), topics.requests(), pending,
-                listener::isListening, diskSpace, clock, settings.decisionTimeout());
+        return new JobService(
+                new KafkaTemplate<>(jobCommandProducerFactory),
+                topics.requests(),
+                pending,
+                listener::isListening,
+                diskSpace,
+                clock,
+                settings.decisionTimeout());
     }
 
     @Bean
@@ -87,9 +98,11 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    JobRequests jobRequests(JobService service, JobMetrics metrics, GatewayProperties gateway,
-            JobGatewayProperties settings) {
-        return new JobRequests(service, metrics,
+    JobRequests jobRequests(
+            JobService service, JobMetrics metrics, GatewayProperties gateway, JobGatewayProperties settings) {
+        return new JobRequests(
+                service,
+                metrics,
                 new JobReplies(metrics, settings.maxBodyBytes(), gateway.decisionTimeout(), gateway.retryAfter()));
     }
 

@@ -21,7 +21,8 @@ class ProcessorDefaultsTest {
 
     @Test
     void the_defaults_tests_use_are_the_ones_production_binds() {
-        assertThat(defaults).isEqualTo(ProcessorProperties.bind(Map.of("application-id", "app", "state-dir", "/tmp/state")));
+        assertThat(defaults)
+                .isEqualTo(ProcessorProperties.bind(Map.of("application-id", "app", "state-dir", "/tmp/state")));
         assertThat(ProcessorProperties.bind(Map.of()).applicationId()).isEqualTo("turnstile-claim-processor");
         assertThat(defaults.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(defaults.processingGuarantee()).isEqualTo("exactly_once_v2");
@@ -30,7 +31,8 @@ class ProcessorDefaultsTest {
     @Test
     void the_constants_of_the_code_that_runs_without_spring_agree_with_the_defaults() {
         assertThat(defaults.expiryCheckInterval()).isEqualTo(ClaimTopology.DEFAULT_EXPIRY_CHECK_INTERVAL);
-        assertThat(defaults.requestMemory()).isEqualTo(ClaimDecider.DEFAULT_REQUEST_MEMORY)
+        assertThat(defaults.requestMemory())
+                .isEqualTo(ClaimDecider.DEFAULT_REQUEST_MEMORY)
                 .isEqualTo(JobDecider.DEFAULT_REQUEST_MEMORY);
         assertThat(defaults.jobs().timerCheckInterval()).isEqualTo(JobTopology.DEFAULT_TIMER_CHECK_INTERVAL);
         assertThat(defaults.jobs().maxParkedClaims()).isEqualTo(JobDecider.DEFAULT_MAX_PARKED_CLAIMS);

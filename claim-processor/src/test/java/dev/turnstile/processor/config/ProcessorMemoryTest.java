@@ -22,16 +22,21 @@ class ProcessorMemoryTest {
     @Test
     void every_state_store_draws_on_one_block_cache_of_the_configured_rocksdb_memory() {
         try (var driver = new TopologyTestDriver(
-                ClaimTopology.build(ClaimTopics.DEFAULT), ProcessorTestConfig.productionStreamsConfig(), Instant.EPOCH)) {
+                ClaimTopology.build(ClaimTopics.DEFAULT),
+                ProcessorTestConfig.productionStreamsConfig(),
+                Instant.EPOCH)) {
             // A claim opens the window store of answers too (its segments open with their first record).
             var topics = ClaimTopics.DEFAULT;
-            driver.createInputTopic(topics.requests().name(), topics.requests().keySerde().serializer(),
+            driver.createInputTopic(
+                            topics.requests().name(),
+                            topics.requests().keySerde().serializer(),
                             topics.requests().valueSerde().serializer())
                     .pipeInput(KEY.value(), ClaimRequested.of(KEY, "agent-1", "req-1", Instant.EPOCH), 0L);
             var capacityByStore = new HashMap<String, Double>();
             driver.metrics().forEach((name, metric) -> {
                 if (name.name().equals("block-cache-capacity")) {
-                    var store = name.tags().getOrDefault("rocksdb-state-id", name.tags().get("rocksdb-window-state-id"));
+                    var store = name.tags()
+                            .getOrDefault("rocksdb-state-id", name.tags().get("rocksdb-window-state-id"));
                     capacityByStore.put(store, ((Number) metric.metricValue()).doubleValue());
                 }
             });
@@ -39,8 +44,10 @@ class ProcessorMemoryTest {
             // Streams' default is a 50 MB cache for each store (and three 16 MB memtables): 2 stores × 6 partitions
             // added up to more than a gigabyte.
             assertThat(capacityByStore)
-                    .containsOnlyKeys(ClaimTopology.STATE_STORE, ClaimTopology.EXPIRY_INDEX_STORE, ClaimTopology.ANSWERS_STORE)
-                    .allSatisfy((store, capacity) -> assertThat(capacity).as(store).isEqualTo(BUDGET));
+                    .containsOnlyKeys(
+                            ClaimTopology.STATE_STORE, ClaimTopology.EXPIRY_INDEX_STORE, ClaimTopology.ANSWERS_STORE)
+                    .allSatisfy(
+                            (store, capacity) -> assertThat(capacity).as(store).isEqualTo(BUDGET));
         }
     }
 }

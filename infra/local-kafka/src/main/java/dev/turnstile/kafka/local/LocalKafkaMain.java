@@ -26,23 +26,34 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "local-kafka",
         mixinStandardHelpOptions = true,
-        description = "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim and job topics.")
+        description =
+                "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim and job topics.")
 public final class LocalKafkaMain implements Callable<Integer> {
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where topics and records are kept between"
-            + " runs; created and formatted if new (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Where topics and records are kept between"
+                    + " runs; created and formatted if new (default: ${DEFAULT-VALUE}).")
     Path dataDirectory = LocalKafkaBroker.DEFAULT_DATA_DIRECTORY;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port for Kafka clients; 0 picks a free one"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port for Kafka clients; 0 picks a free one" + " (default: ${DEFAULT-VALUE}).")
     int port = LocalKafkaBroker.DEFAULT_CLIENT_PORT;
 
-    @Option(names = "--controller-port", paramLabel = "PORT", description = "Port of the KRaft controller"
-            + " listener; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--controller-port",
+            paramLabel = "PORT",
+            description = "Port of the KRaft controller" + " listener; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int controllerPort = LocalKafkaBroker.DEFAULT_CONTROLLER_PORT;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the claim and job topics when they are"
-            + " created (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description =
+                    "Partitions of the claim and job topics when they are" + " created (default: ${DEFAULT-VALUE}).")
     int partitions = ClaimTopics.DEFAULT_PARTITIONS;
 
     @Spec
@@ -81,18 +92,21 @@ public final class LocalKafkaMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LocalKafkaBroker broker = broker();
         // Registered before start so Ctrl-C during the seconds of start-up also shuts the broker down cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "local-kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "local-kafka-shutdown"));
         broker.start();
         try (ClaimTopicsProvisioner topics = ClaimTopicsProvisioner.connect(broker.bootstrapServers())) {
             topics.ensureClaimTopics(ClaimTopics.DEFAULT, partitions, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
             topics.ensureJobTopics(JobTopics.DEFAULT, partitions, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Kafka is ready at " + broker.bootstrapServers() + " (cluster " + broker.clusterId()
-                + ", data in " + broker.dataDirectory() + "). Press Ctrl-C to stop.");
+        out.println("Kafka is ready at " + broker.bootstrapServers() + " (cluster " + broker.clusterId() + ", data in "
+                + broker.dataDirectory() + "). Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return 0;
