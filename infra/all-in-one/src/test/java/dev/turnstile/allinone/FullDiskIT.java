@@ -112,7 +112,7 @@ class FullDiskIT {
                             message -> assertThat((String) message)
                                     .contains("Free disk space under " + dataDir)
                                     .contains("below the threshold of 100,663,296 bytes")
-                                    .contains("the claim was not written"));
+                                    .contains("the request was not written"));
         }
         assertThat(requestsWritten(turnstile))
                 .as("records on the requests topic")
