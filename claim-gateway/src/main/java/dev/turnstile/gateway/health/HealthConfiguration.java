@@ -1,7 +1,6 @@
 package dev.turnstile.gateway.health;
 
-import dev.turnstile.gateway.claim.ClaimGatewayConfiguration.DecisionListenerStatus;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -2,8 +2,8 @@ package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
-import dev.turnstile.gateway.config.GatewayProperties;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,6 +1,6 @@
 package dev.turnstile.gateway.web;
 
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import org.apache.coyote.ProtocolHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
