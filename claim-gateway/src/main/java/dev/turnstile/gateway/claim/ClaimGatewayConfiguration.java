@@ -1,7 +1,9 @@
 package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
+import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DecisionListenerStatus;
 import dev.turnstile.gateway.health.DiskSpace;
 import dev.turnstile.gateway.settings.GatewayProperties;
@@ -22,8 +24,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class ClaimGatewayConfiguration {
 
     @Bean
-    PendingDecisions pendingDecisions(GatewayProperties settings) {
-        return new PendingDecisions(settings.maxPending(), settings.decisionTimeout());
+    PendingAnswers<ClaimEvent> pendingDecisions(GatewayProperties settings) {
+        return PendingAnswers.forDecisions(settings.maxPending());
     }
 
     @Bean
@@ -37,7 +39,7 @@ public class ClaimGatewayConfiguration {
     DecisionListener decisionListener(
             KafkaProperties kafka,
             ClaimTopics topics,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             ClaimOutcomes outcomes,
             MeterRegistry meters) {
         var config = kafka.buildConsumerProperties();
@@ -92,14 +94,16 @@ public class ClaimGatewayConfiguration {
     ClaimService claimService(
             KafkaTemplate<String, ClaimCommand> claimCommandTemplate,
             ClaimTopics topics,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             DiskSpace diskSpace,
-            Clock clock) {
-        return new ClaimService(claimCommandTemplate, topics.requests(), pending, diskSpace, clock);
+            Clock clock,
+            GatewayProperties settings) {
+        return new ClaimService(
+                claimCommandTemplate, topics.requests(), pending, diskSpace, clock, settings.decisionTimeout());
     }
 
     @Bean
-    ClaimMetrics claimMetrics(MeterRegistry meters, PendingDecisions pending) {
+    ClaimMetrics claimMetrics(MeterRegistry meters, PendingAnswers<ClaimEvent> pending) {
         return new ClaimMetrics(meters, pending);
     }
 

@@ -9,8 +9,10 @@ import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,21 +26,24 @@ final class ClaimService {
 
     private final KafkaTemplate<String, ClaimCommand> template;
     private final Topic<String, ClaimCommand> requests;
-    private final PendingDecisions pending;
+    private final PendingAnswers<ClaimEvent> pending;
     private final DiskSpace disk;
     private final Clock clock;
+    private final Duration decisionTimeout;
 
     ClaimService(
             KafkaTemplate<String, ClaimCommand> template,
             Topic<String, ClaimCommand> requests,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             DiskSpace disk,
-            Clock clock) {
+            Clock clock,
+            Duration decisionTimeout) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
         this.disk = disk;
         this.clock = clock;
+        this.decisionTimeout = decisionTimeout;
     }
 
     /**
@@ -135,12 +140,12 @@ final class ClaimService {
         var requestId = command.requestId();
         // Wait first, then write: the decision may arrive before send() returns.
         CompletableFuture<ClaimEvent> decision;
-        switch (pending.register(key, requestId, command.fingerprint())) {
-            case PendingDecisions.Waiting waiting -> decision = waiting.decision();
-            case PendingDecisions.Full full -> {
+        switch (pending.register(key, requestId, command.fingerprint(), decisionTimeout)) {
+            case PendingAnswers.Waiting<ClaimEvent> waiting -> decision = waiting.answer();
+            case PendingAnswers.Full<ClaimEvent> full -> {
                 return new Overloaded<>(requestId, full.waitingNow());
             }
-            case PendingDecisions.Conflict conflict -> {
+            case PendingAnswers.Conflict<ClaimEvent> conflict -> {
                 return new RequestIdInUse<>(requestId, key);
             }
         }

@@ -1,7 +1,9 @@
 package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.job.JobCommand;
+import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.topic.JobTopics;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
 import dev.turnstile.gateway.settings.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,13 +33,13 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    PendingJobAnswers pendingJobAnswers(JobGatewayProperties settings) {
-        return new PendingJobAnswers(settings.maxPending());
+    PendingAnswers<JobEvent> pendingJobAnswers(JobGatewayProperties settings) {
+        return PendingAnswers.forJobAnswers(settings.maxPending());
     }
 
     @Bean
     JobEventListener jobEventListener(
-            KafkaProperties kafka, JobTopics topics, PendingJobAnswers pending, MeterRegistry meters) {
+            KafkaProperties kafka, JobTopics topics, PendingAnswers<JobEvent> pending, MeterRegistry meters) {
         var config = kafka.buildConsumerProperties();
         // No group: every gateway reads every partition from the end and commits nothing.
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -77,7 +79,7 @@ public class JobGatewayConfiguration {
     JobService jobService(
             DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory,
             JobTopics topics,
-            PendingJobAnswers pending,
+            PendingAnswers<JobEvent> pending,
             JobEventListener listener,
             DiskSpace diskSpace,
             Clock clock,
@@ -93,7 +95,7 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    JobMetrics jobMetrics(MeterRegistry meters, PendingJobAnswers pending) {
+    JobMetrics jobMetrics(MeterRegistry meters, PendingAnswers<JobEvent> pending) {
         return new JobMetrics(meters, pending);
     }
 

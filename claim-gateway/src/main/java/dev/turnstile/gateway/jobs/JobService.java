@@ -6,6 +6,7 @@ import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobRequest;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ final class JobService {
 
     private final KafkaTemplate<String, JobCommand> template;
     private final Topic<String, JobCommand> requests;
-    private final PendingJobAnswers pending;
+    private final PendingAnswers<JobEvent> pending;
     private final BooleanSupplier listening;
     private final Clock clock;
     private final Duration decisionTimeout;
@@ -29,7 +30,7 @@ final class JobService {
     JobService(
             KafkaTemplate<String, JobCommand> template,
             Topic<String, JobCommand> requests,
-            PendingJobAnswers pending,
+            PendingAnswers<JobEvent> pending,
             BooleanSupplier listening,
             DiskSpace disk,
             Clock clock,
@@ -118,11 +119,11 @@ final class JobService {
         // Wait first, then write: the answer may arrive before send() returns.
         CompletableFuture<JobEvent> answer;
         switch (pending.register(queue, requestId, request.fingerprint(), timeout)) {
-            case PendingJobAnswers.Waiting waiting -> answer = waiting.answer();
-            case PendingJobAnswers.Full full -> {
+            case PendingAnswers.Waiting<JobEvent> waiting -> answer = waiting.answer();
+            case PendingAnswers.Full<JobEvent> full -> {
                 return new Overloaded<>(requestId, full.waitingNow());
             }
-            case PendingJobAnswers.Conflict conflict -> {
+            case PendingAnswers.Conflict<JobEvent> conflict -> {
                 return new RequestIdInUse<>(requestId, queue);
             }
         }
