@@ -13,6 +13,7 @@ import {
   delayBefore,
   describeNetworkError,
   errorSummary,
+  problemDetail,
   excerpt,
   isTimeout,
   optionalString,
@@ -558,7 +559,7 @@ async function attemptCall(
       method: init.method,
       headers: {
         'content-type': 'application/json',
-        accept: 'application/json',
+        accept: 'application/json, application/problem+json',
         ...(token !== undefined && { authorization: `Bearer ${token}` }),
       },
       ...(init.body !== undefined && { body: init.body }),
@@ -587,7 +588,7 @@ async function attemptCall(
   // 409 here (a claim): its request id already names another request; nothing was decided for it.
   if (status === 400 || status === 409) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-    const message = typeof json?.message === 'string' ? json.message : `HTTP ${status} ${excerpt(text)}`;
+    const message = problemDetail(json) ?? `HTTP ${status} ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join('; ') : message;
     throw new ClaimRejectedError(
       `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,

@@ -13,6 +13,7 @@ import {
   delayBefore,
   describeNetworkError,
   errorSummary,
+  problemDetail,
   excerpt,
   isTimeout,
   parseObject,
@@ -803,7 +804,7 @@ async function send(call: Call, body: unknown, waitSeconds: number, options: Job
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          accept: 'application/json',
+          accept: 'application/json, application/problem+json',
           ...(token !== undefined && { authorization: `Bearer ${token}` }),
         },
         body: text,
@@ -820,7 +821,7 @@ async function send(call: Call, body: unknown, waitSeconds: number, options: Job
       }
       if (status === 400 || status === 409) {
         const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-        const message = typeof json?.message === 'string' ? json.message : `HTTP ${status} ${excerpt(answerText)}`;
+        const message = problemDetail(json) ?? `HTTP ${status} ${excerpt(answerText)}`;
         throw new JobRejectedError(
           `The coordinator at ${url} rejected the ${call.action} as invalid: ${violations.length > 0 ? violations.map((v) => v.message).join('; ') : message}`,
           violations,

@@ -133,10 +133,25 @@ export function toViolation(value: unknown): FieldViolation {
   return { field: text('field'), rule: text('rule'), message: text('message') || JSON.stringify(value) };
 }
 
+/**
+ * The sentence of an error answer: an RFC 9457 problem's `detail` (application/problem+json), or the `message` of
+ * coordinators from before problems.
+ */
+export function problemDetail(json: JsonObject | undefined): string | undefined {
+  if (json === undefined) {
+    return undefined;
+  }
+  if (typeof json.detail === 'string') {
+    return json.detail;
+  }
+  return typeof json.message === 'string' ? json.message : undefined;
+}
+
 export function errorSummary(json: JsonObject | undefined, text: string): string {
-  if (json !== undefined && (typeof json.error === 'string' || typeof json.message === 'string')) {
+  const detail = problemDetail(json);
+  if (json !== undefined && (typeof json.error === 'string' || detail !== undefined)) {
     const error = typeof json.error === 'string' ? json.error : 'error';
-    return typeof json.message === 'string' ? `${error}: ${json.message}` : error;
+    return detail !== undefined ? `${error}: ${detail}` : error;
   }
   return excerpt(text);
 }

@@ -373,10 +373,20 @@ function toViolation(value) {
   const text = (key) => typeof json[key] === "string" ? json[key] : "";
   return { field: text("field"), rule: text("rule"), message: text("message") || JSON.stringify(value) };
 }
+function problemDetail(json) {
+  if (json === void 0) {
+    return void 0;
+  }
+  if (typeof json.detail === "string") {
+    return json.detail;
+  }
+  return typeof json.message === "string" ? json.message : void 0;
+}
 function errorSummary(json, text) {
-  if (json !== void 0 && (typeof json.error === "string" || typeof json.message === "string")) {
+  const detail = problemDetail(json);
+  if (json !== void 0 && (typeof json.error === "string" || detail !== void 0)) {
     const error = typeof json.error === "string" ? json.error : "error";
-    return typeof json.message === "string" ? `${error}: ${json.message}` : error;
+    return detail !== void 0 ? `${error}: ${detail}` : error;
   }
   return excerpt(text);
 }
@@ -546,7 +556,7 @@ async function attemptCall(call, init, timeoutMs, attempt, token) {
       method: init.method,
       headers: {
         "content-type": "application/json",
-        accept: "application/json",
+        accept: "application/json, application/problem+json",
         ...token !== void 0 && { authorization: `Bearer ${token}` }
       },
       ...init.body !== void 0 && { body: init.body },
@@ -571,7 +581,7 @@ async function attemptCall(call, init, timeoutMs, attempt, token) {
   }
   if (status === 400 || status === 409) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-    const message = typeof json?.message === "string" ? json.message : `HTTP ${status} ${excerpt(text)}`;
+    const message = problemDetail(json) ?? `HTTP ${status} ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join("; ") : message;
     throw new ClaimRejectedError(
       `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,

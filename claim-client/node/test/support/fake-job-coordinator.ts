@@ -147,12 +147,12 @@ export class FakeJobCoordinator {
     let reply: Reply;
     if (this.unavailable > 0 || (this.heartbeatsUnavailable && path.endsWith('/heartbeat'))) {
       this.unavailable = Math.max(0, this.unavailable - 1);
-      reply = { status: 503, body: '{"error":"unavailable","message":"test"}' };
+      reply = { status: 503, body: '{"error":"unavailable","detail":"test"}' };
     } else {
       reply = await this.decide(path, body);
       if (this.lost > 0) {
         this.lost--;
-        reply = { status: 503, body: '{"error":"decision_timeout","message":"answer lost"}' };
+        reply = { status: 503, body: '{"error":"decision_timeout","detail":"answer lost"}' };
       }
     }
     if (response.destroyed) {

@@ -248,7 +248,7 @@ abstract class ClaimPathContract {
                 .isEqualTo(400);
         assertThat(notUtf8.statusCode()).as("invalid UTF-8").isEqualTo(400);
         assertThat(controlInProject.status()).isEqualTo(400);
-        assertThat(controlInProject.json().get("message").toString()).contains("\\u0007");
+        assertThat(controlInProject.json().get("detail").toString()).contains("\\u0007");
         assertThat(requestsWritten()).isEqualTo(before);
         assertThat(claim(body("hire", "deploy", sha(), "still-serving", null)).status())
                 .isEqualTo(200);
@@ -289,7 +289,7 @@ abstract class ClaimPathContract {
                         .containsEntry("error", "unsupported_media_type")
                         .containsEntry("violations", List.of())
                         .hasEntrySatisfying(
-                                "message",
+                                "detail",
                                 message -> assertThat((String) message)
                                         .contains("Content-Type: application/json")
                                         .contains(contentType == null ? "got none" : "got \"" + contentType + "\""));
@@ -426,7 +426,7 @@ abstract class ClaimPathContract {
             assertThat(unanswered.json())
                     .containsEntry("error", "decision_timeout")
                     .containsKey("requestId");
-            assertThat(unanswered.json().get("message").toString())
+            assertThat(unanswered.json().get("detail").toString())
                     .contains(unanswered.json().get("requestId").toString());
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(parse(health.body()))

@@ -8,6 +8,10 @@ import dev.turnstile.client.RetryAfter;
 import dev.turnstile.client.RetrySettings;
 import dev.turnstile.contracts.claim.ClaimRules;
 import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.http.ClaimedJobReply;
+import dev.turnstile.contracts.http.EnqueueReply;
+import dev.turnstile.contracts.http.Problem;
+import dev.turnstile.contracts.http.WorkerReply;
 import dev.turnstile.contracts.job.JobRef;
 import dev.turnstile.contracts.job.JobRules;
 import dev.turnstile.contracts.job.JobState;
@@ -63,6 +67,7 @@ public final class JobClient implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private static final int EXCERPT_LENGTH = 200;
@@ -169,17 +174,18 @@ public final class JobClient implements AutoCloseable {
             if (status != 200 && status != 201 || !json.path("id").isString()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without the job's \"id\"");
             }
+            var reply = JSON.treeToValue(json, EnqueueReply.class);
             return new EnqueuedJob(
-                    status == 201 || json.path("created").asBoolean(false),
-                    text(json, "message").orElse(""),
-                    text(json, "id").orElseThrow(),
-                    text(json, "queue").orElse(queue),
-                    text(json, "jobId").orElse(null),
-                    state(json, "state"),
-                    text(json, "matchedBy").orElse(null),
-                    instant(json, "runAt"),
-                    text(json, "requestId").orElse(requestId),
-                    json.path("redelivery").asBoolean(false));
+                    status == 201 || reply.created(),
+                    Objects.requireNonNullElse(reply.message(), ""),
+                    reply.id(),
+                    Objects.requireNonNullElse(reply.queue(), queue),
+                    reply.jobId(),
+                    reply.state(),
+                    reply.matchedBy(),
+                    reply.runAt(),
+                    Objects.requireNonNullElse(reply.requestId(), requestId),
+                    reply.redelivery());
         });
     }
 
@@ -224,21 +230,26 @@ public final class JobClient implements AutoCloseable {
                     || !json.path("fencingToken").isIntegralNumber()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without a job");
             }
-            var ref = JobRef.parse("id", json.path("id").asString());
+            var reply = JSON.treeToValue(json, ClaimedJobReply.class);
+            var ref = JobRef.parse("id", reply.id());
             return Optional.of(new Job(
-                    json.path("id").asString(),
-                    text(json, "queue").orElse(ref.isValid() ? ref.ref().queue() : queue),
-                    text(json, "jobId").orElse(ref.isValid() ? ref.ref().jobId() : null),
-                    text(json, "name").orElse(""),
+                    reply.id(),
+                    Objects.requireNonNullElse(
+                            reply.queue(), ref.isValid() ? ref.ref().queue() : queue),
+                    Objects.requireNonNullElse(
+                            reply.jobId(), ref.isValid() ? ref.ref().jobId() : ""),
+                    Objects.requireNonNullElse(reply.name(), ""),
                     json.path("payload"),
-                    json.path("attempt").asInt(1),
-                    json.path("maxAttempts").asInt(1),
-                    json.path("fencingToken").asLong(),
-                    json.path("leaseSeconds").asInt(JobRules.DEFAULT_LEASE_SECONDS),
-                    instant(json, "leaseExpiresAt"),
-                    json.path("priority").asInt(0),
-                    text(json, "workerId").orElse(workerId),
-                    text(json, "requestId").orElse(requestId)));
+                    json.path("attempt").isIntegralNumber() ? reply.attempt() : 1,
+                    json.path("maxAttempts").isIntegralNumber() ? reply.maxAttempts() : 1,
+                    reply.fencingToken(),
+                    json.path("leaseSeconds").isIntegralNumber()
+                            ? reply.leaseSeconds()
+                            : JobRules.DEFAULT_LEASE_SECONDS,
+                    reply.leaseExpiresAt(),
+                    reply.priority(),
+                    Objects.requireNonNullElse(reply.workerId(), workerId),
+                    Objects.requireNonNullElse(reply.requestId(), requestId)));
         });
     }
 
@@ -430,17 +441,16 @@ public final class JobClient implements AutoCloseable {
             if (!json.path("accepted").isBoolean()) {
                 throw unusable(call, status, json, attempt, "HTTP " + status + " without a boolean \"accepted\"");
             }
+            var reply = JSON.treeToValue(json, WorkerReply.class);
             return new WorkerAnswer(
-                    json.path("accepted").booleanValue(),
-                    text(json, "result").orElse(""),
-                    text(json, "reason").orElse(null),
-                    text(json, "message").orElse(""),
-                    state(json, "state"),
-                    instant(json, "leaseExpiresAt"),
-                    instant(json, "retryAt"),
-                    json.path("currentFencingToken").isIntegralNumber()
-                            ? json.path("currentFencingToken").asLong()
-                            : null);
+                    reply.accepted(),
+                    Objects.requireNonNullElse(reply.result(), ""),
+                    reply.reason(),
+                    Objects.requireNonNullElse(reply.message(), ""),
+                    reply.state(),
+                    reply.leaseExpiresAt(),
+                    reply.retryAt(),
+                    reply.currentFencingToken());
         });
     }
 
@@ -508,7 +518,7 @@ public final class JobClient implements AutoCloseable {
     private <T> T send(Call call, String method, ObjectNode body, Duration extraWait, Reader<T> reader) {
         var request = HttpRequest.newBuilder(call.url())
                 .timeout(attemptTimeout.plus(extraWait))
-                .header("Accept", "application/json")
+                .header("Accept", "application/json, application/problem+json")
                 .method(
                         method,
                         body == null
@@ -631,16 +641,9 @@ public final class JobClient implements AutoCloseable {
     }
 
     private JobRejectedException rejected(Call call, Optional<JsonNode> json, String body) {
-        var violations = new ArrayList<FieldViolation>();
-        json.map(node -> node.path("violations")).filter(JsonNode::isArray).ifPresent(array -> {
-            for (JsonNode violation : array.values()) {
-                violations.add(new FieldViolation(
-                        text(violation, "field").orElse(""),
-                        text(violation, "rule").orElse(""),
-                        text(violation, "message").orElse(violation.toString())));
-            }
-        });
-        var message = json.flatMap(node -> text(node, "message")).orElse("HTTP 400 " + excerpt(body));
+        var problem = json.flatMap(JobClient::problem);
+        List<FieldViolation> violations = problem.map(Problem::violations).orElse(List.of());
+        var message = problem.map(Problem::detail).orElse("HTTP 400 " + excerpt(body));
         return JobRejectedException.byCoordinator(call.url().toString(), call.action(), message, violations);
     }
 
@@ -720,10 +723,23 @@ public final class JobClient implements AutoCloseable {
     }
 
     private static String errorSummary(Optional<JsonNode> json, String body) {
-        return json.filter(node -> node.has("error") || node.has("message"))
-                .map(node -> text(node, "error").orElse("error")
-                        + text(node, "message").map(m -> ": " + m).orElse(""))
+        return json.flatMap(JobClient::problem)
+                .map(problem -> Objects.requireNonNullElse(problem.error(), "error")
+                        + (problem.detail() == null ? "" : ": " + problem.detail()))
                 .orElse(excerpt(body));
+    }
+
+    /** The body as a problem (RFC 9457), when it is one. */
+    private static Optional<Problem> problem(JsonNode json) {
+        if (!json.path("error").isString() && !json.path("detail").isString()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.treeToValue(json, Problem.class));
+        } catch (JacksonException e) {
+            // A problem of another shape: the caller reports an excerpt of the body instead.
+            return Optional.empty();
+        }
     }
 
     private static String excerpt(String body) {

@@ -187,12 +187,12 @@ public final class FakeJobCoordinator implements AutoCloseable {
             Reply reply;
             if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                     || heartbeatsUnavailable && path.endsWith("/heartbeat")) {
-                reply = new Reply(503, "{\"error\":\"unavailable\",\"message\":\"test\"}");
+                reply = new Reply(503, "{\"error\":\"unavailable\",\"detail\":\"test\"}");
                 exchange.getResponseHeaders().set("Retry-After", "0");
             } else {
                 reply = decide(path, body);
                 if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    reply = new Reply(503, "{\"error\":\"decision_timeout\",\"message\":\"answer lost\"}");
+                    reply = new Reply(503, "{\"error\":\"decision_timeout\",\"detail\":\"answer lost\"}");
                     exchange.getResponseHeaders().set("Retry-After", "0");
                 }
             }

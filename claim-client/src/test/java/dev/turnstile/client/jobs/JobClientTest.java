@@ -94,7 +94,7 @@ class JobClientTest {
     void a_job_the_coordinator_rejects_is_an_error_with_its_violations_and_is_not_retried() {
         coordinator.answer(
                 400,
-                "{\"error\":\"invalid_request\",\"message\":\"bad\",\"violations\":[{\"field\":"
+                "{\"error\":\"invalid_request\",\"detail\":\"bad\",\"violations\":[{\"field\":"
                         + "\"payload\",\"rule\":\"size\",\"message\":\"payload must be at most 65536 bytes of JSON\"}]}");
 
         assertThatThrownBy(() -> client.enqueue("emails", NewJob.named("send")))
@@ -182,7 +182,7 @@ class JobClientTest {
 
     @Test
     void a_forbidden_operator_request_says_which_role_is_missing() {
-        coordinator.answer(403, "{\"error\":\"forbidden\",\"message\":\"needs OPERATOR\"}");
+        coordinator.answer(403, "{\"error\":\"forbidden\",\"detail\":\"needs OPERATOR\"}");
 
         try (var operator =
                 JobClient.builder(coordinator.url()).operator("analyst", "pw").build()) {

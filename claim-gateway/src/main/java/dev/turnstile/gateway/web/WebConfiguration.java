@@ -34,6 +34,18 @@ public class WebConfiguration {
         return registration;
     }
 
+    /** Every problem answered says which request it is about ({@code instance}). */
+    @Bean
+    ProblemInstanceAdvice problemInstanceAdvice() {
+        return new ProblemInstanceAdvice();
+    }
+
+    /** 404 and 405 under {@code /api/} as problems, as every other error of the API. */
+    @Bean
+    ProblemExceptionAdvice problemExceptionAdvice() {
+        return new ProblemExceptionAdvice();
+    }
+
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> gatewayHttpProtocol() {
         return factory -> factory.setProtocol(GatewayHttpProtocol.class.getName());

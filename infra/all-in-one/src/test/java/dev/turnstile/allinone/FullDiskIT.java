@@ -108,7 +108,7 @@ class FullDiskIT {
             assertThat(json(refused.body()))
                     .containsEntry("error", "disk_low")
                     .hasEntrySatisfying(
-                            "message",
+                            "detail",
                             message -> assertThat((String) message)
                                     .contains("Free disk space under " + dataDir)
                                     .contains("below the threshold of 100,663,296 bytes")
