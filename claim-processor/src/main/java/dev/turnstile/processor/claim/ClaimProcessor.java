@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.CloudEventHeaders;
 import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.decision.ClaimState;
 import dev.turnstile.processor.decision.RememberedAnswer;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Optional;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -82,10 +82,11 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
                         Math.max(answer.answeredAt().toEpochMilli(), context.currentStreamTimeMs())));
         reindex(record.key(), state, evolved);
         for (var event : events) {
-            // The decision is stamped with its command's time, never the wall clock, so replays are identical.
+            // Stamped with its command's time and given CloudEvents headers made from the decision alone, never the
+            // wall clock, so replays are identical.
             var decision = record.<Object>withValue(event)
                     .withTimestamp(command.timestamp().toEpochMilli())
-                    .withHeaders(new RecordHeaders());
+                    .withHeaders(CloudEventHeaders.of(event));
             if (event.answersRequest()) {
                 decision.headers()
                         .add(
