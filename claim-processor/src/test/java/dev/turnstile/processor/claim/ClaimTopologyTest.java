@@ -108,6 +108,26 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
     }
 
     @Test
+    void the_log_line_about_a_decision_carries_its_request_id() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClaimProcessor.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var level = logger.getLevel();
+        lines.start();
+        logger.addAppender(lines);
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)));
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
+
+        assertThat(lines.list)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.getMDCPropertyMap()).containsEntry("requestId", "req-0001"));
+    }
+
+    @Test
     void replayed_decisions_carry_the_same_headers_byte_for_byte() {
         var log = List.<ClaimCommand>of(
                 lease(DEPLOY, "agent-1", "req-0001", 0, 2),
