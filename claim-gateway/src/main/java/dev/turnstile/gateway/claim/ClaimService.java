@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -23,6 +26,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * disk holding the data is low on space.
  */
 final class ClaimService {
+
+    /** MDC key of the request a log line is about (cleared by {@code web.RequestIdLogContext}). */
+    private static final String REQUEST_ID_MDC = "requestId";
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
 
     private final KafkaTemplate<String, ClaimCommand> template;
     private final Topic<String, ClaimCommand> requests;
@@ -138,6 +146,9 @@ final class ClaimService {
         }
         var key = command.taskKey();
         var requestId = command.requestId();
+        // Every later log line of this HTTP request names it; RequestIdLogContext clears it when the request ends.
+        MDC.put(REQUEST_ID_MDC, requestId);
+        log.debug("Writing {} {} on {}", command.getClass().getSimpleName(), requestId, key);
         // Wait first, then write: the decision may arrive before send() returns.
         CompletableFuture<ClaimEvent> decision;
         switch (pending.register(key, requestId, command.fingerprint(), decisionTimeout)) {

@@ -46,6 +46,15 @@ public class WebConfiguration {
         return new ProblemExceptionAdvice();
     }
 
+    /** Right after the drain: the request id a handler puts in the MDC stays for the request's duration only. */
+    @Bean
+    FilterRegistrationBean<RequestIdLogContext> requestIdLogContextFilter() {
+        var registration = new FilterRegistrationBean<>(new RequestIdLogContext());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setAsyncSupported(true);
+        return registration;
+    }
+
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> gatewayHttpProtocol() {
         return factory -> factory.setProtocol(GatewayHttpProtocol.class.getName());

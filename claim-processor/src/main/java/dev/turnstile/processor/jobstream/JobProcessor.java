@@ -1,12 +1,12 @@
 package dev.turnstile.processor.jobstream;
 
 import dev.turnstile.contracts.job.JobCommand;
+import dev.turnstile.contracts.topic.CloudEventHeaders;
 import dev.turnstile.contracts.topic.JobTopics;
 import dev.turnstile.processor.claim.PoisonCommandException;
 import dev.turnstile.processor.jobs.JobDecider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -58,10 +58,11 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         var decision = decider.decide(command, view);
         writer.apply(command.queue(), decision);
         for (var decided : decision.decided()) {
-            // Stamped with the command's time, never the wall clock, so that replays are identical.
+            // Stamped with the command's time and given CloudEvents headers made from the event alone, never the wall
+            // clock, so that replays are identical.
             var event = record.<Object>withValue(decided.event())
                     .withTimestamp(command.timestamp().toEpochMilli())
-                    .withHeaders(new RecordHeaders());
+                    .withHeaders(CloudEventHeaders.of(decided.event()));
             if (decided.answers() != null) {
                 event.headers()
                         .add(
