@@ -10,9 +10,11 @@ import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.web.RequestDrain;
 import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -87,7 +89,10 @@ public class ClaimGatewayConfiguration {
     @Bean
     KafkaTemplate<String, ClaimCommand> claimCommandTemplate(
             DefaultKafkaProducerFactory<String, ClaimCommand> claimCommandProducerFactory) {
-        return new KafkaTemplate<>(claimCommandProducerFactory);
+        var template = new KafkaTemplate<>(claimCommandProducerFactory);
+        // The command record carries the HTTP request's trace (W3C traceparent) to the requests topic.
+        template.setObservationEnabled(true);
+        return template;
     }
 
     @Bean
@@ -97,9 +102,16 @@ public class ClaimGatewayConfiguration {
             PendingAnswers<ClaimEvent> pending,
             DiskSpace diskSpace,
             Clock clock,
-            GatewayProperties settings) {
+            GatewayProperties settings,
+            ObjectProvider<ObservationRegistry> observations) {
         return new ClaimService(
-                claimCommandTemplate, topics.requests(), pending, diskSpace, clock, settings.decisionTimeout());
+                claimCommandTemplate,
+                topics.requests(),
+                pending,
+                diskSpace,
+                clock,
+                settings.decisionTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

@@ -11,6 +11,8 @@ import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.topic.Topic;
 import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestIdLogContext;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -18,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -26,9 +27,6 @@ import org.springframework.kafka.core.KafkaTemplate;
  * disk holding the data is low on space.
  */
 final class ClaimService {
-
-    /** MDC key of the request a log line is about (cleared by {@code web.RequestIdLogContext}). */
-    private static final String REQUEST_ID_MDC = "requestId";
 
     private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
 
@@ -38,6 +36,7 @@ final class ClaimService {
     private final DiskSpace disk;
     private final Clock clock;
     private final Duration decisionTimeout;
+    private final ObservationRegistry observations;
 
     ClaimService(
             KafkaTemplate<String, ClaimCommand> template,
@@ -45,13 +44,15 @@ final class ClaimService {
             PendingAnswers<ClaimEvent> pending,
             DiskSpace disk,
             Clock clock,
-            Duration decisionTimeout) {
+            Duration decisionTimeout,
+            ObservationRegistry observations) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
         this.disk = disk;
         this.clock = clock;
         this.decisionTimeout = decisionTimeout;
+        this.observations = observations;
     }
 
     /**
@@ -147,7 +148,7 @@ final class ClaimService {
         var key = command.taskKey();
         var requestId = command.requestId();
         // Every later log line of this HTTP request names it; RequestIdLogContext clears it when the request ends.
-        MDC.put(REQUEST_ID_MDC, requestId);
+        RequestIdLogContext.attach(requestId, observations);
         log.debug("Writing {} {} on {}", command.getClass().getSimpleName(), requestId, key);
         // Wait first, then write: the decision may arrive before send() returns.
         CompletableFuture<ClaimEvent> decision;

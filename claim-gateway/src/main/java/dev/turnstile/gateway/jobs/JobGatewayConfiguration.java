@@ -7,9 +7,11 @@ import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
 import dev.turnstile.gateway.settings.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -83,15 +85,20 @@ public class JobGatewayConfiguration {
             JobEventListener listener,
             DiskSpace diskSpace,
             Clock clock,
-            GatewayProperties settings) {
+            GatewayProperties settings,
+            ObjectProvider<ObservationRegistry> observations) {
+        var template = new KafkaTemplate<>(jobCommandProducerFactory);
+        // The command record carries the HTTP request's trace (W3C traceparent) to the job requests topic.
+        template.setObservationEnabled(true);
         return new JobService(
-                new KafkaTemplate<>(jobCommandProducerFactory),
+                template,
                 topics.requests(),
                 pending,
                 listener::isListening,
                 diskSpace,
                 clock,
-                settings.decisionTimeout());
+                settings.decisionTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

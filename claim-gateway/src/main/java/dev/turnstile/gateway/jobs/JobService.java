@@ -8,6 +8,8 @@ import dev.turnstile.contracts.job.JobRequest;
 import dev.turnstile.contracts.topic.Topic;
 import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestIdLogContext;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -25,6 +27,7 @@ final class JobService {
     private final BooleanSupplier listening;
     private final Clock clock;
     private final Duration decisionTimeout;
+    private final ObservationRegistry observations;
     private final DiskSpace disk;
 
     JobService(
@@ -34,7 +37,8 @@ final class JobService {
             BooleanSupplier listening,
             DiskSpace disk,
             Clock clock,
-            Duration decisionTimeout) {
+            Duration decisionTimeout,
+            ObservationRegistry observations) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
@@ -42,6 +46,7 @@ final class JobService {
         this.disk = disk;
         this.clock = clock;
         this.decisionTimeout = decisionTimeout;
+        this.observations = observations;
     }
 
     /**
@@ -116,6 +121,8 @@ final class JobService {
         var timeout = request instanceof ClaimNextJob claim
                 ? decisionTimeout.plusSeconds(claim.waitSeconds())
                 : decisionTimeout;
+        // Every later log line of this HTTP request names it; RequestIdLogContext clears it when the request ends.
+        RequestIdLogContext.attach(requestId, observations);
         // Wait first, then write: the answer may arrive before send() returns.
         CompletableFuture<JobEvent> answer;
         switch (pending.register(queue, requestId, request.fingerprint(), timeout)) {
