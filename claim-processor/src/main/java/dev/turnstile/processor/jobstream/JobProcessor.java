@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.MDC;
 
 /**
  * The Streams adapter around {@link JobDecider}: decide the command against the stored view of its queue, apply the
@@ -19,6 +20,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * in each queue's log order from command timestamps.
  */
 final class JobProcessor implements Processor<String, JobCommand, String, Object> {
+
+    /** MDC key of the request being decided, so that every log line about it names it. */
+    static final String REQUEST_ID_MDC = "requestId";
 
     private final JobDecider decider;
     private final Duration timerCheckInterval;
@@ -55,6 +59,16 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             throw new PoisonCommandException("record key " + record.key() + " does not match its command's queue "
                     + (command == null ? "(no command)" : command.queue()));
         }
+        // Every log line about this command names its request, as on the claim path.
+        MDC.put(REQUEST_ID_MDC, command.requestId());
+        try {
+            decide(record, command);
+        } finally {
+            MDC.remove(REQUEST_ID_MDC);
+        }
+    }
+
+    private void decide(Record<String, JobCommand> record, JobCommand command) {
         var decision = decider.decide(command, view);
         writer.apply(command.queue(), decision);
         for (var decided : decision.decided()) {
