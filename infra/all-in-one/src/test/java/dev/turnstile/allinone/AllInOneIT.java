@@ -190,7 +190,8 @@ class AllInOneIT {
     }
 
     @Test
-    void the_activity_api_asks_for_credentials_while_the_claim_api_and_health_stay_open() throws Exception {
+    void the_activity_api_asks_for_credentials_while_the_claim_api_its_document_and_health_stay_open()
+            throws Exception {
         launcher = start();
         try (var http = HttpClient.newHttpClient()) {
             var base = "http://127.0.0.1:" + launcher.httpPort();
@@ -202,11 +203,21 @@ class AllInOneIT {
                     HttpResponse.BodyHandlers.discarding());
             var dashboard = http.send(
                     HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding());
+            var apiDocument = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v3/api-docs")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var apiPage = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/swagger-ui/index.html"))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
 
             assertThat(stats.statusCode()).isEqualTo(401);
             assertThat(stats.headers().firstValue("WWW-Authenticate"))
                     .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
             assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(apiDocument.statusCode()).isEqualTo(200);
+            assertThat(apiDocument.body()).contains("\"openapi\":\"3.1").contains("/api/claim");
+            assertThat(apiPage.statusCode()).isEqualTo(200);
             assertThat(dashboard.statusCode()).isEqualTo(302);
             assertThat(dashboard.headers().firstValue("Location"))
                     .hasValueSatisfying(v -> assertThat(v).endsWith("/login"));
@@ -215,6 +226,80 @@ class AllInOneIT {
         assertThat(claimctl("claim", "--project", "open", "--task", "deploy", "--sha", sha, "--agent", "a1")
                         .exitCode())
                 .isZero();
+    }
+
+    @Test
+    void the_github_action_claims_from_the_running_coordinator_and_writes_its_outputs(@TempDir Path scratch)
+            throws Exception {
+        launcher = start();
+        var action = Path.of("../../.github/actions/claim/dist/index.js")
+                .toAbsolutePath()
+                .normalize();
+        assertThat(action).as("the action's committed bundle").exists();
+        var node = Path.of("/usr/bin/node");
+        assertThat(node)
+                .as("Node.js, which runs the action as GitHub's runner does")
+                .exists();
+        var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+        var first = runAction(node, action, scratch.resolve("first"), sha, "1");
+        var second = runAction(node, action, scratch.resolve("second"), sha, "2");
+
+        assertThat(first.exitCode).as(first.log).isZero();
+        assertThat(first.outputs)
+                .containsEntry("proceed", "true")
+                .containsEntry("claimed-by", "github-1-1-deploy@runner 1")
+                .containsEntry("fencing-token", "1")
+                .containsEntry("task-key", "hire:convex-deploy:" + sha);
+        assertThat(second.exitCode).as(second.log).isZero();
+        assertThat(second.outputs)
+                .containsEntry("proceed", "false")
+                .containsEntry("claimed-by", "github-1-1-deploy@runner 1");
+    }
+
+    private record ActionRun(int exitCode, String log, Map<String, String> outputs) {}
+
+    /** Runs the action's bundle as the runner does: inputs as INPUT_* variables, outputs to $GITHUB_OUTPUT. */
+    private ActionRun runAction(Path node, Path action, Path workspace, String sha, String runner) throws Exception {
+        Files.createDirectories(workspace);
+        var outputFile = workspace.resolve("github-output");
+        Files.writeString(outputFile, "");
+        var env = Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "GITHUB_OUTPUT",
+                outputFile.toString(),
+                "GITHUB_SHA",
+                sha,
+                "GITHUB_RUN_ID",
+                runner,
+                "GITHUB_RUN_ATTEMPT",
+                "1",
+                "GITHUB_JOB",
+                "deploy",
+                "RUNNER_NAME",
+                "runner " + runner,
+                "INPUT_URL",
+                "http://127.0.0.1:" + launcher.httpPort(),
+                "INPUT_PROJECT",
+                "hire",
+                "INPUT_TASK",
+                "convex-deploy");
+        var run = launch(workspace, env, node.toString(), action.toString());
+        // name<<delimiter, the value's lines, delimiter: as the runner reads the file.
+        var outputs = new java.util.HashMap<String, String>();
+        var lines = Files.readAllLines(outputFile);
+        for (int i = 0; i < lines.size(); i++) {
+            var header = lines.get(i).split("<<", 2);
+            if (header.length == 2) {
+                var value = new StringBuilder();
+                while (!lines.get(++i).equals(header[1])) {
+                    value.append(value.isEmpty() ? "" : "\n").append(lines.get(i));
+                }
+                outputs.put(header[0], value.toString());
+            }
+        }
+        return new ActionRun(run.exitCode(), run.out(), outputs);
     }
 
     @Test
