@@ -1,5 +1,6 @@
 package dev.turnstile.gateway.security;
 
+import dev.turnstile.gateway.logging.SampledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;

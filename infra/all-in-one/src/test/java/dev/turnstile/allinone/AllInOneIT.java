@@ -1,5 +1,6 @@
 package dev.turnstile.allinone;
 
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
