@@ -24,6 +24,9 @@ public class GatewayApplication {
         defaults.put("management.endpoint.health.group.readiness.include", "readinessState,coordinator");
         defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
         defaults.put("server.shutdown", "graceful");
+        // Kafka's clients log every connection and rebalance at INFO: what matters reaches WARN.
+        defaults.put("logging.level.org.apache.kafka", "WARN");
+        defaults.put("logging.level.kafka", "WARN");
         application.setDefaultProperties(defaults);
         application.run(args);
     }

@@ -21,6 +21,9 @@ public class ProcessorApplication {
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("management.endpoint.health.group.readiness.include", "readinessState,claimProcessorReadiness");
         defaults.put("management.endpoint.health.group.liveness.include", "livenessState,claimProcessor");
+        // Kafka's clients log every connection and rebalance at INFO: what matters reaches WARN.
+        defaults.put("logging.level.org.apache.kafka", "WARN");
+        defaults.put("logging.level.kafka", "WARN");
         application.setDefaultProperties(defaults);
         application.run(args);
     }

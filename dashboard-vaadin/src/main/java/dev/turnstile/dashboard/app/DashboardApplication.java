@@ -35,6 +35,9 @@ public class DashboardApplication {
         defaults.put("management.endpoint.health.group.readiness.include", "readinessState,projections");
         defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
         defaults.put("turnstile.processor.enabled", "false");
+        // Kafka's clients log every connection and rebalance at INFO: what matters reaches WARN.
+        defaults.put("logging.level.org.apache.kafka", "WARN");
+        defaults.put("logging.level.kafka", "WARN");
         application.setDefaultProperties(defaults);
         application.run(withGeneratedLogin(args).toArray(String[]::new));
     }

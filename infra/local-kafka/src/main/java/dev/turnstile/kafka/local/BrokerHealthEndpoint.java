@@ -24,6 +24,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  */
 final class BrokerHealthEndpoint implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BrokerHealthEndpoint.class);
+
     private static final Duration CACHE = Duration.ofSeconds(1);
 
     private final LocalKafkaBroker broker;
@@ -56,6 +58,8 @@ final class BrokerHealthEndpoint implements AutoCloseable {
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             var thread = new Thread(runnable, "broker-health");
             thread.setDaemon(true);
+            // Kafka loads its client classes through the context class loader: the application's, in a packaged jar.
+            thread.setContextClassLoader(BrokerHealthEndpoint.class.getClassLoader());
             return thread;
         }));
         server.start();
@@ -70,7 +74,13 @@ final class BrokerHealthEndpoint implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (System.nanoTime() - checkedAt > CACHE.toNanos() || lastBody == null) {
-                probe();
+                try {
+                    probe();
+                } catch (RuntimeException e) {
+                    log.warn("The health probe failed unexpectedly; answering 503", e);
+                    lastStatus = 503;
+                    lastBody = "{\"status\":\"DOWN\",\"error\":\"" + String.valueOf(e).replace("\"", "'") + "\"}";
+                }
             }
             var body = lastBody.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

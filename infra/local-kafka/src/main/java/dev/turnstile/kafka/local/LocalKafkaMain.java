@@ -126,6 +126,28 @@ public final class LocalKafkaMain implements Callable<Integer> {
     }
 
     /**
+     * Creates the topics, or checks them. The nodes of a cluster started together all do it at once; a node that reads
+     * a topic another has just created may be told its configs are not there yet: that is retried.
+     */
+    private void provisionTopics(LocalKafkaBroker broker) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try (ClaimTopicsProvisioner topics = ClaimTopicsProvisioner.connect(broker.bootstrapServers())) {
+                if (replicationFactor > 1) {
+                    topics.awaitBrokers(replicationFactor, java.time.Duration.ofMinutes(3));
+                }
+                topics.ensureClaimTopics(ClaimTopics.DEFAULT, partitions, replicationFactor);
+                topics.ensureJobTopics(JobTopics.DEFAULT, partitions, replicationFactor);
+                return;
+            } catch (TopicProvisioningException e) {
+                if (attempt == 5 || quorumVoters == null) {
+                    throw e;
+                }
+                Thread.sleep(2000);
+            }
+        }
+    }
+
+    /**
      * Broker properties for topics with this many replicas: internal topics (consumer offsets, transactions, share
      * groups) and new topics get them, and above one replica a write needs two in sync ({@code acks=all}) — the
      * production setting, which survives one broker down without refusing writes. A broker that stops answering (a
@@ -167,13 +189,7 @@ public final class LocalKafkaMain implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(health::close, "local-kafka-health-shutdown"));
         }
         broker.start();
-        try (ClaimTopicsProvisioner topics = ClaimTopicsProvisioner.connect(broker.bootstrapServers())) {
-            if (replicationFactor > 1) {
-                topics.awaitBrokers(replicationFactor, java.time.Duration.ofMinutes(3));
-            }
-            topics.ensureClaimTopics(ClaimTopics.DEFAULT, partitions, replicationFactor);
-            topics.ensureJobTopics(JobTopics.DEFAULT, partitions, replicationFactor);
-        }
+        provisionTopics(broker);
         if (health != null) {
             health.topicsReady();
         }
