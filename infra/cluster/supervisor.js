@@ -270,10 +270,15 @@ function servicesOf(profile, dist) {
   return applyOverrides(list, profile);
 }
 
-/** A profile's "services": {"<name>": {"args": [...], "javaOptions": [...], "env": {...}, "restartPolicy": {...}}}. */
-function applyOverrides(list, profile) {
+/**
+ * A profile's "services": {"<name or role>": {"args": [...], "javaOptions": [...], "env": {...}, "restartPolicy": {...},
+ * "enabled": false}}.
+ */
+function applyOverrides(all, profile) {
+  const ownOf = (service) => profile.services[service.name] || profile.services[service.role] || {};
+  const list = all.filter((service) => ownOf(service).enabled !== false);
   for (const service of list) {
-    const own = profile.services[service.name] || profile.services[service.role] || {};
+    const own = ownOf(service);
     const jarAt = service.command.indexOf('-jar');
     if (own.javaOptions) service.command.splice(jarAt, 0, ...own.javaOptions);
     if (own.args) service.command.push(...own.args);
