@@ -211,7 +211,7 @@ function servicesOf(profile, dist) {
 
   let bootstrap;
   if (profile.kind === 'local-cluster') {
-    const brokers = profile.brokers || 3;
+    const brokers = profile.brokers ?? 3;
     const voters = [];
     for (let n = 1; n <= brokers; n++) voters.push(`${n}@127.0.0.1:${kafkaBase + 10 + n - 1}`);
     bootstrap = Array.from({ length: brokers }, (_, i) => `127.0.0.1:${kafkaBase + i}`).join(',');
@@ -229,13 +229,13 @@ function servicesOf(profile, dist) {
           '-jar', jar('broker'), `--node-id=${n}`, `--quorum-voters=${voters.join(',')}`, `--cluster-id=${clusterId}`,
           `--port=${kafkaBase + n - 1}`, `--controller-port=${kafkaBase + 10 + n - 1}`,
           `--data-dir=${path.join(data, `broker-${n}`)}`, `--replication-factor=${Math.min(3, brokers)}`,
-          `--partitions=${profile.partitions || 6}`, `--health-port=${healthPort}`],
+          `--partitions=${profile.partitions ?? 6}`, `--health-port=${healthPort}`],
       });
     }
   } else {
     bootstrap = profile.kafka.bootstrapServers;
   }
-  const processors = profile.processors || 2;
+  const processors = profile.processors ?? 2;
   for (let n = 1; n <= processors; n++) {
     const port = httpBase + 2 + n - 1;
     list.push({
@@ -386,6 +386,7 @@ function writeEcosystem(profile, services) {
     // no download into each PM2 home): daily at midnight, gzip, nothing deleted (the archiver moves old files).
     name: 'logrotate',
     script: path.join(HERE, 'node_modules', 'pm2-logrotate', 'app.js'),
+    node_args: ['--require', path.join(HERE, 'logrotate-booleans.js')],
     autorestart: true,
     out_file: path.join(logDir(profile, 'supervisor'), 'logrotate.log'),
     error_file: path.join(logDir(profile, 'supervisor'), 'logrotate.log'),
@@ -587,7 +588,7 @@ async function up(options) {
   }
   pm2(profile, ['startOrReload', ecosystem, '--only', rest.map((s) => s.name).join(','), '--env', profile.name]);
   if (!options['no-wait']) degraded = degraded.concat(await awaitHealthy(profile, rest, waitSeconds, 'the services'));
-  printBanner(profile, services, degraded);
+  printBanner(profile, services, degraded, !options['no-wait']);
   if (degraded.length) {
     throw new Failure(EXIT.DEGRADED,
       `Profile "${profile.name}" is up but degraded: ${degraded.map((s) => `${s.name} not ready after ${waitSeconds} s (${s.why})`).join('; ')}`,
@@ -596,10 +597,9 @@ async function up(options) {
   }
 }
 
-function printBanner(profile, services, degraded) {
+function printBanner(profile, services, degraded, waited) {
   const gateway = services.find((s) => s.role === 'gateway' || s.role === 'all-in-one');
   const dashboard = services.find((s) => s.role === 'dashboard' || s.role === 'all-in-one');
-  const base = `http://localhost:${gateway.ports[0]}`;
   const login = path.join(profile.dataDir, 'dashboard-login.properties');
   let loginText = '(sign in as a configured user)';
   if (fs.existsSync(login)) {
@@ -608,16 +608,22 @@ function printBanner(profile, services, degraded) {
     loginText = `(sign in as ${props.user} / ${props.password}, kept in ${login})`;
   }
   const brokers = services.filter((s) => s.role === 'broker');
-  console.log(`
-Turnstile (profile ${profile.name}) is ${degraded.length ? 'up, DEGRADED' : 'running and ready for claims'}. bin/turnstile stop --data-dir ${profile.dataDir} stops it.
-  Claim API   POST ${base}/api/claim
-  Health      GET  ${base}/api/health, ${base}/actuator/health/readiness
-  Dashboard   http://localhost:${dashboard.ports[dashboard.role === 'all-in-one' ? 0 : 0]}/  ${loginText}
-  Kafka       ${brokers.length ? brokers.map((b) => `127.0.0.1:${b.ports[0]}`).join(',') + ` (${brokers.length} brokers, replication ${Math.min(3, brokers.length)}, min.insync.replicas 2)` : profile.kind === 'external' ? profile.kafka.bootstrapServers : `127.0.0.1:${profile.ports.kafka}, a local broker`}
-  Processes   ${services.map((s) => s.name).join(', ')} (bin/turnstile status --profile ${profile.name})
-  Logs        ${path.join(profile.dataDir, 'logs')}/<service>/ (bin/turnstile logs <service> --profile ${profile.name})
-  Data        ${profile.dataDir}
-`);
+  const state = degraded.length ? 'up, DEGRADED'
+    : waited ? 'running and ready for claims' : 'started (readiness not waited for: see bin/turnstile status)';
+  const kafka = brokers.length
+    ? `${brokers.map((b) => `127.0.0.1:${b.ports[0]}`).join(',')} (${brokers.length} brokers, replication ${Math.min(3, brokers.length)}, min.insync.replicas 2)`
+    : profile.kind === 'external' ? profile.kafka.bootstrapServers : `127.0.0.1:${profile.ports.kafka}, a local broker`;
+  const lines = [`Turnstile (profile ${profile.name}) is ${state}. bin/turnstile stop --data-dir ${profile.dataDir} stops it.`];
+  if (gateway) {
+    const base = `http://localhost:${gateway.ports[0]}`;
+    lines.push(`  Claim API   POST ${base}/api/claim`, `  Health      GET  ${base}/api/health, ${base}/actuator/health/readiness`);
+  }
+  if (dashboard) lines.push(`  Dashboard   http://localhost:${dashboard.ports[0]}/  ${loginText}`);
+  lines.push(`  Kafka       ${kafka}`,
+    `  Processes   ${services.map((s) => s.name).join(', ')} (bin/turnstile status --profile ${profile.name})`,
+    `  Logs        ${path.join(profile.dataDir, 'logs')}/<service>/ (bin/turnstile logs <service> --profile ${profile.name})`,
+    `  Data        ${profile.dataDir}`);
+  console.log(`\n${lines.join('\n')}\n`);
 }
 
 async function stop(options) {
@@ -693,6 +699,9 @@ async function collectStatus(profile) {
       const until = Number(fs.readFileSync(backoff, 'utf8').trim());
       state = 'backoff';
       detail = `restarting in ${Math.max(0, until - Math.floor(Date.now() / 1000))} s`;
+    } else if (state === 'online' && stillLauncher(proc.pid)) {
+      // PM2 started run-service.sh, which has not yet replaced itself with the service.
+      state = 'launching';
     }
     if (state === 'online') {
       const result = await probe(service.health);
@@ -715,6 +724,15 @@ async function collectStatus(profile) {
     };
   }));
   return { profile: profile.name, dataDir: profile.dataDir, pm2Home: pm2Home(profile), at: new Date().toISOString(), services: rows };
+}
+
+/** Whether PM2's process is still run-service.sh, before its exec into the service. */
+function stillLauncher(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-service.sh');
+  } catch (e) {
+    return false; // gone meanwhile
+  }
 }
 
 function statusExitCode(report) {
