@@ -11,13 +11,13 @@ import dev.turnstile.history.ClientHistory;
 import dev.turnstile.history.CommittedDecisions;
 import dev.turnstile.history.HistoryChecker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +63,10 @@ class ClusterFaultsIT {
     private static final int KEYS = 40;
     private static final int AGENTS = 16;
     private static final String PROCESSOR_GROUP = "turnstile-claim-processor";
+    /** The gateway's port; the dashboard, processors and brokers' health take the next ones (up to +12). */
+    private static final int HTTP_PORT = 28180;
+    /** The first broker's port; the others take the next two, their controllers +10 to +12. */
+    private static final int KAFKA_PORT = 29092;
 
     private final boolean all = "all".equals(System.getProperty("turnstile.faults", "ci"));
     private final Map<String, String> figures = new LinkedHashMap<>();
@@ -73,25 +77,23 @@ class ClusterFaultsIT {
     private Admin admin;
 
     @BeforeAll
-    void startTheClusterProfile() throws IOException {
-        work = Files.createTempDirectory("turnstile-cluster-");
+    void startTheClusterProfile() {
+        work = TurnstileCommand.freshWorkDirectory("cluster-it", Map.of());
         turnstile = new TurnstileCommand(work.resolve("data"));
-        int http = TurnstileCommand.freePortRange(20);
-        int kafka = TurnstileCommand.freePortRange(20);
         long started = System.nanoTime();
-        var up = turnstile.run(Duration.ofMinutes(10), "up", "--profile", "cluster", "--http-port", Integer.toString(http),
-                "--kafka-port", Integer.toString(kafka));
+        var up = turnstile.run(Duration.ofMinutes(10), "up", "--profile", "cluster", "--http-port",
+                Integer.toString(HTTP_PORT), "--kafka-port", Integer.toString(KAFKA_PORT));
         System.out.printf("Cluster profile up in %d s:%n%s%n", seconds(started), up.stdout());
         assertThat(up.exit()).as(up.toString()).isZero();
         assertThat(up.stdout()).contains("is running and ready for claims");
-        gateway = URI.create("http://127.0.0.1:" + http);
-        bootstrap = IntStream.range(0, 3).mapToObj(i -> "127.0.0.1:" + (kafka + i)).collect(Collectors.joining(","));
+        gateway = URI.create("http://127.0.0.1:" + HTTP_PORT);
+        bootstrap = IntStream.range(0, 3).mapToObj(i -> "127.0.0.1:" + (KAFKA_PORT + i)).collect(Collectors.joining(","));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
     }
 
     @AfterAll
-    void stopTheClusterProfile() throws IOException {
+    void stopTheClusterProfile() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
@@ -99,11 +101,11 @@ class ClusterFaultsIT {
         figures.forEach((fault, figure) -> System.out.printf("  %-48s %s%n", fault, figure));
         var stop = turnstile.run(Duration.ofMinutes(3), "stop");
         assertThat(stop.exit()).as(stop.toString()).isZero();
-        // Keep the services' logs for a failed run; the rest goes.
-        var logs = Path.of("target", "cluster-logs");
-        copyTree(work.resolve("data/logs"), logs);
-        try (var paths = Files.walk(work)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        // The services' logs stay in target/cluster-it/data/logs; their data (brokers, processors) goes.
+        try (var entries = Files.list(work.resolve("data"))) {
+            entries.filter(path -> !path.getFileName().toString().equals("logs")).forEach(TurnstileCommand::deleteTree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -266,22 +268,6 @@ class ClusterFaultsIT {
 
     private static long seconds(long since) {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (var paths = Files.walk(from)) {
-            for (var path : paths.toList()) {
-                var target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 
     /** 16 agents claiming 40 keys of their own case over and over, each answer recorded. */

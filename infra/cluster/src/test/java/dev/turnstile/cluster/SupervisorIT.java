@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,23 +25,30 @@ import org.junit.jupiter.api.Test;
  */
 class SupervisorIT {
 
-    private Path work;
+    /** The gateway's port in these profiles; the cluster profile's tests use 28180 and up. */
+    private static final int HTTP_PORT = 28280;
+
     private TurnstileCommand turnstile;
-    private int httpBase;
 
     @BeforeEach
     void setUp() throws IOException {
-        work = Files.createTempDirectory("turnstile-supervisor-");
-        httpBase = TurnstileCommand.freePortRange(20);
-        var profiles = work.resolve("profiles.json");
+        var profiles = Path.of("target", "supervisor-it-profiles.json").toAbsolutePath();
         Files.writeString(profiles, """
                 {
+                  "gateway-alone": {
+                    "description": "A gateway alone, its Kafka cluster out of reach: it runs, not ready, and is supervised.",
+                    "kind": "external",
+                    "kafka": { "bootstrapServers": "127.0.0.1:9" },
+                    "processors": 0,
+                    "ports": { "http": %1$d },
+                    "services": { "dashboard": { "enabled": false } }
+                  },
                   "crashloop": {
                     "description": "A gateway that cannot start: it refuses its decision timeout.",
                     "kind": "external",
                     "kafka": { "bootstrapServers": "127.0.0.1:9" },
                     "processors": 0,
-                    "ports": { "http": %d },
+                    "ports": { "http": %1$d },
                     "restartPolicy": { "maxRestarts": 2, "windowSeconds": 600, "initialBackoffSeconds": 1, "maxBackoffSeconds": 2 },
                     "services": {
                       "dashboard": { "enabled": false },
@@ -52,16 +60,16 @@ class SupervisorIT {
                     "kafka": { "bootstrapServers": "127.0.0.1:9", "properties": { "sasl.jaas.config": "${TURNSTILE_IT_UNSET_SECRET}" } }
                   }
                 }
-                """.formatted(httpBase));
-        turnstile = new TurnstileCommand(work.resolve("data")).env("TURNSTILE_PROFILES", profiles.toString());
+                """.formatted(HTTP_PORT));
+        var environment = Map.of("TURNSTILE_PROFILES", profiles.toString());
+        var work = TurnstileCommand.freshWorkDirectory("supervisor-it", environment);
+        turnstile = new TurnstileCommand(work.resolve("data"));
+        environment.forEach(turnstile::env);
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         turnstile.run(Duration.ofMinutes(2), "stop");
-        try (var paths = Files.walk(work)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 
     @Test
@@ -86,15 +94,52 @@ class SupervisorIT {
 
     @Test
     void a_port_taken_by_another_process_exits_EXIT_PORT_IN_USE_naming_the_process_holding_it() throws Exception {
-        try (var taken = new ServerSocket(httpBase, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (var taken = new ServerSocket(HTTP_PORT, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThat(taken.isBound()).isTrue();
             var result = turnstile.run(Duration.ofMinutes(2), "up", "--profile", "crashloop");
 
             assertThat(result.exit()).as(result.toString()).isEqualTo(22);
             assertThat(result.stderr())
-                    .contains("Port " + httpBase + ", needed by gateway, is taken by pid " + ProcessHandle.current().pid())
+                    .contains("Port " + HTTP_PORT + ", needed by gateway, is taken by pid " + ProcessHandle.current().pid())
                     .contains("EXIT_PORT_IN_USE")
                     .contains("remediation: stop that process");
+        }
+    }
+
+    @Test
+    void a_service_killed_with_SIGKILL_is_restarted_after_the_policys_first_backoff_and_status_counts_the_restart()
+            throws Exception {
+        var up = turnstile.run(Duration.ofMinutes(3), "up", "--profile", "gateway-alone", "--no-wait");
+        assertThat(up.exit()).as(up.toString()).isZero();
+        var before = awaitOnline("gateway", -1);
+
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(before.pid()).orElseThrow().destroyForcibly();
+        var after = awaitOnline("gateway", before.pid());
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+
+        System.out.printf(Locale.ROOT, "gateway killed with SIGKILL: running again (pid %d) %.1f s later%n", after.pid(),
+                seconds);
+        assertThat(after.restarts()).as("restarts in status --json").isEqualTo(before.restarts() + 1);
+        assertThat(seconds).as("the policy's first backoff is 5 s").isGreaterThanOrEqualTo(5.0);
+        var logs = turnstile.run(Duration.ofMinutes(1), "logs", "gateway", "--since", "10m");
+        assertThat(logs.stdout()).contains("gateway exited; restart 1 of at most 5 within 600 s, in 5 s");
+    }
+
+    /** What {@code status --json} says of an online service. */
+    private record Online(long pid, int restarts) {}
+
+    /** Waits until {@code status --json} shows the service online with a pid other than {@code notPid}. */
+    private Online awaitOnline(String service, long notPid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            var status = turnstile.service(service);
+            var pid = status.get("pid");
+            if ("online".equals(status.get("state").asString()) && pid.isNumber() && pid.asLong() != notPid) {
+                return new Online(pid.asLong(), status.get("restarts").asInt());
+            }
+            assertThat(System.nanoTime()).as("%s online again: %s", service, status).isLessThan(deadline);
+            Thread.sleep(250);
         }
     }
 

@@ -2,17 +2,15 @@ package dev.turnstile.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -105,26 +103,35 @@ final class TurnstileCommand {
         throw new AssertionError("no service " + name + " in status");
     }
 
-    /** A base port whose next {@code count} ports are all free on 127.0.0.1. */
-    static int freePortRange(int count) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
-            if (allFree(base, count)) {
-                return base;
-            }
+    /**
+     * A work directory of the test's own under {@code target/} (failsafe runs in the module's directory): what a previous
+     * run left there is stopped first ({@code bin/turnstile stop} on its data directory), then deleted. It stays after
+     * the run, logs included, for a look after a failure; {@code mvn clean} removes it.
+     */
+    static Path freshWorkDirectory(String name, Map<String, String> environment) {
+        var work = Path.of("target", name).toAbsolutePath();
+        if (Files.isDirectory(work.resolve("data"))) {
+            var previous = new TurnstileCommand(work.resolve("data"));
+            environment.forEach(previous::env);
+            previous.run(Duration.ofMinutes(3), "stop");
         }
-        throw new IllegalStateException("no free range of " + count + " ports found");
+        deleteTree(work);
+        try {
+            return Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static boolean allFree(int base, int count) {
-        for (int port = base; port < base + count; port++) {
-            try (var socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress("127.0.0.1", port));
-            } catch (IOException e) {
-                return false;
-            }
+    /** Deletes a directory with everything in it, if it is there. */
+    static void deleteTree(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
         }
-        return true;
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
