@@ -220,6 +220,10 @@ function servicesOf(profile, dist) {
       const healthPort = httpBase + 10 + n - 1;
       list.push({
         name: `broker-${n}`, role: 'broker', heap: '256m',
+        // A broker stops in about 3 s (a controlled shutdown: the controller moves its leaders away first). When the
+        // whole cluster stops, the last broker cannot: with the other two gone there is no controller quorum to approve
+        // its shutdown, and it would wait minutes. PM2 ends it after this long; Kafka recovers its log at the next start.
+        stopSeconds: 15,
         ports: [kafkaBase + n - 1, kafkaBase + 10 + n - 1, healthPort],
         health: `http://127.0.0.1:${healthPort}/health`,
         command: [javaCommand(), '-Xmx256m', ...JVM_COMMON,
@@ -371,7 +375,7 @@ function writeEcosystem(profile, services) {
       max_restarts: 1000000,
       stop_exit_codes: [EXIT_RESTART_THRESHOLD_SCRIPT],
       kill_signal: 'SIGTERM',
-      kill_timeout: 45000,
+      kill_timeout: (service.stopSeconds || 45) * 1000,
       treekill: true,
       out_file: path.join(logDir(profile, service.name), 'out.log'),
       error_file: path.join(logDir(profile, service.name), 'err.log'),

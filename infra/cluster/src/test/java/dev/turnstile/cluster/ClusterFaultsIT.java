@@ -62,6 +62,12 @@ class ClusterFaultsIT {
 
     private static final int KEYS = 40;
     private static final int AGENTS = 16;
+    /** Answers before a fault: the load is steady. */
+    private static final int STEADY = 100;
+    /** Answers to claims on the affected keys sent after a fault: the service has recovered, not just one claim. */
+    private static final int AFTER = 40;
+    /** A generous bound on the time from a fault to the first successful claim after it (the goal is 5 s). */
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
     private static final String PROCESSOR_GROUP = "turnstile-claim-processor";
     /** The gateway's port; the dashboard, processors and brokers' health take the next ones (up to +12). */
     private static final int HTTP_PORT = 28180;
@@ -99,7 +105,9 @@ class ClusterFaultsIT {
         }
         System.out.println("Fault -> first successful claim on an affected key (goal <= 5 s):");
         figures.forEach((fault, figure) -> System.out.printf("  %-48s %s%n", fault, figure));
+        long stopping = System.nanoTime();
         var stop = turnstile.run(Duration.ofMinutes(3), "stop");
+        System.out.printf("Cluster profile stopped in %d s%n", seconds(stopping));
         assertThat(stop.exit()).as(stop.toString()).isZero();
         // The services' logs stay in target/cluster-it/data/logs; their data (brokers, processors) goes.
         try (var entries = Files.list(work.resolve("data"))) {
@@ -126,7 +134,7 @@ class ClusterFaultsIT {
             throws Exception {
         var load = new Load("broker-kill");
         load.start();
-        load.awaitAnswers(200);
+        load.awaitAnswers(STEADY);
         int leader = leaderOf(load.partitionOf(load.keys.getFirst()));
         var affected = load.keysLedBy(leader);
         var broker = "broker-" + leader;
@@ -134,12 +142,13 @@ class ClusterFaultsIT {
 
         long faultAt = System.nanoTime();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        load.awaitAnswersAfter(faultAt, affected, 100);
+        load.awaitAnswersAfter(faultAt, affected, AFTER);
         load.stop();
 
-        report("kill -9 " + broker + " (leader of " + affected.size() + " keys)", load, faultAt, affected);
+        var fault = "kill -9 " + broker + " (leader of " + affected.size() + " keys)";
+        report(fault, load, faultAt, affected);
         load.verify();
-        awaitAllReady();
+        reportReadyAgain(fault, faultAt);
         assertThat(turnstile.service(broker).get("restarts").asInt()).as("%s restarted by the supervisor", broker)
                 .isGreaterThanOrEqualTo(1);
     }
@@ -149,19 +158,20 @@ class ClusterFaultsIT {
     void killing_one_of_two_processors_grants_no_key_twice_and_the_supervisor_restarts_it() throws Exception {
         var load = new Load("processor-kill");
         load.start();
-        load.awaitAnswers(200);
+        load.awaitAnswers(STEADY);
         var affected = load.keysOwnedBy("processor-2");
         long pid = turnstile.service("processor-2").get("pid").asLong();
         int restartsBefore = turnstile.service("processor-2").get("restarts").asInt();
 
         long faultAt = System.nanoTime();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        load.awaitAnswersAfter(faultAt, affected, 100);
+        load.awaitAnswersAfter(faultAt, affected, AFTER);
         load.stop();
 
-        report("kill -9 processor-2 (owner of " + affected.size() + " keys)", load, faultAt, affected);
+        var fault = "kill -9 processor-2 (owner of " + affected.size() + " keys)";
+        report(fault, load, faultAt, affected);
         load.verify();
-        awaitAllReady();
+        reportReadyAgain(fault, faultAt);
         var processor = turnstile.service("processor-2");
         assertThat(processor.get("state").asString()).isEqualTo("online");
         assertThat(processor.get("pid").asLong()).isNotEqualTo(pid);
@@ -174,7 +184,7 @@ class ClusterFaultsIT {
         assumeTrue(all, "on demand: -Dturnstile.faults=all");
         var load = new Load("broker-pause");
         load.start();
-        load.awaitAnswers(200);
+        load.awaitAnswers(STEADY);
         int leader = leaderOf(load.partitionOf(load.keys.getFirst()));
         var affected = load.keysLedBy(leader);
         var broker = "broker-" + leader;
@@ -183,17 +193,18 @@ class ClusterFaultsIT {
         long faultAt = System.nanoTime();
         signal("STOP", pid);
         try {
-            load.awaitAnswersAfter(faultAt, affected, 50, Duration.ofSeconds(20));
+            load.awaitAnswersAfter(faultAt, affected, AFTER, Duration.ofSeconds(20));
             Thread.sleep(Math.max(0, Duration.ofSeconds(20).toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt)));
         } finally {
             signal("CONT", pid);
         }
-        load.awaitAnswers(load.answered() + 200);
+        load.awaitAnswers(load.answered() + STEADY);
         load.stop();
 
-        report("SIGSTOP " + broker + " 20 s (leader of " + affected.size() + " keys)", load, faultAt, affected);
+        var fault = "SIGSTOP " + broker + " 20 s (leader of " + affected.size() + " keys)";
+        report(fault, load, faultAt, affected);
         load.verify();
-        awaitAllReady();
+        reportReadyAgain(fault, faultAt);
     }
 
     @Test
@@ -202,15 +213,18 @@ class ClusterFaultsIT {
         assumeTrue(all, "on demand: -Dturnstile.faults=all");
         var load = new Load("gateway-restart");
         load.start();
-        load.awaitAnswers(200);
+        load.awaitAnswers(STEADY);
 
         long faultAt = System.nanoTime();
         var restart = turnstile.run(Duration.ofMinutes(3), "restart", "gateway");
         assertThat(restart.exit()).as(restart.toString()).isZero();
-        load.awaitAnswersAfter(faultAt, Set.copyOf(load.keys), 100);
+        var restarted = (System.nanoTime() - faultAt) / 1e9;
+        load.awaitAnswersAfter(faultAt, Set.copyOf(load.keys), AFTER);
         load.stop();
 
         report("restart gateway", load, faultAt, Set.copyOf(load.keys));
+        var note = String.format(Locale.ROOT, "; bin/turnstile restart gateway returned, ready, after %.0f s", restarted);
+        figures.computeIfPresent("restart gateway", (key, figure) -> figure + note);
         load.verify();
     }
 
@@ -220,21 +234,24 @@ class ClusterFaultsIT {
         assumeTrue(all, "on demand: -Dturnstile.faults=all");
         var load = new Load("rolling-restart");
         load.start();
-        load.awaitAnswers(200);
-        var worst = 0.0;
+        load.awaitAnswers(STEADY);
         for (int node = 1; node <= 3; node++) {
-            var affected = load.keysLedBy(node);
+            var led = load.keysLedBy(node);
+            // A broker leading none of the keys (leadership moved by an earlier case) still holds replicas of them all.
+            var affected = led.isEmpty() ? Set.copyOf(load.keys) : led;
             long faultAt = System.nanoTime();
             var restart = turnstile.run(Duration.ofMinutes(3), "restart", "broker-" + node);
             assertThat(restart.exit()).as(restart.toString()).isZero();
-            load.awaitAnswersAfter(faultAt, affected, 50);
-            worst = Math.max(worst, load.recoverySeconds(faultAt, affected));
+            var restarted = (System.nanoTime() - faultAt) / 1e9;
+            load.awaitAnswersAfter(faultAt, affected, AFTER);
+            var fault = "restart broker-" + node + " (leader of " + led.size() + " keys)";
+            report(fault, load, faultAt, affected);
+            var note = String.format(Locale.ROOT, "; bin/turnstile restart broker-%d returned, ready, after %.0f s", node,
+                    restarted);
+            figures.computeIfPresent(fault, (key, figure) -> figure + note);
             awaitAllReady();
         }
         load.stop();
-
-        figures.put("restart broker-1, -2, -3 in turn", String.format(Locale.ROOT, "%.1f s (the slowest of the three)", worst));
-        System.out.printf("restart every broker in turn: worst %.1f s; history: %s%n", worst, load.summary());
         load.verify();
     }
 
@@ -243,7 +260,19 @@ class ClusterFaultsIT {
     private void report(String fault, Load load, long faultAt, Set<String> affected) {
         var seconds = load.recoverySeconds(faultAt, affected);
         figures.put(fault, String.format(Locale.ROOT, "%.1f s", seconds));
-        System.out.printf("%s: first successful claim on an affected key %.1f s after the fault%n", fault, seconds);
+        System.out.printf(Locale.ROOT, "%s: first successful claim on an affected key %.1f s after the fault (%s)%n", fault,
+                seconds, load.summary());
+        // The goal is 5 s; this bound only catches a recovery that did not happen, on a busy two-core machine too.
+        assertThat(seconds).as("seconds from the fault to the first successful claim on an affected key")
+                .isLessThan(RECOVERY_BOUND.toSeconds());
+    }
+
+    /** Waits until every service is ready again (the killed one restarted by the supervisor), and reports when. */
+    private void reportReadyAgain(String fault, long faultAt) throws InterruptedException {
+        awaitAllReady();
+        var seconds = (System.nanoTime() - faultAt) / 1e9;
+        figures.computeIfPresent(fault, (key, figure) -> figure + String.format(Locale.ROOT, "; every service ready again after %.0f s", seconds));
+        System.out.printf(Locale.ROOT, "%s: every service ready again %.0f s after the fault%n", fault, seconds);
     }
 
     private int leaderOf(int partition) throws Exception {
@@ -282,6 +311,7 @@ class ClusterFaultsIT {
         private final List<Throwable> failures = new CopyOnWriteArrayList<>();
         private final int partitions;
         private ExecutorService executor;
+        private long startedAt;
 
         Load(String name) throws Exception {
             this.name = name;
@@ -294,6 +324,7 @@ class ClusterFaultsIT {
         }
 
         void start() {
+            startedAt = System.nanoTime();
             executor = Executors.newVirtualThreadPerTaskExecutor();
             for (int agent = 0; agent < AGENTS; agent++) {
                 var agentId = name + "-agent-" + agent;
@@ -408,7 +439,8 @@ class ClusterFaultsIT {
         }
 
         String summary() {
-            return answered.get() + " answers";
+            return String.format(Locale.ROOT, "%d answers in %.0f s of load", answered.get(),
+                    (System.nanoTime() - startedAt) / 1e9);
         }
 
         /** The checker over this case's keys, then every acknowledged grant asked for again. */
