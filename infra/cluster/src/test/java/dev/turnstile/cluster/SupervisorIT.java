@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The supervisor's rules on real processes and a real PM2 (the pinned one, from npm, in a PM2 home of the test's own):
- * the edge cases the seed names, a service crashing in a loop marked failed after the policy's threshold, and logs read
- * back from a rotated, gzipped file. The crashing service is the real gateway, given a setting it refuses at start-up.
+ * the edge cases the seed names, a service killed with SIGKILL started again after the policy's backoff, a service
+ * crashing in a loop marked failed after the policy's threshold, and logs read back from a rotated, gzipped file. The
+ * service is the real gateway (its Kafka cluster out of reach; to crash, given a setting it refuses at start-up).
  */
 class SupervisorIT {
 

@@ -24,10 +24,6 @@ final class TurnstileCommand {
 
     /** What a command printed and how it exited. */
     record Result(int exit, String stdout, String stderr) {
-        String output() {
-            return stdout + stderr;
-        }
-
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
