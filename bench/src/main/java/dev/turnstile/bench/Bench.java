@@ -70,54 +70,79 @@ public final class Bench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--peers", split = ",", converter = Peer.Converter.class, paramLabel = "<peer>",
+    @Option(
+            names = "--peers",
+            split = ",",
+            converter = Peer.Converter.class,
+            paramLabel = "<peer>",
             description = "Systems to measure, in this order; the first is compared with the others: turnstile,"
                     + " postgres-service, postgres, etcd (default: ${DEFAULT-VALUE}).",
             defaultValue = "turnstile,postgres-service,postgres,etcd")
     List<Peer> peers;
 
-    @Option(names = "--agents", split = ",", paramLabel = "<n>",
+    @Option(
+            names = "--agents",
+            split = ",",
+            paramLabel = "<n>",
             description = "Concurrency levels: agents claiming at once (default: ${DEFAULT-VALUE}).",
             defaultValue = "1,8,64")
     List<Integer> agents;
 
-    @Option(names = {"--duration-per-level", "--duration"}, paramLabel = "<time>",
+    @Option(
+            names = {"--duration-per-level", "--duration"},
+            paramLabel = "<time>",
             description = "Measured window per level, e.g. 15s, 2m, 10m (default: ${DEFAULT-VALUE}).",
-            defaultValue = "15s", converter = DurationConverter.class)
+            defaultValue = "15s",
+            converter = DurationConverter.class)
     Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "<time>",
+    @Option(
+            names = "--warmup",
+            paramLabel = "<time>",
             description = "Load before each level's window, not measured (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3s", converter = DurationConverter.class)
+            defaultValue = "3s",
+            converter = DurationConverter.class)
     Duration warmup;
 
-    @Option(names = "--system-warmup", paramLabel = "<time>",
+    @Option(
+            names = "--system-warmup",
+            paramLabel = "<time>",
             description = "Load at 64 agents before each system's first level, not measured, so that its JIT has"
                     + " compiled the hot paths; 0s for none (default: ${DEFAULT-VALUE}).",
-            defaultValue = "45s", converter = DurationConverter.class)
+            defaultValue = "45s",
+            converter = DurationConverter.class)
     Duration systemWarmup;
 
-    @Option(names = "--duplicate-ratio", paramLabel = "<0..1>",
+    @Option(
+            names = "--duplicate-ratio",
+            paramLabel = "<0..1>",
             description = "Share of claims for an already-claimed key (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.5")
     double duplicateRatio;
 
-    @Option(names = "--pin", paramLabel = "on|off",
+    @Option(
+            names = "--pin",
+            paramLabel = "on|off",
             description = "Pin the load generator and the systems under test to separate CPUs with taskset"
                     + " (default: ${DEFAULT-VALUE}).",
             defaultValue = "on")
     Switch pin;
 
-    @Option(names = "--load-generator-cpus", paramLabel = "<cpus>",
+    @Option(
+            names = "--load-generator-cpus",
+            paramLabel = "<cpus>",
             description = "The load generator's CPUs, as taskset -c writes them (with --system-cpus; default: the"
                     + " first half of the CPUs this process may use).")
     String loadGeneratorCpus;
 
-    @Option(names = "--system-cpus", paramLabel = "<cpus>",
+    @Option(
+            names = "--system-cpus",
+            paramLabel = "<cpus>",
             description = "The systems' CPUs (with --load-generator-cpus; default: the rest).")
     String systemCpus;
 
-    @Option(names = "--long-run",
+    @Option(
+            names = "--long-run",
             description = "The memory run: Turnstile alone, 64 agents for 10 minutes with no warm-up (so the RSS is"
                     + " 10 minutes into the load), RSS sampled throughout and the NMT summary at the end; options given"
                     + " explicitly win over these.")
@@ -126,49 +151,68 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--quick", description = "A smoke run: 3 s per level after 2 s warm-up, 10 s system warm-up.")
     boolean quick;
 
-    @Option(names = "--nmt",
+    @Option(
+            names = "--nmt",
             description = "Start the JVMs under test with Native Memory Tracking (summary) and print what it says"
                     + " of heap, metaspace, direct buffers and the rest at the end of each system's run.")
     boolean nmt;
 
-    @Option(names = "--jvm-options", paramLabel = "<options>",
+    @Option(
+            names = "--jvm-options",
+            paramLabel = "<options>",
             description = "JVM options for both JVMs under test (Turnstile and the PostgreSQL service), separated by"
                     + " spaces, e.g. '-Xmx512m -XX:+UseZGC' (default: none, the JVM's own choices for the systems'"
                     + " CPUs).")
     String jvmOptions;
 
-    @Option(names = "--turnstile-arg", paramLabel = "<arg>",
+    @Option(
+            names = "--turnstile-arg",
+            paramLabel = "<arg>",
             description = "An argument for the all-in-one, e.g. --turnstile-arg=--turnstile.processor.commit-interval"
                     + "=100ms; repeat for more.")
     List<String> turnstileArgs = new ArrayList<>();
 
-    @Option(names = "--postgres-service-pool", paramLabel = "<n>",
+    @Option(
+            names = "--postgres-service-pool",
+            paramLabel = "<n>",
             description = "Connections in the PostgreSQL service's HikariCP pool (default: ${DEFAULT-VALUE},"
                     + " HikariCP's own default, what a team starts with).",
             defaultValue = "10")
     int postgresServicePool;
 
-    @Option(names = "--hops-duration", paramLabel = "<time>",
+    @Option(
+            names = "--hops-duration",
+            paramLabel = "<time>",
             description = "After Turnstile's levels, one agent for this long while the benchmark reads both topics,"
                     + " to time each hop of a claim; 0s for none (default: ${DEFAULT-VALUE}).",
-            defaultValue = "10s", converter = DurationConverter.class)
+            defaultValue = "10s",
+            converter = DurationConverter.class)
     Duration hopsDuration;
 
-    @Option(names = "--url", paramLabel = "<url>",
+    @Option(
+            names = "--url",
+            paramLabel = "<url>",
             description = "Measure a Turnstile already running there instead of starting one (not pinned, no memory).")
     URI url;
 
-    @Option(names = "--jar", paramLabel = "<jar>",
+    @Option(
+            names = "--jar",
+            paramLabel = "<jar>",
             description = "The all-in-one launcher (default: ${DEFAULT-VALUE}).",
             defaultValue = "infra/all-in-one/target/turnstile.jar")
     Path jar;
 
-    @Option(names = "--postgres-service-jar", paramLabel = "<jar>",
+    @Option(
+            names = "--postgres-service-jar",
+            paramLabel = "<jar>",
             description = "The PostgreSQL claim service (default: ${DEFAULT-VALUE}).",
             defaultValue = "bench/postgres-service/target/postgres-service.jar")
     Path postgresServiceJar;
 
-    @Option(names = "--out", paramLabel = "<dir>", description = "Where results and logs go (default: bench/results/<time>).")
+    @Option(
+            names = "--out",
+            paramLabel = "<dir>",
+            description = "Where results and logs go (default: bench/results/<time>).")
     Path out;
 
     public static void main(String[] args) {
@@ -189,17 +233,23 @@ public final class Bench implements Callable<Integer> {
         pinning.pinThisProcess();
         var started = Instant.now();
         if (out == null) {
-            out = Path.of("bench", "results",
-                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
+            out = Path.of(
+                    "bench",
+                    "results",
+                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                            .withZone(ZoneOffset.UTC)
+                            .format(started));
         }
         Files.createDirectories(out);
-        System.out.printf("Peers %s; %s agents; %s warm-up + %s measured per level; system warm-up %s%n",
+        System.out.printf(
+                "Peers %s; %s agents; %s warm-up + %s measured per level; system warm-up %s%n",
                 peers.stream().map(Peer::wireName).toList(), agents, text(warmup), text(duration), text(systemWarmup));
         System.out.println("Pinning: " + pinning.describe());
         var jvmUnderTest = JvmErgonomics.describe(pinning, settings().jvmOptions());
         System.out.println("JVMs under test: " + jvmUnderTest);
         if (machine.busy()) {
-            System.out.printf("Note: load average %.2f on %d CPUs before the run: the machine is busy%n",
+            System.out.printf(
+                    "Note: load average %.2f on %d CPUs before the run: the machine is busy%n",
                     machine.loadAverage(), machine.onlineCpus());
         }
 
@@ -215,16 +265,30 @@ public final class Bench implements Callable<Integer> {
                 hops = run.hops();
             }
         }
-        var turnstileMemory = memory.stream().filter(m -> m.system().equals("turnstile")).findFirst().orElse(null);
+        var turnstileMemory = memory.stream()
+                .filter(m -> m.system().equals("turnstile"))
+                .findFirst()
+                .orElse(null);
         var longestAt64 = peers.contains(Peer.TURNSTILE) && agents.contains(64)
-                ? (agents.getFirst() == 64 ? systemWarmup : Duration.ZERO).plus(warmup).plus(duration)
+                ? (agents.getFirst() == 64 ? systemWarmup : Duration.ZERO)
+                        .plus(warmup)
+                        .plus(duration)
                 : Duration.ZERO;
-        var report = new Report(started, machine, pinning, jvmUnderTest, settings().describe(), results, memory,
-                Target.of(results, turnstileMemory, longestAt64), hops);
+        var report = new Report(
+                started,
+                machine,
+                pinning,
+                jvmUnderTest,
+                settings().describe(),
+                results,
+                memory,
+                Target.of(results, turnstileMemory, longestAt64),
+                hops);
         report.print(System.out);
         var written = report.write(out);
-        System.out.println("\nWrote " + String.join(", ", written.stream().map(Path::toString).toList())
-                + "; logs in " + out.resolve("logs"));
+        System.out.println("\nWrote "
+                + String.join(", ", written.stream().map(Path::toString).toList()) + "; logs in "
+                + out.resolve("logs"));
         return results.stream().anyMatch(result -> result.doubleGrants() > 0) ? 1 : 0;
     }
 
@@ -274,7 +338,8 @@ public final class Bench implements Callable<Integer> {
             problems.add("--postgres-service-pool must be 1 or more; got " + postgresServicePool);
         }
         if (peers.stream().distinct().count() != peers.size()) {
-            problems.add("--peers names a peer twice: " + peers.stream().map(Peer::wireName).toList());
+            problems.add("--peers names a peer twice: "
+                    + peers.stream().map(Peer::wireName).toList());
         }
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
@@ -283,9 +348,23 @@ public final class Bench implements Callable<Integer> {
 
     /** What each peer run needs from the command line. */
     Settings settings() {
-        return new Settings(peers, agents, duration, warmup, systemWarmup, duplicateRatio,
-                jvmOptions == null || jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.strip().split("\\s+")),
-                List.copyOf(turnstileArgs), postgresServicePool, nmt, hopsDuration, url, jar, postgresServiceJar);
+        return new Settings(
+                peers,
+                agents,
+                duration,
+                warmup,
+                systemWarmup,
+                duplicateRatio,
+                jvmOptions == null || jvmOptions.isBlank()
+                        ? List.of()
+                        : Arrays.asList(jvmOptions.strip().split("\\s+")),
+                List.copyOf(turnstileArgs),
+                postgresServicePool,
+                nmt,
+                hopsDuration,
+                url,
+                jar,
+                postgresServiceJar);
     }
 
     /**

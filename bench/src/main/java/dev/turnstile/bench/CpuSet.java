@@ -36,12 +36,13 @@ record CpuSet(List<Integer> cpus) {
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                        "'" + list + "' is not a CPU list: write CPUs as in taskset -c, e.g. 0, 1-3 or 0,2; '"
-                                + range + "' is not a CPU or range");
+                        "'" + list + "' is not a CPU list: write CPUs as in taskset -c, e.g. 0, 1-3 or 0,2; '" + range
+                                + "' is not a CPU or range");
             }
         }
         if (cpus.isEmpty() || cpus.stream().anyMatch(cpu -> cpu < 0)) {
-            throw new IllegalArgumentException("'" + list + "' is not a CPU list: write CPUs as in taskset -c, e.g. 0 or 1-3");
+            throw new IllegalArgumentException(
+                    "'" + list + "' is not a CPU list: write CPUs as in taskset -c, e.g. 0 or 1-3");
         }
         return new CpuSet(cpus);
     }

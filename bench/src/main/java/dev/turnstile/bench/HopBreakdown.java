@@ -54,7 +54,10 @@ record HopBreakdown(int claims, List<Hop> hops) {
         for (int hop = 0; hop < NAMES.size(); hop++) {
             var values = durations.get(hop);
             Arrays.sort(values);
-            hops.add(new Hop(NAMES.get(hop), percentile(values, 50), percentile(values, 99),
+            hops.add(new Hop(
+                    NAMES.get(hop),
+                    percentile(values, 50),
+                    percentile(values, 99),
                     Arrays.stream(values).average().orElse(Double.NaN)));
         }
         return new HopBreakdown(instantsMicros.size(), hops);
@@ -71,10 +74,16 @@ record HopBreakdown(int claims, List<Hop> hops) {
 
     List<String> describeLines() {
         var lines = new ArrayList<String>();
-        lines.add(String.format(Locale.ROOT, "%-86s %8s %8s %8s", "hop (" + claims + " claims, 1 agent, new keys)",
-                "p50 ms", "p99 ms", "mean ms"));
+        lines.add(String.format(
+                Locale.ROOT,
+                "%-86s %8s %8s %8s",
+                "hop (" + claims + " claims, 1 agent, new keys)",
+                "p50 ms",
+                "p99 ms",
+                "mean ms"));
         for (var hop : hops) {
-            lines.add(String.format(Locale.ROOT, "%-86s %8.2f %8.2f %8.2f", hop.name(), hop.p50Ms(), hop.p99Ms(), hop.meanMs()));
+            lines.add(String.format(
+                    Locale.ROOT, "%-86s %8.2f %8.2f %8.2f", hop.name(), hop.p50Ms(), hop.p99Ms(), hop.meanMs()));
         }
         lines.add("Measured after the levels, with the benchmark reading both topics (an extra consumer on the broker);"
                 + " the times a record is seen include that consumer's wake-up, which lengthens the second hop and"

@@ -43,7 +43,8 @@ final class HopProbe {
             try (var consumer = new KafkaConsumer<String, String>(consumerConfig(bootstrap))) {
                 var partitions = new ArrayList<TopicPartition>();
                 for (var topic : List.of(ClaimTopics.DEFAULT_REQUESTS, ClaimTopics.DEFAULT_DECISIONS)) {
-                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                    consumer.partitionsFor(topic)
+                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 }
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
@@ -70,20 +71,25 @@ final class HopProbe {
         });
         if (!ready.await(30, java.util.concurrent.TimeUnit.SECONDS) || failure.get() != null) {
             reading.set(false);
-            throw new IllegalStateException("Could not read the topics at " + bootstrap + " to time the hops", failure.get());
+            throw new IllegalStateException(
+                    "Could not read the topics at " + bootstrap + " to time the hops", failure.get());
         }
 
         var claims = new ArrayList<String[]>(); // key, sent, answered
         var workload = new Workload(0.0, Long.toHexString(System.nanoTime() & 0xfffffffL));
-        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (var http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 var bar = Progress.of("turnstile        hops, 1 agent", duration.toMillis(), interactive)) {
             long begin = System.nanoTime();
             long end = begin + duration.toNanos();
             while (System.nanoTime() < end) {
                 var sha = workload.nextSha();
-                var body = "{\"project\":\"bench\",\"task\":\"hops\",\"gitSha\":\"" + sha + "\",\"agentId\":\"bench-agent-0\"}";
+                var body = "{\"project\":\"bench\",\"task\":\"hops\",\"gitSha\":\"" + sha
+                        + "\",\"agentId\":\"bench-agent-0\"}";
                 var sent = Instant.now();
-                var response = http.send(HttpRequest.newBuilder(turnstile.resolve("/api/claim"))
+                var response = http.send(
+                        HttpRequest.newBuilder(turnstile.resolve("/api/claim"))
                                 .header("Content-Type", "application/json")
                                 .timeout(Duration.ofSeconds(30))
                                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -54,7 +54,8 @@ final class HttpClaimTarget implements ClaimTarget {
         if (status == 200 && body.startsWith("{\"proceed\":false")) {
             return false;
         }
-        throw new IllegalStateException("HTTP " + status + ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body));
+        throw new IllegalStateException(
+                "HTTP " + status + ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body));
     }
 
     @Override

@@ -21,11 +21,14 @@ final class JvmErgonomics {
 
     /** One line, e.g. "Serial GC, max heap 5.9 GiB"; says so when the JVM could not be asked. */
     static String describe(Pinning pinning, List<String> jvmOptions) {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        var command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
         try {
-            var process = new ProcessBuilder(pinning.forSystem(command)).redirectErrorStream(true).start();
+            var process = new ProcessBuilder(pinning.forSystem(command))
+                    .redirectErrorStream(true)
+                    .start();
             var output = new String(process.getInputStream().readAllBytes());
             if (process.waitFor() != 0) {
                 return "unknown (the JVM refused the options " + jvmOptions + ": "
@@ -42,9 +45,13 @@ final class JvmErgonomics {
         var gc = GC.matcher(flags);
         var heap = MAX_HEAP.matcher(flags);
         var processors = PROCESSORS.matcher(flags);
-        return String.format(Locale.ROOT, "%s GC, max heap %.1f GiB%s",
+        return String.format(
+                Locale.ROOT,
+                "%s GC, max heap %.1f GiB%s",
                 gc.find() ? gc.group(1) : "unknown",
                 heap.find() ? Long.parseLong(heap.group(1)) / (double) (1L << 30) : Double.NaN,
-                processors.find() && !processors.group(1).equals("-1") ? ", " + processors.group(1) + " CPUs assumed" : "");
+                processors.find() && !processors.group(1).equals("-1")
+                        ? ", " + processors.group(1) + " CPUs assumed"
+                        : "");
     }
 }

@@ -29,8 +29,8 @@ final class LevelRunner {
      * @param loadGeneratorCpus how many CPUs the load generator may use
      * @param threads the main JVM's threads, for its CPU by hop; null when there is none
      */
-    LevelRunner(ClaimTarget target, double duplicateRatio, ProcessStats system, int loadGeneratorCpus,
-            ThreadCpu threads) {
+    LevelRunner(
+            ClaimTarget target, double duplicateRatio, ProcessStats system, int loadGeneratorCpus, ThreadCpu threads) {
         this.target = target;
         this.duplicateRatio = duplicateRatio;
         this.system = system;

@@ -57,8 +57,13 @@ final class LocalServices implements AutoCloseable {
             command.add("@" + launcherOptions);
         }
         command.addAll(jvmOptions);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", copy(jar).toString(),
-                "--http-port=" + http, "--kafka-port=" + kafka, "--controller-port=" + freePort(),
+        command.addAll(List.of(
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                copy(jar).toString(),
+                "--http-port=" + http,
+                "--kafka-port=" + kafka,
+                "--controller-port=" + freePort(),
                 "--data-dir=" + work.resolve("turnstile-data")));
         command.addAll(arguments);
         main = start("turnstile", command);
@@ -74,8 +79,12 @@ final class LocalServices implements AutoCloseable {
         int http = freePort();
         var command = new ArrayList<>(List.of(java()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", copy(jar).toString(), "--server.port=" + http,
-                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.hikari.maximum-pool-size=" + poolSize));
+        command.addAll(List.of(
+                "-jar",
+                copy(jar).toString(),
+                "--server.port=" + http,
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.hikari.maximum-pool-size=" + poolSize));
         main = start("postgres-service", command);
         var base = URI.create("http://127.0.0.1:" + http);
         awaitHealthy(base.resolve("/api/health"), JVM_START, main, "postgres-service");
@@ -95,9 +104,10 @@ final class LocalServices implements AutoCloseable {
                     .findFirst()
                     .orElseThrow();
         } catch (IOException | java.util.NoSuchElementException e) {
-            throw new IllegalStateException("PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres):"
-                    + " install it with 'apt-get install postgresql' (bin/bench does this when it may), or leave out"
-                    + " the postgres and postgres-service peers (e.g. --peers turnstile,etcd)");
+            throw new IllegalStateException(
+                    "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres):"
+                            + " install it with 'apt-get install postgresql' (bin/bench does this when it may), or leave out"
+                            + " the postgres and postgres-service peers (e.g. --peers turnstile,etcd)");
         }
         var data = work.resolve("postgres");
         Files.createDirectories(data);
@@ -110,8 +120,12 @@ final class LocalServices implements AutoCloseable {
         run(asPostgres(root, bin.resolve("initdb") + " -D " + data + " -A trust -U postgres --no-sync"));
         int port = freePort();
         // Kafka acknowledges from the page cache on one broker; synchronous_commit=off is the comparable setting.
-        var postgres = start("postgres", asPostgres(root, "exec " + bin.resolve("postgres") + " -D " + data + " -p " + port
-                + " -k " + data + " -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=300"));
+        var postgres = start(
+                "postgres",
+                asPostgres(
+                        root,
+                        "exec " + bin.resolve("postgres") + " -D " + data + " -p " + port + " -k " + data
+                                + " -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=300"));
         var url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -137,10 +151,26 @@ final class LocalServices implements AutoCloseable {
         int peer = freePort();
         var clientUrl = "http://127.0.0.1:" + client;
         var peerUrl = "http://127.0.0.1:" + peer;
-        var etcd = start("etcd", List.of("/usr/bin/etcd", "--name", "bench", "--data-dir", work.resolve("etcd").toString(),
-                "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-                "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "bench=" + peerUrl, "--log-level", "error"));
+        var etcd = start(
+                "etcd",
+                List.of(
+                        "/usr/bin/etcd",
+                        "--name",
+                        "bench",
+                        "--data-dir",
+                        work.resolve("etcd").toString(),
+                        "--listen-client-urls",
+                        clientUrl,
+                        "--advertise-client-urls",
+                        clientUrl,
+                        "--listen-peer-urls",
+                        peerUrl,
+                        "--initial-advertise-peer-urls",
+                        peerUrl,
+                        "--initial-cluster",
+                        "bench=" + peerUrl,
+                        "--log-level",
+                        "error"));
         var base = URI.create(clientUrl);
         awaitHealthy(base.resolve("/health"), Duration.ofSeconds(30), etcd, "etcd");
         return base;
@@ -213,7 +243,8 @@ final class LocalServices implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && process.isAlive()) {
                 try {
-                    var response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+                    var response =
+                            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() == 200) {
                         return;
                     }
@@ -223,7 +254,8 @@ final class LocalServices implements AutoCloseable {
                 Thread.sleep(250);
             }
         }
-        var why = process.isAlive() ? "did not answer 200 at " + uri + " within " + timeout
+        var why = process.isAlive()
+                ? "did not answer 200 at " + uri + " within " + timeout
                 : "exited with code " + process.exitValue() + " while starting";
         throw new IllegalStateException(name + " " + why + "; see " + log(name) + tail(log(name)));
     }
@@ -232,7 +264,9 @@ final class LocalServices implements AutoCloseable {
     private static String tail(Path log) {
         try {
             var lines = Files.readAllLines(log);
-            return lines.isEmpty() ? "" : ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            return lines.isEmpty()
+                    ? ""
+                    : ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
         } catch (IOException e) {
             return "";
         }
@@ -263,7 +297,8 @@ final class LocalServices implements AutoCloseable {
             }
         }
         try (var paths = Files.walk(work)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             System.err.println("bench: could not delete " + work + ": " + e.getMessage());
         }

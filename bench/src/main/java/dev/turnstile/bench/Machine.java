@@ -28,8 +28,8 @@ record Machine(
         double loadAverage) {
 
     static Machine describe() {
-        var online = CpuSet.parse(read("/sys/devices/system/cpu/online",
-                "0-" + (Runtime.getRuntime().availableProcessors() - 1)));
+        var online = CpuSet.parse(read(
+                "/sys/devices/system/cpu/online", "0-" + (Runtime.getRuntime().availableProcessors() - 1)));
         return new Machine(
                 cpuModel(read("/proc/cpuinfo", "")),
                 online.size(),
@@ -63,7 +63,8 @@ record Machine(
 
     /** {@code PRETTY_NAME} of {@code /etc/os-release}. */
     static String prettyName(String osRelease) {
-        return osRelease.lines()
+        return osRelease
+                .lines()
                 .filter(line -> line.startsWith("PRETTY_NAME="))
                 .map(line -> line.substring("PRETTY_NAME=".length()).replace("\"", ""))
                 .findFirst()
@@ -95,11 +96,19 @@ record Machine(
 
     /** The lines the report prints. */
     String describeLines() {
-        var lines = String.format(Locale.ROOT, "Machine: %s, %d CPUs online (this process may use %s%s), %.1f GiB of"
+        var lines = String.format(
+                Locale.ROOT,
+                "Machine: %s, %d CPUs online (this process may use %s%s), %.1f GiB of"
                         + " memory, %s%nJDK: %s (the load generator and every JVM under test)%nLoad average when the"
                         + " run started: %.2f",
-                cpuModel, onlineCpus, allowedCpus, cpuQuota == null ? "" : ", cgroup limit " + cpuQuota,
-                memoryBytes / (1024.0 * 1024 * 1024), os, jdk, loadAverage);
+                cpuModel,
+                onlineCpus,
+                allowedCpus,
+                cpuQuota == null ? "" : ", cgroup limit " + cpuQuota,
+                memoryBytes / (1024.0 * 1024 * 1024),
+                os,
+                jdk,
+                loadAverage);
         return busy()
                 ? lines + " — the machine was busy: this run's absolute figures are not representative, and its"
                         + " ratios are noisier"

@@ -38,13 +38,17 @@ final class MemorySampler implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(() -> {
-            var rss = mainPid < 0 ? null : boxed(ProcessStats.rssBytes(mainPid));
-            var pss = boxed(processes.pssBytes());
-            if (rss != null || pss != null) {
-                samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, rss, pss));
-            }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    var rss = mainPid < 0 ? null : boxed(ProcessStats.rssBytes(mainPid));
+                    var pss = boxed(processes.pssBytes());
+                    if (rss != null || pss != null) {
+                        samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, rss, pss));
+                    }
+                },
+                0,
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The samples so far. */

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 record NativeMemory(long totalCommittedKib, long mallocKib, Map<String, Long> committedKib, ResidentMemory resident) {
 
-    private static final Pattern TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
+    private static final Pattern TOTAL =
+            Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
     private static final Pattern MALLOC = Pattern.compile("^\\s+malloc: (\\d+)KB", Pattern.MULTILINE);
     private static final Pattern CATEGORY =
             Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
@@ -28,7 +29,8 @@ record NativeMemory(long totalCommittedKib, long mallocKib, Map<String, Long> co
         var total = TOTAL.matcher(summary);
         if (!total.find()) {
             throw new IllegalArgumentException("Not a Native Memory Tracking summary (was the JVM started with"
-                    + " -XX:NativeMemoryTracking=summary?): " + summary.strip().lines().findFirst().orElse("(empty)"));
+                    + " -XX:NativeMemoryTracking=summary?): "
+                    + summary.strip().lines().findFirst().orElse("(empty)"));
         }
         var malloc = MALLOC.matcher(summary);
         var categories = new LinkedHashMap<String, Long>();
@@ -36,8 +38,8 @@ record NativeMemory(long totalCommittedKib, long mallocKib, Map<String, Long> co
         while (category.find()) {
             categories.put(category.group(1).strip(), Long.parseLong(category.group(2)));
         }
-        return new NativeMemory(Long.parseLong(total.group(1)), malloc.find() ? Long.parseLong(malloc.group(1)) : 0,
-                categories, null);
+        return new NativeMemory(
+                Long.parseLong(total.group(1)), malloc.find() ? Long.parseLong(malloc.group(1)) : 0, categories, null);
     }
 
     NativeMemory withResident(ResidentMemory resident) {
@@ -105,10 +107,19 @@ record NativeMemory(long totalCommittedKib, long mallocKib, Map<String, Long> co
      * memory outside the JVM's accounting, chiefly RocksDB.
      */
     String describe() {
-        var committed = String.format(Locale.ROOT, "committed: heap %s, metaspace %s, direct buffers %s, thread stacks"
+        var committed = String.format(
+                Locale.ROOT,
+                "committed: heap %s, metaspace %s, direct buffers %s, thread stacks"
                         + " %s, code %s, GC %s, rest of the JVM %s; NMT total %s (malloc %s)",
-                mib(heapKib()), mib(metaspaceKib()), mib(directBuffersKib()), mib(threadsKib()), mib(codeKib()),
-                mib(gcKib()), mib(restOfJvmKib()), mib(totalCommittedKib), mib(mallocKib));
+                mib(heapKib()),
+                mib(metaspaceKib()),
+                mib(directBuffersKib()),
+                mib(threadsKib()),
+                mib(codeKib()),
+                mib(gcKib()),
+                mib(restOfJvmKib()),
+                mib(totalCommittedKib),
+                mib(mallocKib));
         return resident == null
                 ? committed + "; what is resident is unknown (jcmd System.map needs JDK 22+ on Linux)"
                 : committed + "\n  " + resident.describe(this);

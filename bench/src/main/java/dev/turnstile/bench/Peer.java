@@ -6,12 +6,18 @@ import picocli.CommandLine;
 
 /** The systems the benchmark measures, each doing "first claimer wins, and the attempt is recorded". */
 enum Peer {
-    TURNSTILE("turnstile", true,
+    TURNSTILE(
+            "turnstile",
+            true,
             "Turnstile's all-in-one over HTTP: gateway -> Kafka -> processor (RocksDB) -> Kafka -> gateway, its broker inside"),
-    POSTGRES_SERVICE("postgres-service", true,
+    POSTGRES_SERVICE(
+            "postgres-service",
+            true,
             "the HTTP claim service a team would write instead: Spring MVC on virtual threads, HikariCP, PostgreSQL"
                     + " (INSERT ... ON CONFLICT DO NOTHING + attempt row, synchronous_commit=off)"),
-    POSTGRES("postgres", false,
+    POSTGRES(
+            "postgres",
+            false,
             "PostgreSQL as a store, called over JDBC by the load generator (the floor: no service in front)"),
     ETCD("etcd", false, "etcd as a store, one transaction through its JSON gateway (the floor: no service in front)");
 

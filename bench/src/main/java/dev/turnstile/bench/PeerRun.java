@@ -45,10 +45,13 @@ final class PeerRun {
                 case POSTGRES_SERVICE -> "the service JVM";
                 case POSTGRES, ETCD -> null;
             };
-            int loadCpus = pinning.active() ? pinning.loadGenerator().size() : Runtime.getRuntime().availableProcessors();
+            int loadCpus = pinning.active()
+                    ? pinning.loadGenerator().size()
+                    : Runtime.getRuntime().availableProcessors();
             var results = new ArrayList<LevelResult>();
             HopBreakdown hops = null;
-            try (target; var sampler = external ? null : new MemorySampler(services.mainPid(), stats, SAMPLE_EVERY)) {
+            try (target;
+                    var sampler = external ? null : new MemorySampler(services.mainPid(), stats, SAMPLE_EVERY)) {
                 var threads = mainProcess == null ? null : new ThreadCpu(services.mainPid());
                 var runner = new LevelRunner(target, settings.duplicateRatio(), stats, loadCpus, threads);
                 warmUp(name, runner);
@@ -59,9 +62,11 @@ final class PeerRun {
                     }
                     System.out.println(row(results.getLast()));
                 }
-                if (peer == Peer.TURNSTILE && !external && !settings.hopsDuration().isZero()) {
-                    hops = HopProbe.measure(services.turnstileUrl(), services.kafkaBootstrap(), settings.hopsDuration(),
-                            interactive);
+                if (peer == Peer.TURNSTILE
+                        && !external
+                        && !settings.hopsDuration().isZero()) {
+                    hops = HopProbe.measure(
+                            services.turnstileUrl(), services.kafkaBootstrap(), settings.hopsDuration(), interactive);
                 }
                 NativeMemory nativeMemory = null;
                 String note = null;
@@ -82,14 +87,27 @@ final class PeerRun {
 
     private ClaimTarget open(Peer peer, LocalServices services) throws Exception {
         return switch (peer) {
-            case TURNSTILE -> new HttpClaimTarget(peer.wireName(), settings.url() != null
-                    ? settings.url()
-                    : services.startTurnstile(settings.jar(), jvmOptions(), settings.turnstileArgs()));
-            case POSTGRES_SERVICE -> new HttpClaimTarget(peer.wireName(), services.startPostgresService(
-                    settings.postgresServiceJar(), services.startPostgres(), settings.postgresServicePool(), jvmOptions()));
+            case TURNSTILE ->
+                new HttpClaimTarget(
+                        peer.wireName(),
+                        settings.url() != null
+                                ? settings.url()
+                                : services.startTurnstile(settings.jar(), jvmOptions(), settings.turnstileArgs()));
+            case POSTGRES_SERVICE ->
+                new HttpClaimTarget(
+                        peer.wireName(),
+                        services.startPostgresService(
+                                settings.postgresServiceJar(),
+                                services.startPostgres(),
+                                settings.postgresServicePool(),
+                                jvmOptions()));
             // The store floor: a connection per agent (the warm-up runs 64), so that no agent waits for the pool.
-            case POSTGRES -> new PostgresTarget(services.startPostgres(),
-                    Math.max(64, settings.agents().stream().max(Integer::compare).orElse(64)));
+            case POSTGRES ->
+                new PostgresTarget(
+                        services.startPostgres(),
+                        Math.max(
+                                64,
+                                settings.agents().stream().max(Integer::compare).orElse(64)));
             case ETCD -> new EtcdTarget(services.startEtcd());
         };
     }
@@ -111,7 +129,8 @@ final class PeerRun {
         try (var bar = Progress.of(String.format("%-16s warm-up", name), warmup.toMillis(), interactive)) {
             result = runner.run(64, Duration.ZERO, warmup, runId(), bar::stepTo);
         }
-        System.out.printf("%-16s warm-up: %s at 64 agents, %,.0f claims/s, %d errors, not counted%n",
+        System.out.printf(
+                "%-16s warm-up: %s at 64 agents, %,.0f claims/s, %d errors, not counted%n",
                 name, Bench.text(warmup), result.claimsPerSecond(), result.errors());
     }
 
@@ -120,9 +139,17 @@ final class PeerRun {
     }
 
     static String row(LevelResult r) {
-        return String.format(java.util.Locale.ROOT, "%-16s %4d agents %,9.0f claims/s  p50 %7.2f  p95 %7.2f  p99 %7.2f"
-                        + "  max %8.2f ms  errors %d%s",
-                r.system(), r.agents(), r.claimsPerSecond(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.errors(),
+        return String.format(
+                java.util.Locale.ROOT,
+                "%-16s %4d agents %,9.0f claims/s  p50 %7.2f  p95 %7.2f  p99 %7.2f" + "  max %8.2f ms  errors %d%s",
+                r.system(),
+                r.agents(),
+                r.claimsPerSecond(),
+                r.p50Ms(),
+                r.p95Ms(),
+                r.p99Ms(),
+                r.maxMs(),
+                r.errors(),
                 r.doubleGrants() > 0 ? "  DOUBLE GRANTS " + r.doubleGrants() : "");
     }
 }

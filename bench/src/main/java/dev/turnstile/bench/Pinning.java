@@ -100,7 +100,12 @@ record Pinning(CpuSet loadGenerator, CpuSet systemUnderTest, CpuSet allowed, Str
         if (!active()) {
             return;
         }
-        var command = List.of("taskset", "-a", "-p", "-c", loadGenerator.toString(),
+        var command = List.of(
+                "taskset",
+                "-a",
+                "-p",
+                "-c",
+                loadGenerator.toString(),
                 Long.toString(ProcessHandle.current().pid()));
         var process = new ProcessBuilder(command).redirectErrorStream(true).start();
         var output = new String(process.getInputStream().readAllBytes());

@@ -21,11 +21,13 @@ final class PostgresTarget implements ClaimTarget {
         config.setMaximumPoolSize(poolSize);
         config.setAutoCommit(false);
         this.pool = new HikariDataSource(config);
-        try (var connection = pool.getConnection(); var statement = connection.createStatement()) {
+        try (var connection = pool.getConnection();
+                var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS claims (task_key text PRIMARY KEY, agent_id text NOT NULL,"
                     + " claimed_at timestamptz NOT NULL)");
-            statement.execute("CREATE TABLE IF NOT EXISTS claim_attempts (id bigserial PRIMARY KEY, task_key text NOT"
-                    + " NULL, agent_id text NOT NULL, attempted_at timestamptz NOT NULL, was_granted boolean NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE IF NOT EXISTS claim_attempts (id bigserial PRIMARY KEY, task_key text NOT"
+                            + " NULL, agent_id text NOT NULL, attempted_at timestamptz NOT NULL, was_granted boolean NOT NULL)");
             connection.commit();
         }
     }

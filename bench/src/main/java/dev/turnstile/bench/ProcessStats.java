@@ -95,7 +95,8 @@ final class ProcessStats {
     static OptionalLong kibField(String text, String name) {
         return text.lines()
                 .filter(line -> line.startsWith(name))
-                .mapToLong(line -> Long.parseLong(line.substring(name.length()).replace("kB", "").strip()))
+                .mapToLong(line -> Long.parseLong(
+                        line.substring(name.length()).replace("kB", "").strip()))
                 .findFirst();
     }
 

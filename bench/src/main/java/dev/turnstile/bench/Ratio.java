@@ -19,13 +19,21 @@ record Ratio(String subject, String peer, int agents, double throughput, double 
     /** Every ratio of {@code subject} against each other system, peer by peer in the order measured, then by level. */
     static List<Ratio> of(List<LevelResult> results, String subject) {
         var ratios = new ArrayList<Ratio>();
-        var peers = results.stream().map(LevelResult::system).filter(system -> !system.equals(subject)).distinct().toList();
+        var peers = results.stream()
+                .map(LevelResult::system)
+                .filter(system -> !system.equals(subject))
+                .distinct()
+                .toList();
         for (var peer : peers) {
-            for (var mine : results.stream().filter(r -> r.system().equals(subject)).toList()) {
+            for (var mine :
+                    results.stream().filter(r -> r.system().equals(subject)).toList()) {
                 results.stream()
                         .filter(theirs -> theirs.system().equals(peer) && theirs.agents() == mine.agents())
                         .findFirst()
-                        .ifPresent(theirs -> ratios.add(new Ratio(subject, peer, mine.agents(),
+                        .ifPresent(theirs -> ratios.add(new Ratio(
+                                subject,
+                                peer,
+                                mine.agents(),
                                 mine.claimsPerSecond() / theirs.claimsPerSecond(),
                                 mine.p50Ms() / theirs.p50Ms(),
                                 mine.p99Ms() / theirs.p99Ms())));

@@ -63,9 +63,11 @@ record Report(
         }
         out.printf("%n== Targets (issue 13; Turnstile) ==%n");
         targets.forEach(t -> out.printf("  %-14s %-56s %s%n", "[" + t.status() + "]", t.rule(), t.measured()));
-        results.stream().filter(r -> r.doubleGrants() > 0).forEach(r -> out.printf(
-                "%nDOUBLE GRANTS: %s at %d agents told %d keys' claims to two different agents%n",
-                r.system(), r.agents(), r.doubleGrants()));
+        results.stream()
+                .filter(r -> r.doubleGrants() > 0)
+                .forEach(r -> out.printf(
+                        "%nDOUBLE GRANTS: %s at %d agents told %d keys' claims to two different agents%n",
+                        r.system(), r.agents(), r.doubleGrants()));
     }
 
     private void printRatios(PrintStream out) {
@@ -83,27 +85,56 @@ record Report(
                 out.printf("%nvs %s: %s%n", peer, describe(peer));
                 out.printf("  %6s  %10s  %8s  %8s%n", "agents", "throughput", "p50", "p99");
             }
-            out.printf(Locale.ROOT, "  %6d  %10s  %8s  %8s%n",
-                    ratio.agents(), times(ratio.throughput()), times(ratio.p50()), times(ratio.p99()));
+            out.printf(
+                    Locale.ROOT,
+                    "  %6d  %10s  %8s  %8s%n",
+                    ratio.agents(),
+                    times(ratio.throughput()),
+                    times(ratio.p50()),
+                    times(ratio.p99()));
         }
     }
 
     private void printAbsolute(PrintStream out) {
         out.printf("%n== Absolute figures (they hold for this machine only) ==%n");
-        out.printf("%-17s %6s %10s %8s %8s %8s %9s %7s %10s %10s %9s%n", "system", "agents", "claims/s", "p50 ms",
-                "p95 ms", "p99 ms", "max ms", "errors", "CPU cores", "CPU us/cl", "loadgen");
+        out.printf(
+                "%-17s %6s %10s %8s %8s %8s %9s %7s %10s %10s %9s%n",
+                "system",
+                "agents",
+                "claims/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "max ms",
+                "errors",
+                "CPU cores",
+                "CPU us/cl",
+                "loadgen");
         for (var r : results) {
-            out.printf(Locale.ROOT, "%-17s %6d %,10.0f %8.2f %8.2f %8.2f %9.2f %7d %10s %10s %8.0f%%%n",
-                    r.system(), r.agents(), r.claimsPerSecond(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.errors(),
+            out.printf(
+                    Locale.ROOT,
+                    "%-17s %6d %,10.0f %8.2f %8.2f %8.2f %9.2f %7d %10s %10s %8.0f%%%n",
+                    r.system(),
+                    r.agents(),
+                    r.claimsPerSecond(),
+                    r.p50Ms(),
+                    r.p95Ms(),
+                    r.p99Ms(),
+                    r.maxMs(),
+                    r.errors(),
                     r.systemCpuCores() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.systemCpuCores()),
-                    r.systemCpuMicrosPerClaim() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.systemCpuMicrosPerClaim()),
+                    r.systemCpuMicrosPerClaim() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.0f", r.systemCpuMicrosPerClaim()),
                     r.loadGeneratorCpuShare() * 100);
         }
         out.println("CPU cores: CPU the system under test used (with its database or broker), 1.00 = one CPU busy;"
                 + " CPU us/cl: its CPU time per claim; loadgen: how busy the load generator's CPUs were (near 100 %"
                 + " the load generator, not the system, limits the level).");
-        results.stream().filter(r -> r.firstError() != null).forEach(r -> out.printf(
-                "Errors of %s at %d agents, the first: %s%n", r.system(), r.agents(), r.firstError()));
+        results.stream()
+                .filter(r -> r.firstError() != null)
+                .forEach(r -> out.printf(
+                        "Errors of %s at %d agents, the first: %s%n", r.system(), r.agents(), r.firstError()));
         out.println();
         out.println(machine.describeLines());
         out.println("Pinning: " + pinning.describe());
@@ -118,15 +149,28 @@ record Report(
                     .filter(r -> r.system().equals(system) && !r.cpuByThread().isEmpty())
                     .max(java.util.Comparator.comparingInt(LevelResult::agents))
                     .ifPresent(r -> {
-                        double jvm = r.cpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
-                        // Both sums count whole 10 ms ticks, per thread here and per process there: they differ a little.
-                        out.printf(Locale.ROOT, "%n== Where %s's CPU goes at %d agents (its JVM's threads: %.2f cores%s) ==%n",
-                                system, r.agents(), jvm, r.systemCpuCores() == null ? ""
-                                        : String.format(Locale.ROOT, "; the system as a whole: %.2f", r.systemCpuCores()));
-                        r.cpuByThread().forEach((group, cores) -> out.printf(Locale.ROOT, "  %5.1f %%  %5.2f cores  %s%n",
-                                100 * cores / jvm, cores, group));
+                        double jvm = r.cpuByThread().values().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .sum();
+                        // Both sums count whole 10 ms ticks, per thread here and per process there: they differ a
+                        // little.
+                        out.printf(
+                                Locale.ROOT,
+                                "%n== Where %s's CPU goes at %d agents (its JVM's threads: %.2f cores%s) ==%n",
+                                system,
+                                r.agents(),
+                                jvm,
+                                r.systemCpuCores() == null
+                                        ? ""
+                                        : String.format(
+                                                Locale.ROOT, "; the system as a whole: %.2f", r.systemCpuCores()));
+                        r.cpuByThread()
+                                .forEach((group, cores) -> out.printf(
+                                        Locale.ROOT, "  %5.1f %%  %5.2f cores  %s%n", 100 * cores / jvm, cores, group));
                         if (r.systemCpuCores() != null && r.systemCpuCores() - jvm > 0.05) {
-                            out.printf(Locale.ROOT, "  (and %.2f cores in its other processes: the database)%n",
+                            out.printf(
+                                    Locale.ROOT,
+                                    "  (and %.2f cores in its other processes: the database)%n",
                                     r.systemCpuCores() - jvm);
                         }
                     });
@@ -144,12 +188,20 @@ record Report(
             }
             var line = new StringBuilder(m.system() + ": ");
             if (m.mainProcess() != null && m.endRss().isPresent()) {
-                line.append(String.format(Locale.ROOT, "%s RSS %,d MiB at the end, peak %,d MiB",
-                        m.mainProcess(), m.endRss().getAsLong() >> 20, m.peakRss().orElse(0) >> 20));
+                line.append(String.format(
+                        Locale.ROOT,
+                        "%s RSS %,d MiB at the end, peak %,d MiB",
+                        m.mainProcess(),
+                        m.endRss().getAsLong() >> 20,
+                        m.peakRss().orElse(0) >> 20));
                 line.append("; ");
             }
-            m.endPss().ifPresent(pss -> line.append(String.format(Locale.ROOT,
-                    "all its processes (PSS) %,d MiB at the end, peak %,d MiB", pss >> 20, m.peakPss().orElse(0) >> 20)));
+            m.endPss()
+                    .ifPresent(pss -> line.append(String.format(
+                            Locale.ROOT,
+                            "all its processes (PSS) %,d MiB at the end, peak %,d MiB",
+                            pss >> 20,
+                            m.peakPss().orElse(0) >> 20)));
             line.append(String.format(Locale.ROOT, " (sampled over %.0f s)", m.seconds()));
             out.println(line);
             var timeline = timeline(m);
@@ -157,7 +209,8 @@ record Report(
                 out.println("  RSS over the run: " + timeline);
             }
             if (m.nativeMemory() != null) {
-                out.println("  Native Memory Tracking at the end, " + m.nativeMemory().describe());
+                out.println("  Native Memory Tracking at the end, "
+                        + m.nativeMemory().describe());
             } else if (m.nativeMemoryNote() != null) {
                 out.println("  Native Memory Tracking: " + m.nativeMemoryNote());
             }
@@ -174,8 +227,12 @@ record Report(
         double next = 0;
         for (var sample : m.samples()) {
             if (sample.seconds() >= next && sample.rssBytes() != null) {
-                points.add(String.format(Locale.ROOT, "%d:%02d %,d MiB", (int) sample.seconds() / 60,
-                        (int) sample.seconds() % 60, sample.rssBytes() >> 20));
+                points.add(String.format(
+                        Locale.ROOT,
+                        "%d:%02d %,d MiB",
+                        (int) sample.seconds() / 60,
+                        (int) sample.seconds() % 60,
+                        sample.rssBytes() >> 20));
                 next += step;
             }
         }
@@ -202,11 +259,13 @@ record Report(
         json.put("ratios", ratios());
         json.put("results", results);
         json.put("machine", machine);
-        json.put("pinning", Map.of(
-                "active", pinning.active(),
-                "description", pinning.describe(),
-                "loadGenerator", Objects.toString(pinning.loadGenerator(), ""),
-                "systemUnderTest", Objects.toString(pinning.systemUnderTest(), "")));
+        json.put(
+                "pinning",
+                Map.of(
+                        "active", pinning.active(),
+                        "description", pinning.describe(),
+                        "loadGenerator", Objects.toString(pinning.loadGenerator(), ""),
+                        "systemUnderTest", Objects.toString(pinning.systemUnderTest(), "")));
         json.put("jvmUnderTest", jvmUnderTest);
         json.put("settings", settings);
         json.put("memory", memory);
@@ -226,11 +285,18 @@ record Report(
     }
 
     private Path chart(Path dir, String title, ToDoubleFunction<LevelResult> value, String file) throws IOException {
-        var chart = new CategoryChartBuilder().width(900).height(500).title(title + " by concurrent agents")
-                .xAxisTitle("agents").yAxisTitle(title).build();
+        var chart = new CategoryChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title + " by concurrent agents")
+                .xAxisTitle("agents")
+                .yAxisTitle(title)
+                .build();
         for (var system : results.stream().map(LevelResult::system).distinct().toList()) {
             var rows = results.stream().filter(r -> r.system().equals(system)).toList();
-            chart.addSeries(system, rows.stream().map(r -> String.valueOf(r.agents())).toList(),
+            chart.addSeries(
+                    system,
+                    rows.stream().map(r -> String.valueOf(r.agents())).toList(),
                     rows.stream().map(r -> (Number) value.applyAsDouble(r)).toList());
         }
         var path = dir.resolve(file);
@@ -239,13 +305,22 @@ record Report(
     }
 
     private Path memoryChart(Path dir) throws IOException {
-        var chart = new XYChartBuilder().width(900).height(500).title("RSS of the JVM under test over its run")
-                .xAxisTitle("seconds since the system was up").yAxisTitle("MiB").build();
+        var chart = new XYChartBuilder()
+                .width(900)
+                .height(500)
+                .title("RSS of the JVM under test over its run")
+                .xAxisTitle("seconds since the system was up")
+                .yAxisTitle("MiB")
+                .build();
         for (var m : memory) {
             var samples = m.samples().stream().filter(s -> s.rssBytes() != null).toList();
             if (!samples.isEmpty()) {
-                chart.addSeries(m.system(), samples.stream().map(s -> (Number) s.seconds()).toList(),
-                        samples.stream().map(s -> (Number) (s.rssBytes() / 1048576.0)).toList());
+                chart.addSeries(
+                        m.system(),
+                        samples.stream().map(s -> (Number) s.seconds()).toList(),
+                        samples.stream()
+                                .map(s -> (Number) (s.rssBytes() / 1048576.0))
+                                .toList());
             }
         }
         var path = dir.resolve("memory.png");

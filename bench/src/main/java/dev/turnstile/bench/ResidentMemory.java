@@ -54,7 +54,9 @@ record ResidentMemory(long heapKib, long jvmMappedKib, long filesKib, long anony
     /** Runs {@code jcmd <pid> System.map} with this JDK's jcmd. */
     static ResidentMemory of(long pid) throws Exception {
         var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        var process = new ProcessBuilder(jcmd, Long.toString(pid), "System.map").redirectErrorStream(true).start();
+        var process = new ProcessBuilder(jcmd, Long.toString(pid), "System.map")
+                .redirectErrorStream(true)
+                .start();
         var output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + pid + " System.map failed: " + output.strip());
@@ -73,13 +75,20 @@ record ResidentMemory(long heapKib, long jvmMappedKib, long filesKib, long anony
 
     /** The breakdown in one line, with NMT's committed figures beside the resident ones. */
     String describe(NativeMemory nmt) {
-        return String.format(java.util.Locale.ROOT, "resident %s: Java heap %s (%s committed), the JVM's own mappings"
+        return String.format(
+                java.util.Locale.ROOT,
+                "resident %s: Java heap %s (%s committed), the JVM's own mappings"
                         + " (metaspace, class space, code, GC, thread stacks, CDS) %s, files (libraries) %s,"
                         + " anonymous %s = the JVM's malloc %s (NMT; direct buffers %s of it) + about %s outside the"
                         + " JVM's accounting (RocksDB, malloc arenas)",
-                NativeMemory.mib(totalKib()), NativeMemory.mib(heapKib), NativeMemory.mib(nmt.heapKib()),
-                NativeMemory.mib(jvmMappedKib), NativeMemory.mib(filesKib), NativeMemory.mib(anonymousKib),
-                NativeMemory.mib(Math.min(anonymousKib, nmt.mallocKib())), NativeMemory.mib(nmt.directBuffersKib()),
+                NativeMemory.mib(totalKib()),
+                NativeMemory.mib(heapKib),
+                NativeMemory.mib(nmt.heapKib()),
+                NativeMemory.mib(jvmMappedKib),
+                NativeMemory.mib(filesKib),
+                NativeMemory.mib(anonymousKib),
+                NativeMemory.mib(Math.min(anonymousKib, nmt.mallocKib())),
+                NativeMemory.mib(nmt.directBuffersKib()),
                 NativeMemory.mib(outsideJvmKib(nmt)));
     }
 }

@@ -14,27 +14,42 @@ import java.util.OptionalLong;
  * @param nativeMemoryNote why there is no summary, when one was asked for, else null
  */
 record SystemMemory(
-        String system, String mainProcess, List<MemorySampler.Sample> samples, NativeMemory nativeMemory,
+        String system,
+        String mainProcess,
+        List<MemorySampler.Sample> samples,
+        NativeMemory nativeMemory,
         String nativeMemoryNote) {
 
     OptionalLong endRss() {
-        return samples.reversed().stream().map(MemorySampler.Sample::rssBytes).filter(Objects::nonNull)
-                .mapToLong(Long::longValue).findFirst();
+        return samples.reversed().stream()
+                .map(MemorySampler.Sample::rssBytes)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .findFirst();
     }
 
     OptionalLong peakRss() {
-        return samples.stream().map(MemorySampler.Sample::rssBytes).filter(Objects::nonNull)
-                .mapToLong(Long::longValue).max();
+        return samples.stream()
+                .map(MemorySampler.Sample::rssBytes)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .max();
     }
 
     OptionalLong endPss() {
-        return samples.reversed().stream().map(MemorySampler.Sample::pssBytes).filter(Objects::nonNull)
-                .mapToLong(Long::longValue).findFirst();
+        return samples.reversed().stream()
+                .map(MemorySampler.Sample::pssBytes)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .findFirst();
     }
 
     OptionalLong peakPss() {
-        return samples.stream().map(MemorySampler.Sample::pssBytes).filter(Objects::nonNull)
-                .mapToLong(Long::longValue).max();
+        return samples.stream()
+                .map(MemorySampler.Sample::pssBytes)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .max();
     }
 
     /** How long the samples span, in seconds. */

@@ -51,12 +51,17 @@ record Target(String rule, String measured, Status status) {
         var service = find(results, "postgres-service", 64);
         if (sixtyFour.isPresent() && service.isPresent()) {
             double ratio = sixtyFour.get().claimsPerSecond() / service.get().claimsPerSecond();
-            targets.add(check("64 agents: claims/s >= 1.0x the PostgreSQL service's",
-                    format("x%.2f (%,.0f vs %,.0f claims/s)", ratio, sixtyFour.get().claimsPerSecond(),
+            targets.add(check(
+                    "64 agents: claims/s >= 1.0x the PostgreSQL service's",
+                    format(
+                            "x%.2f (%,.0f vs %,.0f claims/s)",
+                            ratio,
+                            sixtyFour.get().claimsPerSecond(),
                             service.get().claimsPerSecond()),
                     ratio >= 1.0));
         } else {
-            targets.add(notMeasured("64 agents: claims/s >= 1.0x the PostgreSQL service's",
+            targets.add(notMeasured(
+                    "64 agents: claims/s >= 1.0x the PostgreSQL service's",
                     "needs turnstile and postgres-service at 64 agents"));
         }
         sixtyFour.ifPresentOrElse(
@@ -73,8 +78,12 @@ record Target(String rule, String measured, Status status) {
                 });
         if (one.isPresent() && eight.isPresent()) {
             double ratio = eight.get().p50Ms() / one.get().p50Ms();
-            targets.add(check("8 agents: p50 <= 2x the 1-agent p50",
-                    format("x%.2f (%.2f vs %.2f ms)", ratio, eight.get().p50Ms(), one.get().p50Ms()), ratio <= 2));
+            targets.add(check(
+                    "8 agents: p50 <= 2x the 1-agent p50",
+                    format(
+                            "x%.2f (%.2f vs %.2f ms)",
+                            ratio, eight.get().p50Ms(), one.get().p50Ms()),
+                    ratio <= 2));
         } else {
             targets.add(notMeasured("8 agents: p50 <= 2x the 1-agent p50", "needs turnstile at 1 and 8 agents"));
         }
@@ -83,17 +92,26 @@ record Target(String rule, String measured, Status status) {
         if (rss.isEmpty()) {
             targets.add(notMeasured(rule, "Turnstile's memory was not sampled (started elsewhere, or not measured)"));
         } else if (longestAt64.compareTo(LONG_RUN) < 0) {
-            targets.add(notMeasured(rule, format("%,d MiB at the end of this shorter run; measure with bin/bench"
-                    + " --long-run", rss.getAsLong() >> 20)));
+            targets.add(notMeasured(
+                    rule,
+                    format(
+                            "%,d MiB at the end of this shorter run; measure with bin/bench" + " --long-run",
+                            rss.getAsLong() >> 20)));
         } else {
-            targets.add(check(rule, format("%,d MiB at the end (peak %,d MiB)", rss.getAsLong() >> 20,
-                    turnstileMemory.peakRss().orElse(0) >> 20), rss.getAsLong() <= ONE_GIB));
+            targets.add(check(
+                    rule,
+                    format(
+                            "%,d MiB at the end (peak %,d MiB)",
+                            rss.getAsLong() >> 20, turnstileMemory.peakRss().orElse(0) >> 20),
+                    rss.getAsLong() <= ONE_GIB));
         }
         return targets;
     }
 
     private static Optional<LevelResult> find(List<LevelResult> results, String system, int agents) {
-        return results.stream().filter(r -> r.system().equals(system) && r.agents() == agents).findFirst();
+        return results.stream()
+                .filter(r -> r.system().equals(system) && r.agents() == agents)
+                .findFirst();
     }
 
     private static Target check(String rule, String measured, boolean met) {

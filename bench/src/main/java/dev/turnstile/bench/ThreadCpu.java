@@ -28,22 +28,28 @@ final class ThreadCpu {
 
     /** In order: the first group whose pattern matches a thread's name takes it. */
     static final List<Group> GROUPS = List.of(
-            group("HTTP requests on virtual threads (Tomcat, filters, Spring MVC, JSON, producing the command or"
-                    + " calling JDBC)", "ForkJoinPool-\\d+-worker-\\d+"),
+            group(
+                    "HTTP requests on virtual threads (Tomcat, filters, Spring MVC, JSON, producing the command or"
+                            + " calling JDBC)",
+                    "ForkJoinPool-\\d+-worker-\\d+"),
             group("Tomcat network threads (acceptor, poller)", "http-nio-.*"),
             group("gateway producer (commands)", "kafka-producer-network-thread \\| turnstile-gateway.*"),
             group("gateway decision listener (reads decisions, answers waiting requests)", "decision-listener"),
-            group("processor producer (decisions, changelog, transactions)", "kafka-producer-network-thread \\| .*StreamThread.*"),
+            group(
+                    "processor producer (decisions, changelog, transactions)",
+                    "kafka-producer-network-thread \\| .*StreamThread.*"),
             group("Kafka Streams thread (poll, decide, RocksDB, commit)", ".*-StreamThread-\\d+"),
             group("broker request handlers", "data-plane-kafka-request-handler-\\d+"),
             group("broker network threads", "data-plane-kafka-(network-thread|socket-acceptor).*"),
             group("activity projection (read model)", "activity-projection"),
             group("RocksDB background (flush, compaction)", "rocksdb:.*"),
-            group("JVM: GC, JIT compilers, VM thread",
+            group(
+                    "JVM: GC, JIT compilers, VM thread",
                     "GC Thread.*|G1 .*|ZGC.*|Z[A-Z].*|VM Thread|VM Periodic Task Thread|C[12] CompilerThread.*|Service Thread"
                             + "|Monitor Deflation Thread"),
             group("connection pool (HikariCP)", "\\w+[: ](housekeeper|connection[- ]adder|connection[- ]closer)"),
-            group("other Kafka threads (coordinators, controller, schedulers, reapers)",
+            group(
+                    "other Kafka threads (coordinators, controller, schedulers, reapers)",
                     "kafka-.*|broker-.*|controller-.*|quorum-controller.*|raft-.*|group-coordinator.*|share-.*"
                             + "|transaction-.*|executor-.*|ExpirationReaper.*|TxnMarkerSender.*|AddPartitionsToTxn.*"
                             + "|.*-StateUpdater-\\d+|.*-CleanupThread|PersisterStateManager|persister-.*"
@@ -51,7 +57,8 @@ final class ThreadCpu {
 
     static final String OTHER = "other threads";
 
-    private static final Pattern THREAD_LINE = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-f]+|\\d+)\\b", Pattern.MULTILINE);
+    private static final Pattern THREAD_LINE =
+            Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-f]+|\\d+)\\b", Pattern.MULTILINE);
 
     private final long pid;
     private Map<Long, Long> start = Map.of();
@@ -90,7 +97,9 @@ final class ThreadCpu {
                 double cores = ticks * 1e7 / windowNanos;
                 byGroup.merge(group, cores, Double::sum);
                 if (group.equals(OTHER)) {
-                    others.merge((name != null ? name : comm(pid, thread.getKey())).replaceAll("\\d+", "#"), cores,
+                    others.merge(
+                            (name != null ? name : comm(pid, thread.getKey())).replaceAll("\\d+", "#"),
+                            cores,
                             Double::sum);
                 }
             }
@@ -98,11 +107,18 @@ final class ThreadCpu {
         // The busiest unsorted threads by name, so that a new kind of thread shows up in the report.
         var other = byGroup.remove(OTHER);
         if (other != null) {
-            byGroup.put(OTHER + " (" + String.join(", ", others.entrySet().stream()
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(3)
-                    .map(Map.Entry::getKey)
-                    .toList()) + ")", other);
+            byGroup.put(
+                    OTHER + " ("
+                            + String.join(
+                                    ", ",
+                                    others.entrySet().stream()
+                                            .sorted(Map.Entry.<String, Double>comparingByValue()
+                                                    .reversed())
+                                            .limit(3)
+                                            .map(Map.Entry::getKey)
+                                            .toList())
+                            + ")",
+                    other);
         }
         var sorted = new LinkedHashMap<String, Double>();
         byGroup.entrySet().stream()
@@ -152,7 +168,9 @@ final class ThreadCpu {
 
     private static String jcmdThreadPrint(long pid) throws Exception {
         var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        var process = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+        var process = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print")
+                .redirectErrorStream(true)
+                .start();
         var output = new String(process.getInputStream().readAllBytes());
         process.waitFor();
         return output;
@@ -165,8 +183,10 @@ final class ThreadCpu {
             tasks.forEach(task -> {
                 try {
                     var stat = Files.readString(task.resolve("stat"));
-                    var fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
-                    ticks.put(Long.parseLong(task.getFileName().toString()),
+                    var fields =
+                            stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+                    ticks.put(
+                            Long.parseLong(task.getFileName().toString()),
                             Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]));
                 } catch (IOException | RuntimeException e) {
                     // The thread ended meanwhile.
@@ -180,7 +200,8 @@ final class ThreadCpu {
 
     private static String comm(long pid, long tid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "comm")).strip();
+            return Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "comm"))
+                    .strip();
         } catch (IOException e) {
             return "";
         }

@@ -11,9 +11,8 @@ class HopBreakdownTest {
     @Test
     void each_hop_is_the_time_between_two_consecutive_instants_of_a_claim() {
         // sent, taken by the gateway, command seen, decision seen, answered (microseconds)
-        var claims = List.of(
-                new long[] {0, 500, 1500, 3500, 4000},
-                new long[] {10_000, 10_400, 11_400, 13_000, 13_600});
+        var claims =
+                List.of(new long[] {0, 500, 1500, 3500, 4000}, new long[] {10_000, 10_400, 11_400, 13_000, 13_600});
 
         var hops = HopBreakdown.of(claims).hops();
 

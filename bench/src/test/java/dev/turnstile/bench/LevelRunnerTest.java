@@ -59,14 +59,17 @@ class LevelRunnerTest {
 
     @Test
     void the_first_failure_of_the_window_is_kept_to_say_what_went_wrong() throws InterruptedException {
-        var result = run(new Target() {
-            @Override
-            public boolean claim(String project, String task, String sha, String agent) {
-                throw new IllegalStateException("HTTP 400: gitSha must be hexadecimal");
-            }
-        }, 2);
+        var result = run(
+                new Target() {
+                    @Override
+                    public boolean claim(String project, String task, String sha, String agent) {
+                        throw new IllegalStateException("HTTP 400: gitSha must be hexadecimal");
+                    }
+                },
+                2);
 
         assertThat(result.errors()).isPositive();
-        assertThat(result.firstError()).isEqualTo("java.lang.IllegalStateException: HTTP 400: gitSha must be hexadecimal");
+        assertThat(result.firstError())
+                .isEqualTo("java.lang.IllegalStateException: HTTP 400: gitSha must be hexadecimal");
     }
 }

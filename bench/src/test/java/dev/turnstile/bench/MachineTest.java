@@ -10,7 +10,8 @@ class MachineTest {
     void reads_the_cpu_model_memory_and_distribution_from_their_proc_and_etc_files() {
         assertThat(Machine.cpuModel("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n"))
                 .isEqualTo("AMD EPYC 7B13");
-        assertThat(Machine.memTotalBytes("MemTotal:       24634412 kB\nMemFree: 1 kB\n")).isEqualTo(24634412L * 1024);
+        assertThat(Machine.memTotalBytes("MemTotal:       24634412 kB\nMemFree: 1 kB\n"))
+                .isEqualTo(24634412L * 1024);
         assertThat(Machine.prettyName("NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"))
                 .isEqualTo("Debian GNU/Linux 12 (bookworm)");
         assertThat(Machine.loadAverage("9.00 14.75 14.51 3/412 22441\n")).isEqualTo(9.0);

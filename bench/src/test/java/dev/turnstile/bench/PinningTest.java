@@ -25,7 +25,8 @@ class PinningTest {
 
     @Test
     void larger_machines_are_split_in_half_with_the_odd_cpu_for_the_system_under_test() {
-        assertThat(Pinning.plan(true, cpus("0-7"), true, null, null).systemUnderTest()).hasToString("4-7");
+        assertThat(Pinning.plan(true, cpus("0-7"), true, null, null).systemUnderTest())
+                .hasToString("4-7");
         var odd = Pinning.plan(true, cpus("0-2"), true, null, null);
         assertThat(odd.loadGenerator()).hasToString("0");
         assertThat(odd.systemUnderTest()).hasToString("1-2");
@@ -43,22 +44,27 @@ class PinningTest {
     void pinning_is_off_with_its_reason_where_it_cannot_be_done() {
         assertThat(Pinning.plan(true, cpus("0"), true, null, null).describe())
                 .startsWith("not pinned: only CPU 0 may be used: separate CPUs need two or more");
-        assertThat(Pinning.plan(true, cpus("0-1"), false, null, null).offReason()).contains("taskset is not installed");
-        assertThat(Pinning.plan(true, Optional.empty(), true, null, null).offReason()).contains("unknown");
+        assertThat(Pinning.plan(true, cpus("0-1"), false, null, null).offReason())
+                .contains("taskset is not installed");
+        assertThat(Pinning.plan(true, Optional.empty(), true, null, null).offReason())
+                .contains("unknown");
         assertThat(Pinning.plan(false, cpus("0-1"), true, null, null).describe())
-                .isEqualTo("not pinned: turned off with --pin=off; the load generator and the systems under test share CPUs 0-1");
+                .isEqualTo(
+                        "not pinned: turned off with --pin=off; the load generator and the systems under test share CPUs 0-1");
     }
 
     @Test
     void an_unpinned_command_runs_as_given() {
         var command = List.of("etcd");
 
-        assertThat(Pinning.plan(false, cpus("0-1"), true, null, null).forSystem(command)).isEqualTo(command);
+        assertThat(Pinning.plan(false, cpus("0-1"), true, null, null).forSystem(command))
+                .isEqualTo(command);
     }
 
     @Test
     void cpus_given_explicitly_must_be_allowed_disjoint_and_both_given() {
-        assertThat(Pinning.plan(true, cpus("0-3"), true, CpuSet.parse("3"), CpuSet.parse("0-2")).systemUnderTest())
+        assertThat(Pinning.plan(true, cpus("0-3"), true, CpuSet.parse("3"), CpuSet.parse("0-2"))
+                        .systemUnderTest())
                 .hasToString("0-2");
         assertThatThrownBy(() -> Pinning.plan(true, cpus("0-3"), true, CpuSet.parse("0-1"), CpuSet.parse("1-2")))
                 .hasMessageContaining("must not overlap");

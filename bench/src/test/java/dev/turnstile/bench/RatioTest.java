@@ -9,8 +9,24 @@ import org.junit.jupiter.api.Test;
 class RatioTest {
 
     static LevelResult result(String system, int agents, double claimsPerSecond, double p50, double p99) {
-        return new LevelResult(system, agents, 1000, 0, 10, claimsPerSecond, p50, p50 * 1.5, p99, p99 * 2, 500, 0,
-                0.9, 150.0, 0.3, null, java.util.Map.of());
+        return new LevelResult(
+                system,
+                agents,
+                1000,
+                0,
+                10,
+                claimsPerSecond,
+                p50,
+                p50 * 1.5,
+                p99,
+                p99 * 2,
+                500,
+                0,
+                0.9,
+                150.0,
+                0.3,
+                null,
+                java.util.Map.of());
     }
 
     @Test
@@ -24,10 +40,12 @@ class RatioTest {
 
         var ratios = Ratio.of(results, "turnstile");
 
-        assertThat(ratios).extracting(Ratio::peer, Ratio::agents).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("postgres-service", 1),
-                org.assertj.core.groups.Tuple.tuple("postgres-service", 64),
-                org.assertj.core.groups.Tuple.tuple("etcd", 64));
+        assertThat(ratios)
+                .extracting(Ratio::peer, Ratio::agents)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("postgres-service", 1),
+                        org.assertj.core.groups.Tuple.tuple("postgres-service", 64),
+                        org.assertj.core.groups.Tuple.tuple("etcd", 64));
         var first = ratios.getFirst();
         assertThat(first.throughput()).isCloseTo(0.5, within(1e-9));
         assertThat(first.p50()).isCloseTo(2.0, within(1e-9));

@@ -31,8 +31,12 @@ class ReportTest {
             "Serial GC, max heap 5.9 GiB",
             Map.of("agents", List.of(1, 64)),
             results,
-            List.of(new SystemMemory("turnstile", "the all-in-one JVM",
-                    List.of(new MemorySampler.Sample(1, 700L << 20, 690L << 20)), null, "not asked for (--nmt)")),
+            List.of(new SystemMemory(
+                    "turnstile",
+                    "the all-in-one JVM",
+                    List.of(new MemorySampler.Sample(1, 700L << 20, 690L << 20)),
+                    null,
+                    "not asked for (--nmt)")),
             Target.of(results, null, Duration.ZERO),
             null);
 
@@ -53,7 +57,9 @@ class ReportTest {
         assertThat(text).contains("JVMs under test (Turnstile, the PostgreSQL service): Serial GC, max heap 5.9 GiB");
         int memory = text.indexOf("== Memory of the systems under test");
         int targets = text.indexOf("== Targets");
-        assertThat(List.of(ratios, absolute, machine, pinning, memory, targets)).doesNotContain(-1).isSorted();
+        assertThat(List.of(ratios, absolute, machine, pinning, memory, targets))
+                .doesNotContain(-1)
+                .isSorted();
     }
 
     @Test
@@ -67,18 +73,23 @@ class ReportTest {
 
     @Test
     void memory_is_reported_as_rss_of_the_jvm_and_pss_of_all_processes() {
-        assertThat(printed()).contains("turnstile: the all-in-one JVM RSS 700 MiB at the end, peak 700 MiB;"
-                + " all its processes (PSS) 690 MiB");
+        assertThat(printed())
+                .contains("turnstile: the all-in-one JVM RSS 700 MiB at the end, peak 700 MiB;"
+                        + " all its processes (PSS) 690 MiB");
     }
 
     @Test
     void writes_the_json_and_the_charts(@TempDir Path dir) throws Exception {
         var written = report.write(dir);
 
-        assertThat(written).extracting(path -> path.getFileName().toString())
+        assertThat(written)
+                .extracting(path -> path.getFileName().toString())
                 .containsExactly("results.json", "throughput.png", "p50.png", "p99.png", "memory.png");
         var json = Files.readString(dir.resolve("results.json"));
-        assertThat(json).contains("\"subject\" : \"turnstile\"").contains("\"ratios\"").contains("\"cpuModel\" : \"AMD EPYC\"")
+        assertThat(json)
+                .contains("\"subject\" : \"turnstile\"")
+                .contains("\"ratios\"")
+                .contains("\"cpuModel\" : \"AMD EPYC\"")
                 .contains("\"loadGenerator\" : \"0\"");
     }
 }

@@ -11,12 +11,16 @@ class ThreadCpuTest {
         assertThat(ThreadCpu.groupOf("ForkJoinPool-1-worker-3")).startsWith("HTTP requests on virtual threads");
         assertThat(ThreadCpu.groupOf("kafka-producer-network-thread | turnstile-gateway-commands-1"))
                 .isEqualTo("gateway producer (commands)");
-        assertThat(ThreadCpu.groupOf("kafka-producer-network-thread | turnstile-claim-processor-4ed1-StreamThread-1-producer"))
+        assertThat(ThreadCpu.groupOf(
+                        "kafka-producer-network-thread | turnstile-claim-processor-4ed1-StreamThread-1-producer"))
                 .startsWith("processor producer");
-        assertThat(ThreadCpu.groupOf("turnstile-claim-processor-4ed1-6ea-StreamThread-1")).startsWith("Kafka Streams thread");
-        assertThat(ThreadCpu.groupOf("turnstile-claim-processor-4ed1-6ea-StateUpdater-1")).startsWith("other Kafka threads");
+        assertThat(ThreadCpu.groupOf("turnstile-claim-processor-4ed1-6ea-StreamThread-1"))
+                .startsWith("Kafka Streams thread");
+        assertThat(ThreadCpu.groupOf("turnstile-claim-processor-4ed1-6ea-StateUpdater-1"))
+                .startsWith("other Kafka threads");
         assertThat(ThreadCpu.groupOf("data-plane-kafka-request-handler-7")).isEqualTo("broker request handlers");
-        assertThat(ThreadCpu.groupOf("data-plane-kafka-network-thread-1-PLAINTEXT-PLAINTEXT-0")).isEqualTo("broker network threads");
+        assertThat(ThreadCpu.groupOf("data-plane-kafka-network-thread-1-PLAINTEXT-PLAINTEXT-0"))
+                .isEqualTo("broker network threads");
         assertThat(ThreadCpu.groupOf("decision-listener")).startsWith("gateway decision listener");
         assertThat(ThreadCpu.groupOf("C2 CompilerThread0")).startsWith("JVM:");
         assertThat(ThreadCpu.groupOf("VM Thread")).startsWith("JVM:");

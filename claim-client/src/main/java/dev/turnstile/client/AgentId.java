@@ -44,7 +44,8 @@ public final class AgentId {
         }
         String githubRun = value(env, "GITHUB_RUN_ID");
         if (githubRun != null) {
-            return job("github", env, githubRun, "GITHUB_RUN_ATTEMPT", "GITHUB_JOB").runner(value(env, "RUNNER_NAME"));
+            return job("github", env, githubRun, "GITHUB_RUN_ATTEMPT", "GITHUB_JOB")
+                    .runner(value(env, "RUNNER_NAME"));
         }
         String gitlabJob = value(env, "CI_JOB_ID");
         if (gitlabJob != null) {

@@ -7,12 +7,10 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimPolicy;
 import dev.turnstile.contracts.claim.FieldViolation;
-import java.net.URLEncoder;
-import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -31,11 +29,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Asks a Turnstile coordinator whether this agent may run a task ({@code POST /api/claim}), retrying while the
@@ -173,8 +173,8 @@ public final class ClaimClient implements AutoCloseable {
      */
     public Lease lease(ClaimRequest request, ClaimResult granted) {
         if (!granted.proceed()) {
-            throw new IllegalArgumentException("Only a grant makes a lease; " + granted.taskKey() + " was denied: "
-                    + granted.message());
+            throw new IllegalArgumentException(
+                    "Only a grant makes a lease; " + granted.taskKey() + " was denied: " + granted.message());
         }
         var ttl = granted.ttlSeconds() == null ? Duration.ZERO : Duration.ofSeconds(granted.ttlSeconds());
         return new Lease(this, request, granted, ttl);
@@ -357,15 +357,17 @@ public final class ClaimClient implements AutoCloseable {
         if (status == 502 || status == 503 || status == 504) {
             Optional<String> error = readObject(response.body()).flatMap(body -> text(body, "error"));
             String hint = status == 503
-                    ? "The coordinator is up but could not decide" + error.map(e -> " (" + e + ")").orElse("")
-                            + "; check its health (GET " + healthUrl + ") and its Kafka cluster."
+                    ? "The coordinator is up but could not decide"
+                            + error.map(e -> " (" + e + ")").orElse("") + "; check its health (GET " + healthUrl
+                            + ") and its Kafka cluster."
                     : "A proxy in front of the coordinator could not reach it; check that the coordinator is running.";
             throw new RetryableFailure(
                     attempt,
                     status,
                     "HTTP " + status + " " + errorSummary(response.body()),
                     hint,
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()),
+                    RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), clock.instant()),
                     null);
         }
         throw unusable(response, attempt, "HTTP " + status);
@@ -417,12 +419,15 @@ public final class ClaimClient implements AutoCloseable {
                 text(body, "mode").flatMap(ClaimMode::fromWireName).orElse(ClaimMode.ONCE),
                 body.path("fencingToken").asLong(0),
                 text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null),
-                body.path("ttlSeconds").isIntegralNumber() ? body.path("ttlSeconds").asInt() : null,
+                body.path("ttlSeconds").isIntegralNumber()
+                        ? body.path("ttlSeconds").asInt()
+                        : null,
                 text(body, "outcome").orElse(null));
     }
 
     private HolderResult holderCall(String action, URI url, ClaimRequest request, ObjectNode body) {
-        var call = new Call(action, "decision", request.taskKey(), body.path("requestId").asString(), url);
+        var call = new Call(
+                action, "decision", request.taskKey(), body.path("requestId").asString(), url);
         return call(call, post(url, body), (response, attempt) -> holderResult(response, attempt));
     }
 
@@ -437,7 +442,9 @@ public final class ClaimClient implements AutoCloseable {
                 text(body, "reason").orElse(null),
                 text(body, "message").orElse(""),
                 body.path("fencingToken").asLong(0),
-                body.path("currentFencingToken").isIntegralNumber() ? body.path("currentFencingToken").asLong() : null,
+                body.path("currentFencingToken").isIntegralNumber()
+                        ? body.path("currentFencingToken").asLong()
+                        : null,
                 text(body, "heldBy").orElse(null),
                 text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null));
     }
@@ -451,7 +458,9 @@ public final class ClaimClient implements AutoCloseable {
                 text(body, "status").orElseThrow(),
                 body.path("ended").asBoolean(false),
                 text(body, "agentId").orElse(null),
-                body.path("fencingToken").isIntegralNumber() ? body.path("fencingToken").asLong() : null,
+                body.path("fencingToken").isIntegralNumber()
+                        ? body.path("fencingToken").asLong()
+                        : null,
                 text(body, "message").orElse(""));
     }
 
@@ -470,7 +479,9 @@ public final class ClaimClient implements AutoCloseable {
     }
 
     private static ClaimRequest withRequestId(ClaimRequest request) {
-        return request.requestId() != null ? request : request.withRequestId(UUID.randomUUID().toString());
+        return request.requestId() != null
+                ? request
+                : request.withRequestId(UUID.randomUUID().toString());
     }
 
     private static ObjectNode fields(ClaimRequest request) {
@@ -492,8 +503,7 @@ public final class ClaimClient implements AutoCloseable {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CoordinatorUnavailableException(
-                    "Interrupted while waiting for an outcome", null, 0, -1, e);
+            throw new CoordinatorUnavailableException("Interrupted while waiting for an outcome", null, 0, -1, e);
         }
     }
 
@@ -508,8 +518,7 @@ public final class ClaimClient implements AutoCloseable {
                         text(violation, "message").orElse(violation.toString())));
             }
         });
-        String message = body.flatMap(node -> text(node, "message"))
-                .orElse("HTTP 400 " + excerpt(response.body()));
+        String message = body.flatMap(node -> text(node, "message")).orElse("HTTP 400 " + excerpt(response.body()));
         return ClaimRejectedException.byCoordinator(url.toString(), message, violations);
     }
 
@@ -523,11 +532,12 @@ public final class ClaimClient implements AutoCloseable {
         String hint = status >= 500
                 ? "The coordinator failed; check its logs and its health (GET " + healthUrl + ")."
                 : status == 401
-                ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
-                        + " ClaimClient.builder(url).token(…))" + (token == null ? "" : "; the one given is not accepted")
-                        + "."
-                : "Check that TURNSTILE_URL (or the URL you passed) points at a Turnstile coordinator; it answers"
-                        + " POST /api/claim and GET /api/health.";
+                        ? "The coordinator requires an agent token: pass --agent-token or set TURNSTILE_TOKEN (in Java,"
+                                + " ClaimClient.builder(url).token(…))"
+                                + (token == null ? "" : "; the one given is not accepted")
+                                + "."
+                        : "Check that TURNSTILE_URL (or the URL you passed) points at a Turnstile coordinator; it answers"
+                                + " POST /api/claim and GET /api/health.";
         return new CoordinatorUnavailableException(
                 "The coordinator at " + response.uri() + " answered " + what + redirect + " on attempt " + attempt
                         + ", which is not retried: " + excerpt(response.body()) + ". " + hint,
@@ -540,14 +550,17 @@ public final class ClaimClient implements AutoCloseable {
     private Duration delayAfter(Throwable lastFailure) {
         if (lastFailure instanceof RetryableFailure failure) {
             return retry.delayBefore(
-                    failure.attempt, failure.retryAfter, ThreadLocalRandom.current().nextDouble());
+                    failure.attempt,
+                    failure.retryAfter,
+                    ThreadLocalRandom.current().nextDouble());
         }
         return null;
     }
 
     private void logRetry(Call call, Throwable lastFailure, Duration delay) {
         if (lastFailure instanceof RetryableFailure failure) {
-            String action = Character.toUpperCase(call.action().charAt(0)) + call.action().substring(1);
+            String action = Character.toUpperCase(call.action().charAt(0))
+                    + call.action().substring(1);
             logger.accept(action + " attempt " + failure.attempt + " of " + retry.maxAttempts() + " for "
                     + call.taskKey() + " at " + call.url() + " failed: " + failure.description + "; retrying in "
                     + human(delay)
@@ -585,7 +598,8 @@ public final class ClaimClient implements AutoCloseable {
     private static String errorSummary(String body) {
         return readObject(body)
                 .filter(node -> node.has("error") || node.has("message"))
-                .map(node -> text(node, "error").orElse("error") + text(node, "message").map(m -> ": " + m).orElse(""))
+                .map(node -> text(node, "error").orElse("error")
+                        + text(node, "message").map(m -> ": " + m).orElse(""))
                 .orElse(excerpt(body));
     }
 
@@ -727,5 +741,4 @@ public final class ClaimClient implements AutoCloseable {
             return url;
         }
     }
-
 }

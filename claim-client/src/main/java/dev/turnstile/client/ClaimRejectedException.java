@@ -40,6 +40,7 @@ public final class ClaimRejectedException extends ClaimClientException {
     }
 
     private static String joined(List<FieldViolation> violations) {
-        return String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        return String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
     }
 }

@@ -128,7 +128,8 @@ public final class GitSha {
             String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             String firstLine = output.lines().findFirst().orElse("");
             if (git.exitValue() != 0) {
-                return notFound(GIT_SOURCE + " failed: " + (firstLine.isEmpty() ? "exit " + git.exitValue() : firstLine));
+                return notFound(
+                        GIT_SOURCE + " failed: " + (firstLine.isEmpty() ? "exit " + git.exitValue() : firstLine));
             }
             if (!ClaimRules.checkGitSha(firstLine).isEmpty()) {
                 return notFound(GIT_SOURCE + " printed '" + firstLine + "', not a commit SHA");

@@ -121,8 +121,8 @@ public final class Lease implements AutoCloseable {
             renew();
         } catch (CoordinatorUnavailableException e) {
             if (expiresAt != null && !client.clock().instant().isBefore(expiresAt)) {
-                lostBecause = "no renewal was confirmed before the lease expired at " + expiresAt + ": "
-                        + e.getMessage();
+                lostBecause =
+                        "no renewal was confirmed before the lease expired at " + expiresAt + ": " + e.getMessage();
             } else {
                 client.log("Could not renew the lease on " + taskKey() + " (fencing token " + fencingToken()
                         + "); retrying before it expires at " + expiresAt + ": " + e.getMessage());
@@ -159,8 +159,8 @@ public final class Lease implements AutoCloseable {
             release();
         } catch (CoordinatorUnavailableException e) {
             client.log("Could not release " + taskKey() + " (fencing token " + fencingToken() + "): "
-                    + e.getMessage() + ". It stays claimed until its lease expires" + (expiresAt == null ? "" : " at "
-                    + expiresAt) + ".");
+                    + e.getMessage() + ". It stays claimed until its lease expires"
+                    + (expiresAt == null ? "" : " at " + expiresAt) + ".");
         }
     }
 

@@ -23,7 +23,9 @@ class AgentIdTest {
 
     @Test
     void without_a_host_name_in_the_environment_the_local_host_name_is_used() {
-        assertThat(AgentId.fromEnvironment(Map.<String, String>of()::get, 1234)).endsWith("-1234").hasSizeGreaterThan(5);
+        assertThat(AgentId.fromEnvironment(Map.<String, String>of()::get, 1234))
+                .endsWith("-1234")
+                .hasSizeGreaterThan(5);
     }
 
     @Test

@@ -25,13 +25,16 @@ class CiEnvironmentCasesTest {
         try (InputStream in = getClass().getResourceAsStream("/ci-environment-cases.json")) {
             cases = JsonMapper.builder().build().readTree(in).path("cases");
         }
-        return cases.valueStream().map(ciCase -> DynamicTest.dynamicTest(
-                ciCase.path("name").asString(), () -> assertFollowsTheCase(ciCase)));
+        return cases.valueStream()
+                .map(ciCase ->
+                        DynamicTest.dynamicTest(ciCase.path("name").asString(), () -> assertFollowsTheCase(ciCase)));
     }
 
     private static void assertFollowsTheCase(JsonNode ciCase) {
         Map<String, String> env = new HashMap<>();
-        ciCase.path("env").properties().forEach(entry -> env.put(entry.getKey(), entry.getValue().asString()));
+        ciCase.path("env")
+                .properties()
+                .forEach(entry -> env.put(entry.getKey(), entry.getValue().asString()));
         JsonNode git = ciCase.path("git");
         GitSha.Git answer = () -> git.has("sha")
                 ? new GitSha.Lookup.Found(git.path("sha").asString().toLowerCase(), GitSha.GIT_SOURCE)
@@ -40,11 +43,16 @@ class CiEnvironmentCasesTest {
         GitSha.Lookup lookup = GitSha.detect(env::get, answer);
 
         if (ciCase.has("notFound")) {
-            assertThat(lookup).isInstanceOfSatisfying(GitSha.Lookup.NotFound.class, none ->
-                    assertThat(none.message()).isEqualTo(ciCase.path("notFound").asString()));
+            assertThat(lookup)
+                    .isInstanceOfSatisfying(
+                            GitSha.Lookup.NotFound.class,
+                            none -> assertThat(none.message())
+                                    .isEqualTo(ciCase.path("notFound").asString()));
         } else {
-            assertThat(lookup).isEqualTo(new GitSha.Lookup.Found(
-                    ciCase.path("sha").path("value").asString(), ciCase.path("sha").path("source").asString()));
+            assertThat(lookup)
+                    .isEqualTo(new GitSha.Lookup.Found(
+                            ciCase.path("sha").path("value").asString(),
+                            ciCase.path("sha").path("source").asString()));
         }
         assertThat(AgentId.fromEnvironment(env::get, ciCase.path("pid").asLong()))
                 .isEqualTo(ciCase.path("agentId").asString());

@@ -29,7 +29,10 @@ class ClaimClientTest {
     }
 
     private ClaimClient client(RetrySettings retry) {
-        return ClaimClient.builder(coordinator.url()).retry(retry).logger(log::add).build();
+        return ClaimClient.builder(coordinator.url())
+                .retry(retry)
+                .logger(log::add)
+                .build();
     }
 
     private static ClaimRequest claim() {
@@ -100,7 +103,12 @@ class ClaimClientTest {
                 client.claim(claim().withRequestId("ci-run-42-convex"));
             }
 
-            assertThat(coordinator.received().getFirst().json().path("requestId").asString())
+            assertThat(coordinator
+                            .received()
+                            .getFirst()
+                            .json()
+                            .path("requestId")
+                            .asString())
                     .isEqualTo("ci-run-42-convex");
         }
 
@@ -108,7 +116,9 @@ class ClaimClientTest {
         void a_coordinator_url_with_a_trailing_slash_reaches_the_same_endpoint() {
             coordinator.grant();
 
-            try (var client = ClaimClient.builder(coordinator.url().resolve("/")).retry(FAST).build()) {
+            try (var client = ClaimClient.builder(coordinator.url().resolve("/"))
+                    .retry(FAST)
+                    .build()) {
                 client.claim(claim());
             }
 
@@ -217,7 +227,9 @@ class ClaimClientTest {
         void retry_after_as_an_http_date_is_waited_for_when_it_is_longer_than_the_backoff() {
             // The coordinator's date has one-second resolution; the client's clock is 400 ms before it.
             var clock = Clock.fixed(Instant.parse("2026-11-23T10:29:59.600Z"), ZoneOffset.UTC);
-            coordinator.answer(503, Map.of("Retry-After", "Mon, 23 Nov 2026 10:30:00 GMT"), "").grant();
+            coordinator
+                    .answer(503, Map.of("Retry-After", "Mon, 23 Nov 2026 10:30:00 GMT"), "")
+                    .grant();
 
             try (var client = ClaimClient.builder(coordinator.url())
                     .retry(new RetrySettings(2, Duration.ofMillis(1), Duration.ofSeconds(3), 0.0))
@@ -235,7 +247,10 @@ class ClaimClientTest {
         void an_unreachable_coordinator_fails_after_the_configured_attempts_saying_what_to_check() {
             var url = FakeCoordinator.unreachableUrl();
 
-            try (var client = ClaimClient.builder(url).retry(FAST.withMaxAttempts(3)).logger(log::add).build()) {
+            try (var client = ClaimClient.builder(url)
+                    .retry(FAST.withMaxAttempts(3))
+                    .logger(log::add)
+                    .build()) {
                 assertThatThrownBy(() -> client.claim(claim()))
                         .asInstanceOf(type(CoordinatorUnavailableException.class))
                         .satisfies(unavailable -> {
@@ -297,7 +312,8 @@ class ClaimClientTest {
         private Duration pauseBetweenRequests() {
             var received = coordinator.received();
             assertThat(received).hasSize(2);
-            return Duration.ofNanos(received.get(1).receivedAtNanos() - received.get(0).receivedAtNanos());
+            return Duration.ofNanos(
+                    received.get(1).receivedAtNanos() - received.get(0).receivedAtNanos());
         }
     }
 
@@ -335,7 +351,8 @@ class ClaimClientTest {
 
         @Test
         void an_unreachable_coordinator_has_no_health() {
-            try (var client = ClaimClient.builder(FakeCoordinator.unreachableUrl()).build()) {
+            try (var client =
+                    ClaimClient.builder(FakeCoordinator.unreachableUrl()).build()) {
                 assertThatThrownBy(client::health)
                         .isInstanceOf(CoordinatorUnavailableException.class)
                         .hasMessageContaining("No health answer")

@@ -28,8 +28,9 @@ class ClaimRulesCasesTest {
         try (InputStream in = getClass().getResourceAsStream("/claim-rules-cases.json")) {
             cases = JsonMapper.builder().build().readTree(in).path("cases");
         }
-        return cases.valueStream().map(ruleCase -> DynamicTest.dynamicTest(
-                ruleCase.path("name").asString(), () -> assertFollowsTheCase(ruleCase)));
+        return cases.valueStream()
+                .map(ruleCase -> DynamicTest.dynamicTest(
+                        ruleCase.path("name").asString(), () -> assertFollowsTheCase(ruleCase)));
     }
 
     private static void assertFollowsTheCase(JsonNode ruleCase) {
@@ -41,11 +42,12 @@ class ClaimRulesCasesTest {
         String requestId = text(input, "requestId");
         var expected = new ArrayList<FieldViolation>();
         for (JsonNode violation : ruleCase.path("violations").values()) {
-            expected.add(new FieldViolation(
-                    text(violation, "field"), text(violation, "rule"), text(violation, "message")));
+            expected.add(
+                    new FieldViolation(text(violation, "field"), text(violation, "rule"), text(violation, "message")));
         }
 
-        assertThat(ClaimRules.checkClaim(project, task, gitSha, agentId, requestId)).isEqualTo(expected);
+        assertThat(ClaimRules.checkClaim(project, task, gitSha, agentId, requestId))
+                .isEqualTo(expected);
         if (expected.isEmpty()) {
             assertThat(new ClaimRequest(project, task, gitSha, agentId, requestId).gitSha())
                     .isEqualTo(ClaimRules.normalizeGitSha(gitSha));

@@ -60,11 +60,12 @@ class ClaimctlArchiveIT {
         assertThat(home.resolve("LICENSE")).content().contains("Apache License");
         assertThat(home.resolve("README.txt")).content().startsWith("claimctl " + VERSION);
         try (var zip = new ZipFile(ARCHIVE.toString().replace(".tar.gz", ".zip"))) {
-            assertThat(zip.stream().map(entry -> entry.getName()).toList()).contains(
-                    "claimctl-" + VERSION + "/bin/claimctl",
-                    "claimctl-" + VERSION + "/bin/claimctl.cmd",
-                    "claimctl-" + VERSION + "/lib/claimctl.jar",
-                    "claimctl-" + VERSION + "/LICENSE");
+            assertThat(zip.stream().map(entry -> entry.getName()).toList())
+                    .contains(
+                            "claimctl-" + VERSION + "/bin/claimctl",
+                            "claimctl-" + VERSION + "/bin/claimctl.cmd",
+                            "claimctl-" + VERSION + "/lib/claimctl.jar",
+                            "claimctl-" + VERSION + "/LICENSE");
         }
     }
 
@@ -92,8 +93,10 @@ class ClaimctlArchiveIT {
         var second = claimctl(github, "claim", "--exit-code", "--project", "hire", "--task", "convex-deploy");
 
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).isEqualTo("hire:convex-deploy — proceeding as first instance (sha"
-                + " 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5, agent github-9876543210-1-deploy@GitHub Actions 12)\n");
+        assertThat(first.out())
+                .isEqualTo(
+                        "hire:convex-deploy — proceeding as first instance (sha"
+                                + " 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5, agent github-9876543210-1-deploy@GitHub Actions 12)\n");
         assertThat(first.err()).isEqualTo("claimctl: sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5 (from GITHUB_SHA)\n");
         assertThat(second.exitCode()).isEqualTo(10);
         assertThat(second.out()).startsWith("hire:convex-deploy — skipping, already claimed by agent-1");
@@ -102,14 +105,29 @@ class ClaimctlArchiveIT {
     @Test
     void run_runs_the_command_only_when_granted_and_exits_with_its_code() throws Exception {
         coordinator.grant().accept("completed");
-        var env = Map.of("JAVA_HOME", JAVA_HOME, "TURNSTILE_URL", coordinator.url().toString());
+        var env = Map.of(
+                "JAVA_HOME", JAVA_HOME, "TURNSTILE_URL", coordinator.url().toString());
 
-        var result = claimctl(env, "run", "--project", "hire", "--task", "e2e", "--sha", "abcdef1", "--agent", "a1",
-                "--", "sh", "-c", "echo deploying; exit 3");
+        var result = claimctl(
+                env,
+                "run",
+                "--project",
+                "hire",
+                "--task",
+                "e2e",
+                "--sha",
+                "abcdef1",
+                "--agent",
+                "a1",
+                "--",
+                "sh",
+                "-c",
+                "echo deploying; exit 3");
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.out()).isEqualTo("deploying\n");
-        assertThat(coordinator.received()).extracting(FakeCoordinator.Received::path)
+        assertThat(coordinator.received())
+                .extracting(FakeCoordinator.Received::path)
                 .containsExactly("/api/claim", "/api/claim/complete");
     }
 
@@ -175,8 +193,11 @@ class ClaimctlArchiveIT {
         builder.environment().putAll(environment);
         Path out = scratch.resolve("out.txt");
         Path err = scratch.resolve("err.txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("finished within a minute").isTrue();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("finished within a minute")
+                .isTrue();
         return new Result(
                 process.exitValue(),
                 Files.readString(out, StandardCharsets.UTF_8),

@@ -105,36 +105,55 @@ public final class FakeCoordinator implements AutoCloseable {
 
     /** Grants the next claim as a lease with {@code fencingToken}, expiring {@code ttlSeconds} after CLAIMED_AT. */
     public FakeCoordinator grantLease(long fencingToken, int ttlSeconds) {
-        script.add(new Answer(200, Map.of(), request -> {
-            var node = (tools.jackson.databind.node.ObjectNode) JSON.readTree(decision(request.json(), true, agentOf(request)));
-            node.put("mode", "lease").put("fencingToken", fencingToken).put("ttlSeconds", ttlSeconds)
-                    .put("expiresAt", java.time.Instant.parse(CLAIMED_AT).plusSeconds(ttlSeconds).toString());
-            return JSON.writeValueAsString(node);
-        }, false));
+        script.add(new Answer(
+                200,
+                Map.of(),
+                request -> {
+                    var node = (tools.jackson.databind.node.ObjectNode)
+                            JSON.readTree(decision(request.json(), true, agentOf(request)));
+                    node.put("mode", "lease")
+                            .put("fencingToken", fencingToken)
+                            .put("ttlSeconds", ttlSeconds)
+                            .put(
+                                    "expiresAt",
+                                    java.time.Instant.parse(CLAIMED_AT)
+                                            .plusSeconds(ttlSeconds)
+                                            .toString());
+                    return JSON.writeValueAsString(node);
+                },
+                false));
         return this;
     }
 
     /** Accepts the next holder request (renew, release, complete) as {@code result}. */
     public FakeCoordinator accept(String result) {
-        script.add(new Answer(200, Map.of(), request -> JSON.writeValueAsString(JSON.createObjectNode()
-                .put("accepted", true)
-                .put("result", result)
-                .put("message", result)
-                .put("fencingToken", request.json().path("fencingToken").asLong())
-                .put("expiresAt", "2099-01-01T00:00:00Z")), false));
+        script.add(new Answer(
+                200,
+                Map.of(),
+                request -> JSON.writeValueAsString(JSON.createObjectNode()
+                        .put("accepted", true)
+                        .put("result", result)
+                        .put("message", result)
+                        .put("fencingToken", request.json().path("fencingToken").asLong())
+                        .put("expiresAt", "2099-01-01T00:00:00Z")),
+                false));
         return this;
     }
 
     /** Refuses the next holder request with 409 and {@code reason}. */
     public FakeCoordinator refuse(String reason) {
-        script.add(new Answer(409, Map.of(), request -> JSON.writeValueAsString(JSON.createObjectNode()
-                .put("accepted", false)
-                .put("result", "refused")
-                .put("reason", reason)
-                .put("message", "Refused: " + reason)
-                .put("fencingToken", request.json().path("fencingToken").asLong())
-                .put("currentFencingToken", 9)
-                .put("heldBy", "agent-9")), false));
+        script.add(new Answer(
+                409,
+                Map.of(),
+                request -> JSON.writeValueAsString(JSON.createObjectNode()
+                        .put("accepted", false)
+                        .put("result", "refused")
+                        .put("reason", reason)
+                        .put("message", "Refused: " + reason)
+                        .put("fencingToken", request.json().path("fencingToken").asLong())
+                        .put("currentFencingToken", 9)
+                        .put("heldBy", "agent-9")),
+                false));
         return this;
     }
 
@@ -173,7 +192,8 @@ public final class FakeCoordinator implements AutoCloseable {
             }
             byte[] bytes = answer.body().apply(request).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            answer.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             exchange.getResponseBody().write(bytes);
         }
@@ -192,8 +212,8 @@ public final class FakeCoordinator implements AutoCloseable {
     }
 
     private static String decision(JsonNode claim, boolean proceed, String claimedBy) {
-        String taskKey = claim.path("project").asString() + ":" + claim.path("task").asString() + ":"
-                + claim.path("gitSha").asString();
+        String taskKey = claim.path("project").asString() + ":"
+                + claim.path("task").asString() + ":" + claim.path("gitSha").asString();
         var node = JSON.createObjectNode()
                 .put("proceed", proceed)
                 .put("taskKey", taskKey)

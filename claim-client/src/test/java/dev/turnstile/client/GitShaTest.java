@@ -19,8 +19,16 @@ class GitShaTest {
     @Test
     void in_a_checkout_git_names_the_commit_checked_out() throws Exception {
         git("init", "--quiet");
-        git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "--allow-empty",
-                "-m", "first");
+        git(
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "commit",
+                "--quiet",
+                "--allow-empty",
+                "-m",
+                "first");
         String head = git("rev-parse", "HEAD");
 
         assertThat(GitSha.in(directory).revParseHead()).isEqualTo(new GitSha.Lookup.Found(head, "git rev-parse HEAD"));
@@ -30,9 +38,13 @@ class GitShaTest {
     void outside_a_checkout_the_lookup_says_what_git_answered() {
         var lookup = GitSha.detect(Map.<String, String>of()::get, GitSha.in(directory));
 
-        assertThat(lookup).isInstanceOfSatisfying(GitSha.Lookup.NotFound.class, none -> assertThat(none.message())
-                .startsWith("No commit SHA: GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT unset; git rev-parse HEAD"
-                        + " failed: fatal: not a git repository"));
+        assertThat(lookup)
+                .isInstanceOfSatisfying(
+                        GitSha.Lookup.NotFound.class,
+                        none -> assertThat(none.message())
+                                .startsWith(
+                                        "No commit SHA: GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT unset; git rev-parse HEAD"
+                                                + " failed: fatal: not a git repository"));
     }
 
     @Test
@@ -48,7 +60,10 @@ class GitShaTest {
     private String git(String... args) throws IOException, InterruptedException {
         var command = new java.util.ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
-        var process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        var process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         assertThat(process.exitValue()).as(output).isZero();

@@ -20,7 +20,8 @@ class LeaseTest {
 
     private final FakeCoordinator coordinator = FakeCoordinator.start();
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final ClaimClient client = ClaimClient.builder(coordinator.url()).retry(FAST).logger(log::add).build();
+    private final ClaimClient client =
+            ClaimClient.builder(coordinator.url()).retry(FAST).logger(log::add).build();
     private final ClaimRequest request = new ClaimRequest("hire", "convex-deploy", "3f9c2ab", "agent-1", null);
 
     @AfterEach
@@ -41,7 +42,8 @@ class LeaseTest {
         assertThat(sent.path("takeoverAfterFailure").asBoolean()).isTrue();
         assertThat(result.mode()).isEqualTo(ClaimMode.LEASE);
         assertThat(result.fencingToken()).isEqualTo(4);
-        assertThat(result.expiresAt()).isEqualTo(Instant.parse(FakeCoordinator.CLAIMED_AT).plusSeconds(30));
+        assertThat(result.expiresAt())
+                .isEqualTo(Instant.parse(FakeCoordinator.CLAIMED_AT).plusSeconds(30));
     }
 
     @Test
@@ -61,7 +63,8 @@ class LeaseTest {
         assertThat(result.reason()).isEqualTo("stale_token");
         assertThat(result.currentFencingToken()).isEqualTo(9);
         assertThat(coordinator.received().getFirst().path()).isEqualTo("/api/lease/renew");
-        assertThat(coordinator.received().getFirst().json().path("fencingToken").asLong()).isEqualTo(3);
+        assertThat(coordinator.received().getFirst().json().path("fencingToken").asLong())
+                .isEqualTo(3);
     }
 
     @Test
@@ -76,7 +79,8 @@ class LeaseTest {
             assertThat(lease.isLost()).isTrue();
         }
 
-        assertThat(coordinator.received()).extracting(FakeCoordinator.Received::path)
+        assertThat(coordinator.received())
+                .extracting(FakeCoordinator.Received::path)
                 .containsExactly("/api/claim", "/api/lease/renew", "/api/lease/renew");
     }
 
@@ -102,15 +106,18 @@ class LeaseTest {
         }
 
         assertThat(coordinator.received()).hasSize(2);
-        assertThat(coordinator.received().getLast().json().path("outcome").asString()).isEqualTo("failed");
+        assertThat(coordinator.received().getLast().json().path("outcome").asString())
+                .isEqualTo("failed");
     }
 
     @Test
     void waiting_for_the_outcome_long_polls_until_the_claim_ends() {
         coordinator
                 .answer(200, "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"pending\",\"ended\":false}")
-                .answer(200, "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"succeeded\",\"ended\":true,"
-                        + "\"agentId\":\"agent-2\",\"fencingToken\":1}");
+                .answer(
+                        200,
+                        "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"succeeded\",\"ended\":true,"
+                                + "\"agentId\":\"agent-2\",\"fencingToken\":1}");
 
         var outcome = client.awaitOutcome("hire:convex-deploy:3f9c2ab", Duration.ofMinutes(5));
 

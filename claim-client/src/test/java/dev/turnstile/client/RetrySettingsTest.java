@@ -22,7 +22,8 @@ class RetrySettingsTest {
     @Test
     void the_backoff_doubles_after_each_retry_until_the_cap() {
         var pauses = IntStream.rangeClosed(1, 6)
-                .mapToObj(retry -> DEFAULTS.delayBefore(retry, Optional.empty(), 0.0).toMillis())
+                .mapToObj(retry ->
+                        DEFAULTS.delayBefore(retry, Optional.empty(), 0.0).toMillis())
                 .toList();
 
         assertThat(pauses).containsExactly(200L, 400L, 800L, 1600L, 3000L, 3000L);
@@ -30,19 +31,21 @@ class RetrySettingsTest {
 
     @Test
     void jitter_only_lengthens_a_pause_and_never_past_the_cap() {
-        assertThat(DEFAULTS.delayBefore(1, Optional.empty(), 0.999)).isBetween(
-                Duration.ofMillis(249), Duration.ofMillis(250));
+        assertThat(DEFAULTS.delayBefore(1, Optional.empty(), 0.999))
+                .isBetween(Duration.ofMillis(249), Duration.ofMillis(250));
         assertThat(DEFAULTS.delayBefore(5, Optional.empty(), 0.999)).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void a_retry_after_longer_than_the_backoff_is_waited_for() {
-        assertThat(DEFAULTS.delayBefore(1, Optional.of(Duration.ofSeconds(2)), 0.0)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(DEFAULTS.delayBefore(1, Optional.of(Duration.ofSeconds(2)), 0.0))
+                .isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void a_retry_after_longer_than_the_cap_waits_only_the_cap() {
-        assertThat(DEFAULTS.delayBefore(1, Optional.of(Duration.ofMinutes(5)), 0.5)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(DEFAULTS.delayBefore(1, Optional.of(Duration.ofMinutes(5)), 0.5))
+                .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

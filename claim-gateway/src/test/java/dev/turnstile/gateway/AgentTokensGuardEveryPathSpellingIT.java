@@ -48,7 +48,13 @@ class AgentTokensGuardEveryPathSpellingIT {
     }
 
     /** Which endpoint a spelling means, so that its body is one that endpoint would accept. */
-    enum Kind { CLAIM, RENEW, RELEASE, COMPLETE, OUTCOME }
+    enum Kind {
+        CLAIM,
+        RENEW,
+        RELEASE,
+        COMPLETE,
+        OUTCOME
+    }
 
     static final List<Spelling> SPELLINGS = List.of(
             new Spelling("POST", "/api/claim", Kind.CLAIM),
@@ -113,12 +119,17 @@ class AgentTokensGuardEveryPathSpellingIT {
                     .all()
                     .get();
         }
-        gateways.put("without Spring Security", start(bootstrap, String.join(",",
-                "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration")));
+        gateways.put(
+                "without Spring Security",
+                start(
+                        bootstrap,
+                        String.join(
+                                ",",
+                                "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                                "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+                                "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+                                "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+                                "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration")));
         gateways.put("with Spring Security's defaults", start(bootstrap, ""));
     }
 
@@ -126,14 +137,22 @@ class AgentTokensGuardEveryPathSpellingIT {
     private ConfigurableApplicationContext start(String bootstrap, String excludedAutoConfigurations) {
         return new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
-                        "server.port", "0",
-                        "spring.kafka.bootstrap-servers", bootstrap,
-                        "turnstile.topics.requests", topics.requests().name(),
-                        "turnstile.topics.decisions", topics.decisions().name(),
-                        "turnstile.processor.enabled", "false",
-                        "turnstile.gateway.decision-timeout", "1s",
-                        "turnstile.security.agent-tokens", AgentTokens.digestOf(TOKEN),
-                        "spring.autoconfigure.exclude", excludedAutoConfigurations))
+                        "server.port",
+                        "0",
+                        "spring.kafka.bootstrap-servers",
+                        bootstrap,
+                        "turnstile.topics.requests",
+                        topics.requests().name(),
+                        "turnstile.topics.decisions",
+                        topics.decisions().name(),
+                        "turnstile.processor.enabled",
+                        "false",
+                        "turnstile.gateway.decision-timeout",
+                        "1s",
+                        "turnstile.security.agent-tokens",
+                        AgentTokens.digestOf(TOKEN),
+                        "spring.autoconfigure.exclude",
+                        excludedAutoConfigurations))
                 .run();
     }
 
@@ -164,11 +183,16 @@ class AgentTokensGuardEveryPathSpellingIT {
     }
 
     /** What is wrong with the answer to one spelling, or null. */
-    private String check(ConfigurableApplicationContext gateway, Spelling spelling, int index,
-            Map<Integer, Integer> statuses) throws Exception {
+    private String check(
+            ConfigurableApplicationContext gateway, Spelling spelling, int index, Map<Integer, Integer> statuses)
+            throws Exception {
         double refusedBefore = unauthorized(gateway);
-        var answer = RawHttp.send(port(gateway), spelling.method(), target(spelling, index),
-                body(spelling.kind(), index), withJson(spelling));
+        var answer = RawHttp.send(
+                port(gateway),
+                spelling.method(),
+                target(spelling, index),
+                body(spelling.kind(), index),
+                withJson(spelling));
         double counted = unauthorized(gateway) - refusedBefore;
         statuses.merge(answer.status(), 1, Integer::sum);
         boolean tokenCheck = answer.body().contains("\"error\":\"missing_token\"")
@@ -177,9 +201,9 @@ class AgentTokensGuardEveryPathSpellingIT {
             return "refused by the token check but counted " + counted + " times";
         }
         if (!List.of(400, 401, 403, 404, 405).contains(answer.status())
-                    || answer.body().contains("invalid_request")
-                    || answer.body().contains("decision_timeout")
-                    || answer.body().contains("\"proceed\"")
+                || answer.body().contains("invalid_request")
+                || answer.body().contains("decision_timeout")
+                || answer.body().contains("\"proceed\"")
                 || answer.body().contains("\"status\":\"unknown\"")) {
             return "answered " + answer.status() + " " + answer.body();
         }
@@ -190,14 +214,25 @@ class AgentTokensGuardEveryPathSpellingIT {
     void with_the_token_the_same_spellings_reach_the_handlers_so_the_refusals_above_are_the_token_checks()
             throws Exception {
         for (var gateway : gateways.values()) {
-            var outcome = RawHttp.send(port(gateway), "GET", "/api/%63laim/outcome?taskKey=hire:deploy:3f9c2ab", null,
+            var outcome = RawHttp.send(
+                    port(gateway),
+                    "GET",
+                    "/api/%63laim/outcome?taskKey=hire:deploy:3f9c2ab",
+                    null,
                     "Authorization: Bearer " + TOKEN);
-            var claim = RawHttp.send(port(gateway), "POST", "/api/clai%6D", body(Kind.CLAIM, 1000),
-                    "Authorization: Bearer " + TOKEN, "Content-Type: application/json");
+            var claim = RawHttp.send(
+                    port(gateway),
+                    "POST",
+                    "/api/clai%6D",
+                    body(Kind.CLAIM, 1000),
+                    "Authorization: Bearer " + TOKEN,
+                    "Content-Type: application/json");
 
             assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
             assertThat(outcome.body()).contains("\"status\":\"unknown\"");
-            assertThat(claim.body()).as("written, then no processor to decide it").contains("decision_timeout");
+            assertThat(claim.body())
+                    .as("written, then no processor to decide it")
+                    .contains("decision_timeout");
         }
     }
 
@@ -217,7 +252,8 @@ class AgentTokensGuardEveryPathSpellingIT {
     }
 
     private static String body(Kind kind, int index) {
-        var key = "\"project\":\"spelling-" + index + "\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"";
+        var key =
+                "\"project\":\"spelling-" + index + "\",\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"";
         return switch (kind) {
             case CLAIM -> "{" + key + "}";
             case RENEW, RELEASE -> "{" + key + ",\"fencingToken\":1}";
@@ -242,7 +278,9 @@ class AgentTokensGuardEveryPathSpellingIT {
             var partitions = IntStream.range(0, ClaimTopics.DEFAULT_PARTITIONS)
                     .mapToObj(p -> new TopicPartition(topics.requests().name(), p))
                     .collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+            return admin.listOffsets(partitions).all().get().values().stream()
+                    .mapToLong(info -> info.offset())
+                    .sum();
         }
     }
 }

@@ -46,7 +46,8 @@ abstract class ClaimPathContract {
     private static final int PARTITIONS = ClaimTopics.DEFAULT_PARTITIONS;
     private static final Duration DECISION_TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final ClaimTopics topics = ClaimTopics.named("claim-requests-" + run, "claim-decisions-" + run);
     private final String processorId = "claim-processor-" + run;
@@ -76,14 +77,22 @@ abstract class ClaimPathContract {
         processor = startProcessor(processorId, stateRoot.resolve("processor-1"), topics);
         gateway = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
-                        "server.port", "0",
-                        "spring.kafka.bootstrap-servers", bootstrap,
-                        "turnstile.topics.requests", topics.requests().name(),
-                        "turnstile.topics.decisions", topics.decisions().name(),
-                        "turnstile.processor.enabled", "false",
-                        "turnstile.gateway.processor-group-id", processorId,
-                        "turnstile.gateway.decision-timeout", DECISION_TIMEOUT.toMillis() + "ms",
-                        "turnstile.gateway.health-cache-ttl", "0s"))
+                        "server.port",
+                        "0",
+                        "spring.kafka.bootstrap-servers",
+                        bootstrap,
+                        "turnstile.topics.requests",
+                        topics.requests().name(),
+                        "turnstile.topics.decisions",
+                        topics.decisions().name(),
+                        "turnstile.processor.enabled",
+                        "false",
+                        "turnstile.gateway.processor-group-id",
+                        processorId,
+                        "turnstile.gateway.decision-timeout",
+                        DECISION_TIMEOUT.toMillis() + "ms",
+                        "turnstile.gateway.health-cache-ttl",
+                        "0s"))
                 .run();
         var port = gateway.getEnvironment().getProperty("local.server.port");
         claimUri = URI.create("http://127.0.0.1:" + port + "/api/claim");
@@ -114,7 +123,9 @@ abstract class ClaimPathContract {
         assertThat(second.json())
                 .containsEntry("proceed", false)
                 .containsEntry("claimedBy", "agent-1")
-                .containsEntry("message", "Already claimed by agent-1 at " + first.json().get("claimedAt"));
+                .containsEntry(
+                        "message",
+                        "Already claimed by agent-1 at " + first.json().get("claimedAt"));
     }
 
     @Test
@@ -128,12 +139,18 @@ abstract class ClaimPathContract {
         var grantedAgain = claim(body("hire", "convex-deploy", sha, "agent-1", winner));
         var deniedAgain = claim(body("hire", "convex-deploy", sha, "agent-2", loser));
 
-        assertThat(grantedAgain.json()).containsEntry("proceed", true).containsEntry("redelivery", true)
+        assertThat(grantedAgain.json())
+                .containsEntry("proceed", true)
+                .containsEntry("redelivery", true)
                 .containsEntry("decisionId", granted.json().get("decisionId"));
-        assertThat(deniedAgain.json()).containsEntry("proceed", false).containsEntry("redelivery", true)
+        assertThat(deniedAgain.json())
+                .containsEntry("proceed", false)
+                .containsEntry("redelivery", true)
                 .containsEntry("decisionId", denied.json().get("decisionId"));
         var key = "hire:convex-deploy:" + sha;
-        assertThat(decisions().firstDecisions()).filteredOn(event -> event.taskKey().equals(key)).hasSize(2);
+        assertThat(decisions().firstDecisions())
+                .filteredOn(event -> event.taskKey().equals(key))
+                .hasSize(2);
     }
 
     @Test
@@ -165,30 +182,40 @@ abstract class ClaimPathContract {
         }
 
         assertThat(answered).hasValue(64 * keys.size());
-        assertThat(proceeds).hasSize(keys.size()).allSatisfy((sha, winners) -> assertThat(winners).hasSize(1));
+        assertThat(proceeds)
+                .hasSize(keys.size())
+                .allSatisfy((sha, winners) -> assertThat(winners).hasSize(1));
         var log = decisions();
         log.assertExactlyOneGrantPerKey();
-        keys.forEach(sha -> assertThat(log.grantsByKey().get("race:deploy:" + sha))
-                .containsExactlyElementsOf(proceeds.get(sha)));
+        keys.forEach(sha ->
+                assertThat(log.grantsByKey().get("race:deploy:" + sha)).containsExactlyElementsOf(proceeds.get(sha)));
     }
 
     @Test
     void bad_input_gets_400_naming_the_field_and_rule_and_writes_nothing() throws Exception {
         long before = requestsWritten();
         var cases = Map.of(
-                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"xyz\",\"agentId\":\"a\"}", "gitSha",
-                "{\"project\":\"hire\",\"task\":\"deploy\",\"agentId\":\"a\"}", "gitSha",
-                "{\"project\":42,\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}", "project",
-                "{\"project\":\"hire\",\"task\":\"de:ploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}", "task",
+                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"xyz\",\"agentId\":\"a\"}",
+                "gitSha",
+                "{\"project\":\"hire\",\"task\":\"deploy\",\"agentId\":\"a\"}",
+                "gitSha",
+                "{\"project\":42,\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}",
+                "project",
+                "{\"project\":\"hire\",\"task\":\"de:ploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}",
+                "task",
                 "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\\u0000b\"}",
-                        "agentId",
+                "agentId",
                 "{\"project\":\"" + "p".repeat(101) + "\",\"task\":\"d\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}",
-                        "project",
-                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\",\"ttl\":5}", "ttl",
-                "{\"project\": \"hire\",", "body",
-                "[1,2,3]", "body",
-                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\""
-                        + "a".repeat(20_000) + "\"}", "body");
+                "project",
+                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\",\"ttl\":5}",
+                "ttl",
+                "{\"project\": \"hire\",",
+                "body",
+                "[1,2,3]",
+                "body",
+                "{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"abcdef1\",\"agentId\":\"" + "a".repeat(20_000)
+                        + "\"}",
+                "body");
 
         for (var entry : cases.entrySet()) {
             var answer = claim(entry.getKey());
@@ -196,7 +223,8 @@ abstract class ClaimPathContract {
             assertThat(answer.json()).containsEntry("error", "invalid_request");
             assertThat((List<?>) answer.json().get("violations"))
                     .as(entry.getKey())
-                    .anySatisfy(violation -> assertThat(((Map<?, ?>) violation).get("field")).isEqualTo(entry.getValue()));
+                    .anySatisfy(violation ->
+                            assertThat(((Map<?, ?>) violation).get("field")).isEqualTo(entry.getValue()));
         }
         var chunkedHuge = http.send(
                 HttpRequest.newBuilder(claimUri)
@@ -208,17 +236,22 @@ abstract class ClaimPathContract {
         var notUtf8 = http.send(
                 HttpRequest.newBuilder(claimUri)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        var controlInProject = claim("{\"project\":\"hi\\u0007re\",\"task\":\"d\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}");
+        var controlInProject =
+                claim("{\"project\":\"hi\\u0007re\",\"task\":\"d\",\"gitSha\":\"abcdef1\",\"agentId\":\"a\"}");
 
-        assertThat(chunkedHuge.statusCode()).as("chunked 1 MB body, no Content-Length").isEqualTo(400);
+        assertThat(chunkedHuge.statusCode())
+                .as("chunked 1 MB body, no Content-Length")
+                .isEqualTo(400);
         assertThat(notUtf8.statusCode()).as("invalid UTF-8").isEqualTo(400);
         assertThat(controlInProject.status()).isEqualTo(400);
         assertThat(controlInProject.json().get("message").toString()).contains("\\u0007");
         assertThat(requestsWritten()).isEqualTo(before);
-        assertThat(claim(body("hire", "deploy", sha(), "still-serving", null)).status()).isEqualTo(200);
+        assertThat(claim(body("hire", "deploy", sha(), "still-serving", null)).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -229,8 +262,15 @@ abstract class ClaimPathContract {
         var renew = "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"" + sha
                 + "\",\"agentId\":\"agent-1\",\"fencingToken\":1}";
         var contentTypes = java.util.Arrays.asList(
-                null, "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
-                "multipart/form-data; boundary=x", "application/jsonp", "*/*", "application/json-patch+json", "json");
+                null,
+                "text/plain",
+                "text/plain;charset=UTF-8",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/jsonp",
+                "*/*",
+                "application/json-patch+json",
+                "json");
 
         for (var contentType : contentTypes) {
             var targets = List.of(Map.entry(claimUri, claim), Map.entry(claimUri.resolve("/api/lease/renew"), renew));
@@ -242,13 +282,17 @@ abstract class ClaimPathContract {
                 }
                 var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 
-                assertThat(response.statusCode()).as("%s to %s", contentType, target.getKey()).isEqualTo(415);
+                assertThat(response.statusCode())
+                        .as("%s to %s", contentType, target.getKey())
+                        .isEqualTo(415);
                 assertThat(parse(response.body()))
                         .containsEntry("error", "unsupported_media_type")
                         .containsEntry("violations", List.of())
-                        .hasEntrySatisfying("message", message -> assertThat((String) message)
-                                .contains("Content-Type: application/json")
-                                .contains(contentType == null ? "got none" : "got \"" + contentType + "\""));
+                        .hasEntrySatisfying(
+                                "message",
+                                message -> assertThat((String) message)
+                                        .contains("Content-Type: application/json")
+                                        .contains(contentType == null ? "got none" : "got \"" + contentType + "\""));
             }
         }
 
@@ -261,8 +305,8 @@ abstract class ClaimPathContract {
     @Test
     void a_direct_request_for_the_error_page_is_not_found() throws Exception {
         for (var path : List.of("/error", "/%65rror", "/error;x=1")) {
-            var response = http.send(HttpRequest.newBuilder(claimUri.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response = http.send(
+                    HttpRequest.newBuilder(claimUri.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(404);
             assertThat(response.body()).doesNotContain("999");
@@ -270,8 +314,7 @@ abstract class ClaimPathContract {
     }
 
     @Test
-    void a_record_on_the_decisions_topic_that_is_not_a_decision_does_not_stop_claims_being_answered()
-            throws Exception {
+    void a_record_on_the_decisions_topic_that_is_not_a_decision_does_not_stop_claims_being_answered() throws Exception {
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
                 Map.<String, Object>of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new org.apache.kafka.common.serialization.StringSerializer(),
@@ -364,12 +407,12 @@ abstract class ClaimPathContract {
         assertThat(granted).hasSize(keys.size());
         var log = decisions();
         log.assertExactlyOneGrantPerKey();
-        keys.forEach(sha -> assertThat(log.grantsByKey().get("restart:deploy:" + sha)).containsExactly(granted.get(sha)));
+        keys.forEach(sha ->
+                assertThat(log.grantsByKey().get("restart:deploy:" + sha)).containsExactly(granted.get(sha)));
     }
 
     @Test
-    void a_claim_answered_503_carries_its_request_id_and_the_caller_who_retries_is_told_it_proceeds()
-            throws Exception {
+    void a_claim_answered_503_carries_its_request_id_and_the_caller_who_retries_is_told_it_proceeds() throws Exception {
         processor.close();
         var sha = sha();
         Answer unanswered;
@@ -380,8 +423,11 @@ abstract class ClaimPathContract {
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-            assertThat(unanswered.json()).containsEntry("error", "decision_timeout").containsKey("requestId");
-            assertThat(unanswered.json().get("message").toString()).contains(unanswered.json().get("requestId").toString());
+            assertThat(unanswered.json())
+                    .containsEntry("error", "decision_timeout")
+                    .containsKey("requestId");
+            assertThat(unanswered.json().get("message").toString())
+                    .contains(unanswered.json().get("requestId").toString());
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(parse(health.body()))
                     .containsEntry("status", "unhealthy")
@@ -399,7 +445,9 @@ abstract class ClaimPathContract {
         var other = claimUntilDecided(body("hire", "deploy", sha, "agent-2", null));
 
         assertThat(retried).containsEntry("proceed", true).containsEntry("requestId", requestId);
-        assertThat(askedAgain).containsEntry("proceed", true).containsEntry("redelivery", true)
+        assertThat(askedAgain)
+                .containsEntry("proceed", true)
+                .containsEntry("redelivery", true)
                 .containsEntry("decisionId", retried.get("decisionId"));
         assertThat(askedAgain.get("message").toString()).startsWith("Already claimed by you (agent-1)");
         assertThat(other).containsEntry("proceed", false).containsEntry("claimedBy", "agent-1");
@@ -414,7 +462,8 @@ abstract class ClaimPathContract {
         var first = claim(body("hire", "deploy", sha, "agent-1", requestId));
         var reused = claim(body("hire", "deploy", sha, "agent-2", requestId));
         var reusedForALease = claim("{\"project\":\"hire\",\"task\":\"deploy\",\"gitSha\":\"" + sha
-                + "\",\"agentId\":\"agent-1\",\"requestId\":\"" + requestId + "\",\"mode\":\"lease\",\"ttlSeconds\":30}");
+                + "\",\"agentId\":\"agent-1\",\"requestId\":\"" + requestId
+                + "\",\"mode\":\"lease\",\"ttlSeconds\":30}");
         var retried = claim(body("hire", "deploy", sha, "agent-1", requestId));
 
         assertThat(first.json()).containsEntry("proceed", true);
@@ -445,7 +494,8 @@ abstract class ClaimPathContract {
                         var answer = claim(body("shared", "deploy", sha, agentId, shared));
                         assertThat(answer.status()).as(answer.json().toString()).isIn(200, 409);
                         if (Boolean.TRUE.equals(answer.json().get("proceed"))) {
-                            proceeded.computeIfAbsent(sha, k -> Collections.synchronizedList(new ArrayList<>()))
+                            proceeded
+                                    .computeIfAbsent(sha, k -> Collections.synchronizedList(new ArrayList<>()))
                                     .add(agentId);
                         }
                         return null;
@@ -455,7 +505,9 @@ abstract class ClaimPathContract {
             start.countDown();
         }
 
-        assertThat(proceeded).hasSize(shas.size()).allSatisfy((sha, winners) -> assertThat(winners).hasSize(1));
+        assertThat(proceeded)
+                .hasSize(shas.size())
+                .allSatisfy((sha, winners) -> assertThat(winners).hasSize(1));
         var log = decisions();
         log.assertExactlyOneGrantPerKey();
         shas.forEach(sha -> assertThat(log.grantsByKey().get("shared:deploy:" + sha))
@@ -475,7 +527,9 @@ abstract class ClaimPathContract {
 
         var retried = claim(body("hire", "busy", sha, "agent-2", loser));
 
-        assertThat(retried.json()).containsEntry("proceed", false).containsEntry("redelivery", true)
+        assertThat(retried.json())
+                .containsEntry("proceed", false)
+                .containsEntry("redelivery", true)
                 .containsEntry("decisionId", denied.json().get("decisionId"));
         var key = "hire:busy:" + sha;
         assertThat(awaitCommitted(63, key).events())
@@ -491,7 +545,9 @@ abstract class ClaimPathContract {
                 .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics);
         var started = new ClaimProcessorService(config, claimTopics);
         started.start();
-        assertThat(started.awaitRunning(Duration.ofSeconds(60))).as("processor running").isTrue();
+        assertThat(started.awaitRunning(Duration.ofSeconds(60)))
+                .as("processor running")
+                .isTrue();
         return started;
     }
 
@@ -504,10 +560,15 @@ abstract class ClaimPathContract {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             var log = decisions();
-            if (log.events().stream().filter(event -> event.taskKey().startsWith(prefix)).count() >= count) {
+            if (log.events().stream()
+                            .filter(event -> event.taskKey().startsWith(prefix))
+                            .count()
+                    >= count) {
                 return log;
             }
-            assertThat(System.nanoTime()).as("waiting for %d committed decisions", count).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for %d committed decisions", count)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
@@ -515,7 +576,9 @@ abstract class ClaimPathContract {
     private void awaitDecisionCount(ClaimTopics claimTopics, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (DecisionLog.read(bootstrap, claimTopics.decisions()).events().size() < count) {
-            assertThat(System.nanoTime()).as("waiting for %d replayed decisions", count).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for %d replayed decisions", count)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -531,7 +594,8 @@ abstract class ClaimPathContract {
     private long requestsWritten() throws Exception {
         try (var admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             var partitions = IntStream.range(0, PARTITIONS)
-                    .mapToObj(p -> new org.apache.kafka.common.TopicPartition(topics.requests().name(), p))
+                    .mapToObj(p -> new org.apache.kafka.common.TopicPartition(
+                            topics.requests().name(), p))
                     .collect(java.util.stream.Collectors.toMap(
                             p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
             return admin.listOffsets(partitions).all().get().values().stream()
@@ -594,8 +658,8 @@ abstract class ClaimPathContract {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
-
 }

@@ -50,7 +50,8 @@ final class DecisionLog {
     /** Each key's decisions in order. */
     Map<String, List<ClaimEvent>> byKey() {
         var byKey = new HashMap<String, List<ClaimEvent>>();
-        events.forEach(event -> byKey.computeIfAbsent(event.taskKey(), key -> new ArrayList<>()).add(event));
+        events.forEach(event ->
+                byKey.computeIfAbsent(event.taskKey(), key -> new ArrayList<>()).add(event));
         return byKey;
     }
 
@@ -59,9 +60,10 @@ final class DecisionLog {
         var keys = firstDecisions().stream().map(ClaimEvent::taskKey).distinct().toList();
         var grants = grantsByKey();
         var byKey = byKey();
-        assertThat(keys).allSatisfy(key -> assertThat(grants.get(key))
-                .as("grants of %s in %s", key, byKey.get(key))
-                .hasSize(1));
+        assertThat(keys)
+                .allSatisfy(key -> assertThat(grants.get(key))
+                        .as("grants of %s in %s", key, byKey.get(key))
+                        .hasSize(1));
         assertThat(firstDecisions().stream().map(ClaimEvent::decisionId))
                 .as("decision ids")
                 .doesNotHaveDuplicates();

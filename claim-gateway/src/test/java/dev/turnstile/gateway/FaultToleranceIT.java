@@ -30,13 +30,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -82,13 +79,13 @@ class FaultToleranceIT {
             resource.close();
         }
         try (var paths = Files.walk(work)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
     @Test
-    void a_processor_killed_hard_under_load_and_restarted_grants_no_key_twice_and_loses_no_attempt()
-            throws Exception {
+    void a_processor_killed_hard_under_load_and_restarted_grants_no_key_twice_and_loses_no_attempt() throws Exception {
         var bootstrap = SharedTestKafka.bootstrapServers();
         createTopics(bootstrap);
         var processor = startProcessorProcess(bootstrap);
@@ -159,7 +156,8 @@ class FaultToleranceIT {
                 Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.requests().name(), bytes("hire:deploy:abcdef1"), bytes("{not json")));
+            producer.send(
+                    new ProducerRecord<>(topics.requests().name(), bytes("hire:deploy:abcdef1"), bytes("{not json")));
             producer.send(new ProducerRecord<>(
                     topics.requests().name(),
                     bytes("other:deploy:abcdef1"),
@@ -172,7 +170,8 @@ class FaultToleranceIT {
         }
 
         var deadLetters = readAll(bootstrap, topics.deadLetterTopicName(), 2);
-        assertThat(deadLetters).extracting(reason -> reason)
+        assertThat(deadLetters)
+                .extracting(reason -> reason)
                 .anySatisfy(reason -> assertThat(reason).contains("not a valid ClaimCommand"))
                 .anySatisfy(reason -> assertThat(reason).contains("does not match"));
         assertThat(processor.streams().metrics().entrySet().stream()
@@ -240,7 +239,9 @@ class FaultToleranceIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (answered.get() < atLeast) {
                 assertThat(failures).as("agent failures").isEmpty();
-                assertThat(System.nanoTime()).as("waiting for %d answers", atLeast).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("waiting for %d answers", atLeast)
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
         }
@@ -286,12 +287,15 @@ class FaultToleranceIT {
     }
 
     private ClaimProcessorService startProcessor(String bootstrap, String name) throws InterruptedException {
-        var config = ProcessorProperties.defaults(processorId, work.resolve(name).toString())
+        var config = ProcessorProperties.defaults(
+                        processorId, work.resolve(name).toString())
                 .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics);
         var processor = new ClaimProcessorService(config, topics);
         cleanup.add(processor);
         processor.start();
-        assertThat(processor.awaitRunning(Duration.ofSeconds(60))).as("processor %s running", name).isTrue();
+        assertThat(processor.awaitRunning(Duration.ofSeconds(60)))
+                .as("processor %s running", name)
+                .isTrue();
         return processor;
     }
 
@@ -327,13 +331,20 @@ class FaultToleranceIT {
     private URI startGateway(String bootstrap) {
         ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
-                        "server.port", "0",
-                        "spring.kafka.bootstrap-servers", bootstrap,
-                        "turnstile.topics.requests", topics.requests().name(),
-                        "turnstile.topics.decisions", topics.decisions().name(),
-                        "turnstile.processor.enabled", "false",
-                        "turnstile.gateway.processor-group-id", processorId,
-                        "turnstile.gateway.decision-timeout", "3s"))
+                        "server.port",
+                        "0",
+                        "spring.kafka.bootstrap-servers",
+                        bootstrap,
+                        "turnstile.topics.requests",
+                        topics.requests().name(),
+                        "turnstile.topics.decisions",
+                        topics.decisions().name(),
+                        "turnstile.processor.enabled",
+                        "false",
+                        "turnstile.gateway.processor-group-id",
+                        processorId,
+                        "turnstile.gateway.decision-timeout",
+                        "3s"))
                 .run();
         cleanup.add(gateway::close);
         return URI.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
@@ -362,8 +373,12 @@ class FaultToleranceIT {
             var reasons = new ArrayList<String>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (reasons.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> reasons.add(new String(
-                        record.headers().lastHeader(PoisonCommandHandler.ERROR_HEADER).value(), StandardCharsets.UTF_8)));
+                consumer.poll(Duration.ofMillis(200))
+                        .forEach(record -> reasons.add(new String(
+                                record.headers()
+                                        .lastHeader(PoisonCommandHandler.ERROR_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8)));
             }
             return reasons;
         }

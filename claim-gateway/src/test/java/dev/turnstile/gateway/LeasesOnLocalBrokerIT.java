@@ -44,7 +44,8 @@ class LeasesOnLocalBrokerIT {
 
     private static final int PARTITIONS = ClaimTopics.DEFAULT_PARTITIONS;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final ClaimTopics topics = ClaimTopics.named("lease-requests-" + run, "lease-decisions-" + run);
 
@@ -59,16 +60,22 @@ class LeasesOnLocalBrokerIT {
         bootstrap = SharedTestKafka.bootstrapServers();
         stateRoot = Files.createTempDirectory("turnstile-leases-");
         createTopics(topics.requests().name(), topics.decisions().name());
-        processor = startProcessor("lease-processor-" + run, stateRoot.resolve("processor"), topics,
-                Duration.ofMillis(200));
+        processor = startProcessor(
+                "lease-processor-" + run, stateRoot.resolve("processor"), topics, Duration.ofMillis(200));
         gateway = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
-                        "server.port", "0",
-                        "spring.kafka.bootstrap-servers", bootstrap,
-                        "turnstile.topics.requests", topics.requests().name(),
-                        "turnstile.topics.decisions", topics.decisions().name(),
-                        "turnstile.processor.enabled", "false",
-                        "turnstile.gateway.processor-group-id", "lease-processor-" + run))
+                        "server.port",
+                        "0",
+                        "spring.kafka.bootstrap-servers",
+                        bootstrap,
+                        "turnstile.topics.requests",
+                        topics.requests().name(),
+                        "turnstile.topics.decisions",
+                        topics.decisions().name(),
+                        "turnstile.processor.enabled",
+                        "false",
+                        "turnstile.gateway.processor-group-id",
+                        "lease-processor-" + run))
                 .run();
         baseUrl = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");
     }
@@ -82,7 +89,8 @@ class LeasesOnLocalBrokerIT {
             processor.close();
         }
         try (var paths = Files.walk(stateRoot)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -92,7 +100,9 @@ class LeasesOnLocalBrokerIT {
         var sha = sha();
         var first = post("/api/claim", lease("failover", sha, "agent-1", 1));
         assertThat(first.json()).containsEntry("proceed", true).containsEntry("fencingToken", 1);
-        assertThat(post("/api/lease/renew", holder("failover", sha, "agent-1", 1)).status()).isEqualTo(200);
+        assertThat(post("/api/lease/renew", holder("failover", sha, "agent-1", 1))
+                        .status())
+                .isEqualTo(200);
         // agent-1 is killed here: it never renews or releases again.
 
         var second = awaitGrant("failover", sha, "agent-2");
@@ -107,15 +117,22 @@ class LeasesOnLocalBrokerIT {
         // agent-2 is killed too; agent-3 takes over.
         var third = awaitGrant("failover", sha, "agent-3");
         assertThat(third.json().get("fencingToken")).isEqualTo(3);
-        assertThat(post("/api/lease/release", holder("failover", sha, "agent-3", 3)).json())
+        assertThat(post("/api/lease/release", holder("failover", sha, "agent-3", 3))
+                        .json())
                 .containsEntry("accepted", true)
                 .containsEntry("result", "released");
 
         var key = "failover:deploy:" + sha;
-        var log = awaitDecisions(key, events -> events.stream().filter(e -> e instanceof LeaseExpired).count() == 2);
-        assertThat(log).filteredOn(ClaimEvent::wasGranted).extracting(ClaimEvent::fencingToken)
+        var log = awaitDecisions(
+                key,
+                events -> events.stream().filter(e -> e instanceof LeaseExpired).count() == 2);
+        assertThat(log)
+                .filteredOn(ClaimEvent::wasGranted)
+                .extracting(ClaimEvent::fencingToken)
                 .containsExactly(1L, 2L, 3L);
-        assertThat(log).filteredOn(event -> event instanceof LeaseExpired).extracting(ClaimEvent::agentId)
+        assertThat(log)
+                .filteredOn(event -> event instanceof LeaseExpired)
+                .extracting(ClaimEvent::agentId)
                 .containsExactly("agent-1", "agent-2");
     }
 
@@ -126,12 +143,13 @@ class LeasesOnLocalBrokerIT {
         var loser = post("/api/claim", once("wait", sha, "loser"));
         assertThat(loser.json()).containsEntry("proceed", false);
 
-        var waiting = CompletableFuture.supplyAsync(() -> get("/api/claim/outcome?taskKey=wait:deploy:" + sha
-                + "&waitSeconds=20"));
+        var waiting = CompletableFuture.supplyAsync(
+                () -> get("/api/claim/outcome?taskKey=wait:deploy:" + sha + "&waitSeconds=20"));
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(waiting).isNotDone();
-        var done = post("/api/claim/complete", completion("wait", sha, "winner",
-                ((Number) winner.json().get("fencingToken")).longValue(), "failed"));
+        var done = post(
+                "/api/claim/complete",
+                completion("wait", sha, "winner", ((Number) winner.json().get("fencingToken")).longValue(), "failed"));
 
         assertThat(done.json()).containsEntry("result", "completed");
         assertThat(waiting.get().json())
@@ -153,20 +171,30 @@ class LeasesOnLocalBrokerIT {
         post("/api/lease/renew", holder("replay", sha, "agent-1", 1));
         post("/api/claim/complete", completion("replay", sha, "agent-2", 2, "succeeded"));
         var key = "replay:deploy:" + sha;
-        var original = awaitDecisions(key, events -> events.stream().anyMatch(e -> e.agentId().equals("agent-2")
-                && e.getClass().getSimpleName().equals("ClaimCompleted")));
+        var original = awaitDecisions(
+                key,
+                events -> events.stream()
+                        .anyMatch(e -> e.agentId().equals("agent-2")
+                                && e.getClass().getSimpleName().equals("ClaimCompleted")));
         var replayTopics = ClaimTopics.named(topics.requests().name(), "lease-decisions-replay-" + run);
         createTopics(replayTopics.decisions().name());
 
-        try (var replay = startProcessor("lease-replay-" + run, stateRoot.resolve("replay"), replayTopics,
-                Duration.ZERO)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        try (var replay =
+                startProcessor("lease-replay-" + run, stateRoot.resolve("replay"), replayTopics, Duration.ZERO)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> decisionsOf(replayTopics, key).size() >= original.size());
         }
 
         assertThat(decisionsOf(replayTopics, key)).isEqualTo(original);
-        assertThat(original).extracting(event -> event.getClass().getSimpleName())
-                .contains("ClaimGranted", "ClaimDenied", "LeaseRenewed", "LeaseExpired", "RequestRefused",
+        assertThat(original)
+                .extracting(event -> event.getClass().getSimpleName())
+                .contains(
+                        "ClaimGranted",
+                        "ClaimDenied",
+                        "LeaseRenewed",
+                        "LeaseExpired",
+                        "RequestRefused",
                         "ClaimCompleted");
     }
 
@@ -174,13 +202,16 @@ class LeasesOnLocalBrokerIT {
 
     /** Claims as a waiting agent does: a new attempt (new request id) every 200 ms until granted. */
     private Answer awaitGrant(String project, String sha, String agent) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> post("/api/claim", lease(project, sha, agent, 1)),
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> post("/api/claim", lease(project, sha, agent, 1)),
                         answer -> Boolean.TRUE.equals(answer.json().get("proceed")));
     }
 
     private List<ClaimEvent> awaitDecisions(String key, java.util.function.Predicate<List<ClaimEvent>> complete) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> decisionsOf(topics, key), complete);
     }
 
@@ -194,7 +225,9 @@ class LeasesOnLocalBrokerIT {
                 .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics);
         var started = new ClaimProcessorService(config, claimTopics, checks);
         started.start();
-        assertThat(started.awaitRunning(Duration.ofSeconds(60))).as("processor running").isTrue();
+        assertThat(started.awaitRunning(Duration.ofSeconds(60)))
+                .as("processor running")
+                .isTrue();
         return started;
     }
 
@@ -217,14 +250,16 @@ class LeasesOnLocalBrokerIT {
     }
 
     private Answer get(String pathAndQuery) {
-        return exchange(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
+        return exchange(
+                HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
     }
 
     private Answer exchange(HttpRequest.Builder request) {
         try {
-            var response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(),
+            var response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(
+                    response.statusCode(),
                     Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {}));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -253,7 +288,8 @@ class LeasesOnLocalBrokerIT {
         return body;
     }
 
-    private static Map<String, Object> completion(String project, String sha, String agent, long token, String outcome) {
+    private static Map<String, Object> completion(
+            String project, String sha, String agent, long token, String outcome) {
         var body = holder(project, sha, agent, token);
         body.put("outcome", outcome);
         return body;

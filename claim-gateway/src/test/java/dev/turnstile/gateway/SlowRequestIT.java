@@ -39,12 +39,18 @@ class SlowRequestIT {
         ClaimTopics topics = SharedTestKafka.freshClaimTopics();
         gateway = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties(Map.of(
-                        "server.port", "0",
-                        "spring.kafka.bootstrap-servers", SharedTestKafka.bootstrapServers(),
-                        "turnstile.topics.requests", topics.requests().name(),
-                        "turnstile.topics.decisions", topics.decisions().name(),
-                        "turnstile.processor.enabled", "false",
-                        "turnstile.gateway.request-read-timeout", DEADLINE.toMillis() + "ms"))
+                        "server.port",
+                        "0",
+                        "spring.kafka.bootstrap-servers",
+                        SharedTestKafka.bootstrapServers(),
+                        "turnstile.topics.requests",
+                        topics.requests().name(),
+                        "turnstile.topics.decisions",
+                        topics.decisions().name(),
+                        "turnstile.processor.enabled",
+                        "false",
+                        "turnstile.gateway.request-read-timeout",
+                        DEADLINE.toMillis() + "ms"))
                 .run();
         port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
     }
@@ -58,9 +64,7 @@ class SlowRequestIT {
 
     @Test
     void a_client_trickling_its_headers_is_cut_off_once_the_request_read_deadline_has_passed() throws Exception {
-        var cutOffAfter = trickle(
-                "POST /api/claim HTTP/1.1\r\nHost: localhost\r\n",
-                "X-Trickle: " + "a".repeat(1000));
+        var cutOffAfter = trickle("POST /api/claim HTTP/1.1\r\nHost: localhost\r\n", "X-Trickle: " + "a".repeat(1000));
 
         assertThat(cutOffAfter).isBetween(DEADLINE, DEADLINE.plusSeconds(3));
         assertThat(slowRequests("headers")).isGreaterThanOrEqualTo(1);
@@ -101,14 +105,18 @@ class SlowRequestIT {
                 closed.complete(System.nanoTime());
             });
             var next = new AtomicInteger();
-            dripper.scheduleAtFixedRate(() -> {
-                try {
-                    out.write(drip[next.getAndIncrement() % drip.length]);
-                    out.flush();
-                } catch (IOException e) {
-                    closed.complete(System.nanoTime());
-                }
-            }, DRIP_EVERY.toMillis(), DRIP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            dripper.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            out.write(drip[next.getAndIncrement() % drip.length]);
+                            out.flush();
+                        } catch (IOException e) {
+                            closed.complete(System.nanoTime());
+                        }
+                    },
+                    DRIP_EVERY.toMillis(),
+                    DRIP_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
             long closedAt = closed.get(30, TimeUnit.SECONDS);
             return Duration.ofNanos(closedAt - firstByte);
         }

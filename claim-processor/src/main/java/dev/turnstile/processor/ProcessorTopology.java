@@ -25,13 +25,20 @@ public final class ProcessorTopology {
      * @param jobs the job topics; null runs claims alone
      * @param jobSettings how the job sub-topology runs (its request memory is {@code requestMemory})
      */
-    public static Topology build(ClaimTopics claims, Duration expiryCheckInterval, Duration requestMemory,
-            JobTopics jobs, JobTopology.Settings jobSettings) {
+    public static Topology build(
+            ClaimTopics claims,
+            Duration expiryCheckInterval,
+            Duration requestMemory,
+            JobTopics jobs,
+            JobTopology.Settings jobSettings) {
         var topology = new Topology();
         ClaimTopology.addTo(topology, claims, expiryCheckInterval, requestMemory);
         if (jobs != null) {
-            JobTopology.addTo(topology, jobs, new JobTopology.Settings(
-                    jobSettings.timerCheckInterval(), requestMemory, jobSettings.maxParkedClaims()));
+            JobTopology.addTo(
+                    topology,
+                    jobs,
+                    new JobTopology.Settings(
+                            jobSettings.timerCheckInterval(), requestMemory, jobSettings.maxParkedClaims()));
         }
         return topology;
     }

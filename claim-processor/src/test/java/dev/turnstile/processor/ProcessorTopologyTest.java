@@ -30,8 +30,12 @@ class ProcessorTopologyTest {
 
     @Test
     void claims_are_the_first_sub_topology_so_their_tasks_keep_their_ids_and_jobs_the_second() {
-        var topology = ProcessorTopology.build(ClaimTopics.DEFAULT, Duration.ofSeconds(1), Duration.ofHours(24),
-                JobTopics.DEFAULT, ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24)));
+        var topology = ProcessorTopology.build(
+                ClaimTopics.DEFAULT,
+                Duration.ofSeconds(1),
+                Duration.ofHours(24),
+                JobTopics.DEFAULT,
+                ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24)));
 
         var subtopologies = topology.describe().subtopologies().stream()
                 .sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id))
@@ -44,19 +48,27 @@ class ProcessorTopologyTest {
 
     @Test
     void one_application_decides_a_claim_and_a_job() {
-        var topology = ProcessorTopology.build(ClaimTopics.DEFAULT, Duration.ZERO, Duration.ofHours(24),
-                JobTopics.DEFAULT, ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24)));
+        var topology = ProcessorTopology.build(
+                ClaimTopics.DEFAULT,
+                Duration.ZERO,
+                Duration.ofHours(24),
+                JobTopics.DEFAULT,
+                ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24)));
         try (var driver = new TopologyTestDriver(topology, ProcessorTestConfig.productionStreamsConfig(), T0)) {
-            var claims = driver.createInputTopic(ClaimTopics.DEFAULT_REQUESTS,
+            var claims = driver.createInputTopic(
+                    ClaimTopics.DEFAULT_REQUESTS,
                     ClaimTopics.DEFAULT.requests().keySerde().serializer(),
                     ClaimTopics.DEFAULT.requests().valueSerde().serializer());
-            var jobs = driver.createInputTopic(JobTopics.DEFAULT_REQUESTS,
+            var jobs = driver.createInputTopic(
+                    JobTopics.DEFAULT_REQUESTS,
                     JobTopics.DEFAULT.requests().keySerde().serializer(),
                     JobTopics.DEFAULT.requests().valueSerde().serializer());
-            var decisions = driver.createOutputTopic(ClaimTopics.DEFAULT_DECISIONS,
+            var decisions = driver.createOutputTopic(
+                    ClaimTopics.DEFAULT_DECISIONS,
                     ClaimTopics.DEFAULT.decisions().keySerde().deserializer(),
                     ClaimTopics.DEFAULT.decisions().valueSerde().deserializer());
-            var events = driver.createOutputTopic(JobTopics.DEFAULT_EVENTS,
+            var events = driver.createOutputTopic(
+                    JobTopics.DEFAULT_EVENTS,
                     JobTopics.DEFAULT.events().keySerde().deserializer(),
                     JobTopics.DEFAULT.events().valueSerde().deserializer());
             var key = new TaskKey("hire", "deploy", "3f9c2ab");
@@ -65,8 +77,12 @@ class ProcessorTopologyTest {
             jobs.pipeInput("billing", (JobCommand) EnqueueJob.of("billing", "req-00000001", "a", "x", null, T0));
             jobs.pipeInput("billing", (JobCommand) ClaimNextJob.of("billing", "req-00000002", "w-1", 0, T0));
 
-            assertThat(decisions.readValuesToList()).singleElement().extracting(ClaimEvent::wasGranted).isEqualTo(true);
-            assertThat(events.readValuesToList()).extracting(event -> event.getClass().getSimpleName())
+            assertThat(decisions.readValuesToList())
+                    .singleElement()
+                    .extracting(ClaimEvent::wasGranted)
+                    .isEqualTo(true);
+            assertThat(events.readValuesToList())
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("JobEnqueued", "JobClaimed");
         }
     }

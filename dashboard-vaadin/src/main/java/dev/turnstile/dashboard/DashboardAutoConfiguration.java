@@ -61,7 +61,8 @@ public class DashboardAutoConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService dashboardScheduler() {
-        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dashboard-live").factory());
+        return Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("dashboard-live").factory());
     }
 
     @Bean
@@ -93,12 +94,13 @@ public class DashboardAutoConfiguration {
             HttpSecurity http, RequestUtil vaadinRequests, ObjectProvider<ClientRegistrationRepository> registrations)
             throws Exception {
         // Error dispatches render failures of other chains (a 401 must stay a 401, not become a sign-in redirect).
-        http.authorizeHttpRequests(requests -> requests
-                .requestMatchers("/turnstile/**").permitAll()
-                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll());
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
-                .loginView(LoginView.class)
-                .enableCsrfConfiguration(false));
+        http.authorizeHttpRequests(requests -> requests.requestMatchers("/turnstile/**")
+                .permitAll()
+                .dispatcherTypeMatchers(DispatcherType.ERROR)
+                .permitAll());
+        http.with(
+                VaadinSecurityConfigurer.vaadin(),
+                vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false));
         // After Vaadin's configurer, so that it sets the login page first (else Spring's default page is served);
         // the login page keeps a failure handler that is already set.
         http.formLogin(form -> form.failureHandler(new SignInFailureHandler("/login")));
@@ -126,8 +128,8 @@ public class DashboardAutoConfiguration {
         if (repository instanceof Iterable<?> registrations) {
             for (var registration : registrations) {
                 if (registration instanceof ClientRegistration client) {
-                    providers.add(new DashboardSettings.IdentityProvider(
-                            client.getRegistrationId(), client.getClientName()));
+                    providers.add(
+                            new DashboardSettings.IdentityProvider(client.getRegistrationId(), client.getClientName()));
                 }
             }
         }

@@ -54,8 +54,15 @@ public record DashboardProperties(
             @DefaultValue("1s") Duration refusalDelay) {
 
         SignInThrottle.Settings settings() {
-            return new SignInThrottle.Settings(failuresPerSource, failuresPerUser, window, maxConcurrentChecks,
-                    maxQueuedChecks, maxCheckWait, trackedKeys, refusalDelay);
+            return new SignInThrottle.Settings(
+                    failuresPerSource,
+                    failuresPerUser,
+                    window,
+                    maxConcurrentChecks,
+                    maxQueuedChecks,
+                    maxCheckWait,
+                    trackedKeys,
+                    refusalDelay);
         }
     }
 

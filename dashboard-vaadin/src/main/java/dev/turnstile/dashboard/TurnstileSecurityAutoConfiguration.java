@@ -67,9 +67,10 @@ public class TurnstileSecurityAutoConfiguration {
     SecurityFilterChain turnstileActuatorSecurity(HttpSecurity http) throws Exception {
         var entryPoint = new ApiAuthenticationEntryPoint();
         return http.securityMatcher("/actuator/**")
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
                 // Reads for tools and probes, no session: nothing for a forged request to change.
@@ -97,7 +98,9 @@ public class TurnstileSecurityAutoConfiguration {
     @Bean
     SignInThrottle signInThrottle(
             DashboardProperties properties, ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> meters) {
-        return new SignInThrottle(properties.signIn().settings(), clock.getIfAvailable(Clock::systemUTC),
+        return new SignInThrottle(
+                properties.signIn().settings(),
+                clock.getIfAvailable(Clock::systemUTC),
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
@@ -122,12 +125,16 @@ public class TurnstileSecurityAutoConfiguration {
         properties.users().forEach((name, user) -> {
             var password = user.password();
             if (password == null || !HASHED.matcher(password).matches()) {
-                throw new IllegalStateException("turnstile.dashboard.users." + name + ".password must be a password hash"
-                        + " with its scheme, such as {bcrypt}$2a$10$…; make one with"
-                        + " `htpasswd -bnBC 10 \"\" 'the password' | tr -d ':\\n'` and prefix it with {bcrypt}");
+                throw new IllegalStateException(
+                        "turnstile.dashboard.users." + name + ".password must be a password hash"
+                                + " with its scheme, such as {bcrypt}$2a$10$…; make one with"
+                                + " `htpasswd -bnBC 10 \"\" 'the password' | tr -d ':\\n'` and prefix it with {bcrypt}");
             }
             var roles = user.roles() == null || user.roles().isEmpty() ? List.of("ANALYST") : user.roles();
-            users.add(User.withUsername(name).password(password).roles(roles.toArray(String[]::new)).build());
+            users.add(User.withUsername(name)
+                    .password(password)
+                    .roles(roles.toArray(String[]::new))
+                    .build());
         });
         if (users.isEmpty() && registrations.getIfAvailable() == null) {
             log.warn("No dashboard users are configured (turnstile.dashboard.users.<name>.password) and no identity"

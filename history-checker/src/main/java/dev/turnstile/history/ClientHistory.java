@@ -126,8 +126,18 @@ public final class ClientHistory {
                 throw new IllegalStateException("Operation #" + index + " on " + taskKey + " was completed twice");
             }
             done = true;
-            record(new Operation(index, taskKey, agentId, requestId, invokedNanos, System.nanoTime(), outcome, proceed,
-                    holder, token, error));
+            record(new Operation(
+                    index,
+                    taskKey,
+                    agentId,
+                    requestId,
+                    invokedNanos,
+                    System.nanoTime(),
+                    outcome,
+                    proceed,
+                    holder,
+                    token,
+                    error));
         }
     }
 }

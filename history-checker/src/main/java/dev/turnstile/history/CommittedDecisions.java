@@ -27,10 +27,14 @@ public final class CommittedDecisions {
      */
     public static List<ClaimEvent> read(String bootstrapServers, Topic<String, ClaimEvent> topic, Duration timeout) {
         var config = Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
+        try (var consumer = new KafkaConsumer<>(
+                config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             var partitions = consumer.partitionsFor(topic.name(), timeout).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
@@ -39,8 +43,10 @@ public final class CommittedDecisions {
             Map<TopicPartition, Long> end;
             try (var written = new KafkaConsumer<>(
                     Map.<String, Object>of(
-                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrapServers,
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "read_uncommitted"),
                     new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 end = written.endOffsets(partitions, timeout);

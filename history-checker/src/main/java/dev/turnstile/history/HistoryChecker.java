@@ -59,15 +59,16 @@ public final class HistoryChecker {
         /** Throws {@link AssertionError} listing every violation, unless there are none. */
         public Report assertValid() {
             if (!violations.isEmpty()) {
-                throw new AssertionError(violations.size() + " violation(s) in the history (" + this.summary() + "):\n  "
-                        + String.join("\n  ", violations.subList(0, Math.min(20, violations.size()))));
+                throw new AssertionError(violations.size() + " violation(s) in the history (" + this.summary()
+                        + "):\n  " + String.join("\n  ", violations.subList(0, Math.min(20, violations.size()))));
             }
             return this;
         }
 
         /** One line: what was checked. */
         public String summary() {
-            return answered + " answered, " + unknown + " unanswered and " + failed + " refused claims against " + decisions
+            return answered + " answered, " + unknown + " unanswered and " + failed + " refused claims against "
+                    + decisions
                     + " decisions on " + keys + " keys, " + grants + " grants, " + unacknowledgedGrants
                     + " grants no client learned of";
         }
@@ -79,7 +80,8 @@ public final class HistoryChecker {
     public static Report check(ClientHistory history, List<ClaimEvent> committed) {
         var violations = new ArrayList<String>();
         var byKey = new LinkedHashMap<String, List<ClaimEvent>>();
-        committed.forEach(event -> byKey.computeIfAbsent(event.taskKey(), key -> new ArrayList<>()).add(event));
+        committed.forEach(event ->
+                byKey.computeIfAbsent(event.taskKey(), key -> new ArrayList<>()).add(event));
 
         var decisionIds = new HashSet<String>();
         int grants = 0;
@@ -106,7 +108,10 @@ public final class HistoryChecker {
                 case OK -> {
                     answered++;
                     acknowledged.add(requestKey(operation.taskKey(), operation.requestId()));
-                    checkAnswer(operation, answerOf.get(requestKey(operation.taskKey(), operation.requestId())), violations);
+                    checkAnswer(
+                            operation,
+                            answerOf.get(requestKey(operation.taskKey(), operation.requestId())),
+                            violations);
                 }
                 case UNKNOWN -> {
                     unknown++;
@@ -124,12 +129,20 @@ public final class HistoryChecker {
                 unacknowledgedGrants++;
             }
         }
-        return new Report(List.copyOf(violations), answered, unknown, failed, byKey.size(), committed.size(), grants,
+        return new Report(
+                List.copyOf(violations),
+                answered,
+                unknown,
+                failed,
+                byKey.size(),
+                committed.size(),
+                grants,
                 unacknowledgedGrants);
     }
 
     /** The rules of one key's log; returns how many grants it holds. */
-    private static int checkKeyLog(String key, List<ClaimEvent> events, HashSet<String> decisionIds, List<String> violations) {
+    private static int checkKeyLog(
+            String key, List<ClaimEvent> events, HashSet<String> decisionIds, List<String> violations) {
         long sequence = 0;
         long token = 0;
         ClaimGranted holder = null;
@@ -139,8 +152,10 @@ public final class HistoryChecker {
             if (event.redelivery()) {
                 continue;
             }
-            if (event.sequence() != sequence + 1 || !event.decisionId().equals(ClaimEvent.decisionId(key, event.sequence()))) {
-                violations.add("Decisions of " + key + " are not numbered 1, 2, 3, …: after " + sequence + " comes " + event);
+            if (event.sequence() != sequence + 1
+                    || !event.decisionId().equals(ClaimEvent.decisionId(key, event.sequence()))) {
+                violations.add(
+                        "Decisions of " + key + " are not numbered 1, 2, 3, …: after " + sequence + " comes " + event);
             }
             sequence = event.sequence();
             if (!decisionIds.add(event.decisionId())) {
@@ -164,9 +179,10 @@ public final class HistoryChecker {
                 }
                 case LeaseReleased released -> holderEnded |= endsHolder(holder, released.fencingToken());
                 case LeaseExpired expired -> holderEnded |= endsHolder(holder, expired.fencingToken());
-                case ClaimCompleted completed -> holderEnded |= endsHolder(holder, completed.fencingToken())
-                        && completed.outcome() == ClaimOutcome.FAILED
-                        && holder.takeoverAfterFailure();
+                case ClaimCompleted completed ->
+                    holderEnded |= endsHolder(holder, completed.fencingToken())
+                            && completed.outcome() == ClaimOutcome.FAILED
+                            && holder.takeoverAfterFailure();
                 default -> {}
             }
         }
@@ -183,12 +199,14 @@ public final class HistoryChecker {
             return;
         }
         boolean agrees = switch (decision) {
-            case ClaimGranted granted -> operation.proceed()
-                    && granted.agentId().equals(operation.agentId())
-                    && granted.fencingToken() == operation.fencingToken();
-            case ClaimDenied denied -> !operation.proceed()
-                    && denied.heldBy().equals(operation.holder())
-                    && denied.fencingToken() == operation.fencingToken();
+            case ClaimGranted granted ->
+                operation.proceed()
+                        && granted.agentId().equals(operation.agentId())
+                        && granted.fencingToken() == operation.fencingToken();
+            case ClaimDenied denied ->
+                !operation.proceed()
+                        && denied.heldBy().equals(operation.holder())
+                        && denied.fencingToken() == operation.fencingToken();
             default -> false;
         };
         if (!agrees) {
@@ -202,7 +220,8 @@ public final class HistoryChecker {
         var byKey = new HashMap<String, List<Operation>>();
         for (var operation : operations) {
             if (operation.outcome() == Outcome.OK) {
-                byKey.computeIfAbsent(operation.taskKey(), key -> new ArrayList<>()).add(operation);
+                byKey.computeIfAbsent(operation.taskKey(), key -> new ArrayList<>())
+                        .add(operation);
             }
         }
         for (var keyed : byKey.values()) {

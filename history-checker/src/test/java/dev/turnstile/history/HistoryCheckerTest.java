@@ -19,18 +19,64 @@ class HistoryCheckerTest {
     private static final Instant AT = Instant.parse("2026-11-26T10:00:00Z");
 
     private static ClaimGranted granted(long sequence, String requestId, String agent, long token) {
-        return new ClaimGranted(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false), ClaimMode.ONCE, token, null, null, false);
+        return new ClaimGranted(
+                new DecisionHeader(
+                        1,
+                        KEY + "#" + sequence,
+                        sequence,
+                        requestId,
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "abcdef1",
+                        agent,
+                        AT,
+                        false),
+                ClaimMode.ONCE,
+                token,
+                null,
+                null,
+                false);
     }
 
     private static ClaimDenied denied(long sequence, String requestId, String agent, String holder, long token) {
-        return new ClaimDenied(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false), holder, AT, ClaimMode.ONCE, token, null, null);
+        return new ClaimDenied(
+                new DecisionHeader(
+                        1,
+                        KEY + "#" + sequence,
+                        sequence,
+                        requestId,
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "abcdef1",
+                        agent,
+                        AT,
+                        false),
+                holder,
+                AT,
+                ClaimMode.ONCE,
+                token,
+                null,
+                null);
     }
 
     private static LeaseReleased released(long sequence, String requestId, String agent, long token) {
-        return new LeaseReleased(new DecisionHeader(1, KEY + "#" + sequence, sequence, requestId, KEY, "hire", "deploy", "abcdef1", agent,
-                AT, false), ClaimMode.ONCE, token);
+        return new LeaseReleased(
+                new DecisionHeader(
+                        1,
+                        KEY + "#" + sequence,
+                        sequence,
+                        requestId,
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "abcdef1",
+                        agent,
+                        AT,
+                        false),
+                ClaimMode.ONCE,
+                token);
     }
 
     @Test
@@ -76,9 +122,11 @@ class HistoryCheckerTest {
 
     @Test
     void a_grant_after_the_holder_released_is_valid_with_the_next_token() {
-        List<ClaimEvent> log = List.of(granted(1, "r1", "a1", 1), released(2, "r3", "a1", 1), granted(3, "r2", "a2", 2));
+        List<ClaimEvent> log =
+                List.of(granted(1, "r1", "a1", 1), released(2, "r3", "a1", 1), granted(3, "r2", "a2", 2));
 
-        assertThat(HistoryChecker.check(new ClientHistory(), log).assertValid().grants()).isEqualTo(2);
+        assertThat(HistoryChecker.check(new ClientHistory(), log).assertValid().grants())
+                .isEqualTo(2);
     }
 
     @Test
@@ -105,7 +153,8 @@ class HistoryCheckerTest {
         var history = new ClientHistory();
         history.invoke(KEY, "a1", "r1").unknown("no answer within 5 s");
 
-        var report = HistoryChecker.check(history, List.of(granted(1, "r1", "a1", 1))).assertValid();
+        var report = HistoryChecker.check(history, List.of(granted(1, "r1", "a1", 1)))
+                .assertValid();
 
         assertThat(report.unknown()).isEqualTo(1);
         assertThat(report.unacknowledgedGrants()).isEqualTo(1);

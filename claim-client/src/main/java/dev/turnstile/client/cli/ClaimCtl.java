@@ -134,7 +134,6 @@ public final class ClaimCtl implements Runnable {
                                   -Djavax.net.ssl.trustStore=/path/ca.p12
             """;
 
-
     /** Looks up environment variables; {@code null} for unset ones. */
     final UnaryOperator<String> env;
 
@@ -181,7 +180,8 @@ public final class ClaimCtl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: claim, run, renew, release, complete or health");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: claim, run, renew, release, complete or health");
     }
 
     /** Expected failures become an exit code and a message; anything else is a bug and keeps picocli's report. */
@@ -189,9 +189,10 @@ public final class ClaimCtl implements Runnable {
             throws Exception {
         PrintWriter err = commandLine.getErr();
         if (failure instanceof ClaimRejectedException rejected) {
-            err.println(rejected.checkedLocally()
-                    ? "claimctl: invalid claim, not sent to the coordinator:"
-                    : "claimctl: the coordinator rejected the claim as invalid:");
+            err.println(
+                    rejected.checkedLocally()
+                            ? "claimctl: invalid claim, not sent to the coordinator:"
+                            : "claimctl: the coordinator rejected the claim as invalid:");
             if (rejected.violations().isEmpty()) {
                 err.println("  - " + rejected.getMessage());
             }

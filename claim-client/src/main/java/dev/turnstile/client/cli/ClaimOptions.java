@@ -27,8 +27,8 @@ final class ClaimOptions {
     @Option(
             names = "--task",
             paramLabel = "TASK",
-            description = "Task or Nx target, e.g. convex-deploy (default in an Nx target: $" + NX_TARGET_ENV_VAR
-                    + ").")
+            description =
+                    "Task or Nx target, e.g. convex-deploy (default in an Nx target: $" + NX_TARGET_ENV_VAR + ").")
     String task;
 
     @Option(
@@ -78,12 +78,15 @@ final class ClaimOptions {
                     gitSha = commit.sha();
                     found.add("sha " + commit.sha() + " (from " + commit.source() + ")");
                 }
-                case GitSha.Lookup.NotFound none -> throw new ParameterException(
-                        commandLine,
-                        none.message() + ". Pass --sha, or run claimctl in the git checkout of the commit.");
+                case GitSha.Lookup.NotFound none ->
+                    throw new ParameterException(
+                            commandLine,
+                            none.message() + ". Pass --sha, or run claimctl in the git checkout of the commit.");
             }
         }
-        String agentId = agent != null ? agent : AgentId.fromEnvironment(parent.env, ProcessHandle.current().pid());
+        String agentId = agent != null
+                ? agent
+                : AgentId.fromEnvironment(parent.env, ProcessHandle.current().pid());
         if (!found.isEmpty()) {
             commandLine.getErr().println("claimctl: " + String.join(", ", found));
             commandLine.getErr().flush();

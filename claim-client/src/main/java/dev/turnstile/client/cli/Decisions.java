@@ -26,8 +26,7 @@ final class Decisions {
                     + ")";
         }
         if (result.outcome() != null && result.claimedBy() != null) {
-            return request.taskName() + " — skipping, already run by " + result.claimedBy() + ": "
-                    + result.outcome();
+            return request.taskName() + " — skipping, already run by " + result.claimedBy() + ": " + result.outcome();
         }
         if (result.claimedBy() == null) {
             return request.taskName() + " — skipping: " + result.message();
@@ -43,11 +42,15 @@ final class Decisions {
                 .put("taskKey", result.taskKey())
                 .put("requestId", result.requestId())
                 .put("claimedBy", result.claimedBy())
-                .put("claimedAt", result.claimedAt() == null ? null : result.claimedAt().toString())
+                .put(
+                        "claimedAt",
+                        result.claimedAt() == null ? null : result.claimedAt().toString())
                 .put("message", result.message())
                 .put("mode", result.mode().wireName())
                 .put("fencingToken", result.fencingToken())
-                .put("expiresAt", result.expiresAt() == null ? null : result.expiresAt().toString())
+                .put(
+                        "expiresAt",
+                        result.expiresAt() == null ? null : result.expiresAt().toString())
                 .put("outcome", result.outcome());
         return JSON.writeValueAsString(node);
     }

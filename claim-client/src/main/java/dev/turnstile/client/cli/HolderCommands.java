@@ -94,8 +94,11 @@ final class HolderCommands {
             name = "release",
             mixinStandardHelpOptions = true,
             sortOptions = false,
-            description = {"Gives a claim back without an outcome: the next claimer wins.", "",
-                "Exits 0 when released, 15 when refused."},
+            description = {
+                "Gives a claim back without an outcome: the next claimer wins.",
+                "",
+                "Exits 0 when released, 15 when refused."
+            },
             footerHeading = "%n",
             footer = ClaimCtl.FOOTER)
     static final class Release extends Base {
@@ -110,23 +113,24 @@ final class HolderCommands {
             name = "complete",
             mixinStandardHelpOptions = true,
             sortOptions = false,
-            description = {"Reports how the task of a claim this agent holds ended; agents waiting for the winner"
-                    + " (run --wait) learn it.", "", "Exits 0 when recorded, 15 when refused."},
+            description = {
+                "Reports how the task of a claim this agent holds ended; agents waiting for the winner"
+                        + " (run --wait) learn it.",
+                "",
+                "Exits 0 when recorded, 15 when refused."
+            },
             footerHeading = "%n",
             footer = ClaimCtl.FOOTER)
     static final class Complete extends Base {
 
-        @Option(
-                names = "--outcome",
-                required = true,
-                paramLabel = "OUTCOME",
-                description = "succeeded or failed.")
+        @Option(names = "--outcome", required = true, paramLabel = "OUTCOME", description = "succeeded or failed.")
         String outcome;
 
         @Override
         public Integer call() {
-            var parsed = ClaimOutcome.fromWireName(outcome).orElseThrow(() -> new ParameterException(
-                    spec.commandLine(), "--outcome must be succeeded or failed; got '" + outcome + "'"));
+            var parsed = ClaimOutcome.fromWireName(outcome)
+                    .orElseThrow(() -> new ParameterException(
+                            spec.commandLine(), "--outcome must be succeeded or failed; got '" + outcome + "'"));
             return send((client, request) -> client.complete(request, token, parsed));
         }
     }

@@ -115,8 +115,10 @@ final class RunCommand implements Callable<Integer> {
     private int runHolding(Lease held, ClaimRequest request, PrintWriter err) {
         var running = new AtomicReference<Process>();
         held.keepAlive(reason -> {
-            say(err, "claimctl: lost the lease on " + request.taskKey() + " (fencing token " + held.fencingToken()
-                    + "): " + reason + ". Stopping " + command.getFirst() + ".");
+            say(
+                    err,
+                    "claimctl: lost the lease on " + request.taskKey() + " (fencing token " + held.fencingToken()
+                            + "): " + reason + ". Stopping " + command.getFirst() + ".");
             var process = running.get();
             if (process != null) {
                 process.destroy();
@@ -126,8 +128,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             process = new ProcessBuilder(command).inheritIO().start();
         } catch (IOException e) {
-            say(err, "claimctl: could not start " + command.getFirst() + ": " + e.getMessage() + ". Releasing the"
-                    + " claim on " + request.taskKey() + " so that another agent may run it.");
+            say(
+                    err,
+                    "claimctl: could not start " + command.getFirst() + ": " + e.getMessage() + ". Releasing the"
+                            + " claim on " + request.taskKey() + " so that another agent may run it.");
             releaseQuietly(held, err);
             return ClaimCtl.CANNOT_START;
         }
@@ -160,8 +164,10 @@ final class RunCommand implements Callable<Integer> {
                 say(err, "claimctl: the outcome was not recorded (" + answer.reason() + "): " + answer.message());
             }
         } catch (CoordinatorUnavailableException e) {
-            say(err, "claimctl: could not report the outcome (" + outcome.wireName() + "): " + e.getMessage()
-                    + " Agents waiting for it time out.");
+            say(
+                    err,
+                    "claimctl: could not report the outcome (" + outcome.wireName() + "): " + e.getMessage()
+                            + " Agents waiting for it time out.");
         }
     }
 
@@ -181,13 +187,18 @@ final class RunCommand implements Callable<Integer> {
             status = denied.outcome();
             message = denied.message();
         } else {
-            say(err, "claimctl: waiting up to " + waitTimeout + " for " + denied.claimedBy() + " to finish "
-                    + denied.taskKey());
+            say(
+                    err,
+                    "claimctl: waiting up to " + waitTimeout + " for " + denied.claimedBy() + " to finish "
+                            + denied.taskKey());
             var outcome = client.awaitOutcome(denied.taskKey(), waitTimeout);
             status = outcome.status();
             message = outcome.message();
         }
-        say(err, "claimctl: winner's outcome: " + status + (message == null || message.isEmpty() ? "" : " — " + message));
+        say(
+                err,
+                "claimctl: winner's outcome: " + status
+                        + (message == null || message.isEmpty() ? "" : " — " + message));
         return switch (status) {
             case "succeeded" -> ClaimCtl.OK;
             case "failed" -> ClaimCtl.WINNER_FAILED;
@@ -199,9 +210,13 @@ final class RunCommand implements Callable<Integer> {
     /** A lease TTL in whole seconds within the coordinator's bounds; a usage error otherwise. */
     static int leaseSeconds(CommandLine commandLine, String option, Duration ttl) {
         long seconds = ttl.toSeconds();
-        if (ttl.toMillis() % 1000 != 0 || seconds < ClaimRules.TTL_MIN_SECONDS || seconds > ClaimRules.TTL_MAX_SECONDS) {
-            throw new ParameterException(commandLine, option + " must be whole seconds from "
-                    + ClaimRules.TTL_MIN_SECONDS + "s to " + ClaimRules.TTL_MAX_SECONDS + "s; got " + ttl);
+        if (ttl.toMillis() % 1000 != 0
+                || seconds < ClaimRules.TTL_MIN_SECONDS
+                || seconds > ClaimRules.TTL_MAX_SECONDS) {
+            throw new ParameterException(
+                    commandLine,
+                    option + " must be whole seconds from " + ClaimRules.TTL_MIN_SECONDS + "s to "
+                            + ClaimRules.TTL_MAX_SECONDS + "s; got " + ttl);
         }
         return Math.toIntExact(seconds);
     }

@@ -37,8 +37,8 @@ class ClaimCtlTest {
     }
 
     /** What {@code git rev-parse HEAD} answers; nothing by default, so that no test depends on its directory. */
-    private GitSha.Git git = () -> new GitSha.Lookup.NotFound(List.of("git rev-parse HEAD failed: fatal: not a git"
-            + " repository (or any of the parent directories): .git"));
+    private GitSha.Git git = () -> new GitSha.Lookup.NotFound(List.of(
+            "git rev-parse HEAD failed: fatal: not a git" + " repository (or any of the parent directories): .git"));
 
     /** Runs claimctl as {@code main} would, with TURNSTILE_URL pointing at the fake coordinator. */
     private int claimctl(String... args) {
@@ -107,8 +107,17 @@ class ClaimCtlTest {
             assertThat(out.toString().lines()).hasSize(1);
             var json = JsonMapper.builder().build().readTree(out.toString());
             assertThat(json.propertyNames())
-                    .containsExactly("proceed", "taskKey", "requestId", "claimedBy", "claimedAt", "message", "mode",
-                            "fencingToken", "expiresAt", "outcome");
+                    .containsExactly(
+                            "proceed",
+                            "taskKey",
+                            "requestId",
+                            "claimedBy",
+                            "claimedAt",
+                            "message",
+                            "mode",
+                            "fencingToken",
+                            "expiresAt",
+                            "outcome");
             assertThat(json.path("proceed").booleanValue()).isFalse();
             assertThat(json.path("taskKey").asString()).isEqualTo("hire:convex-deploy:3f9c2ab");
             assertThat(json.path("requestId").asString()).isEqualTo("ci-run-42-convex");
@@ -147,8 +156,8 @@ class ClaimCtlTest {
         void an_unreachable_coordinator_exits_4_saying_where_and_what_to_check() {
             URI unreachable = FakeCoordinator.unreachableUrl();
 
-            int exitCode = claimctl(
-                    Map.of("TURNSTILE_URL", unreachable.toString()), args("claim", CLAIM, "--retries", "0"));
+            int exitCode =
+                    claimctl(Map.of("TURNSTILE_URL", unreachable.toString()), args("claim", CLAIM, "--retries", "0"));
 
             assertThat(exitCode).isEqualTo(ClaimCtl.UNAVAILABLE);
             assertThat(err.toString())
@@ -202,7 +211,8 @@ class ClaimCtlTest {
 
         @Test
         void a_missing_task_is_a_usage_error_naming_both_ways_to_give_one() {
-            assertThat(claimctl("claim", "--project", "hire", "--sha", "3f9c2ab")).isEqualTo(ClaimCtl.USAGE);
+            assertThat(claimctl("claim", "--project", "hire", "--sha", "3f9c2ab"))
+                    .isEqualTo(ClaimCtl.USAGE);
             assertThat(err.toString())
                     .contains("Missing --task: pass --task (or run claimctl in an Nx target, which sets"
                             + " NX_TASK_TARGET_TARGET)");
@@ -231,8 +241,9 @@ class ClaimCtlTest {
             var sent = coordinator.received().getFirst().json();
             assertThat(sent.path("gitSha").asString()).isEqualTo("3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5");
             assertThat(sent.path("agentId").asString()).isEqualTo("github-9876543210-1-deploy@GitHub Actions 12");
-            assertThat(err.toString()).isEqualTo(
-                    "claimctl: sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5 (from GITHUB_SHA)" + System.lineSeparator());
+            assertThat(err.toString())
+                    .isEqualTo("claimctl: sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5 (from GITHUB_SHA)"
+                            + System.lineSeparator());
             assertThat(out.toString()).startsWith("hire:convex-deploy — proceeding as first instance");
         }
 
@@ -242,7 +253,8 @@ class ClaimCtlTest {
 
             claimctl(github, "claim", "--project", "hire", "--task", "convex-deploy", "--sha", "abcdef1");
 
-            assertThat(coordinator.received().getFirst().json().path("gitSha").asString()).isEqualTo("abcdef1");
+            assertThat(coordinator.received().getFirst().json().path("gitSha").asString())
+                    .isEqualTo("abcdef1");
             assertThat(err.toString()).isEmpty();
         }
 
@@ -254,8 +266,9 @@ class ClaimCtlTest {
             int exitCode = claimctl("claim", "--project", "hire", "--task", "convex-deploy", "--agent", "a1");
 
             assertThat(exitCode).isZero();
-            assertThat(err.toString()).isEqualTo("claimctl: sha 1111111111111111111111111111111111111111 (from git"
-                    + " rev-parse HEAD)" + System.lineSeparator());
+            assertThat(err.toString())
+                    .isEqualTo("claimctl: sha 1111111111111111111111111111111111111111 (from git" + " rev-parse HEAD)"
+                            + System.lineSeparator());
         }
 
         @Test
@@ -263,9 +276,10 @@ class ClaimCtlTest {
             int exitCode = claimctl("claim", "--project", "hire", "--task", "convex-deploy");
 
             assertThat(exitCode).isEqualTo(ClaimCtl.USAGE);
-            assertThat(err.toString()).startsWith("claimctl: No commit SHA: GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT"
-                    + " unset; git rev-parse HEAD failed: fatal: not a git repository (or any of the parent"
-                    + " directories): .git. Pass --sha, or run claimctl in the git checkout of the commit.");
+            assertThat(err.toString())
+                    .startsWith("claimctl: No commit SHA: GITHUB_SHA, CI_COMMIT_SHA, BUILDKITE_COMMIT"
+                            + " unset; git rev-parse HEAD failed: fatal: not a git repository (or any of the parent"
+                            + " directories): .git. Pass --sha, or run claimctl in the git checkout of the commit.");
             assertThat(coordinator.received()).isEmpty();
         }
 
@@ -279,18 +293,22 @@ class ClaimCtlTest {
             int exitCode = claimctl(env, "run", "--", "true");
 
             assertThat(exitCode).isZero();
-            assertThat(coordinator.received().getFirst().json().path("project").asString()).isEqualTo("hire");
-            assertThat(coordinator.received().getFirst().json().path("task").asString()).isEqualTo("convex-deploy");
-            assertThat(err.toString()).startsWith("claimctl: project hire (from NX_TASK_TARGET_PROJECT), task"
-                    + " convex-deploy (from NX_TASK_TARGET_TARGET), sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5"
-                    + " (from GITHUB_SHA)" + System.lineSeparator());
+            assertThat(coordinator.received().getFirst().json().path("project").asString())
+                    .isEqualTo("hire");
+            assertThat(coordinator.received().getFirst().json().path("task").asString())
+                    .isEqualTo("convex-deploy");
+            assertThat(err.toString())
+                    .startsWith("claimctl: project hire (from NX_TASK_TARGET_PROJECT), task"
+                            + " convex-deploy (from NX_TASK_TARGET_TARGET), sha 3f9c2ab8d1e0f4a7b6c5d4e3f2a1b0c9d8e7f6a5"
+                            + " (from GITHUB_SHA)" + System.lineSeparator());
         }
 
         @Test
         void nx_coordinator_url_is_read_when_turnstile_url_is_unset() {
             coordinator.grant();
 
-            int exitCode = claimctl(Map.of("NX_COORDINATOR_URL", coordinator.url().toString()), args("claim", CLAIM));
+            int exitCode =
+                    claimctl(Map.of("NX_COORDINATOR_URL", coordinator.url().toString()), args("claim", CLAIM));
 
             assertThat(exitCode).isZero();
             assertThat(coordinator.received()).hasSize(1);
@@ -301,7 +319,11 @@ class ClaimCtlTest {
             coordinator.grant();
 
             int exitCode = claimctl(
-                    Map.of("TURNSTILE_URL", coordinator.url().toString(), "NX_COORDINATOR_URL", "http://nowhere.invalid"),
+                    Map.of(
+                            "TURNSTILE_URL",
+                            coordinator.url().toString(),
+                            "NX_COORDINATOR_URL",
+                            "http://nowhere.invalid"),
                     args("claim", CLAIM));
 
             assertThat(exitCode).isZero();
@@ -327,8 +349,16 @@ class ClaimCtlTest {
                 claimctl(recording, "claim", "--project", "hire", "--task", "deploy", "--retries", "0");
                 claimctl(recording, "claim", "--retries", "0");
             }
-            assertThat(read).contains("TURNSTILE_URL", "NX_COORDINATOR_URL", "TURNSTILE_TOKEN", "GITHUB_SHA",
-                    "RUNNER_NAME", "CI_RUNNER_ID", "BUILDKITE_AGENT_NAME", "HOSTNAME");
+            assertThat(read)
+                    .contains(
+                            "TURNSTILE_URL",
+                            "NX_COORDINATOR_URL",
+                            "TURNSTILE_TOKEN",
+                            "GITHUB_SHA",
+                            "RUNNER_NAME",
+                            "CI_RUNNER_ID",
+                            "BUILDKITE_AGENT_NAME",
+                            "HOSTNAME");
             out.getBuffer().setLength(0);
 
             assertThat(claimctl("--help")).isZero();
@@ -393,8 +423,17 @@ class ClaimCtlTest {
         void an_invalid_claim_runs_nothing_and_exits_3(@TempDir Path dir) {
             Path marker = dir.resolve("deployed");
 
-            int exitCode = claimctl("run", "--project", "hire", "--task", "convex-deploy", "--sha", "xyz", "--",
-                    "touch", marker.toString());
+            int exitCode = claimctl(
+                    "run",
+                    "--project",
+                    "hire",
+                    "--task",
+                    "convex-deploy",
+                    "--sha",
+                    "xyz",
+                    "--",
+                    "touch",
+                    marker.toString());
 
             assertThat(exitCode).isEqualTo(ClaimCtl.INVALID);
             assertThat(marker).doesNotExist();
@@ -413,7 +452,13 @@ class ClaimCtlTest {
 
             assertThat(exitCode).isZero();
             assertThat(out.toString()).contains("fencing token 3, lease until 2026-11-23T10:30:30Z");
-            assertThat(coordinator.received().getFirst().json().path("ttlSeconds").asInt()).isEqualTo(30);
+            assertThat(coordinator
+                            .received()
+                            .getFirst()
+                            .json()
+                            .path("ttlSeconds")
+                            .asInt())
+                    .isEqualTo(30);
         }
 
         @Test
@@ -437,11 +482,14 @@ class ClaimCtlTest {
             coordinator.accept("released").accept("completed");
 
             assertThat(claimctl(args("release", CLAIM, "--token", "2"))).isZero();
-            assertThat(claimctl(args("complete", CLAIM, "--token", "2", "--outcome", "succeeded"))).isZero();
+            assertThat(claimctl(args("complete", CLAIM, "--token", "2", "--outcome", "succeeded")))
+                    .isZero();
 
-            assertThat(coordinator.received()).extracting(FakeCoordinator.Received::path)
+            assertThat(coordinator.received())
+                    .extracting(FakeCoordinator.Received::path)
                     .containsExactly("/api/lease/release", "/api/claim/complete");
-            assertThat(coordinator.received().getLast().json().path("outcome").asString()).isEqualTo("succeeded");
+            assertThat(coordinator.received().getLast().json().path("outcome").asString())
+                    .isEqualTo("succeeded");
         }
 
         @Test
@@ -452,18 +500,29 @@ class ClaimCtlTest {
 
             assertThat(exitCode).isEqualTo(3);
             assertThat(coordinator.received().getLast().path()).isEqualTo("/api/claim/complete");
-            assertThat(coordinator.received().getLast().json().path("outcome").asString()).isEqualTo("failed");
+            assertThat(coordinator.received().getLast().json().path("outcome").asString())
+                    .isEqualTo("failed");
         }
 
         @Test
         void run_with_a_lease_renews_while_the_command_runs_and_completes_at_the_end() {
-            coordinator.grantLease(1, 1).accept("renewed").accept("renewed").accept("renewed").accept("renewed")
-                    .accept("renewed").accept("renewed").accept("renewed").accept("renewed");
+            coordinator
+                    .grantLease(1, 1)
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed")
+                    .accept("renewed");
 
             int exitCode = claimctl(args("run", CLAIM, "--lease", "1s", "--", "sh", "-c", "sleep 1.2"));
 
             assertThat(exitCode).isZero();
-            var paths = coordinator.received().stream().map(FakeCoordinator.Received::path).toList();
+            var paths = coordinator.received().stream()
+                    .map(FakeCoordinator.Received::path)
+                    .toList();
             assertThat(paths.getFirst()).isEqualTo("/api/claim");
             assertThat(paths).contains("/api/lease/renew");
             assertThat(paths.getLast()).isEqualTo("/api/claim/complete");
@@ -477,14 +536,18 @@ class ClaimCtlTest {
             int exitCode = claimctl(args("run", CLAIM, "--lease", "1s", "--", "sleep", "30"));
 
             assertThat(exitCode).isEqualTo(ClaimCtl.LEASE_LOST);
-            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
-            assertThat(err.toString()).contains("lost the lease on hire:convex-deploy:3f9c2ab").contains("stale_token");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(java.time.Duration.ofSeconds(20));
+            assertThat(err.toString())
+                    .contains("lost the lease on hire:convex-deploy:3f9c2ab")
+                    .contains("stale_token");
         }
 
         @Test
         void run_wait_exits_with_the_winners_failure_instead_of_0() {
-            coordinator.deny("agent-2").answer(200,
-                    "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"failed\",\"ended\":true}");
+            coordinator
+                    .deny("agent-2")
+                    .answer(200, "{\"taskKey\":\"hire:convex-deploy:3f9c2ab\",\"status\":\"failed\",\"ended\":true}");
 
             int exitCode = claimctl(args("run", CLAIM, "--wait", "--", "sh", "-c", "exit 0"));
 
@@ -529,7 +592,8 @@ class ClaimCtlTest {
 
         @Test
         void an_unreachable_coordinator_exits_4() {
-            assertThat(claimctl("health", "--url", FakeCoordinator.unreachableUrl().toString()))
+            assertThat(claimctl(
+                            "health", "--url", FakeCoordinator.unreachableUrl().toString()))
                     .isEqualTo(ClaimCtl.UNAVAILABLE);
             assertThat(err.toString()).contains("No health answer");
         }

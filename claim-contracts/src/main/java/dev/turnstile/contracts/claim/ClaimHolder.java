@@ -67,18 +67,29 @@ public record ClaimHolder(
         }
         return switch (event) {
             case ClaimGranted granted -> grantedBy(granted);
-            case ClaimDenied denied -> before != null && denied.fencingToken() <= before.fencingToken
-                    ? before
-                    : new ClaimHolder(denied.heldBy(), null, denied.heldSince(), 0, denied.mode(), denied.fencingToken(),
-                            null, null, denied.expiresAt(), false,
-                            denied.outcome() == null ? ClaimStatus.ACTIVE : ClaimStatus.of(denied.outcome()));
+            case ClaimDenied denied ->
+                before != null && denied.fencingToken() <= before.fencingToken
+                        ? before
+                        : new ClaimHolder(
+                                denied.heldBy(),
+                                null,
+                                denied.heldSince(),
+                                0,
+                                denied.mode(),
+                                denied.fencingToken(),
+                                null,
+                                null,
+                                denied.expiresAt(),
+                                false,
+                                denied.outcome() == null ? ClaimStatus.ACTIVE : ClaimStatus.of(denied.outcome()));
             case RequestRefused refused -> before;
-            case LeaseRenewed renewed -> about(before, renewed, null, holder -> holder.renewedUntil(renewed.expiresAt()));
+            case LeaseRenewed renewed ->
+                about(before, renewed, null, holder -> holder.renewedUntil(renewed.expiresAt()));
             case LeaseReleased released -> about(before, released, null, holder -> holder.ended(ClaimStatus.RELEASED));
-            case LeaseExpired expired -> about(before, expired, expired.heldSince(),
-                    holder -> holder.ended(ClaimStatus.EXPIRED));
-            case ClaimCompleted completed -> about(before, completed, null,
-                    holder -> holder.ended(ClaimStatus.of(completed.outcome())));
+            case LeaseExpired expired ->
+                about(before, expired, expired.heldSince(), holder -> holder.ended(ClaimStatus.EXPIRED));
+            case ClaimCompleted completed ->
+                about(before, completed, null, holder -> holder.ended(ClaimStatus.of(completed.outcome())));
         };
     }
 
@@ -112,14 +123,34 @@ public record ClaimHolder(
 
     /** This holder with its claim ended in {@code newStatus}. */
     public ClaimHolder ended(ClaimStatus newStatus) {
-        return new ClaimHolder(agentId, requestId, since, sequence, mode, fencingToken, ttlSeconds, grantedExpiresAt,
-                expiresAt, takeoverAfterFailure, newStatus);
+        return new ClaimHolder(
+                agentId,
+                requestId,
+                since,
+                sequence,
+                mode,
+                fencingToken,
+                ttlSeconds,
+                grantedExpiresAt,
+                expiresAt,
+                takeoverAfterFailure,
+                newStatus);
     }
 
     /** This holder with its lease renewed until {@code newExpiry}. */
     public ClaimHolder renewedUntil(Instant newExpiry) {
-        return new ClaimHolder(agentId, requestId, since, sequence, mode, fencingToken, ttlSeconds, grantedExpiresAt,
-                newExpiry, takeoverAfterFailure, status);
+        return new ClaimHolder(
+                agentId,
+                requestId,
+                since,
+                sequence,
+                mode,
+                fencingToken,
+                ttlSeconds,
+                grantedExpiresAt,
+                newExpiry,
+                takeoverAfterFailure,
+                status);
     }
 
     private static boolean holds(ClaimHolder holder, long fencingToken) {
@@ -139,7 +170,17 @@ public record ClaimHolder(
             return change.apply(before);
         }
         var expiresAt = event instanceof LeaseExpired expired ? expired.expiresAt() : null;
-        return change.apply(new ClaimHolder(event.agentId(), null, since, 0, event.mode(), event.fencingToken(), null,
-                null, expiresAt, false, ClaimStatus.ACTIVE));
+        return change.apply(new ClaimHolder(
+                event.agentId(),
+                null,
+                since,
+                0,
+                event.mode(),
+                event.fencingToken(),
+                null,
+                null,
+                expiresAt,
+                false,
+                ClaimStatus.ACTIVE));
     }
 }

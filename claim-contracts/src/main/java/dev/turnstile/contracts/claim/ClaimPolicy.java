@@ -10,7 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param takeoverAfterFailure whether another agent may claim the task after the holder reports failure
  */
 public record ClaimPolicy(
-        ClaimMode mode, @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds, boolean takeoverAfterFailure) {
+        ClaimMode mode,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ttlSeconds,
+        boolean takeoverAfterFailure) {
 
     /** The seed's semantics: never expires, no takeover after failure. */
     public static final ClaimPolicy ONCE = new ClaimPolicy(ClaimMode.ONCE, null, false);

@@ -14,8 +14,10 @@ import java.util.Objects;
  *     {@code takeoverAfterFailure})
  */
 public record ClaimRequested(
-        @JsonUnwrapped CommandHeader header, String agentId, Instant requestedAt, @JsonUnwrapped ClaimPolicy policy)
-        implements ClaimCommand {
+        @JsonUnwrapped CommandHeader header,
+        String agentId,
+        Instant requestedAt,
+        @JsonUnwrapped ClaimPolicy policy) implements ClaimCommand {
 
     public ClaimRequested {
         Objects.requireNonNull(header, "header");

@@ -51,7 +51,9 @@ public final class ClaimRules {
         }
         if (value.length() > NAME_MAX_LENGTH) {
             return List.of(new FieldViolation(
-                    field, "length", field + " must be at most " + NAME_MAX_LENGTH + " characters; got " + value.length()));
+                    field,
+                    "length",
+                    field + " must be at most " + NAME_MAX_LENGTH + " characters; got " + value.length()));
         }
         if (!NAME.matcher(value).matches()) {
             return List.of(new FieldViolation(
@@ -139,12 +141,14 @@ public final class ClaimRules {
         var violations = new ArrayList<FieldViolation>();
         if (mode != null && ClaimMode.fromWireName(mode).isEmpty()) {
             violations.add(new FieldViolation(
-                    "mode", "enum", "mode must be \"once\" (never expires; the default) or \"lease\"; got " + quote(mode)));
+                    "mode",
+                    "enum",
+                    "mode must be \"once\" (never expires; the default) or \"lease\"; got " + quote(mode)));
             return List.copyOf(violations);
         }
         if ("lease".equals(mode) && ttlSeconds == null) {
-            violations.add(required("ttlSeconds", "a lease's time to live in seconds, " + TTL_MIN_SECONDS + " to "
-                    + TTL_MAX_SECONDS));
+            violations.add(required(
+                    "ttlSeconds", "a lease's time to live in seconds, " + TTL_MIN_SECONDS + " to " + TTL_MAX_SECONDS));
         } else if ("once".equals(mode) && ttlSeconds != null) {
             violations.add(new FieldViolation(
                     "ttlSeconds", "conflict", "ttlSeconds applies only to mode \"lease\"; a once claim never expires"));
@@ -160,7 +164,8 @@ public final class ClaimRules {
             return List.of(new FieldViolation(
                     "ttlSeconds",
                     "range",
-                    "ttlSeconds must be " + TTL_MIN_SECONDS + " to " + TTL_MAX_SECONDS + " seconds; got " + ttlSeconds));
+                    "ttlSeconds must be " + TTL_MIN_SECONDS + " to " + TTL_MAX_SECONDS + " seconds; got "
+                            + ttlSeconds));
         }
         return List.of();
     }

@@ -23,10 +23,14 @@ public record CompletionReported(
 
     /** A completion of the claim {@code fencingToken} on {@code key}, as the gateway writes it. */
     public static CompletionReported of(
-            TaskKey key, String agentId, long fencingToken, ClaimOutcome outcome, String requestId, Instant requestedAt) {
+            TaskKey key,
+            String agentId,
+            long fencingToken,
+            ClaimOutcome outcome,
+            String requestId,
+            Instant requestedAt) {
         return new CompletionReported(CommandHeader.of(key, requestId), agentId, fencingToken, outcome, requestedAt);
     }
-
 
     @Override
     public Instant timestamp() {

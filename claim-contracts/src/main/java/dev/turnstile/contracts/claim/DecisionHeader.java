@@ -65,12 +65,32 @@ public record DecisionHeader(
     /** The same header, marked as repeating its decision. */
     public DecisionHeader asRedelivery() {
         return new DecisionHeader(
-                schemaVersion, decisionId, sequence, requestId, taskKey, project, task, gitSha, agentId, attemptedAt, true);
+                schemaVersion,
+                decisionId,
+                sequence,
+                requestId,
+                taskKey,
+                project,
+                task,
+                gitSha,
+                agentId,
+                attemptedAt,
+                true);
     }
 
     /** The same header, answering {@code otherRequestId} (the holder asking again under a new id). */
     public DecisionHeader answering(String otherRequestId) {
-        return new DecisionHeader(schemaVersion, decisionId, sequence, otherRequestId, taskKey, project, task, gitSha,
-                agentId, attemptedAt, redelivery);
+        return new DecisionHeader(
+                schemaVersion,
+                decisionId,
+                sequence,
+                otherRequestId,
+                taskKey,
+                project,
+                task,
+                gitSha,
+                agentId,
+                attemptedAt,
+                redelivery);
     }
 }

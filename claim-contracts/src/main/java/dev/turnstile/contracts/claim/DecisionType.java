@@ -54,6 +54,8 @@ public enum DecisionType {
 
     /** The type named {@code wireName} on the wire, if it is one this version knows. */
     public static Optional<DecisionType> fromWireName(String wireName) {
-        return Arrays.stream(values()).filter(type -> type.wireName.equals(wireName)).findFirst();
+        return Arrays.stream(values())
+                .filter(type -> type.wireName.equals(wireName))
+                .findFirst();
     }
 }

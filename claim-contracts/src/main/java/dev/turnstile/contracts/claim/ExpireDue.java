@@ -24,7 +24,9 @@ public record ExpireDue(@JsonUnwrapped CommandHeader header, long fencingToken, 
     /** A check of lease {@code fencingToken} on {@code key} at {@code checkedAt}. */
     public static ExpireDue of(TaskKey key, long fencingToken, Instant checkedAt) {
         return new ExpireDue(
-                CommandHeader.of(key, "expire-" + fencingToken + "-" + checkedAt.toEpochMilli()), fencingToken, checkedAt);
+                CommandHeader.of(key, "expire-" + fencingToken + "-" + checkedAt.toEpochMilli()),
+                fencingToken,
+                checkedAt);
     }
 
     @Override

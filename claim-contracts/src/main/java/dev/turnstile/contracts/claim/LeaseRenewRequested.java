@@ -28,9 +28,9 @@ public record LeaseRenewRequested(
     /** A renewal of the lease {@code fencingToken} on {@code key}, as the gateway writes it. */
     public static LeaseRenewRequested of(
             TaskKey key, String agentId, long fencingToken, Integer ttlSeconds, String requestId, Instant requestedAt) {
-        return new LeaseRenewRequested(CommandHeader.of(key, requestId), agentId, fencingToken, ttlSeconds, requestedAt);
+        return new LeaseRenewRequested(
+                CommandHeader.of(key, requestId), agentId, fencingToken, ttlSeconds, requestedAt);
     }
-
 
     @Override
     public Instant timestamp() {

@@ -22,7 +22,6 @@ public record ReleaseRequested(
         return new ReleaseRequested(CommandHeader.of(key, requestId), agentId, fencingToken, requestedAt);
     }
 
-
     @Override
     public Instant timestamp() {
         return requestedAt;

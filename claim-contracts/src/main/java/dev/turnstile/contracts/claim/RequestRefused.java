@@ -32,6 +32,7 @@ public record RequestRefused(
 
     @Override
     public RequestRefused withHeader(DecisionHeader newHeader) {
-        return new RequestRefused(newHeader, refused, reason, mode, fencingToken, currentFencingToken, heldBy, expiresAt);
+        return new RequestRefused(
+                newHeader, refused, reason, mode, fencingToken, currentFencingToken, heldBy, expiresAt);
     }
 }

@@ -20,7 +20,9 @@ public record TaskKey(String project, String task, String gitSha) {
         violations.addAll(ClaimRules.checkGitSha(gitSha));
         if (!violations.isEmpty()) {
             throw new IllegalArgumentException("Invalid task key: "
-                    + String.join("; ", violations.stream().map(FieldViolation::message).toList()));
+                    + String.join(
+                            "; ",
+                            violations.stream().map(FieldViolation::message).toList()));
         }
         gitSha = ClaimRules.normalizeGitSha(gitSha);
     }

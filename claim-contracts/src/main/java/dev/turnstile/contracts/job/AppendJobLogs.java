@@ -1,11 +1,9 @@
 package dev.turnstile.contracts.job;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The worker adds log lines to the job's attempt. The read model keeps a bounded number per job, dropping the oldest
@@ -30,17 +28,26 @@ public record AppendJobLogs(
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
         lines = lines == null ? null : List.copyOf(lines);
-        JobRules.require("logs of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
-                JobRules.checkLogLines(lines)));
+        JobRules.require(
+                "logs of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
+                        JobRules.checkLogLines(lines)));
     }
 
-    public static AppendJobLogs of(String queue, String requestId, String jobId, String workerId, long fencingToken,
-            List<String> lines, Instant requestedAt) {
-        return new AppendJobLogs(JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, lines, requestedAt);
+    public static AppendJobLogs of(
+            String queue,
+            String requestId,
+            String jobId,
+            String workerId,
+            long fencingToken,
+            List<String> lines,
+            Instant requestedAt) {
+        return new AppendJobLogs(
+                JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, lines, requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
@@ -55,7 +62,8 @@ public record AppendJobLogs(
 
     @Override
     public String fingerprint() {
-        return "logs job=" + jobId + " token=" + fencingToken + " lines=" + Fingerprints.digest(String.join("\n", lines)) + " by " + workerId;
+        return "logs job=" + jobId + " token=" + fencingToken + " lines="
+                + Fingerprints.digest(String.join("\n", lines)) + " by " + workerId;
     }
 
     @Override

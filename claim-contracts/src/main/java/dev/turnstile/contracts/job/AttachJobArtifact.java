@@ -1,11 +1,8 @@
 package dev.turnstile.contracts.job;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The worker records an artifact of the attempt: a reference to where it is stored, not its content.
@@ -36,26 +33,49 @@ public record AttachJobArtifact(
     public AttachJobArtifact {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("artifact of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
-                JobRules.checkPrintable("name", name, true),
-                JobRules.checkLength("uri", uri, JobRules.URI_MAX_LENGTH, true),
-                JobRules.checkRange("bytes", bytes, 0, Long.MAX_VALUE),
-                JobRules.checkSha256(sha256),
-                JobRules.checkPrintable("contentType", contentType, true)));
+        JobRules.require(
+                "artifact of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
+                        JobRules.checkPrintable("name", name, true),
+                        JobRules.checkLength("uri", uri, JobRules.URI_MAX_LENGTH, true),
+                        JobRules.checkRange("bytes", bytes, 0, Long.MAX_VALUE),
+                        JobRules.checkSha256(sha256),
+                        JobRules.checkPrintable("contentType", contentType, true)));
     }
 
-    public static AttachJobArtifact of(String queue, String requestId, String jobId, String workerId, long fencingToken,
-            String name, String uri, long bytes, String sha256, String contentType, Instant requestedAt) {
-        return new AttachJobArtifact(JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, name, uri, bytes, sha256, contentType, requestedAt);
+    public static AttachJobArtifact of(
+            String queue,
+            String requestId,
+            String jobId,
+            String workerId,
+            long fencingToken,
+            String name,
+            String uri,
+            long bytes,
+            String sha256,
+            String contentType,
+            Instant requestedAt) {
+        return new AttachJobArtifact(
+                JobCommandHeader.of(queue, requestId),
+                jobId,
+                workerId,
+                fencingToken,
+                name,
+                uri,
+                bytes,
+                sha256,
+                contentType,
+                requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
     public AttachJobArtifact at(Instant time) {
-        return new AttachJobArtifact(header, jobId, workerId, fencingToken, name, uri, bytes, sha256, contentType, time);
+        return new AttachJobArtifact(
+                header, jobId, workerId, fencingToken, name, uri, bytes, sha256, contentType, time);
     }
 
     @Override
@@ -65,7 +85,8 @@ public record AttachJobArtifact(
 
     @Override
     public String fingerprint() {
-        return "artifact job=" + jobId + " token=" + fencingToken + " name=" + name + " uri=" + uri + " bytes=" + bytes + " sha256=" + sha256 + " contentType=" + contentType + " by " + workerId;
+        return "artifact job=" + jobId + " token=" + fencingToken + " name=" + name + " uri=" + uri + " bytes=" + bytes
+                + " sha256=" + sha256 + " contentType=" + contentType + " by " + workerId;
     }
 
     @Override

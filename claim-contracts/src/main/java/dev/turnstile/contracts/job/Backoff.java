@@ -41,15 +41,16 @@ public record Backoff(BackoffKind kind, long baseSeconds, long capSeconds) {
 
     /** The wait after the {@code failedAttempt}-th attempt failed (1 for the first). */
     public Duration delayAfter(int failedAttempt) {
-        return Duration.ofSeconds(switch (kind) {
-            case FIXED -> baseSeconds;
-            case EXPONENTIAL -> {
-                int doublings = Math.max(0, failedAttempt - 1);
-                // Past 2^40 any base beyond 0 is over the cap; stop before the shift overflows.
-                yield doublings >= 40 || baseSeconds << doublings > capSeconds
-                        ? (baseSeconds == 0 ? 0 : capSeconds)
-                        : baseSeconds << doublings;
-            }
-        });
+        return Duration.ofSeconds(
+                switch (kind) {
+                    case FIXED -> baseSeconds;
+                    case EXPONENTIAL -> {
+                        int doublings = Math.max(0, failedAttempt - 1);
+                        // Past 2^40 any base beyond 0 is over the cap; stop before the shift overflows.
+                        yield doublings >= 40 || baseSeconds << doublings > capSeconds
+                                ? (baseSeconds == 0 ? 0 : capSeconds)
+                                : baseSeconds << doublings;
+                    }
+                });
     }
 }

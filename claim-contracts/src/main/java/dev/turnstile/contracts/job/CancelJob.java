@@ -24,10 +24,12 @@ public record CancelJob(
     public CancelJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("cancel of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkPrintable("requestedBy", requestedBy, false)));
+        JobRules.require(
+                "cancel of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false)));
     }
 
     public static CancelJob of(String queue, String requestId, String jobId, String requestedBy, Instant requestedAt) {

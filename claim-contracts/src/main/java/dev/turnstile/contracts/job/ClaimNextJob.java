@@ -14,19 +14,23 @@ import java.util.Objects;
  * @param waitSeconds how long to wait for a job, 0–30
  * @param requestedAt when the gateway received the request
  */
-public record ClaimNextJob(@JsonUnwrapped JobCommandHeader header, String workerId, int waitSeconds, Instant requestedAt)
+public record ClaimNextJob(
+        @JsonUnwrapped JobCommandHeader header, String workerId, int waitSeconds, Instant requestedAt)
         implements JobRequest<ClaimNextAnswer> {
 
     public ClaimNextJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("claim-next on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("waitSeconds", waitSeconds, 0, JobRules.WAIT_MAX_SECONDS)));
+        JobRules.require(
+                "claim-next on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("waitSeconds", waitSeconds, 0, JobRules.WAIT_MAX_SECONDS)));
     }
 
-    public static ClaimNextJob of(String queue, String requestId, String workerId, int waitSeconds, Instant requestedAt) {
+    public static ClaimNextJob of(
+            String queue, String requestId, String workerId, int waitSeconds, Instant requestedAt) {
         return new ClaimNextJob(JobCommandHeader.of(queue, requestId), workerId, waitSeconds, requestedAt);
     }
 

@@ -11,11 +11,7 @@ import java.time.Instant;
  * @param waitSeconds how long it asked to wait
  * @param waitUntil when it is answered with no job if none came
  */
-public record ClaimNextParked(
-        @JsonUnwrapped JobEventHeader header,
-        String workerId,
-        int waitSeconds,
-        Instant waitUntil)
+public record ClaimNextParked(@JsonUnwrapped JobEventHeader header, String workerId, int waitSeconds, Instant waitUntil)
         implements JobEvent {
 
     @Override

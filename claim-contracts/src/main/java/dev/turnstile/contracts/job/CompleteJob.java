@@ -3,7 +3,6 @@ package dev.turnstile.contracts.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -29,17 +28,26 @@ public record CompleteJob(
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
         result = result == null || result.isNull() ? null : result;
-        JobRules.require("complete of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
-                JobRules.checkJsonSize("result", result)));
+        JobRules.require(
+                "complete of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
+                        JobRules.checkJsonSize("result", result)));
     }
 
-    public static CompleteJob of(String queue, String requestId, String jobId, String workerId, long fencingToken,
-            JsonNode result, Instant requestedAt) {
-        return new CompleteJob(JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, result, requestedAt);
+    public static CompleteJob of(
+            String queue,
+            String requestId,
+            String jobId,
+            String workerId,
+            long fencingToken,
+            JsonNode result,
+            Instant requestedAt) {
+        return new CompleteJob(
+                JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, result, requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
@@ -54,7 +62,8 @@ public record CompleteJob(
 
     @Override
     public String fingerprint() {
-        return "complete job=" + jobId + " token=" + fencingToken + " result=" + Fingerprints.digest(result) + " by " + workerId;
+        return "complete job=" + jobId + " token=" + fencingToken + " result=" + Fingerprints.digest(result) + " by "
+                + workerId;
     }
 
     @Override

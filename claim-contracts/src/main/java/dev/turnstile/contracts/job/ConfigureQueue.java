@@ -23,14 +23,18 @@ public record ConfigureQueue(
     public ConfigureQueue {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("configure of queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkPrintable("requestedBy", requestedBy, false),
-                concurrency == null ? java.util.List.of()
-                        : JobRules.checkRange("concurrency", concurrency, 1, JobRules.CONCURRENCY_MAX)));
+        JobRules.require(
+                "configure of queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false),
+                        concurrency == null
+                                ? java.util.List.of()
+                                : JobRules.checkRange("concurrency", concurrency, 1, JobRules.CONCURRENCY_MAX)));
     }
 
-    public static ConfigureQueue of(String queue, String requestId, Integer concurrency, String requestedBy, Instant requestedAt) {
+    public static ConfigureQueue of(
+            String queue, String requestId, Integer concurrency, String requestedBy, Instant requestedAt) {
         return new ConfigureQueue(JobCommandHeader.of(queue, requestId), concurrency, requestedBy, requestedAt);
     }
 

@@ -22,10 +22,12 @@ public record DeleteJob(
     public DeleteJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("delete of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkPrintable("requestedBy", requestedBy, false)));
+        JobRules.require(
+                "delete of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false)));
     }
 
     public static DeleteJob of(String queue, String requestId, String jobId, String requestedBy, Instant requestedAt) {

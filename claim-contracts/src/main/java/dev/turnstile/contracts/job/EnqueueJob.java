@@ -50,7 +50,8 @@ public record EnqueueJob(
                 JobRules.checkPrintable("name", name, true),
                 JobRules.checkJsonSize("payload", payload),
                 JobRules.checkRange("priority", priority, JobRules.PRIORITY_MIN, JobRules.PRIORITY_MAX),
-                delaySeconds == null ? java.util.List.of()
+                delaySeconds == null
+                        ? java.util.List.of()
                         : JobRules.checkRange("delaySeconds", delaySeconds, 0, JobRules.DELAY_MAX_SECONDS),
                 JobRules.checkRange("maxAttempts", maxAttempts, 1, JobRules.MAX_ATTEMPTS_LIMIT),
                 JobRules.checkRange("leaseSeconds", leaseSeconds, 1, JobRules.LEASE_MAX_SECONDS),
@@ -65,49 +66,148 @@ public record EnqueueJob(
     /** A job to run now with the defaults (priority 0, 3 attempts, default backoff, 30 s leases, no dedup key). */
     public static EnqueueJob of(
             String queue, String requestId, String jobId, String name, JsonNode payload, Instant requestedAt) {
-        return new EnqueueJob(JobCommandHeader.of(queue, requestId), jobId, name, payload, 0, null, null, 0, null, 0,
-                null, requestedAt);
+        return new EnqueueJob(
+                JobCommandHeader.of(queue, requestId),
+                jobId,
+                name,
+                payload,
+                0,
+                null,
+                null,
+                0,
+                null,
+                0,
+                null,
+                requestedAt);
     }
 
     public EnqueueJob withPriority(int newPriority) {
-        return new EnqueueJob(header, jobId, name, payload, newPriority, runAt, delaySeconds, maxAttempts, backoff,
-                leaseSeconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                newPriority,
+                runAt,
+                delaySeconds,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withRunAt(Instant newRunAt) {
-        return new EnqueueJob(header, jobId, name, payload, priority, newRunAt, null, maxAttempts, backoff,
-                leaseSeconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                newRunAt,
+                null,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withDelaySeconds(long seconds) {
-        return new EnqueueJob(header, jobId, name, payload, priority, null, seconds, maxAttempts, backoff,
-                leaseSeconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                null,
+                seconds,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withMaxAttempts(int attempts) {
-        return new EnqueueJob(header, jobId, name, payload, priority, runAt, delaySeconds, attempts, backoff,
-                leaseSeconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                runAt,
+                delaySeconds,
+                attempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withBackoff(Backoff newBackoff) {
-        return new EnqueueJob(header, jobId, name, payload, priority, runAt, delaySeconds, maxAttempts, newBackoff,
-                leaseSeconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                runAt,
+                delaySeconds,
+                maxAttempts,
+                newBackoff,
+                leaseSeconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withLeaseSeconds(int seconds) {
-        return new EnqueueJob(header, jobId, name, payload, priority, runAt, delaySeconds, maxAttempts, backoff,
-                seconds, dedupKey, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                runAt,
+                delaySeconds,
+                maxAttempts,
+                backoff,
+                seconds,
+                dedupKey,
+                requestedAt);
     }
 
     public EnqueueJob withDedupKey(String key) {
-        return new EnqueueJob(header, jobId, name, payload, priority, runAt, delaySeconds, maxAttempts, backoff,
-                leaseSeconds, key, requestedAt);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                runAt,
+                delaySeconds,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                key,
+                requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
     public EnqueueJob at(Instant time) {
-        return new EnqueueJob(header, jobId, name, payload, priority, runAt, delaySeconds, maxAttempts, backoff,
-                leaseSeconds, dedupKey, time);
+        return new EnqueueJob(
+                header,
+                jobId,
+                name,
+                payload,
+                priority,
+                runAt,
+                delaySeconds,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                time);
     }
 
     /** When the job may first run: {@code runAt}, else {@code requestedAt + delaySeconds}, else at once. */

@@ -1,11 +1,8 @@
 package dev.turnstile.contracts.job;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The worker reports that the attempt failed. If the failure is retryable and attempts remain, the job waits out
@@ -31,17 +28,27 @@ public record FailJob(
     public FailJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("fail of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
-                JobRules.checkLength("error", error, JobRules.ERROR_MAX_LENGTH, true)));
+        JobRules.require(
+                "fail of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
+                        JobRules.checkLength("error", error, JobRules.ERROR_MAX_LENGTH, true)));
     }
 
-    public static FailJob of(String queue, String requestId, String jobId, String workerId, long fencingToken,
-            String error, boolean retryable, Instant requestedAt) {
-        return new FailJob(JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, error, retryable, requestedAt);
+    public static FailJob of(
+            String queue,
+            String requestId,
+            String jobId,
+            String workerId,
+            long fencingToken,
+            String error,
+            boolean retryable,
+            Instant requestedAt) {
+        return new FailJob(
+                JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, error, retryable, requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
@@ -56,7 +63,8 @@ public record FailJob(
 
     @Override
     public String fingerprint() {
-        return "fail job=" + jobId + " token=" + fencingToken + " retryable=" + retryable + " error=" + Fingerprints.digest(error) + " by " + workerId;
+        return "fail job=" + jobId + " token=" + fencingToken + " retryable=" + retryable + " error="
+                + Fingerprints.digest(error) + " by " + workerId;
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A worker says it is still running the job's attempt: the lease is extended to {@code requestedAt + leaseSeconds}
@@ -31,18 +30,28 @@ public record HeartbeatJob(
     public HeartbeatJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("heartbeat of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkWorkerId(workerId),
-                JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
-                progress == null ? List.of() : JobRules.checkRange("progress", progress, 0, 100),
-                JobRules.checkLength("message", message, JobRules.MESSAGE_MAX_LENGTH, false)));
+        JobRules.require(
+                "heartbeat of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkWorkerId(workerId),
+                        JobRules.checkRange("fencingToken", fencingToken, 1, Long.MAX_VALUE),
+                        progress == null ? List.of() : JobRules.checkRange("progress", progress, 0, 100),
+                        JobRules.checkLength("message", message, JobRules.MESSAGE_MAX_LENGTH, false)));
     }
 
-    public static HeartbeatJob of(String queue, String requestId, String jobId, String workerId, long fencingToken,
-            Integer progress, String message, Instant requestedAt) {
-        return new HeartbeatJob(JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, progress, message, requestedAt);
+    public static HeartbeatJob of(
+            String queue,
+            String requestId,
+            String jobId,
+            String workerId,
+            long fencingToken,
+            Integer progress,
+            String message,
+            Instant requestedAt) {
+        return new HeartbeatJob(
+                JobCommandHeader.of(queue, requestId), jobId, workerId, fencingToken, progress, message, requestedAt);
     }
 
     /** The same request, sent at another time (a client retry). */
@@ -57,7 +66,8 @@ public record HeartbeatJob(
 
     @Override
     public String fingerprint() {
-        return "heartbeat job=" + jobId + " token=" + fencingToken + " progress=" + progress + " message=" + Fingerprints.digest(message) + " by " + workerId;
+        return "heartbeat job=" + jobId + " token=" + fencingToken + " progress=" + progress + " message="
+                + Fingerprints.digest(message) + " by " + workerId;
     }
 
     @Override

@@ -12,11 +12,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * @param state where the existing job stands
  */
 public record JobAlreadyEnqueued(
-        @JsonUnwrapped JobEventHeader header,
-        String jobId,
-        String requestedJobId,
-        DedupMatch matchedBy,
-        JobState state)
+        @JsonUnwrapped JobEventHeader header, String jobId, String requestedJobId, DedupMatch matchedBy, JobState state)
         implements EnqueueAnswer {
 
     @Override

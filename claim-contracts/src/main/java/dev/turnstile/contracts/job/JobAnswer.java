@@ -6,8 +6,19 @@ package dev.turnstile.contracts.job;
  * default branch. {@link JobRequestRefused} answers every kind.
  */
 public sealed interface JobAnswer extends JobEvent
-        permits EnqueueAnswer, ClaimNextAnswer, HeartbeatAnswer, CompleteAnswer, FailAnswer, LogsAnswer,
-                ArtifactAnswer, CancelAnswer, RetryAnswer, DeleteAnswer, PauseAnswer, ResumeAnswer, ConfigureAnswer {
+        permits EnqueueAnswer,
+                ClaimNextAnswer,
+                HeartbeatAnswer,
+                CompleteAnswer,
+                FailAnswer,
+                LogsAnswer,
+                ArtifactAnswer,
+                CancelAnswer,
+                RetryAnswer,
+                DeleteAnswer,
+                PauseAnswer,
+                ResumeAnswer,
+                ConfigureAnswer {
 
     @Override
     default boolean answersRequest() {

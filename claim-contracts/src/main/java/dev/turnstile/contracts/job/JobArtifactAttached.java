@@ -30,6 +30,7 @@ public record JobArtifactAttached(
 
     @Override
     public JobArtifactAttached withHeader(JobEventHeader newHeader) {
-        return new JobArtifactAttached(newHeader, jobId, workerId, attempt, fencingToken, name, uri, bytes, sha256, contentType);
+        return new JobArtifactAttached(
+                newHeader, jobId, workerId, attempt, fencingToken, name, uri, bytes, sha256, contentType);
     }
 }

@@ -37,6 +37,17 @@ public record JobClaimed(
 
     @Override
     public JobClaimed withHeader(JobEventHeader newHeader) {
-        return new JobClaimed(newHeader, jobId, workerId, attempt, fencingToken, leaseSeconds, leaseExpiresAt, name, payload, priority, maxAttempts);
+        return new JobClaimed(
+                newHeader,
+                jobId,
+                workerId,
+                attempt,
+                fencingToken,
+                leaseSeconds,
+                leaseExpiresAt,
+                name,
+                payload,
+                priority,
+                maxAttempts);
     }
 }

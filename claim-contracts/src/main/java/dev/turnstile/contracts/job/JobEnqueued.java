@@ -35,6 +35,7 @@ public record JobEnqueued(
 
     @Override
     public JobEnqueued withHeader(JobEventHeader newHeader) {
-        return new JobEnqueued(newHeader, jobId, name, payload, priority, runAt, maxAttempts, backoff, leaseSeconds, dedupKey, state);
+        return new JobEnqueued(
+                newHeader, jobId, name, payload, priority, runAt, maxAttempts, backoff, leaseSeconds, dedupKey, state);
     }
 }

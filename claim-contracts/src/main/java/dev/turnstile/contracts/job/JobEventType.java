@@ -81,6 +81,8 @@ public enum JobEventType {
 
     /** The type named {@code wireName} on the wire, if it is one this version knows. */
     public static Optional<JobEventType> fromWireName(String wireName) {
-        return Arrays.stream(values()).filter(type -> type.wireName.equals(wireName)).findFirst();
+        return Arrays.stream(values())
+                .filter(type -> type.wireName.equals(wireName))
+                .findFirst();
     }
 }

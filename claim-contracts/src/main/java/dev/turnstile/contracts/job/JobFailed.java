@@ -36,7 +36,18 @@ public record JobFailed(
 
     @Override
     public JobFailed withHeader(JobEventHeader newHeader) {
-        return new JobFailed(newHeader, jobId, workerId, attempt, fencingToken, failure, error, retryable, state, retryAt, leaseExpiresAt);
+        return new JobFailed(
+                newHeader,
+                jobId,
+                workerId,
+                attempt,
+                fencingToken,
+                failure,
+                error,
+                retryable,
+                state,
+                retryAt,
+                leaseExpiresAt);
     }
 
     /** Only a failure the worker reported answers its request; a lease running out answers nothing. */

@@ -28,6 +28,7 @@ public record JobHeartbeatReceived(
 
     @Override
     public JobHeartbeatReceived withHeader(JobEventHeader newHeader) {
-        return new JobHeartbeatReceived(newHeader, jobId, workerId, attempt, fencingToken, leaseExpiresAt, progress, message);
+        return new JobHeartbeatReceived(
+                newHeader, jobId, workerId, attempt, fencingToken, leaseExpiresAt, progress, message);
     }
 }

@@ -9,11 +9,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * @param jobId the job
  * @param previousState {@code delayed} or {@code failed_will_retry}
  */
-public record JobReady(
-        @JsonUnwrapped JobEventHeader header,
-        String jobId,
-        JobState previousState)
-        implements JobEvent {
+public record JobReady(@JsonUnwrapped JobEventHeader header, String jobId, JobState previousState) implements JobEvent {
 
     @Override
     public JobReady withHeader(JobEventHeader newHeader) {

@@ -38,17 +38,24 @@ public record JobRef(String queue, String jobId) {
     public static Parsed parse(String field, String text) {
         int separator = text == null ? -1 : text.indexOf(SEPARATOR);
         if (separator <= 0 || separator == text.length() - 1) {
-            return new Parsed(null, List.of(new FieldViolation(field, "format", field
-                    + " must name the job as <queue>:<jobId> (the \"id\" of every answer about a job, e.g."
-                    + " emails:welcome-42); got " + JobRules.quote(text))));
+            return new Parsed(
+                    null,
+                    List.of(new FieldViolation(
+                            field,
+                            "format",
+                            field
+                                    + " must name the job as <queue>:<jobId> (the \"id\" of every answer about a job, e.g."
+                                    + " emails:welcome-42); got " + JobRules.quote(text))));
         }
         var queue = text.substring(0, separator);
         var jobId = text.substring(separator + 1);
         var violations = new ArrayList<FieldViolation>();
-        JobRules.checkQueue(queue).forEach(v -> violations.add(
-                new FieldViolation(field, v.rule(), "the queue in " + field + " is not valid: " + v.message())));
-        JobRules.checkJobId(jobId).forEach(v -> violations.add(
-                new FieldViolation(field, v.rule(), "the job id in " + field + " is not valid: " + v.message())));
+        JobRules.checkQueue(queue)
+                .forEach(v -> violations.add(new FieldViolation(
+                        field, v.rule(), "the queue in " + field + " is not valid: " + v.message())));
+        JobRules.checkJobId(jobId)
+                .forEach(v -> violations.add(new FieldViolation(
+                        field, v.rule(), "the job id in " + field + " is not valid: " + v.message())));
         return violations.isEmpty() ? new Parsed(new JobRef(queue, jobId), List.of()) : new Parsed(null, violations);
     }
 

@@ -28,11 +28,23 @@ public record JobRequestRefused(
         @JsonInclude(JsonInclude.Include.NON_NULL) Long currentFencingToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) JobState state,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant leaseExpiresAt)
-        implements EnqueueAnswer, ClaimNextAnswer, HeartbeatAnswer, CompleteAnswer, FailAnswer, LogsAnswer,
-                ArtifactAnswer, CancelAnswer, RetryAnswer, DeleteAnswer, PauseAnswer, ResumeAnswer, ConfigureAnswer {
+        implements EnqueueAnswer,
+                ClaimNextAnswer,
+                HeartbeatAnswer,
+                CompleteAnswer,
+                FailAnswer,
+                LogsAnswer,
+                ArtifactAnswer,
+                CancelAnswer,
+                RetryAnswer,
+                DeleteAnswer,
+                PauseAnswer,
+                ResumeAnswer,
+                ConfigureAnswer {
 
     @Override
     public JobRequestRefused withHeader(JobEventHeader newHeader) {
-        return new JobRequestRefused(newHeader, refused, reason, jobId, workerId, fencingToken, currentFencingToken, state, leaseExpiresAt);
+        return new JobRequestRefused(
+                newHeader, refused, reason, jobId, workerId, fencingToken, currentFencingToken, state, leaseExpiresAt);
     }
 }

@@ -43,6 +43,7 @@ public final class JobRules {
 
     /** Most lines in one logs request, longest line, and most characters in all its lines. */
     public static final int LOG_LINES_MAX = 1000;
+
     public static final int LOG_LINE_MAX_LENGTH = 8192;
     public static final int LOG_TOTAL_MAX_LENGTH = 64 * 1024;
 
@@ -70,9 +71,12 @@ public final class JobRules {
             return List.of(new FieldViolation("jobId", "required", "jobId is required"));
         }
         if (jobId.length() > JOB_ID_MAX_LENGTH || !JOB_ID.matcher(jobId).matches()) {
-            return List.of(new FieldViolation("jobId", "pattern", "jobId must be 1 to " + JOB_ID_MAX_LENGTH
-                    + " letters, digits and . _ : @ / + = -, starting with a letter or digit; got "
-                    + quote(jobId)));
+            return List.of(new FieldViolation(
+                    "jobId",
+                    "pattern",
+                    "jobId must be 1 to " + JOB_ID_MAX_LENGTH
+                            + " letters, digits and . _ : @ / + = -, starting with a letter or digit; got "
+                            + quote(jobId)));
         }
         return List.of();
     }
@@ -82,17 +86,22 @@ public final class JobRules {
         if (value == null) {
             return required ? List.of(new FieldViolation(field, "required", field + " is required")) : List.of();
         }
-        if (value.isEmpty() || value.length() > NAME_MAX_LENGTH || !PRINTABLE.matcher(value).matches()) {
-            return List.of(new FieldViolation(field, "pattern", field + " must be 1 to " + NAME_MAX_LENGTH
-                    + " printable ASCII characters without surrounding spaces; got " + quote(value)));
+        if (value.isEmpty()
+                || value.length() > NAME_MAX_LENGTH
+                || !PRINTABLE.matcher(value).matches()) {
+            return List.of(new FieldViolation(
+                    field,
+                    "pattern",
+                    field + " must be 1 to " + NAME_MAX_LENGTH
+                            + " printable ASCII characters without surrounding spaces; got " + quote(value)));
         }
         return List.of();
     }
 
     public static List<FieldViolation> checkRange(String field, long value, long min, long max) {
         if (value < min || value > max) {
-            return List.of(new FieldViolation(
-                    field, "range", field + " must be " + min + " to " + max + "; got " + value));
+            return List.of(
+                    new FieldViolation(field, "range", field + " must be " + min + " to " + max + "; got " + value));
         }
         return List.of();
     }
@@ -115,8 +124,8 @@ public final class JobRules {
         }
         int bytes = Json.MAPPER.writeValueAsBytes(value).length;
         if (bytes > PAYLOAD_MAX_BYTES) {
-            return List.of(new FieldViolation(field, "size",
-                    field + " must be at most " + PAYLOAD_MAX_BYTES + " bytes of JSON; got " + bytes));
+            return List.of(new FieldViolation(
+                    field, "size", field + " must be at most " + PAYLOAD_MAX_BYTES + " bytes of JSON; got " + bytes));
         }
         return List.of();
     }
@@ -130,8 +139,8 @@ public final class JobRules {
 
     public static List<FieldViolation> checkSha256(String sha256) {
         if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            return List.of(new FieldViolation("sha256", "pattern",
-                    "sha256 must be 64 lower-case hexadecimal characters; got " + quote(sha256)));
+            return List.of(new FieldViolation(
+                    "sha256", "pattern", "sha256 must be 64 lower-case hexadecimal characters; got " + quote(sha256)));
         }
         return List.of();
     }
@@ -142,20 +151,24 @@ public final class JobRules {
         }
         var violations = new ArrayList<FieldViolation>();
         if (lines.size() > LOG_LINES_MAX) {
-            violations.add(new FieldViolation("lines", "size",
-                    "lines may hold at most " + LOG_LINES_MAX + " lines; got " + lines.size()));
+            violations.add(new FieldViolation(
+                    "lines", "size", "lines may hold at most " + LOG_LINES_MAX + " lines; got " + lines.size()));
         }
         long total = 0;
         for (var line : lines) {
             if (line == null || line.length() > LOG_LINE_MAX_LENGTH) {
-                violations.add(new FieldViolation("lines", "length",
+                violations.add(new FieldViolation(
+                        "lines",
+                        "length",
                         "each line must be present and at most " + LOG_LINE_MAX_LENGTH + " characters"));
                 break;
             }
             total += line.length();
         }
         if (total > LOG_TOTAL_MAX_LENGTH) {
-            violations.add(new FieldViolation("lines", "size",
+            violations.add(new FieldViolation(
+                    "lines",
+                    "size",
                     "lines may hold at most " + LOG_TOTAL_MAX_LENGTH + " characters in all; got " + total));
         }
         return violations;
@@ -165,7 +178,9 @@ public final class JobRules {
     static void require(String about, List<FieldViolation> violations) {
         if (!violations.isEmpty()) {
             throw new IllegalArgumentException("Invalid " + about + ": "
-                    + String.join("; ", violations.stream().map(FieldViolation::message).toList()));
+                    + String.join(
+                            "; ",
+                            violations.stream().map(FieldViolation::message).toList()));
         }
     }
 

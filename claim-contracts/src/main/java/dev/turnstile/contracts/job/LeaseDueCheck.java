@@ -24,8 +24,11 @@ public record LeaseDueCheck(@JsonUnwrapped JobCommandHeader header, String jobId
 
     /** The check of attempt {@code fencingToken} of {@code jobId} at {@code checkedAt}. */
     public static LeaseDueCheck of(String queue, String jobId, long fencingToken, Instant checkedAt) {
-        return new LeaseDueCheck(JobCommandHeader.of(queue, "lease:" + jobId + ":" + fencingToken + "@"
-                + checkedAt.toEpochMilli()), jobId, fencingToken, checkedAt);
+        return new LeaseDueCheck(
+                JobCommandHeader.of(queue, "lease:" + jobId + ":" + fencingToken + "@" + checkedAt.toEpochMilli()),
+                jobId,
+                fencingToken,
+                checkedAt);
     }
 
     @Override

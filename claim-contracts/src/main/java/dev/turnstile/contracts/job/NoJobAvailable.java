@@ -9,10 +9,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * @param reason why: {@code queue_empty}, {@code queue_paused}, {@code concurrency_limit}, {@code wait_expired} or
  *     {@code too_many_waiters}
  */
-public record NoJobAvailable(
-        @JsonUnwrapped JobEventHeader header,
-        String workerId,
-        NoJobReason reason)
+public record NoJobAvailable(@JsonUnwrapped JobEventHeader header, String workerId, NoJobReason reason)
         implements ClaimNextAnswer {
 
     @Override

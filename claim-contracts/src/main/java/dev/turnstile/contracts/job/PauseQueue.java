@@ -20,9 +20,11 @@ public record PauseQueue(
     public PauseQueue {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("pause of queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkPrintable("requestedBy", requestedBy, false)));
+        JobRules.require(
+                "pause of queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false)));
     }
 
     public static PauseQueue of(String queue, String requestId, String requestedBy, Instant requestedAt) {

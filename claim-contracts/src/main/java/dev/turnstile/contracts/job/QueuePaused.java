@@ -10,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  */
 public record QueuePaused(
         @JsonUnwrapped JobEventHeader header,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy)
-        implements PauseAnswer {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy) implements PauseAnswer {
 
     @Override
     public QueuePaused withHeader(JobEventHeader newHeader) {

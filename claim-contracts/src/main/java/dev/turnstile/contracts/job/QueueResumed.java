@@ -10,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  */
 public record QueueResumed(
         @JsonUnwrapped JobEventHeader header,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy)
-        implements ResumeAnswer {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy) implements ResumeAnswer {
 
     @Override
     public QueueResumed withHeader(JobEventHeader newHeader) {

@@ -20,9 +20,11 @@ public record ResumeQueue(
     public ResumeQueue {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("resume of queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkPrintable("requestedBy", requestedBy, false)));
+        JobRules.require(
+                "resume of queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false)));
     }
 
     public static ResumeQueue of(String queue, String requestId, String requestedBy, Instant requestedAt) {

@@ -23,10 +23,12 @@ public record RetryJob(
     public RetryJob {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(requestedAt, "requestedAt");
-        JobRules.require("retry of job " + jobId + " on queue " + header.queue(), JobRules.all(
-                JobRules.checkQueue(header.queue()),
-                JobRules.checkJobId(jobId),
-                JobRules.checkPrintable("requestedBy", requestedBy, false)));
+        JobRules.require(
+                "retry of job " + jobId + " on queue " + header.queue(),
+                JobRules.all(
+                        JobRules.checkQueue(header.queue()),
+                        JobRules.checkJobId(jobId),
+                        JobRules.checkPrintable("requestedBy", requestedBy, false)));
     }
 
     public static RetryJob of(String queue, String requestId, String jobId, String requestedBy, Instant requestedAt) {

@@ -22,8 +22,10 @@ public record WaitDueCheck(@JsonUnwrapped JobCommandHeader header, String waiter
 
     /** The check of the claim-next {@code waiterRequestId} parked on {@code queue}, at {@code checkedAt}. */
     public static WaitDueCheck of(String queue, String waiterRequestId, Instant checkedAt) {
-        return new WaitDueCheck(JobCommandHeader.of(queue, "wait:" + waiterRequestId + "@" + checkedAt.toEpochMilli()),
-                waiterRequestId, checkedAt);
+        return new WaitDueCheck(
+                JobCommandHeader.of(queue, "wait:" + waiterRequestId + "@" + checkedAt.toEpochMilli()),
+                waiterRequestId,
+                checkedAt);
     }
 
     @Override

@@ -35,8 +35,10 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         try {
             return Json.MAPPER.readValue(data, type);
         } catch (JacksonException e) {
-            throw new SerializationException("Record on topic " + topic + " is not a valid " + type.getSimpleName()
-                    + " (" + e.getOriginalMessage() + "); first bytes: " + preview(data), e);
+            throw new SerializationException(
+                    "Record on topic " + topic + " is not a valid " + type.getSimpleName() + " ("
+                            + e.getOriginalMessage() + "); first bytes: " + preview(data),
+                    e);
         }
     }
 

@@ -38,7 +38,8 @@ public record ClaimTopics(Topic<String, ClaimCommand> requests, Topic<String, Cl
 
     /** Handles for the topics named by {@code lookup} (e.g. a Spring Environment), defaulting to the standard names. */
     public static ClaimTopics fromProperties(java.util.function.BinaryOperator<String> lookup) {
-        return named(lookup.apply(REQUESTS_PROPERTY, DEFAULT_REQUESTS), lookup.apply(DECISIONS_PROPERTY, DEFAULT_DECISIONS));
+        return named(
+                lookup.apply(REQUESTS_PROPERTY, DEFAULT_REQUESTS), lookup.apply(DECISIONS_PROPERTY, DEFAULT_DECISIONS));
     }
 
     /**

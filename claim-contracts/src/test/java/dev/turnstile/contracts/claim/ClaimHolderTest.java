@@ -13,8 +13,18 @@ class ClaimHolderTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     private static DecisionHeader header(long sequence, String agent, int secondsAfterT0) {
-        return new DecisionHeader(1, KEY + "#" + sequence, sequence, "req-" + sequence, KEY, "hire", "e2e", "3f9c2ab",
-                agent, T0.plusSeconds(secondsAfterT0), false);
+        return new DecisionHeader(
+                1,
+                KEY + "#" + sequence,
+                sequence,
+                "req-" + sequence,
+                KEY,
+                "hire",
+                "e2e",
+                "3f9c2ab",
+                agent,
+                T0.plusSeconds(secondsAfterT0),
+                false);
     }
 
     private static ClaimGranted lease(long sequence, String agent, long token) {
@@ -28,13 +38,25 @@ class ClaimHolderTest {
         void a_grant_makes_an_active_holder_with_everything_the_grant_says() {
             var holder = ClaimHolder.after(null, lease(1, "agent-1", 1));
 
-            assertThat(holder).isEqualTo(new ClaimHolder("agent-1", "req-1", T0, 1, ClaimMode.LEASE, 1, 30,
-                    T0.plusSeconds(30), T0.plusSeconds(30), false, ClaimStatus.ACTIVE));
+            assertThat(holder)
+                    .isEqualTo(new ClaimHolder(
+                            "agent-1",
+                            "req-1",
+                            T0,
+                            1,
+                            ClaimMode.LEASE,
+                            1,
+                            30,
+                            T0.plusSeconds(30),
+                            T0.plusSeconds(30),
+                            false,
+                            ClaimStatus.ACTIVE));
         }
 
         @Test
         void a_renewal_moves_the_expiry_and_keeps_the_announced_one() {
-            var holder = ClaimHolder.after(ClaimHolder.after(null, lease(1, "agent-1", 1)),
+            var holder = ClaimHolder.after(
+                    ClaimHolder.after(null, lease(1, "agent-1", 1)),
                     new LeaseRenewed(header(2, "agent-1", 20), ClaimMode.LEASE, 1, T0.plusSeconds(50), 30));
 
             assertThat(holder.expiresAt()).isEqualTo(T0.plusSeconds(50));
@@ -46,13 +68,20 @@ class ClaimHolderTest {
         void release_expiry_and_completion_end_the_claim() {
             var granted = ClaimHolder.after(null, lease(1, "agent-1", 1));
 
-            assertThat(ClaimHolder.after(granted, new LeaseReleased(header(2, "agent-1", 5), ClaimMode.LEASE, 1)).status())
+            assertThat(ClaimHolder.after(granted, new LeaseReleased(header(2, "agent-1", 5), ClaimMode.LEASE, 1))
+                            .status())
                     .isEqualTo(ClaimStatus.RELEASED);
-            assertThat(ClaimHolder.after(granted, new LeaseExpired(header(2, "agent-1", 31), ClaimMode.LEASE, 1,
-                            T0.plusSeconds(30), T0)).status())
+            assertThat(ClaimHolder.after(
+                                    granted,
+                                    new LeaseExpired(
+                                            header(2, "agent-1", 31), ClaimMode.LEASE, 1, T0.plusSeconds(30), T0))
+                            .status())
                     .isEqualTo(ClaimStatus.EXPIRED);
-            assertThat(ClaimHolder.after(granted, new ClaimCompleted(header(2, "agent-1", 5), ClaimMode.LEASE, 1,
-                            ClaimOutcome.FAILED)).status())
+            assertThat(ClaimHolder.after(
+                                    granted,
+                                    new ClaimCompleted(
+                                            header(2, "agent-1", 5), ClaimMode.LEASE, 1, ClaimOutcome.FAILED))
+                            .status())
                     .isEqualTo(ClaimStatus.FAILED);
         }
 
@@ -60,13 +89,31 @@ class ClaimHolderTest {
         void denials_refusals_and_repeats_change_nothing() {
             var granted = ClaimHolder.after(null, lease(1, "agent-1", 1));
 
-            assertThat(ClaimHolder.after(granted, new ClaimDenied(header(2, "agent-2", 1), "agent-1", T0,
-                            ClaimMode.LEASE, 1, T0.plusSeconds(30), null)))
+            assertThat(ClaimHolder.after(
+                            granted,
+                            new ClaimDenied(
+                                    header(2, "agent-2", 1),
+                                    "agent-1",
+                                    T0,
+                                    ClaimMode.LEASE,
+                                    1,
+                                    T0.plusSeconds(30),
+                                    null)))
                     .isSameAs(granted);
-            assertThat(ClaimHolder.after(granted, new RequestRefused(header(3, "agent-2", 2), HolderRequest.RENEW,
-                            RefusalReason.STALE_TOKEN, ClaimMode.LEASE, 7, 1L, "agent-1", null)))
+            assertThat(ClaimHolder.after(
+                            granted,
+                            new RequestRefused(
+                                    header(3, "agent-2", 2),
+                                    HolderRequest.RENEW,
+                                    RefusalReason.STALE_TOKEN,
+                                    ClaimMode.LEASE,
+                                    7,
+                                    1L,
+                                    "agent-1",
+                                    null)))
                     .isSameAs(granted);
-            assertThat(ClaimHolder.after(granted, lease(1, "agent-1", 1).asRedelivery())).isSameAs(granted);
+            assertThat(ClaimHolder.after(granted, lease(1, "agent-1", 1).asRedelivery()))
+                    .isSameAs(granted);
         }
 
         @Test
@@ -83,8 +130,10 @@ class ClaimHolderTest {
 
         @Test
         void a_denial_tells_who_holds_the_key_and_whether_it_finished() {
-            var holder = ClaimHolder.after(null, new ClaimDenied(header(7, "agent-2", 9), "agent-1", T0,
-                    ClaimMode.ONCE, 1, null, ClaimOutcome.SUCCEEDED));
+            var holder = ClaimHolder.after(
+                    null,
+                    new ClaimDenied(
+                            header(7, "agent-2", 9), "agent-1", T0, ClaimMode.ONCE, 1, null, ClaimOutcome.SUCCEEDED));
 
             assertThat(holder.agentId()).isEqualTo("agent-1");
             assertThat(holder.since()).isEqualTo(T0);
@@ -94,8 +143,8 @@ class ClaimHolderTest {
 
         @Test
         void a_lease_event_tells_who_held_it_and_how_it_ended() {
-            var holder = ClaimHolder.after(null, new LeaseExpired(header(4, "agent-1", 40), ClaimMode.LEASE, 3,
-                    T0.plusSeconds(30), T0));
+            var holder = ClaimHolder.after(
+                    null, new LeaseExpired(header(4, "agent-1", 40), ClaimMode.LEASE, 3, T0.plusSeconds(30), T0));
 
             assertThat(holder.agentId()).isEqualTo("agent-1");
             assertThat(holder.fencingToken()).isEqualTo(3);
@@ -117,7 +166,8 @@ class ClaimHolderTest {
 
         @Test
         void a_failed_holder_yields_only_when_takeover_was_allowed() {
-            var failed = new ClaimHolder("a", "r", T0, 1, ClaimMode.ONCE, 1, null, null, null, false, ClaimStatus.FAILED);
+            var failed =
+                    new ClaimHolder("a", "r", T0, 1, ClaimMode.ONCE, 1, null, null, null, false, ClaimStatus.FAILED);
             var failedWithTakeover =
                     new ClaimHolder("a", "r", T0, 1, ClaimMode.ONCE, 1, null, null, null, true, ClaimStatus.FAILED);
 

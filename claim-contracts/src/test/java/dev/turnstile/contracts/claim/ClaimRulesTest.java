@@ -18,25 +18,27 @@ class ClaimRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"has space", "a:b", "-leading", "tab\there", "ünïcode"})
     void names_with_spaces_colons_or_odd_characters_are_rejected_naming_the_field(String name) {
-        assertThat(ClaimRules.checkName("task", name))
-                .singleElement()
-                .satisfies(violation -> {
-                    assertThat(violation.field()).isEqualTo("task");
-                    assertThat(violation.rule()).isEqualTo("pattern");
-                });
+        assertThat(ClaimRules.checkName("task", name)).singleElement().satisfies(violation -> {
+            assertThat(violation.field()).isEqualTo("task");
+            assertThat(violation.rule()).isEqualTo("pattern");
+        });
     }
 
     @Test
     void a_name_over_the_limit_is_rejected_with_its_length() {
         assertThat(ClaimRules.checkName("project", "p".repeat(101)))
                 .singleElement()
-                .satisfies(violation -> assertThat(violation.message()).contains("at most 100").contains("101"));
+                .satisfies(violation ->
+                        assertThat(violation.message()).contains("at most 100").contains("101"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc123", "xyz1234", "3f9c2ab!", ""})
     void git_shas_must_be_7_to_64_hex_characters(String sha) {
-        assertThat(ClaimRules.checkGitSha(sha)).singleElement().extracting(FieldViolation::field).isEqualTo("gitSha");
+        assertThat(ClaimRules.checkGitSha(sha))
+                .singleElement()
+                .extracting(FieldViolation::field)
+                .isEqualTo("gitSha");
     }
 
     @Test

@@ -19,19 +19,25 @@ class JobEventSchemaTest {
     @Test
     void every_kind_of_event_as_written_to_the_topic_conforms_to_the_schema() {
         for (var event : JobSamples.EVENTS) {
-            assertThat(schema.validate(written(event))).as(JobEventType.of(event).wireName()).isEmpty();
+            assertThat(schema.validate(written(event)))
+                    .as(JobEventType.of(event).wireName())
+                    .isEmpty();
             assertThat(schema.validate(written(event.asRedelivery()))).isEmpty();
         }
     }
 
     @Test
     void the_schema_names_every_event_type_and_no_other() {
-        var types = Json.MAPPER.readTree(getClass().getResourceAsStream("/schemas/job-events.v1.schema.json"))
-                .get("properties").get("type").get("enum");
+        var types = Json.MAPPER
+                .readTree(getClass().getResourceAsStream("/schemas/job-events.v1.schema.json"))
+                .get("properties")
+                .get("type")
+                .get("enum");
 
         assertThat(types.valueStream().map(node -> node.asString()).toList())
                 .containsExactlyInAnyOrder(java.util.Arrays.stream(JobEventType.values())
-                        .map(JobEventType::wireName).toArray(String[]::new));
+                        .map(JobEventType::wireName)
+                        .toArray(String[]::new));
     }
 
     @Test

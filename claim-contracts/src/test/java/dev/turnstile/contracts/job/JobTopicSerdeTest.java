@@ -58,12 +58,26 @@ class JobTopicSerdeTest {
         var command = written(JobSamples.COMMANDS.get(3));
         var event = written(JobSamples.EVENTS.get(4));
 
-        assertThat(command.propertyNames()).contains("type", "schemaVersion", "requestId", "queue", "workerId",
-                "waitSeconds", "requestedAt").doesNotContain("header");
+        assertThat(command.propertyNames())
+                .contains("type", "schemaVersion", "requestId", "queue", "workerId", "waitSeconds", "requestedAt")
+                .doesNotContain("header");
         assertThat(command.get("type").asString()).isEqualTo("ClaimNextJob");
-        assertThat(event.propertyNames()).contains("type", "schemaVersion", "eventId", "sequence", "queue",
-                "requestId", "occurredAt", "redelivery", "jobId", "attempt", "fencingToken", "leaseExpiresAt",
-                "payload").doesNotContain("header");
+        assertThat(event.propertyNames())
+                .contains(
+                        "type",
+                        "schemaVersion",
+                        "eventId",
+                        "sequence",
+                        "queue",
+                        "requestId",
+                        "occurredAt",
+                        "redelivery",
+                        "jobId",
+                        "attempt",
+                        "fencingToken",
+                        "leaseExpiresAt",
+                        "payload")
+                .doesNotContain("header");
         assertThat(event.get("eventId").asString()).isEqualTo("billing#5");
         assertThat(event.get("payload").get("invoice").asInt()).isEqualTo(42);
     }
@@ -71,8 +85,10 @@ class JobTopicSerdeTest {
     @Test
     void every_event_is_written_with_the_type_name_its_event_type_names() {
         for (var event : JobSamples.EVENTS) {
-            assertThat(written(event).get("type").asString()).isEqualTo(JobEventType.of(event).wireName());
-            assertThat(JobEventType.fromWireName(JobEventType.of(event).wireName())).contains(JobEventType.of(event));
+            assertThat(written(event).get("type").asString())
+                    .isEqualTo(JobEventType.of(event).wireName());
+            assertThat(JobEventType.fromWireName(JobEventType.of(event).wireName()))
+                    .contains(JobEventType.of(event));
         }
     }
 
@@ -123,8 +139,19 @@ class JobTopicSerdeTest {
 
         // The withers replace one with the other, so only a hand-made record can hold both.
         assertThatCode(() -> both.withRunAt(JobSamples.AT)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> new EnqueueJob(both.header(), "invoice-42", "send-invoice", null, 0, JobSamples.AT,
-                        5L, 3, null, 30, null, JobSamples.AT))
+        assertThatThrownBy(() -> new EnqueueJob(
+                        both.header(),
+                        "invoice-42",
+                        "send-invoice",
+                        null,
+                        0,
+                        JobSamples.AT,
+                        5L,
+                        3,
+                        null,
+                        30,
+                        null,
+                        JobSamples.AT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("job invoice-42 on queue billing")
                 .hasMessageContaining("at most one");
@@ -134,8 +161,8 @@ class JobTopicSerdeTest {
     void a_payload_over_64_kib_is_refused() {
         var big = Json.MAPPER.getNodeFactory().stringNode("x".repeat(JobRules.PAYLOAD_MAX_BYTES));
 
-        assertThatThrownBy(() -> EnqueueJob.of("billing", "req-00000001", "invoice-42", "send-invoice", big,
-                        JobSamples.AT))
+        assertThatThrownBy(() ->
+                        EnqueueJob.of("billing", "req-00000001", "invoice-42", "send-invoice", big, JobSamples.AT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("payload must be at most 65536 bytes of JSON");
     }
@@ -144,7 +171,9 @@ class JobTopicSerdeTest {
     void an_event_of_a_type_this_reader_does_not_know_fails_to_read_so_that_readers_can_skip_it() {
         var future = "{\"type\":\"JobPromoted\",\"schemaVersion\":1}";
 
-        assertThatThrownBy(() -> TOPICS.events().valueSerde().deserializer()
+        assertThatThrownBy(() -> TOPICS.events()
+                        .valueSerde()
+                        .deserializer()
                         .deserialize("job-events", future.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class);
     }
@@ -193,7 +222,9 @@ class JobTopicSerdeTest {
     }
 
     private static JobCommand read(String json) {
-        return TOPICS.requests().valueSerde().deserializer()
+        return TOPICS.requests()
+                .valueSerde()
+                .deserializer()
                 .deserialize("job-requests", json.getBytes(StandardCharsets.UTF_8));
     }
 }

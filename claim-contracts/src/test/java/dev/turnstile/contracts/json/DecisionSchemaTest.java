@@ -31,34 +31,164 @@ class DecisionSchemaTest {
 
     private static final Instant AT = Instant.parse("2026-11-23T10:30:00.123Z");
     private static final ClaimGranted GRANTED = new ClaimGranted(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#1", 1, "req-0001", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT, false), ClaimMode.ONCE, 1, null, null, false);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#1",
+                    1,
+                    "req-0001",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT,
+                    false),
+            ClaimMode.ONCE,
+            1,
+            null,
+            null,
+            false);
     private static final ClaimDenied DENIED = new ClaimDenied(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#2", 2, "req-0002", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-2", AT.plusSeconds(1), false), "agent-1", AT, ClaimMode.ONCE, 1, null, null);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#2",
+                    2,
+                    "req-0002",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-2",
+                    AT.plusSeconds(1),
+                    false),
+            "agent-1",
+            AT,
+            ClaimMode.ONCE,
+            1,
+            null,
+            null);
     private static final ClaimGranted LEASE_GRANTED = new ClaimGranted(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#3", 3, "req-0003", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT, false), ClaimMode.LEASE, 2, AT.plusSeconds(30), 30, true);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#3",
+                    3,
+                    "req-0003",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT,
+                    false),
+            ClaimMode.LEASE,
+            2,
+            AT.plusSeconds(30),
+            30,
+            true);
     private static final ClaimDenied LEASE_DENIED = new ClaimDenied(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#4", 4, "req-0004", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-2", AT, false), "agent-1", AT, ClaimMode.LEASE, 2, AT.plusSeconds(30),
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#4",
+                    4,
+                    "req-0004",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-2",
+                    AT,
+                    false),
+            "agent-1",
+            AT,
+            ClaimMode.LEASE,
+            2,
+            AT.plusSeconds(30),
             ClaimOutcome.FAILED);
     private static final LeaseRenewed RENEWED = new LeaseRenewed(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#5", 5, "req-0005", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(10), false), ClaimMode.LEASE, 2, AT.plusSeconds(40), 30);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#5",
+                    5,
+                    "req-0005",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT.plusSeconds(10),
+                    false),
+            ClaimMode.LEASE,
+            2,
+            AT.plusSeconds(40),
+            30);
     private static final LeaseReleased RELEASED = new LeaseReleased(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#6", 6, "req-0006", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(20), false), ClaimMode.LEASE, 2);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#6",
+                    6,
+                    "req-0006",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT.plusSeconds(20),
+                    false),
+            ClaimMode.LEASE,
+            2);
     private static final LeaseExpired EXPIRED = new LeaseExpired(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#7", 7, "expire-2-1", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(41), false), ClaimMode.LEASE, 2, AT.plusSeconds(40), AT);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#7",
+                    7,
+                    "expire-2-1",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT.plusSeconds(41),
+                    false),
+            ClaimMode.LEASE,
+            2,
+            AT.plusSeconds(40),
+            AT);
     private static final ClaimCompleted COMPLETED = new ClaimCompleted(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#8", 8, "req-0008", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-3", AT.plusSeconds(50), false), ClaimMode.LEASE, 3, ClaimOutcome.SUCCEEDED);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#8",
+                    8,
+                    "req-0008",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-3",
+                    AT.plusSeconds(50),
+                    false),
+            ClaimMode.LEASE,
+            3,
+            ClaimOutcome.SUCCEEDED);
     private static final RequestRefused REFUSED = new RequestRefused(
-            new DecisionHeader(1, "hire:convex-deploy:3f9c2ab#9", 9, "req-0009", "hire:convex-deploy:3f9c2ab", "hire", "convex-deploy",
-            "3f9c2ab", "agent-1", AT.plusSeconds(60), false), HolderRequest.RENEW, RefusalReason.STALE_TOKEN,
-            ClaimMode.LEASE, 2, 3L, "agent-3", null);
+            new DecisionHeader(
+                    1,
+                    "hire:convex-deploy:3f9c2ab#9",
+                    9,
+                    "req-0009",
+                    "hire:convex-deploy:3f9c2ab",
+                    "hire",
+                    "convex-deploy",
+                    "3f9c2ab",
+                    "agent-1",
+                    AT.plusSeconds(60),
+                    false),
+            HolderRequest.RENEW,
+            RefusalReason.STALE_TOKEN,
+            ClaimMode.LEASE,
+            2,
+            3L,
+            "agent-3",
+            null);
     private static final List<ClaimEvent> ALL =
             List.of(GRANTED, DENIED, LEASE_GRANTED, LEASE_DENIED, RENEWED, RELEASED, EXPIRED, COMPLETED, REFUSED);
 
@@ -68,7 +198,9 @@ class DecisionSchemaTest {
     @Test
     void every_kind_of_decision_as_written_to_the_topic_conforms_to_the_schema() {
         for (var event : ALL) {
-            assertThat(schema.validate(written(event))).as(event.getClass().getSimpleName()).isEmpty();
+            assertThat(schema.validate(written(event)))
+                    .as(event.getClass().getSimpleName())
+                    .isEmpty();
         }
     }
 
@@ -77,8 +209,21 @@ class DecisionSchemaTest {
         for (var event : ALL) {
             assertThat(written(event).propertyNames())
                     .as(event.getClass().getSimpleName())
-                    .contains("type", "schemaVersion", "decisionId", "sequence", "requestId", "taskKey", "project",
-                            "task", "gitSha", "agentId", "attemptedAt", "wasGranted", "redelivery", "mode",
+                    .contains(
+                            "type",
+                            "schemaVersion",
+                            "decisionId",
+                            "sequence",
+                            "requestId",
+                            "taskKey",
+                            "project",
+                            "task",
+                            "gitSha",
+                            "agentId",
+                            "attemptedAt",
+                            "wasGranted",
+                            "redelivery",
+                            "mode",
                             "fencingToken");
         }
         assertThat(written(LEASE_GRANTED).get("mode").asString()).isEqualTo("lease");
@@ -101,7 +246,10 @@ class DecisionSchemaTest {
                  "gitSha":"3f9c2ab","agentId":"agent-1","attemptedAt":"2026-11-23T10:30:00.123Z","wasGranted":true,
                  "redelivery":false}""";
 
-        var event = ClaimTopics.DEFAULT.decisions().valueSerde().deserializer()
+        var event = ClaimTopics.DEFAULT
+                .decisions()
+                .valueSerde()
+                .deserializer()
                 .deserialize("t", legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(event).isEqualTo(GRANTED);
@@ -114,7 +262,10 @@ class DecisionSchemaTest {
                  "project":"hire","task":"convex-deploy","gitSha":"3f9c2ab","agentId":"agent-1",
                  "requestedAt":"2026-11-23T10:30:00.123Z"}""";
 
-        ClaimCommand command = ClaimTopics.DEFAULT.requests().valueSerde().deserializer()
+        ClaimCommand command = ClaimTopics.DEFAULT
+                .requests()
+                .valueSerde()
+                .deserializer()
                 .deserialize("t", legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(command).isInstanceOfSatisfying(ClaimRequested.class, request -> {
@@ -128,8 +279,11 @@ class DecisionSchemaTest {
     void a_decision_of_a_type_this_reader_does_not_know_fails_to_read_so_that_readers_can_skip_it() {
         var future = "{\"type\":\"QueueLaneOpened\",\"schemaVersion\":1}";
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClaimTopics.DEFAULT.decisions().valueSerde()
-                        .deserializer().deserialize("t", future.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClaimTopics.DEFAULT
+                        .decisions()
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize("t", future.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
     }
 
@@ -138,8 +292,22 @@ class DecisionSchemaTest {
         var json = written(DENIED);
 
         assertThat(json.propertyNames())
-                .contains("type", "schemaVersion", "decisionId", "sequence", "requestId", "taskKey", "project", "task",
-                        "gitSha", "agentId", "attemptedAt", "wasGranted", "redelivery", "heldBy", "heldSince");
+                .contains(
+                        "type",
+                        "schemaVersion",
+                        "decisionId",
+                        "sequence",
+                        "requestId",
+                        "taskKey",
+                        "project",
+                        "task",
+                        "gitSha",
+                        "agentId",
+                        "attemptedAt",
+                        "wasGranted",
+                        "redelivery",
+                        "heldBy",
+                        "heldSince");
         assertThat(json.get("type").asString()).isEqualTo("ClaimDenied");
         assertThat(json.get("attemptedAt").asString()).isEqualTo("2026-11-23T10:30:01.123Z");
     }

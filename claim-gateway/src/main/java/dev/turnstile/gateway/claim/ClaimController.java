@@ -3,7 +3,6 @@ package dev.turnstile.gateway.claim;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimAnswer;
 import dev.turnstile.contracts.claim.ClaimDenied;
-import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.RequestRefused;
@@ -80,57 +79,64 @@ class ClaimController {
         long start = System.nanoTime();
         var what = "claim of " + claim.key() + " by " + claim.agentId();
         return switch (service.claim(claim)) {
-            case ClaimService.Submitted<ClaimAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
-                if (error != null) {
-                    return replies.failed(what, submitted.requestId(), error);
-                }
-                metrics.decided(event, start);
-                return answer(event);
-            }).join();
+            case ClaimService.Submitted<ClaimAnswer> submitted ->
+                submitted
+                        .decision()
+                        .<ResponseEntity<?>>handle((event, error) -> {
+                            if (error != null) {
+                                return replies.failed(what, submitted.requestId(), error);
+                            }
+                            metrics.decided(event, start);
+                            return answer(event);
+                        })
+                        .join();
             case ClaimService.Overloaded<ClaimAnswer> overloaded -> replies.overloaded(overloaded);
-            case ClaimService.RequestIdInUse<ClaimAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.RequestIdInUse<ClaimAnswer> inUse ->
+                replies.requestIdReused(inUse.requestId(), inUse.taskKey());
             case ClaimService.DiskLow<ClaimAnswer> diskLow -> replies.diskLow(diskLow);
         };
     }
 
     private ResponseEntity<?> answer(ClaimAnswer event) {
         return switch (event) {
-            case ClaimGranted granted -> ResponseEntity.ok(new ClaimReply(
-                    true,
-                    // A redelivered grant answers this agent asking again (a retry, or a new request id).
-                    (granted.redelivery()
-                                    ? "Already claimed by you (" + granted.agentId() + ")"
-                                    : "Claimed by " + granted.agentId())
-                            + " at " + granted.attemptedAt() + ": proceed"
-                            + (granted.mode() == ClaimMode.LEASE
-                                    ? " (fencing token " + granted.fencingToken() + ", lease until "
-                                            + granted.expiresAt() + "; renew before then)"
-                                    : ""),
-                    granted.taskKey(),
-                    granted.requestId(),
-                    granted.decisionId(),
-                    granted.agentId(),
-                    granted.attemptedAt().toString(),
-                    granted.redelivery(),
-                    granted.mode().wireName(),
-                    granted.fencingToken(),
-                    text(granted.expiresAt()),
-                    granted.ttlSeconds(),
-                    null));
-            case ClaimDenied denied -> ResponseEntity.ok(new ClaimReply(
-                    false,
-                    denialMessage(denied),
-                    denied.taskKey(),
-                    denied.requestId(),
-                    denied.decisionId(),
-                    denied.heldBy(),
-                    denied.heldSince().toString(),
-                    denied.redelivery(),
-                    denied.mode().wireName(),
-                    denied.fencingToken(),
-                    text(denied.expiresAt()),
-                    null,
-                    denied.outcome() == null ? null : denied.outcome().wireName()));
+            case ClaimGranted granted ->
+                ResponseEntity.ok(new ClaimReply(
+                        true,
+                        // A redelivered grant answers this agent asking again (a retry, or a new request id).
+                        (granted.redelivery()
+                                        ? "Already claimed by you (" + granted.agentId() + ")"
+                                        : "Claimed by " + granted.agentId())
+                                + " at " + granted.attemptedAt() + ": proceed"
+                                + (granted.mode() == ClaimMode.LEASE
+                                        ? " (fencing token " + granted.fencingToken() + ", lease until "
+                                                + granted.expiresAt() + "; renew before then)"
+                                        : ""),
+                        granted.taskKey(),
+                        granted.requestId(),
+                        granted.decisionId(),
+                        granted.agentId(),
+                        granted.attemptedAt().toString(),
+                        granted.redelivery(),
+                        granted.mode().wireName(),
+                        granted.fencingToken(),
+                        text(granted.expiresAt()),
+                        granted.ttlSeconds(),
+                        null));
+            case ClaimDenied denied ->
+                ResponseEntity.ok(new ClaimReply(
+                        false,
+                        denialMessage(denied),
+                        denied.taskKey(),
+                        denied.requestId(),
+                        denied.decisionId(),
+                        denied.heldBy(),
+                        denied.heldSince().toString(),
+                        denied.redelivery(),
+                        denied.mode().wireName(),
+                        denied.fencingToken(),
+                        text(denied.expiresAt()),
+                        null,
+                        denied.outcome() == null ? null : denied.outcome().wireName()));
             // A claim is refused only for reusing another request's id.
             case RequestRefused refused -> replies.requestIdReused(refused.requestId(), refused.taskKey());
         };
@@ -138,7 +144,9 @@ class ClaimController {
 
     private static String denialMessage(ClaimDenied denied) {
         var message = "Already claimed by "
-                + (denied.heldBy().equals(denied.agentId()) ? "you (" + denied.heldBy() + ", with other settings)" : denied.heldBy())
+                + (denied.heldBy().equals(denied.agentId())
+                        ? "you (" + denied.heldBy() + ", with other settings)"
+                        : denied.heldBy())
                 + " at " + denied.heldSince();
         if (denied.outcome() != null) {
             return message + "; it " + denied.outcome().wireName();

@@ -49,10 +49,14 @@ public class ClaimGatewayConfiguration {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         // Every decision answers its waiting request (if any) and updates the wait-for-winner table.
-        return new DecisionListener(config, topics.decisions(), (decision, answered) -> {
-            pending.complete(decision, answered);
-            outcomes.record(decision);
-        }, meters);
+        return new DecisionListener(
+                config,
+                topics.decisions(),
+                (decision, answered) -> {
+                    pending.complete(decision, answered);
+                    outcomes.record(decision);
+                },
+                meters);
     }
 
     /** A bean, so that the application closes its producer on shutdown (before a co-located broker stops). */

@@ -57,9 +57,11 @@ final class ClaimMetrics {
         Counter.builder("turnstile.holder.requests")
                 .description("Renewals, releases and completions answered, by request and result")
                 .tag("request", request.wireName())
-                .tag("result", decision instanceof dev.turnstile.contracts.claim.RequestRefused refused
-                        ? refused.reason().wireName()
-                        : "accepted")
+                .tag(
+                        "result",
+                        decision instanceof dev.turnstile.contracts.claim.RequestRefused refused
+                                ? refused.reason().wireName()
+                                : "accepted")
                 .register(registry)
                 .increment();
     }

@@ -99,7 +99,9 @@ final class ClaimOutcomes {
         var waiter = new CompletableFuture<Optional<Standing>>();
         synchronized (this) {
             var known = Optional.ofNullable(standings.get(taskKey));
-            if (wait.isZero() || stopped || known.map(standing -> standing.status().ended()).orElse(false)) {
+            if (wait.isZero()
+                    || stopped
+                    || known.map(standing -> standing.status().ended()).orElse(false)) {
                 return Optional.of(CompletableFuture.completedFuture(known));
             }
             if (waiting >= maxWaiters) {
@@ -146,5 +148,4 @@ final class ClaimOutcomes {
             }
         }
     }
-
 }

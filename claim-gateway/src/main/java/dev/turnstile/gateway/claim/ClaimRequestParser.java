@@ -45,9 +45,10 @@ final class ClaimRequestParser {
         if (read.fatal()) {
             return new Parsed(null, read.violations());
         }
-        var violations = read.with(read.broken("mode") || read.broken("ttlSeconds")
-                ? List.of()
-                : ClaimRules.checkPolicy(read.string("mode"), read.wholeNumber("ttlSeconds")));
+        var violations = read.with(
+                read.broken("mode") || read.broken("ttlSeconds")
+                        ? List.of()
+                        : ClaimRules.checkPolicy(read.string("mode"), read.wholeNumber("ttlSeconds")));
         if (!violations.isEmpty()) {
             return new Parsed(null, violations);
         }
@@ -62,7 +63,9 @@ final class ClaimRequestParser {
 
     private static ClaimPolicy policy(RequestFields.Values read) {
         var ttl = read.wholeNumber("ttlSeconds");
-        var mode = ttl != null ? ClaimMode.LEASE : ClaimMode.fromWireName(read.string("mode")).orElse(ClaimMode.ONCE);
+        var mode = ttl != null
+                ? ClaimMode.LEASE
+                : ClaimMode.fromWireName(read.string("mode")).orElse(ClaimMode.ONCE);
         var takeover = Boolean.TRUE.equals(read.bool("takeoverAfterFailure"));
         return new ClaimPolicy(mode, ttl == null ? null : Math.toIntExact(ttl), takeover);
     }

@@ -93,7 +93,9 @@ final class ClaimService {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root == cause ? String.valueOf(cause.getMessage()) : cause.getMessage() + " (caused by " + root + ")";
+            return root == cause
+                    ? String.valueOf(cause.getMessage())
+                    : cause.getMessage() + " (caused by " + root + ")";
         }
     }
 
@@ -110,11 +112,14 @@ final class ClaimService {
         var requestId = requestId(request.requestId());
         var now = clock.instant();
         ClaimCommand command = switch (request.request()) {
-            case RENEW -> LeaseRenewRequested.of(
-                    request.key(), request.agentId(), request.fencingToken(), request.ttlSeconds(), requestId, now);
-            case RELEASE -> ReleaseRequested.of(request.key(), request.agentId(), request.fencingToken(), requestId, now);
-            case COMPLETE -> CompletionReported.of(
-                    request.key(), request.agentId(), request.fencingToken(), request.outcome(), requestId, now);
+            case RENEW ->
+                LeaseRenewRequested.of(
+                        request.key(), request.agentId(), request.fencingToken(), request.ttlSeconds(), requestId, now);
+            case RELEASE ->
+                ReleaseRequested.of(request.key(), request.agentId(), request.fencingToken(), requestId, now);
+            case COMPLETE ->
+                CompletionReported.of(
+                        request.key(), request.agentId(), request.fencingToken(), request.outcome(), requestId, now);
             case CLAIM -> throw new IllegalArgumentException("A claim is not a holder request; use claim()");
         };
         return submit(command, HolderAnswer.class);

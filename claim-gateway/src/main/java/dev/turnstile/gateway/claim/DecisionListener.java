@@ -3,9 +3,9 @@ package dev.turnstile.gateway.claim;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.contracts.topic.Topic;
-import java.nio.charset.StandardCharsets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -56,7 +56,9 @@ final class DecisionListener implements SmartLifecycle {
     @Override
     public void start() {
         var created = new KafkaConsumer<>(
-                consumerConfig, decisions.keySerde().deserializer(), decisions.valueSerde().deserializer());
+                consumerConfig,
+                decisions.keySerde().deserializer(),
+                decisions.valueSerde().deserializer());
         try {
             var partitions = created.partitionsFor(decisions.name(), Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))

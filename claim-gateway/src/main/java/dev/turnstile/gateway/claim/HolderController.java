@@ -110,61 +110,70 @@ class HolderController {
         var what = kind.wireName() + " of " + request.key() + " by " + request.agentId() + " with token "
                 + request.fencingToken();
         return switch (service.holderRequest(request)) {
-            case ClaimService.Submitted<HolderAnswer> submitted -> submitted.decision().<ResponseEntity<?>>handle((event, error) -> {
-                if (error != null) {
-                    return replies.failed(what, submitted.requestId(), error);
-                }
-                metrics.holderAnswered(kind, event);
-                var answer = answer(event);
-                return answer.accepted()
-                        ? ResponseEntity.ok(answer)
-                        : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
-            }).join();
+            case ClaimService.Submitted<HolderAnswer> submitted ->
+                submitted
+                        .decision()
+                        .<ResponseEntity<?>>handle((event, error) -> {
+                            if (error != null) {
+                                return replies.failed(what, submitted.requestId(), error);
+                            }
+                            metrics.holderAnswered(kind, event);
+                            var answer = answer(event);
+                            return answer.accepted()
+                                    ? ResponseEntity.ok(answer)
+                                    : ResponseEntity.status(HttpStatus.CONFLICT).body(answer);
+                        })
+                        .join();
             case ClaimService.Overloaded<HolderAnswer> overloaded -> replies.overloaded(overloaded);
-            case ClaimService.RequestIdInUse<HolderAnswer> inUse -> replies.requestIdReused(inUse.requestId(), inUse.taskKey());
+            case ClaimService.RequestIdInUse<HolderAnswer> inUse ->
+                replies.requestIdReused(inUse.requestId(), inUse.taskKey());
             case ClaimService.DiskLow<HolderAnswer> diskLow -> replies.diskLow(diskLow);
         };
     }
 
     private static HolderReply answer(HolderAnswer event) {
         return switch (event) {
-            case LeaseRenewed renewed -> accepted(
-                    renewed,
-                    "renewed",
-                    "Lease on " + renewed.taskKey() + " renewed until " + renewed.expiresAt() + " (fencing token "
-                            + renewed.fencingToken() + ")",
-                    renewed.expiresAt().toString(),
-                    null);
-            case LeaseReleased released -> accepted(
-                    released,
-                    "released",
-                    "Released " + released.taskKey() + " (fencing token " + released.fencingToken()
-                            + "): the next claimer wins",
-                    null,
-                    null);
-            case ClaimCompleted completed -> accepted(
-                    completed,
-                    "completed",
-                    "Recorded that " + completed.taskKey() + " " + completed.outcome().wireName() + " (fencing token "
-                            + completed.fencingToken() + ")",
-                    null,
-                    completed.outcome().wireName());
-            case RequestRefused refused -> new HolderReply(
-                    false,
-                    "refused",
-                    refused.reason().wireName(),
-                    refusalMessage(refused),
-                    refused.taskKey(),
-                    refused.requestId(),
-                    refused.decisionId(),
-                    refused.agentId(),
-                    refused.mode().wireName(),
-                    refused.fencingToken(),
-                    refused.currentFencingToken(),
-                    refused.heldBy(),
-                    refused.expiresAt() == null ? null : refused.expiresAt().toString(),
-                    null,
-                    refused.redelivery());
+            case LeaseRenewed renewed ->
+                accepted(
+                        renewed,
+                        "renewed",
+                        "Lease on " + renewed.taskKey() + " renewed until " + renewed.expiresAt() + " (fencing token "
+                                + renewed.fencingToken() + ")",
+                        renewed.expiresAt().toString(),
+                        null);
+            case LeaseReleased released ->
+                accepted(
+                        released,
+                        "released",
+                        "Released " + released.taskKey() + " (fencing token " + released.fencingToken()
+                                + "): the next claimer wins",
+                        null,
+                        null);
+            case ClaimCompleted completed ->
+                accepted(
+                        completed,
+                        "completed",
+                        "Recorded that " + completed.taskKey() + " "
+                                + completed.outcome().wireName() + " (fencing token " + completed.fencingToken() + ")",
+                        null,
+                        completed.outcome().wireName());
+            case RequestRefused refused ->
+                new HolderReply(
+                        false,
+                        "refused",
+                        refused.reason().wireName(),
+                        refusalMessage(refused),
+                        refused.taskKey(),
+                        refused.requestId(),
+                        refused.decisionId(),
+                        refused.agentId(),
+                        refused.mode().wireName(),
+                        refused.fencingToken(),
+                        refused.currentFencingToken(),
+                        refused.heldBy(),
+                        refused.expiresAt() == null ? null : refused.expiresAt().toString(),
+                        null,
+                        refused.redelivery());
         };
     }
 
@@ -194,19 +203,23 @@ class HolderController {
         var key = refused.taskKey();
         return switch (refused.reason()) {
             case NO_ACTIVE_CLAIM -> "Nobody holds " + key + ": claim it first";
-            case STALE_TOKEN -> "Fencing token " + token + " is stale: " + refused.heldBy() + " holds " + key
-                    + " with token " + refused.currentFencingToken() + ". Stop working on it: another agent took over";
-            case NOT_HOLDER -> "Fencing token " + token + " of " + key + " belongs to " + refused.heldBy() + ", not "
-                    + refused.agentId();
-            case LEASE_EXPIRED -> "The lease on " + key + " with token " + token + " expired at " + refused.expiresAt()
-                    + "; stop working on it, or claim it again";
+            case STALE_TOKEN ->
+                "Fencing token " + token + " is stale: " + refused.heldBy() + " holds " + key + " with token "
+                        + refused.currentFencingToken() + ". Stop working on it: another agent took over";
+            case NOT_HOLDER ->
+                "Fencing token " + token + " of " + key + " belongs to " + refused.heldBy() + ", not "
+                        + refused.agentId();
+            case LEASE_EXPIRED ->
+                "The lease on " + key + " with token " + token + " expired at " + refused.expiresAt()
+                        + "; stop working on it, or claim it again";
             case ALREADY_RELEASED -> "The claim on " + key + " with token " + token + " was already released";
-            case ALREADY_COMPLETED -> "The claim on " + key + " with token " + token
-                    + " already reported its outcome";
-            case NOT_A_LEASE -> "The claim on " + key + " with token " + token
-                    + " is a once claim: it never expires, so there is nothing to renew";
-            case REQUEST_ID_REUSED -> "Request id " + refused.requestId() + " already names a different request on "
-                    + key + "; use a new request id (the same one only to retry the same request)";
+            case ALREADY_COMPLETED -> "The claim on " + key + " with token " + token + " already reported its outcome";
+            case NOT_A_LEASE ->
+                "The claim on " + key + " with token " + token
+                        + " is a once claim: it never expires, so there is nothing to renew";
+            case REQUEST_ID_REUSED ->
+                "Request id " + refused.requestId() + " already names a different request on " + key
+                        + "; use a new request id (the same one only to retry the same request)";
         };
     }
 }

@@ -93,7 +93,8 @@ final class HolderRequestParser {
                         read.wholeNumber("fencingToken"),
                         ttl == null ? null : Math.toIntExact(ttl),
                         request == HolderRequest.COMPLETE
-                                ? ClaimOutcome.fromWireName(read.string("outcome")).orElseThrow()
+                                ? ClaimOutcome.fromWireName(read.string("outcome"))
+                                        .orElseThrow()
                                 : null,
                         read.string("requestId")),
                 List.of());

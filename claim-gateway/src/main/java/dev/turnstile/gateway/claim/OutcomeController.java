@@ -66,10 +66,13 @@ class OutcomeController {
         request.getParameterMap().keySet().stream()
                 .filter(name -> !PARAMETERS.contains(name))
                 .forEach(name -> violations.add(new FieldViolation(
-                        name, "unknown", "Unknown parameter \"" + name + "\": the parameters are taskKey, waitSeconds")));
+                        name,
+                        "unknown",
+                        "Unknown parameter \"" + name + "\": the parameters are taskKey, waitSeconds")));
         var key = taskKey(request.getParameter("taskKey"), violations);
         var wait = waitSeconds(request.getParameter("waitSeconds"), violations);
-        var result = new DeferredResult<ResponseEntity<?>>(maxWait.plusSeconds(10).toMillis());
+        var result =
+                new DeferredResult<ResponseEntity<?>>(maxWait.plusSeconds(10).toMillis());
         if (!violations.isEmpty()) {
             result.setResult(replies.badRequest(violations));
             return result;
@@ -84,15 +87,20 @@ class OutcomeController {
                     null));
             return result;
         }
-        standing.get().whenComplete((known, error) -> result.setResult(
-                error == null ? ResponseEntity.ok(answer(taskKey, known)) : replies.failed("outcome of " + taskKey, null, error)));
+        standing.get()
+                .whenComplete((known, error) -> result.setResult(
+                        error == null
+                                ? ResponseEntity.ok(answer(taskKey, known))
+                                : replies.failed("outcome of " + taskKey, null, error)));
         return result;
     }
 
     private static Optional<TaskKey> taskKey(String value, List<FieldViolation> violations) {
         if (value == null || value.isEmpty()) {
             violations.add(new FieldViolation(
-                    "taskKey", "required", "taskKey is required: project:task:gitSha, e.g. hire:convex-deploy:3f9c2ab"));
+                    "taskKey",
+                    "required",
+                    "taskKey is required: project:task:gitSha, e.g. hire:convex-deploy:3f9c2ab"));
             return Optional.empty();
         }
         try {
@@ -117,7 +125,9 @@ class OutcomeController {
             // Reported below with the rule.
         }
         violations.add(new FieldViolation(
-                "waitSeconds", "range", "waitSeconds must be a whole number from 0 to " + max + "; got \""
+                "waitSeconds",
+                "range",
+                "waitSeconds must be a whole number from 0 to " + max + "; got \""
                         + (value.length() > 20 ? value.substring(0, 20) + "..." : value) + "\""));
         return 0;
     }
@@ -146,18 +156,25 @@ class OutcomeController {
                 holder.mode().wireName(),
                 holder.fencingToken(),
                 standing.decidedAt().toString(),
-                holder.status() == ClaimStatus.ACTIVE && holder.expiresAt() != null ? holder.expiresAt().toString() : null);
+                holder.status() == ClaimStatus.ACTIVE && holder.expiresAt() != null
+                        ? holder.expiresAt().toString()
+                        : null);
     }
 
     private static String message(Standing standing) {
-        var holder = standing.holder().agentId() + " (fencing token " + standing.holder().fencingToken() + ")";
+        var holder = standing.holder().agentId() + " (fencing token "
+                + standing.holder().fencingToken() + ")";
         return switch (standing.status()) {
-            case ACTIVE -> holder + " is running " + standing.taskKey()
-                    + (standing.holder().expiresAt() == null ? "" : " under a lease until " + standing.holder().expiresAt());
+            case ACTIVE ->
+                holder + " is running " + standing.taskKey()
+                        + (standing.holder().expiresAt() == null
+                                ? ""
+                                : " under a lease until " + standing.holder().expiresAt());
             case SUCCEEDED -> holder + " reported that " + standing.taskKey() + " succeeded";
             case FAILED -> holder + " reported that " + standing.taskKey() + " failed";
-            case EXPIRED -> "The lease of " + holder + " on " + standing.taskKey()
-                    + " expired without an outcome; the next claimer wins";
+            case EXPIRED ->
+                "The lease of " + holder + " on " + standing.taskKey()
+                        + " expired without an outcome; the next claimer wins";
             case RELEASED -> holder + " released " + standing.taskKey() + " without an outcome; the next claimer wins";
         };
     }

@@ -52,6 +52,7 @@ final class Replies {
      * per claim; {@code turnstile.claims.rejected{reason=timeout|unavailable}} counts every one.
      */
     private final SampledLog timeouts = new SampledLog(log, Duration.ofSeconds(10));
+
     private final SampledLog notWritten = new SampledLog(log, Duration.ofSeconds(10));
 
     Replies(
@@ -87,8 +88,11 @@ final class Replies {
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorAnswer("unsupported_media_type", "Send the body as JSON with Content-Type:"
-                        + " application/json; got " + given + ". Nothing was written.", List.of()));
+                .body(new ErrorAnswer(
+                        "unsupported_media_type",
+                        "Send the body as JSON with Content-Type:" + " application/json; got " + given
+                                + ". Nothing was written.",
+                        List.of()));
     }
 
     /** The request body did not arrive: the client stopped sending, or sent too slowly and was cut off. */
@@ -156,7 +160,8 @@ final class Replies {
 
     ResponseEntity<?> badRequest(List<FieldViolation> violations) {
         metrics.rejected(Rejection.INVALID);
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
     }
 

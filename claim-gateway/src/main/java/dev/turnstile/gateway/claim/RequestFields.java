@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RequestFields {
 
-    private static final JsonMapper STRICT =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** The JSON type a field must have. */
     enum Type {
@@ -110,7 +111,8 @@ final class RequestFields {
         } catch (JacksonException e) {
             var where = e.getLocation() == null
                     ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             return fatal(new FieldViolation(
                     "body", "json", "Request body is not valid JSON" + where + ": " + e.getOriginalMessage()));
         }
@@ -120,7 +122,9 @@ final class RequestFields {
         }
         if (!root.isObject()) {
             return fatal(new FieldViolation(
-                    "body", "type", "Request body must be a JSON object such as " + example + "; got " + describe(root)));
+                    "body",
+                    "type",
+                    "Request body must be a JSON object such as " + example + "; got " + describe(root)));
         }
         var names = fields.stream().map(Field::name).toList();
         var violations = new ArrayList<FieldViolation>();

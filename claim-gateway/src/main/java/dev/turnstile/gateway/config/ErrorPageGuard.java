@@ -21,7 +21,8 @@ final class ErrorPageGuard extends OncePerRequestFilter {
         response.setStatus(HttpServletResponse.SC_NOT_FOUND);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"not_found\",\"message\":\"Nothing here: this path shows the errors of"
-                + " other requests\",\"violations\":[]}");
+        response.getWriter()
+                .write("{\"error\":\"not_found\",\"message\":\"Nothing here: this path shows the errors of"
+                        + " other requests\",\"violations\":[]}");
     }
 }

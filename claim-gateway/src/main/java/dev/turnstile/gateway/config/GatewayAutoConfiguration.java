@@ -26,10 +26,16 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(
         after = KafkaAutoConfiguration.class,
-        beforeName = "org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration")
+        beforeName =
+                "org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration")
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
-@Import({ClaimGatewayConfiguration.class, JobGatewayConfiguration.class, HealthConfiguration.class, WebConfiguration.class})
+@Import({
+    ClaimGatewayConfiguration.class,
+    JobGatewayConfiguration.class,
+    HealthConfiguration.class,
+    WebConfiguration.class
+})
 public class GatewayAutoConfiguration {
 
     @Bean

@@ -102,16 +102,22 @@ public final class CoordinatorHealth {
                     .get(requestsTopic)
                     .get(millis, TimeUnit.MILLISECONDS);
             var leaderless = topic.partitions().stream()
-                    .filter(partition -> partition.leader() == null || partition.leader().isEmpty())
+                    .filter(partition ->
+                            partition.leader() == null || partition.leader().isEmpty())
                     .map(partition -> Integer.toString(partition.partition()))
                     .toList();
             if (!leaderless.isEmpty()) {
-                return new Status(false, "Partitions " + leaderless + " of " + requestsTopic
-                        + " have no leader: claims on them cannot be written until a broker takes them over", now);
+                return new Status(
+                        false,
+                        "Partitions " + leaderless + " of " + requestsTopic
+                                + " have no leader: claims on them cannot be written until a broker takes them over",
+                        now);
             }
         } catch (ExecutionException | TimeoutException e) {
-            return new Status(false, "Topic " + requestsTopic + " cannot be described (claims cannot be written): "
-                    + rootMessage(e), now);
+            return new Status(
+                    false,
+                    "Topic " + requestsTopic + " cannot be described (claims cannot be written): " + rootMessage(e),
+                    now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Status(false, "Interrupted while probing Kafka", now);

@@ -117,15 +117,21 @@ public final class DiskSpace {
     private void logTransition(Status before, Status now) {
         boolean wasLow = before != null && before.low();
         if (now.low() && !wasLow) {
-            log.warn("{}. Health is unhealthy and claims are refused with 503 disk_low (agents retry) until space is"
-                    + " freed there; what was accepted before is still decided.", now.problem());
+            log.warn(
+                    "{}. Health is unhealthy and claims are refused with 503 disk_low (agents retry) until space is"
+                            + " freed there; what was accepted before is still decided.",
+                    now.problem());
         } else if (!now.low() && wasLow) {
-            log.info("Free disk space under {} is back above the threshold ({} bytes free): accepting claims again",
-                    directory, now.freeBytes());
+            log.info(
+                    "Free disk space under {} is back above the threshold ({} bytes free): accepting claims again",
+                    directory,
+                    now.freeBytes());
         }
         if (now.error() != null && (before == null || before.error() == null)) {
-            log.warn("Cannot read the free space under {} ({}); claims are not refused for it. Check the directory.",
-                    directory, now.error());
+            log.warn(
+                    "Cannot read the free space under {} ({}); claims are not refused for it. Check the directory.",
+                    directory,
+                    now.error());
         }
     }
 }

@@ -18,8 +18,7 @@ public class HealthConfiguration {
 
     @Bean
     DiskSpace diskSpace(GatewayProperties settings, Clock clock) {
-        return new DiskSpace(
-                settings.dataDir(), settings.minFreeDisk().toBytes(), settings.healthCacheTtl(), clock);
+        return new DiskSpace(settings.dataDir(), settings.minFreeDisk().toBytes(), settings.healthCacheTtl(), clock);
     }
 
     @Bean
@@ -60,7 +59,8 @@ public class HealthConfiguration {
             return () -> {
                 var status = health.status();
                 var builder = status.healthy() ? Health.up() : Health.down().withDetail("error", status.error());
-                return builder.withDetail("checkedAt", status.checkedAt().toString()).build();
+                return builder.withDetail("checkedAt", status.checkedAt().toString())
+                        .build();
             };
         }
     }

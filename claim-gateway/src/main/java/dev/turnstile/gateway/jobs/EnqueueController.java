@@ -66,26 +66,65 @@ class EnqueueController {
 
     @PostMapping("/api/queues/{queue}/jobs")
     ResponseEntity<?> enqueue(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
-        return requests.handle(request, JobRequestKind.ENQUEUE, body -> parser.enqueue(queue, body),
-                command -> "enqueue of " + command.jobId() + " on queue " + queue, EnqueueController::answer);
+        return requests.handle(
+                request,
+                JobRequestKind.ENQUEUE,
+                body -> parser.enqueue(queue, body),
+                command -> "enqueue of " + command.jobId() + " on queue " + queue,
+                EnqueueController::answer);
     }
 
     private static ResponseEntity<?> answer(EnqueueAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobEnqueued e -> ResponseEntity.status(HttpStatus.CREATED).body(new EnqueueReply(true,
-                    "Enqueued " + ref(e.queue(), e.jobId()) + (e.state() == JobState.DELAYED
-                            ? ": delayed until " + e.runAt()
-                            : ": waiting for a worker"),
-                    ref(e.queue(), e.jobId()), e.queue(), e.jobId(), e.state(), e.name(), e.payload(), e.priority(),
-                    e.runAt(), e.maxAttempts(), e.backoff(), e.leaseSeconds(), e.dedupKey(), null, null,
-                    e.requestId(), e.eventId(), e.redelivery()));
-            case JobAlreadyEnqueued e -> ResponseEntity.ok(new EnqueueReply(false,
-                    ref(e.queue(), e.jobId()) + " is already in the queue (" + e.state().wireName()
-                            + "), with the same " + (e.matchedBy() == DedupMatch.JOB_ID ? "job id" : "dedup key")
-                            + ": nothing was added",
-                    ref(e.queue(), e.jobId()), e.queue(), e.jobId(), e.state(), null, null, null, null, null, null,
-                    null, null, e.matchedBy().name().toLowerCase(java.util.Locale.ROOT), e.requestedJobId(),
-                    e.requestId(), e.eventId(), e.redelivery()));
+            case JobEnqueued e ->
+                ResponseEntity.status(HttpStatus.CREATED)
+                        .body(new EnqueueReply(
+                                true,
+                                "Enqueued " + ref(e.queue(), e.jobId())
+                                        + (e.state() == JobState.DELAYED
+                                                ? ": delayed until " + e.runAt()
+                                                : ": waiting for a worker"),
+                                ref(e.queue(), e.jobId()),
+                                e.queue(),
+                                e.jobId(),
+                                e.state(),
+                                e.name(),
+                                e.payload(),
+                                e.priority(),
+                                e.runAt(),
+                                e.maxAttempts(),
+                                e.backoff(),
+                                e.leaseSeconds(),
+                                e.dedupKey(),
+                                null,
+                                null,
+                                e.requestId(),
+                                e.eventId(),
+                                e.redelivery()));
+            case JobAlreadyEnqueued e ->
+                ResponseEntity.ok(new EnqueueReply(
+                        false,
+                        ref(e.queue(), e.jobId()) + " is already in the queue ("
+                                + e.state().wireName()
+                                + "), with the same " + (e.matchedBy() == DedupMatch.JOB_ID ? "job id" : "dedup key")
+                                + ": nothing was added",
+                        ref(e.queue(), e.jobId()),
+                        e.queue(),
+                        e.jobId(),
+                        e.state(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        e.matchedBy().name().toLowerCase(java.util.Locale.ROOT),
+                        e.requestedJobId(),
+                        e.requestId(),
+                        e.eventId(),
+                        e.redelivery()));
             // An enqueue is refused only for reusing another request's id.
             case JobRequestRefused e -> replies.requestIdReused(e.requestId(), e.queue());
         };

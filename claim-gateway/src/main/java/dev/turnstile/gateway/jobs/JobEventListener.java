@@ -41,8 +41,11 @@ final class JobEventListener implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean listening;
 
-    JobEventListener(Map<String, Object> consumerConfig, Topic<String, JobEvent> events,
-            BiConsumer<JobEvent, String> onEvent, MeterRegistry meters) {
+    JobEventListener(
+            Map<String, Object> consumerConfig,
+            Topic<String, JobEvent> events,
+            BiConsumer<JobEvent, String> onEvent,
+            MeterRegistry meters) {
         this.consumerConfig = consumerConfig;
         this.events = events;
         this.onEvent = onEvent;
@@ -56,7 +59,9 @@ final class JobEventListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(consumerConfig, events.keySerde().deserializer(),
+        consumer = new KafkaConsumer<>(
+                consumerConfig,
+                events.keySerde().deserializer(),
                 events.valueSerde().deserializer());
         try {
             // Usually the topic exists: then job requests are answered from the moment the web server starts.
@@ -77,8 +82,9 @@ final class JobEventListener implements SmartLifecycle {
                         listening = true;
                     } else if (!warned) {
                         warned = true;
-                        log.warn("Topic {} does not exist: job requests are answered 503 until it does. Create the job"
-                                + " topics (the all-in-one launcher does), or set turnstile.topics.job-events.",
+                        log.warn(
+                                "Topic {} does not exist: job requests are answered 503 until it does. Create the job"
+                                        + " topics (the all-in-one launcher does), or set turnstile.topics.job-events.",
                                 events.name());
                     }
                 } catch (WakeupException e) {
@@ -104,7 +110,9 @@ final class JobEventListener implements SmartLifecycle {
         if (infos == null || infos.isEmpty()) {
             return false;
         }
-        var partitions = infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        var partitions = infos.stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         // Resolve the end offsets now: a lazy seek could land after an answer we are about to wait for.
@@ -119,7 +127,8 @@ final class JobEventListener implements SmartLifecycle {
                 for (var record : consumer.poll(POLL)) {
                     if (record.value() != null) {
                         var answered = record.headers().lastHeader(JobTopics.ANSWERED_REQUEST_HEADER);
-                        onEvent.accept(record.value(),
+                        onEvent.accept(
+                                record.value(),
                                 answered == null ? null : new String(answered.value(), StandardCharsets.UTF_8));
                     }
                 }
@@ -128,13 +137,19 @@ final class JobEventListener implements SmartLifecycle {
             } catch (RecordDeserializationException e) {
                 // Not a job event (another producer wrote to the public topic): step over it, or it blocks all.
                 skippedRecords.increment();
-                log.warn("Skipping a record that is not a job event at {}@{}: {}. Job requests go on being answered.",
-                        e.topicPartition(), e.offset(), e.getMessage());
+                log.warn(
+                        "Skipping a record that is not a job event at {}@{}: {}. Job requests go on being answered.",
+                        e.topicPartition(),
+                        e.offset(),
+                        e.getMessage());
                 consumer.seek(e.topicPartition(), e.offset() + 1);
             } catch (RuntimeException e) {
                 pollErrors.increment();
-                log.error("Reading job events failed; retrying in {}. Waiting job requests time out with 503 meanwhile"
-                        + " and workers retry. Check that Kafka is reachable.", RETRY, e);
+                log.error(
+                        "Reading job events failed; retrying in {}. Waiting job requests time out with 503 meanwhile"
+                                + " and workers retry. Check that Kafka is reachable.",
+                        RETRY,
+                        e);
                 pause();
             }
         }

@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JobFields {
 
-    private static final JsonMapper STRICT =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** The JSON type a field must have. */
     enum Type {
@@ -127,7 +128,8 @@ final class JobFields {
         } catch (JacksonException e) {
             var where = e.getLocation() == null
                     ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             return fatal(new FieldViolation(
                     "body", "json", "Request body is not valid JSON" + where + ": " + e.getOriginalMessage()));
         }
@@ -136,7 +138,9 @@ final class JobFields {
                     "body", "required", "Request body is empty: send a JSON object such as " + example));
         }
         if (!root.isObject()) {
-            return fatal(new FieldViolation("body", "type",
+            return fatal(new FieldViolation(
+                    "body",
+                    "type",
                     "Request body must be a JSON object such as " + example + "; got " + describe(root)));
         }
         var values = new HashMap<String, Object>();
@@ -145,13 +149,22 @@ final class JobFields {
         return new Values(values, violations, false);
     }
 
-    private static void readObject(JsonNode object, String prefix, List<Field> fields, Map<String, Object> values,
+    private static void readObject(
+            JsonNode object,
+            String prefix,
+            List<Field> fields,
+            Map<String, Object> values,
             List<FieldViolation> violations) {
         var names = fields.stream().map(Field::name).toList();
         for (var name : object.propertyNames()) {
             if (!names.contains(name)) {
-                violations.add(new FieldViolation(prefix + name, "unknown", "Unknown field \"" + prefix + name
-                        + "\": the fields are " + String.join(", ", names.stream().map(n -> prefix + n).toList())));
+                violations.add(new FieldViolation(
+                        prefix + name,
+                        "unknown",
+                        "Unknown field \"" + prefix + name + "\": the fields are "
+                                + String.join(
+                                        ", ",
+                                        names.stream().map(n -> prefix + n).toList())));
             }
         }
         for (var field : fields) {

@@ -74,11 +74,22 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    JobService jobService(DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory, JobTopics topics,
-            PendingJobAnswers pending, JobEventListener listener, DiskSpace diskSpace, Clock clock,
+    JobService jobService(
+            DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory,
+            JobTopics topics,
+            PendingJobAnswers pending,
+            JobEventListener listener,
+            DiskSpace diskSpace,
+            Clock clock,
             GatewayProperties settings) {
-        return new JobService(new KafkaTemplate<>(jobCommandProducerFactory), topics.requests(), pending,
-                listener::isListening, diskSpace, clock, settings.decisionTimeout());
+        return new JobService(
+                new KafkaTemplate<>(jobCommandProducerFactory),
+                topics.requests(),
+                pending,
+                listener::isListening,
+                diskSpace,
+                clock,
+                settings.decisionTimeout());
     }
 
     @Bean
@@ -87,9 +98,11 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    JobRequests jobRequests(JobService service, JobMetrics metrics, GatewayProperties gateway,
-            JobGatewayProperties settings) {
-        return new JobRequests(service, metrics,
+    JobRequests jobRequests(
+            JobService service, JobMetrics metrics, GatewayProperties gateway, JobGatewayProperties settings) {
+        return new JobRequests(
+                service,
+                metrics,
                 new JobReplies(metrics, settings.maxBodyBytes(), gateway.decisionTimeout(), gateway.retryAfter()));
     }
 

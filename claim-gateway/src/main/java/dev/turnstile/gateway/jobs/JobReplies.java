@@ -71,8 +71,12 @@ final class JobReplies {
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorAnswer("unsupported_media_type", "Send the body as JSON with Content-Type:"
-                        + " application/json; got " + given + ". Nothing was written.", List.of(), null));
+                .body(new ErrorAnswer(
+                        "unsupported_media_type",
+                        "Send the body as JSON with Content-Type:" + " application/json; got " + given
+                                + ". Nothing was written.",
+                        List.of(),
+                        null));
     }
 
     /** The body, or null when it exceeds the limit (read no further than the limit). */
@@ -85,13 +89,19 @@ final class JobReplies {
     }
 
     ResponseEntity<?> tooLarge() {
-        return badRequest(List.of(new FieldViolation("body", "size", "Request body is larger than " + maxBodyBytes
-                + " bytes (turnstile.gateway.jobs.max-body-bytes); a payload or result may be at most 64 KiB of JSON")));
+        return badRequest(
+                List.of(
+                        new FieldViolation(
+                                "body",
+                                "size",
+                                "Request body is larger than " + maxBodyBytes
+                                        + " bytes (turnstile.gateway.jobs.max-body-bytes); a payload or result may be at most 64 KiB of JSON")));
     }
 
     ResponseEntity<?> badRequest(List<FieldViolation> violations) {
         metrics.rejected(Rejection.INVALID);
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations, null));
     }
 
@@ -104,23 +114,35 @@ final class JobReplies {
     }
 
     ResponseEntity<?> overloaded(String requestId, int waitingNow) {
-        return unavailable(Rejection.OVERLOADED, "overloaded", "The gateway has " + waitingNow + " job requests waiting"
-                + " for answers, its limit (turnstile.gateway.jobs.max-pending); retry shortly with requestId "
-                + requestId, requestId);
+        return unavailable(
+                Rejection.OVERLOADED,
+                "overloaded",
+                "The gateway has " + waitingNow + " job requests waiting"
+                        + " for answers, its limit (turnstile.gateway.jobs.max-pending); retry shortly with requestId "
+                        + requestId,
+                requestId);
     }
 
     /** Logged by {@link dev.turnstile.gateway.health.DiskSpace} when the disk turns low, not once per request. */
     ResponseEntity<?> diskLow(String requestId, String problem) {
-        return unavailable(Rejection.DISK_LOW, "disk_low", problem + "; the job request was not written, so that what"
-                + " was accepted before can still be decided. Free space there, then retry with the same requestId ("
-                + requestId + ").", requestId);
+        return unavailable(
+                Rejection.DISK_LOW,
+                "disk_low",
+                problem + "; the job request was not written, so that what"
+                        + " was accepted before can still be decided. Free space there, then retry with the same requestId ("
+                        + requestId + ").",
+                requestId);
     }
 
     ResponseEntity<?> notListening(String requestId) {
         warn(() -> "A job request came while this gateway does not read the job events topic; answered 503. Create the"
                 + " job topics, or check that Kafka is reachable.");
-        return unavailable(Rejection.UNAVAILABLE, "unavailable", "This gateway is not reading job events yet (the job"
-                + " topics may be missing); nothing was written. Retry shortly with requestId " + requestId + ".",
+        return unavailable(
+                Rejection.UNAVAILABLE,
+                "unavailable",
+                "This gateway is not reading job events yet (the job"
+                        + " topics may be missing); nothing was written. Retry shortly with requestId " + requestId
+                        + ".",
                 requestId);
     }
 
@@ -130,8 +152,12 @@ final class JobReplies {
         var message = "Request id " + requestId + " already names a different request on queue " + queue + ". A request"
                 + " id names one request: send it again only to retry that same request, and use a new one (or none)"
                 + " for anything else. Nothing was decided for this request.";
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(new ErrorAnswer("request_id_conflict", message,
-                List.of(new FieldViolation("requestId", "unique", message)), requestId));
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(new ErrorAnswer(
+                        "request_id_conflict",
+                        message,
+                        List.of(new FieldViolation("requestId", "unique", message)),
+                        requestId));
     }
 
     /**
@@ -144,14 +170,22 @@ final class JobReplies {
         if (error instanceof TimeoutException) {
             warn(() -> "No answer within " + decisionTimeout + " (plus its wait, for a claim-next) to the " + what
                     + "; answered 503, the client retries with its requestId. Check that the processor is running.");
-            return unavailable(Rejection.TIMEOUT, "decision_timeout", "No answer within " + decisionTimeout.toMillis()
-                    + " ms. Retry with the same requestId (" + requestId + "): a retried request is answered with its"
-                    + " original answer, never decided twice.", requestId);
+            return unavailable(
+                    Rejection.TIMEOUT,
+                    "decision_timeout",
+                    "No answer within " + decisionTimeout.toMillis()
+                            + " ms. Retry with the same requestId (" + requestId
+                            + "): a retried request is answered with its"
+                            + " original answer, never decided twice.",
+                    requestId);
         }
         if (error instanceof JobService.CommandNotWrittenException) {
             warn(() -> error.getMessage() + "; answered 503, the client retries");
-            return unavailable(Rejection.UNAVAILABLE, "unavailable",
-                    error.getMessage() + ". Retry with the same requestId (" + requestId + ").", requestId);
+            return unavailable(
+                    Rejection.UNAVAILABLE,
+                    "unavailable",
+                    error.getMessage() + ". Retry with the same requestId (" + requestId + ").",
+                    requestId);
         }
         log.error("Unexpected error while waiting for the answer to the {}; answered 500", what, error);
         metrics.rejected(Rejection.UNEXPECTED);
@@ -165,8 +199,13 @@ final class JobReplies {
         long due = nextWarningAt.get();
         if (now - due >= 0 && nextWarningAt.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
             long more = warningsLeftOut.getAndSet(0);
-            log.warn("{}{}", line.get(), more == 0 ? "" : " (" + more + " more such answers since the last line; all"
-                    + " are counted in turnstile.jobs.rejected)");
+            log.warn(
+                    "{}{}",
+                    line.get(),
+                    more == 0
+                            ? ""
+                            : " (" + more + " more such answers since the last line; all"
+                                    + " are counted in turnstile.jobs.rejected)");
         } else {
             warningsLeftOut.incrementAndGet();
         }

@@ -59,36 +59,61 @@ final class JobRequestParser {
         }
     }
 
-    private static final JobFields ENQUEUE = new JobFields(List.of(
-            string("jobId"), string("name"), any("payload"), wholeNumber("priority"), string("runAt"),
-            wholeNumber("delaySeconds"), wholeNumber("maxAttempts"),
-            object("backoff", string("kind"), wholeNumber("baseSeconds"), wholeNumber("capSeconds")),
-            wholeNumber("leaseSeconds"), string("dedupKey"), string("requestId")),
+    private static final JobFields ENQUEUE = new JobFields(
+            List.of(
+                    string("jobId"),
+                    string("name"),
+                    any("payload"),
+                    wholeNumber("priority"),
+                    string("runAt"),
+                    wholeNumber("delaySeconds"),
+                    wholeNumber("maxAttempts"),
+                    object("backoff", string("kind"), wholeNumber("baseSeconds"), wholeNumber("capSeconds")),
+                    wholeNumber("leaseSeconds"),
+                    string("dedupKey"),
+                    string("requestId")),
             "{\"name\":\"send-welcome\",\"payload\":{\"to\":\"ada@example.com\"}}");
 
     private static final JobFields CLAIM_NEXT = new JobFields(
             List.of(string("workerId"), wholeNumber("waitSeconds"), string("requestId")),
             "{\"workerId\":\"worker-1\",\"waitSeconds\":20}");
 
-    private static final JobFields HEARTBEAT = new JobFields(List.of(string("workerId"), wholeNumber("fencingToken"),
-            wholeNumber("progress"), string("message"), string("requestId")),
+    private static final JobFields HEARTBEAT = new JobFields(
+            List.of(
+                    string("workerId"),
+                    wholeNumber("fencingToken"),
+                    wholeNumber("progress"),
+                    string("message"),
+                    string("requestId")),
             "{\"workerId\":\"worker-1\",\"fencingToken\":7,\"progress\":40}");
 
     private static final JobFields COMPLETE = new JobFields(
             List.of(string("workerId"), wholeNumber("fencingToken"), any("result"), string("requestId")),
             "{\"workerId\":\"worker-1\",\"fencingToken\":7,\"result\":{\"sent\":true}}");
 
-    private static final JobFields FAIL = new JobFields(List.of(string("workerId"), wholeNumber("fencingToken"),
-            string("error"), bool("retryable"), string("requestId")),
+    private static final JobFields FAIL = new JobFields(
+            List.of(
+                    string("workerId"),
+                    wholeNumber("fencingToken"),
+                    string("error"),
+                    bool("retryable"),
+                    string("requestId")),
             "{\"workerId\":\"worker-1\",\"fencingToken\":7,\"error\":\"SMTP timeout\",\"retryable\":true}");
 
     private static final JobFields LOGS = new JobFields(
             List.of(string("workerId"), wholeNumber("fencingToken"), strings("lines"), string("requestId")),
             "{\"workerId\":\"worker-1\",\"fencingToken\":7,\"lines\":[\"connected\"]}");
 
-    private static final JobFields ARTIFACT = new JobFields(List.of(string("workerId"), wholeNumber("fencingToken"),
-            string("name"), string("uri"), wholeNumber("bytes"), string("sha256"), string("contentType"),
-            string("requestId")),
+    private static final JobFields ARTIFACT = new JobFields(
+            List.of(
+                    string("workerId"),
+                    wholeNumber("fencingToken"),
+                    string("name"),
+                    string("uri"),
+                    wholeNumber("bytes"),
+                    string("sha256"),
+                    string("contentType"),
+                    string("requestId")),
             "{\"workerId\":\"worker-1\",\"fencingToken\":7,\"name\":\"report\",\"uri\":\"s3://b/r.html\",\"bytes\":1024,"
                     + "\"sha256\":\"<64 hex>\",\"contentType\":\"text/html\"}");
 
@@ -113,15 +138,20 @@ final class JobRequestParser {
             try {
                 runAt = Instant.parse(read.string("runAt"));
             } catch (DateTimeParseException e) {
-                violations.add(new FieldViolation("runAt", "format", "runAt must be an ISO-8601 instant such as"
-                        + " 2026-11-23T10:30:00Z; got \"" + cut(read.string("runAt")) + "\""));
+                violations.add(new FieldViolation(
+                        "runAt",
+                        "format",
+                        "runAt must be an ISO-8601 instant such as" + " 2026-11-23T10:30:00Z; got \""
+                                + cut(read.string("runAt")) + "\""));
             }
         }
         var delay = read.wholeNumber("delaySeconds");
         if (delay != null) {
             violations.addAll(JobRules.checkRange("delaySeconds", delay, 0, JobRules.DELAY_MAX_SECONDS));
             if (read.has("runAt")) {
-                violations.add(new FieldViolation("delaySeconds", "exclusive",
+                violations.add(new FieldViolation(
+                        "delaySeconds",
+                        "exclusive",
                         "Give runAt or delaySeconds, not both: when the job may first run"));
             }
         }
@@ -139,11 +169,21 @@ final class JobRequestParser {
             return Parsed.invalid(violations);
         }
         var when = runAt;
-        return valid(read, (requestId, now) -> new EnqueueJob(JobCommandHeader.of(queue, requestId),
-                jobId != null ? jobId : jobIdFor(requestId), read.string("name"), read.json("payload"),
-                priority == null ? 0 : Math.toIntExact(priority), when, delay,
-                maxAttempts == null ? 0 : Math.toIntExact(maxAttempts), backoff,
-                leaseSeconds == null ? 0 : Math.toIntExact(leaseSeconds), read.string("dedupKey"), now));
+        return valid(
+                read,
+                (requestId, now) -> new EnqueueJob(
+                        JobCommandHeader.of(queue, requestId),
+                        jobId != null ? jobId : jobIdFor(requestId),
+                        read.string("name"),
+                        read.json("payload"),
+                        priority == null ? 0 : Math.toIntExact(priority),
+                        when,
+                        delay,
+                        maxAttempts == null ? 0 : Math.toIntExact(maxAttempts),
+                        backoff,
+                        leaseSeconds == null ? 0 : Math.toIntExact(leaseSeconds),
+                        read.string("dedupKey"),
+                        now));
     }
 
     Parsed<ClaimNextJob> claimNext(String queue, byte[] body) {
@@ -160,8 +200,10 @@ final class JobRequestParser {
         if (!violations.isEmpty()) {
             return Parsed.invalid(violations);
         }
-        return valid(read, (requestId, now) -> ClaimNextJob.of(queue, requestId, read.string("workerId"),
-                wait == null ? 0 : Math.toIntExact(wait), now));
+        return valid(
+                read,
+                (requestId, now) -> ClaimNextJob.of(
+                        queue, requestId, read.string("workerId"), wait == null ? 0 : Math.toIntExact(wait), now));
     }
 
     Parsed<HeartbeatJob> heartbeat(String id, byte[] body) {
@@ -170,44 +212,73 @@ final class JobRequestParser {
             if (progress != null) {
                 violations.addAll(JobRules.checkRange("progress", progress, 0, 100));
             }
-            check(read, "message", violations,
+            check(
+                    read,
+                    "message",
+                    violations,
                     JobRules.checkLength("message", read.string("message"), JobRules.MESSAGE_MAX_LENGTH, false));
-            return (requestId, now) -> new HeartbeatJob(JobCommandHeader.of(job.queue(), requestId), job.jobId(),
-                    read.string("workerId"), read.wholeNumber("fencingToken"),
-                    progress == null ? null : Math.toIntExact(progress), read.string("message"), now);
+            return (requestId, now) -> new HeartbeatJob(
+                    JobCommandHeader.of(job.queue(), requestId),
+                    job.jobId(),
+                    read.string("workerId"),
+                    read.wholeNumber("fencingToken"),
+                    progress == null ? null : Math.toIntExact(progress),
+                    read.string("message"),
+                    now);
         });
     }
 
     Parsed<CompleteJob> complete(String id, byte[] body) {
         return worker(id, COMPLETE, body, (job, read, violations) -> {
             check(read, "result", violations, JobRules.checkJsonSize("result", read.json("result")));
-            return (requestId, now) -> new CompleteJob(JobCommandHeader.of(job.queue(), requestId), job.jobId(),
-                    read.string("workerId"), read.wholeNumber("fencingToken"), read.json("result"), now);
+            return (requestId, now) -> new CompleteJob(
+                    JobCommandHeader.of(job.queue(), requestId),
+                    job.jobId(),
+                    read.string("workerId"),
+                    read.wholeNumber("fencingToken"),
+                    read.json("result"),
+                    now);
         });
     }
 
     Parsed<FailJob> fail(String id, byte[] body) {
         return worker(id, FAIL, body, (job, read, violations) -> {
-            check(read, "error", violations,
+            check(
+                    read,
+                    "error",
+                    violations,
                     JobRules.checkLength("error", read.string("error"), JobRules.ERROR_MAX_LENGTH, true));
-            return (requestId, now) -> new FailJob(JobCommandHeader.of(job.queue(), requestId), job.jobId(),
-                    read.string("workerId"), read.wholeNumber("fencingToken"), read.string("error"),
-                    !Boolean.FALSE.equals(read.bool("retryable")), now);
+            return (requestId, now) -> new FailJob(
+                    JobCommandHeader.of(job.queue(), requestId),
+                    job.jobId(),
+                    read.string("workerId"),
+                    read.wholeNumber("fencingToken"),
+                    read.string("error"),
+                    !Boolean.FALSE.equals(read.bool("retryable")),
+                    now);
         });
     }
 
     Parsed<AppendJobLogs> logs(String id, byte[] body) {
         return worker(id, LOGS, body, (job, read, violations) -> {
             check(read, "lines", violations, JobRules.checkLogLines(read.strings("lines")));
-            return (requestId, now) -> new AppendJobLogs(JobCommandHeader.of(job.queue(), requestId), job.jobId(),
-                    read.string("workerId"), read.wholeNumber("fencingToken"), read.strings("lines"), now);
+            return (requestId, now) -> new AppendJobLogs(
+                    JobCommandHeader.of(job.queue(), requestId),
+                    job.jobId(),
+                    read.string("workerId"),
+                    read.wholeNumber("fencingToken"),
+                    read.strings("lines"),
+                    now);
         });
     }
 
     Parsed<AttachJobArtifact> artifact(String id, byte[] body) {
         return worker(id, ARTIFACT, body, (job, read, violations) -> {
             check(read, "name", violations, JobRules.checkPrintable("name", read.string("name"), true));
-            check(read, "uri", violations,
+            check(
+                    read,
+                    "uri",
+                    violations,
                     JobRules.checkLength("uri", read.string("uri"), JobRules.URI_MAX_LENGTH, true));
             var bytes = read.wholeNumber("bytes");
             if (bytes == null && !read.broken("bytes")) {
@@ -216,11 +287,22 @@ final class JobRequestParser {
                 violations.addAll(JobRules.checkRange("bytes", bytes, 0, Long.MAX_VALUE));
             }
             check(read, "sha256", violations, JobRules.checkSha256(read.string("sha256")));
-            check(read, "contentType", violations,
+            check(
+                    read,
+                    "contentType",
+                    violations,
                     JobRules.checkPrintable("contentType", read.string("contentType"), true));
-            return (requestId, now) -> new AttachJobArtifact(JobCommandHeader.of(job.queue(), requestId), job.jobId(),
-                    read.string("workerId"), read.wholeNumber("fencingToken"), read.string("name"), read.string("uri"),
-                    bytes == null ? 0 : bytes, read.string("sha256"), read.string("contentType"), now);
+            return (requestId, now) -> new AttachJobArtifact(
+                    JobCommandHeader.of(job.queue(), requestId),
+                    job.jobId(),
+                    read.string("workerId"),
+                    read.wholeNumber("fencingToken"),
+                    read.string("name"),
+                    read.string("uri"),
+                    bytes == null ? 0 : bytes,
+                    read.string("sha256"),
+                    read.string("contentType"),
+                    now);
         });
     }
 
@@ -242,8 +324,11 @@ final class JobRequestParser {
         check(read, "workerId", violations, JobRules.checkWorkerId(read.string("workerId")));
         var token = read.wholeNumber("fencingToken");
         if (token == null && !read.broken("fencingToken")) {
-            violations.add(new FieldViolation("fencingToken", "required", "fencingToken is required: the token of the"
-                    + " attempt this worker was granted (claim-next answered it)"));
+            violations.add(new FieldViolation(
+                    "fencingToken",
+                    "required",
+                    "fencingToken is required: the token of the"
+                            + " attempt this worker was granted (claim-next answered it)"));
         } else if (token != null) {
             violations.addAll(JobRules.checkRange("fencingToken", token, 1, Long.MAX_VALUE));
         }
@@ -271,8 +356,8 @@ final class JobRequestParser {
     }
 
     /** Adds a rule's violations unless the field was already reported (a wrong type, say). */
-    private static void check(JobFields.Values read, String field, List<FieldViolation> violations,
-            List<FieldViolation> rule) {
+    private static void check(
+            JobFields.Values read, String field, List<FieldViolation> violations, List<FieldViolation> rule) {
         if (!read.broken(field)) {
             violations.addAll(rule);
         }
@@ -285,16 +370,22 @@ final class JobRequestParser {
         BackoffKind kind = null;
         var kindName = read.string("backoff.kind");
         if (kindName != null) {
-            kind = Arrays.stream(BackoffKind.values()).filter(k -> k.wireName().equals(kindName)).findFirst()
+            kind = Arrays.stream(BackoffKind.values())
+                    .filter(k -> k.wireName().equals(kindName))
+                    .findFirst()
                     .orElse(null);
             if (kind == null) {
-                violations.add(new FieldViolation("backoff.kind", "enum",
+                violations.add(new FieldViolation(
+                        "backoff.kind",
+                        "enum",
                         "backoff.kind must be \"fixed\" or \"exponential\"; got \"" + cut(kindName) + "\""));
             }
         }
         var base = read.wholeNumber("backoff.baseSeconds");
         if (base == null && !read.broken("backoff.baseSeconds")) {
-            violations.add(new FieldViolation("backoff.baseSeconds", "required",
+            violations.add(new FieldViolation(
+                    "backoff.baseSeconds",
+                    "required",
                     "backoff.baseSeconds is required: the wait after the first failed attempt"));
             return null;
         }
@@ -304,7 +395,8 @@ final class JobRequestParser {
         }
         violations.addAll(JobRules.checkRange("backoff.baseSeconds", base, 0, Backoff.MAX_BASE_SECONDS));
         if (cap != null) {
-            violations.addAll(JobRules.checkRange("backoff.capSeconds", cap, Math.max(1, base), Backoff.MAX_CAP_SECONDS));
+            violations.addAll(
+                    JobRules.checkRange("backoff.capSeconds", cap, Math.max(1, base), Backoff.MAX_CAP_SECONDS));
         }
         if (!violations.isEmpty()) {
             return null;

@@ -62,15 +62,19 @@ final class JobRequests {
         }
         long start = System.nanoTime();
         return switch (service.submit(request)) {
-            case JobService.Submitted<A> submitted -> submitted.answer().<ResponseEntity<?>>handle((event, error) -> {
-                if (error != null) {
-                    return replies.failed(describe.apply(request), submitted.requestId(), error);
-                }
-                metrics.answered(kind, event, start);
-                return answer.apply(event, replies);
-            }).join();
-            case JobService.Overloaded<A> overloaded -> replies.overloaded(overloaded.requestId(),
-                    overloaded.waitingNow());
+            case JobService.Submitted<A> submitted ->
+                submitted
+                        .answer()
+                        .<ResponseEntity<?>>handle((event, error) -> {
+                            if (error != null) {
+                                return replies.failed(describe.apply(request), submitted.requestId(), error);
+                            }
+                            metrics.answered(kind, event, start);
+                            return answer.apply(event, replies);
+                        })
+                        .join();
+            case JobService.Overloaded<A> overloaded ->
+                replies.overloaded(overloaded.requestId(), overloaded.waitingNow());
             case JobService.RequestIdInUse<A> inUse -> replies.requestIdReused(inUse.requestId(), inUse.queue());
             case JobService.NotListening<A> notListening -> replies.notListening(notListening.requestId());
             case JobService.DiskLow<A> diskLow -> replies.diskLow(diskLow.requestId(), diskLow.problem());

@@ -26,8 +26,14 @@ final class JobService {
     private final Duration decisionTimeout;
     private final DiskSpace disk;
 
-    JobService(KafkaTemplate<String, JobCommand> template, Topic<String, JobCommand> requests,
-            PendingJobAnswers pending, BooleanSupplier listening, DiskSpace disk, Clock clock, Duration decisionTimeout) {
+    JobService(
+            KafkaTemplate<String, JobCommand> template,
+            Topic<String, JobCommand> requests,
+            PendingJobAnswers pending,
+            BooleanSupplier listening,
+            DiskSpace disk,
+            Clock clock,
+            Duration decisionTimeout) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
@@ -81,13 +87,17 @@ final class JobService {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root == cause ? String.valueOf(cause.getMessage()) : cause.getMessage() + " (caused by " + root + ")";
+            return root == cause
+                    ? String.valueOf(cause.getMessage())
+                    : cause.getMessage() + " (caused by " + root + ")";
         }
     }
 
     /** {@code valid} stamped with its request id (made here when the client gave none) and the time it came. */
     <C extends JobRequest<?>> C stamp(JobRequestParser.Valid<C> valid) {
-        var requestId = valid.requestId() != null ? valid.requestId() : UUID.randomUUID().toString();
+        var requestId = valid.requestId() != null
+                ? valid.requestId()
+                : UUID.randomUUID().toString();
         return valid.command().apply(requestId, clock.instant());
     }
 
@@ -117,8 +127,8 @@ final class JobService {
             }
         }
         try {
-            template.send(new ProducerRecord<>(requests.name(), null, request.timestamp().toEpochMilli(), queue,
-                            (JobCommand) request))
+            template.send(new ProducerRecord<>(
+                            requests.name(), null, request.timestamp().toEpochMilli(), queue, (JobCommand) request))
                     .whenComplete((result, error) -> {
                         if (error != null) {
                             pending.fail(queue, requestId, new CommandNotWrittenException(requests.name(), error));

@@ -120,53 +120,98 @@ class WorkerController {
 
     @PostMapping("/api/queues/{queue}/claim-next")
     ResponseEntity<?> claimNext(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
-        return requests.handle(request, JobRequestKind.CLAIM_NEXT, body -> parser.claimNext(queue, body),
-                command -> "claim-next on queue " + queue + " by " + command.workerId(), WorkerController::claimed);
+        return requests.handle(
+                request,
+                JobRequestKind.CLAIM_NEXT,
+                body -> parser.claimNext(queue, body),
+                command -> "claim-next on queue " + queue + " by " + command.workerId(),
+                WorkerController::claimed);
     }
 
     @PostMapping("/api/jobs/{jobId}/heartbeat")
     ResponseEntity<?> heartbeat(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return requests.<HeartbeatAnswer, HeartbeatJob>handle(request, JobRequestKind.HEARTBEAT,
-                body -> parser.heartbeat(id, body), WorkerController::describe, WorkerController::heartbeat);
+        return requests.<HeartbeatAnswer, HeartbeatJob>handle(
+                request,
+                JobRequestKind.HEARTBEAT,
+                body -> parser.heartbeat(id, body),
+                WorkerController::describe,
+                WorkerController::heartbeat);
     }
 
     @PostMapping("/api/jobs/{jobId}/complete")
     ResponseEntity<?> complete(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return requests.<CompleteAnswer, CompleteJob>handle(request, JobRequestKind.COMPLETE,
-                body -> parser.complete(id, body), WorkerController::describe, WorkerController::completed);
+        return requests.<CompleteAnswer, CompleteJob>handle(
+                request,
+                JobRequestKind.COMPLETE,
+                body -> parser.complete(id, body),
+                WorkerController::describe,
+                WorkerController::completed);
     }
 
     @PostMapping("/api/jobs/{jobId}/fail")
     ResponseEntity<?> fail(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return requests.<FailAnswer, FailJob>handle(request, JobRequestKind.FAIL,
-                body -> parser.fail(id, body), WorkerController::describe, WorkerController::failed);
+        return requests.<FailAnswer, FailJob>handle(
+                request,
+                JobRequestKind.FAIL,
+                body -> parser.fail(id, body),
+                WorkerController::describe,
+                WorkerController::failed);
     }
 
     @PostMapping("/api/jobs/{jobId}/logs")
     ResponseEntity<?> logs(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return requests.<LogsAnswer, AppendJobLogs>handle(request, JobRequestKind.LOGS,
-                body -> parser.logs(id, body), WorkerController::describe, WorkerController::logged);
+        return requests.<LogsAnswer, AppendJobLogs>handle(
+                request,
+                JobRequestKind.LOGS,
+                body -> parser.logs(id, body),
+                WorkerController::describe,
+                WorkerController::logged);
     }
 
     @PostMapping("/api/jobs/{jobId}/artifacts")
     ResponseEntity<?> artifacts(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return requests.<ArtifactAnswer, AttachJobArtifact>handle(request, JobRequestKind.ARTIFACT,
-                body -> parser.artifact(id, body), WorkerController::describe, WorkerController::attached);
+        return requests.<ArtifactAnswer, AttachJobArtifact>handle(
+                request,
+                JobRequestKind.ARTIFACT,
+                body -> parser.artifact(id, body),
+                WorkerController::describe,
+                WorkerController::attached);
     }
 
     private static ResponseEntity<?> claimed(ClaimNextAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobClaimed e -> ResponseEntity.ok(new ClaimedReply(
-                    "Run " + ref(e.queue(), e.jobId()) + " (attempt " + e.attempt() + " of " + e.maxAttempts()
-                            + ", fencing token " + e.fencingToken() + "); heartbeat before " + e.leaseExpiresAt(),
-                    ref(e.queue(), e.jobId()), e.queue(), e.jobId(), e.name(), e.payload(), e.attempt(),
-                    e.maxAttempts(), e.fencingToken(), e.leaseSeconds(), e.leaseExpiresAt(), e.priority(),
-                    e.workerId(), e.requestId(), e.eventId(), e.redelivery()));
-            case NoJobAvailable e -> e.reason() == NoJobReason.TOO_MANY_WAITERS
-                    ? replies.unavailable(Rejection.OVERLOADED, "too_many_waiters", "Too many claim-next requests"
-                            + " already wait on queue " + e.queue() + "; ask again shortly (with a new requestId, or"
-                            + " none)", e.requestId())
-                    : ResponseEntity.noContent().header(NO_JOB_HEADER, e.reason().wireName()).build();
+            case JobClaimed e ->
+                ResponseEntity.ok(new ClaimedReply(
+                        "Run " + ref(e.queue(), e.jobId()) + " (attempt " + e.attempt() + " of " + e.maxAttempts()
+                                + ", fencing token " + e.fencingToken() + "); heartbeat before " + e.leaseExpiresAt(),
+                        ref(e.queue(), e.jobId()),
+                        e.queue(),
+                        e.jobId(),
+                        e.name(),
+                        e.payload(),
+                        e.attempt(),
+                        e.maxAttempts(),
+                        e.fencingToken(),
+                        e.leaseSeconds(),
+                        e.leaseExpiresAt(),
+                        e.priority(),
+                        e.workerId(),
+                        e.requestId(),
+                        e.eventId(),
+                        e.redelivery()));
+            case NoJobAvailable e ->
+                e.reason() == NoJobReason.TOO_MANY_WAITERS
+                        ? replies.unavailable(
+                                Rejection.OVERLOADED,
+                                "too_many_waiters",
+                                "Too many claim-next requests"
+                                        + " already wait on queue " + e.queue()
+                                        + "; ask again shortly (with a new requestId, or"
+                                        + " none)",
+                                e.requestId())
+                        : ResponseEntity.noContent()
+                                .header(NO_JOB_HEADER, e.reason().wireName())
+                                .build();
             // A claim-next is refused only for reusing another request's id.
             case JobRequestRefused e -> replies.requestIdReused(e.requestId(), e.queue());
         };
@@ -174,56 +219,132 @@ class WorkerController {
 
     private static ResponseEntity<?> heartbeat(HeartbeatAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobHeartbeatReceived e -> ok(e, e.jobId(), "heartbeat",
-                    "Lease of " + ref(e.queue(), e.jobId()) + " extended until " + e.leaseExpiresAt(), e.workerId(),
-                    e.attempt(), e.fencingToken(), JobState.ACTIVE, e.leaseExpiresAt(), null, e.progress());
+            case JobHeartbeatReceived e ->
+                ok(
+                        e,
+                        e.jobId(),
+                        "heartbeat",
+                        "Lease of " + ref(e.queue(), e.jobId()) + " extended until " + e.leaseExpiresAt(),
+                        e.workerId(),
+                        e.attempt(),
+                        e.fencingToken(),
+                        JobState.ACTIVE,
+                        e.leaseExpiresAt(),
+                        null,
+                        e.progress());
             case JobRequestRefused e -> refused(e, replies);
         };
     }
 
     private static ResponseEntity<?> completed(CompleteAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobSucceeded e -> ok(e, e.jobId(), "succeeded",
-                    "Recorded that " + ref(e.queue(), e.jobId()) + " succeeded (attempt " + e.attempt() + ")",
-                    e.workerId(), e.attempt(), e.fencingToken(), JobState.SUCCEEDED, null, null, null);
+            case JobSucceeded e ->
+                ok(
+                        e,
+                        e.jobId(),
+                        "succeeded",
+                        "Recorded that " + ref(e.queue(), e.jobId()) + " succeeded (attempt " + e.attempt() + ")",
+                        e.workerId(),
+                        e.attempt(),
+                        e.fencingToken(),
+                        JobState.SUCCEEDED,
+                        null,
+                        null,
+                        null);
             case JobRequestRefused e -> refused(e, replies);
         };
     }
 
     private static ResponseEntity<?> failed(FailAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobFailed e -> ok(e, e.jobId(), "failed",
-                    "Recorded that attempt " + e.attempt() + " of " + ref(e.queue(), e.jobId()) + " failed; "
-                            + (e.state() == JobState.DEAD ? "the job is dead" : "it is retried at " + e.retryAt()),
-                    e.workerId(), e.attempt(), e.fencingToken(), e.state(), null, e.retryAt(), null);
+            case JobFailed e ->
+                ok(
+                        e,
+                        e.jobId(),
+                        "failed",
+                        "Recorded that attempt " + e.attempt() + " of " + ref(e.queue(), e.jobId()) + " failed; "
+                                + (e.state() == JobState.DEAD ? "the job is dead" : "it is retried at " + e.retryAt()),
+                        e.workerId(),
+                        e.attempt(),
+                        e.fencingToken(),
+                        e.state(),
+                        null,
+                        e.retryAt(),
+                        null);
             case JobRequestRefused e -> refused(e, replies);
         };
     }
 
     private static ResponseEntity<?> logged(LogsAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobLogsAppended e -> ok(e, e.jobId(), "logged",
-                    "Added " + e.lines().size() + " lines to the log of " + ref(e.queue(), e.jobId()),
-                    e.workerId(), e.attempt(), e.fencingToken(), JobState.ACTIVE, null, null, null);
+            case JobLogsAppended e ->
+                ok(
+                        e,
+                        e.jobId(),
+                        "logged",
+                        "Added " + e.lines().size() + " lines to the log of " + ref(e.queue(), e.jobId()),
+                        e.workerId(),
+                        e.attempt(),
+                        e.fencingToken(),
+                        JobState.ACTIVE,
+                        null,
+                        null,
+                        null);
             case JobRequestRefused e -> refused(e, replies);
         };
     }
 
     private static ResponseEntity<?> attached(ArtifactAnswer answer, JobReplies replies) {
         return switch (answer) {
-            case JobArtifactAttached e -> ok(e, e.jobId(), "attached",
-                    "Recorded artifact " + e.name() + " of " + ref(e.queue(), e.jobId()),
-                    e.workerId(), e.attempt(), e.fencingToken(), JobState.ACTIVE, null, null, null);
+            case JobArtifactAttached e ->
+                ok(
+                        e,
+                        e.jobId(),
+                        "attached",
+                        "Recorded artifact " + e.name() + " of " + ref(e.queue(), e.jobId()),
+                        e.workerId(),
+                        e.attempt(),
+                        e.fencingToken(),
+                        JobState.ACTIVE,
+                        null,
+                        null,
+                        null);
             case JobRequestRefused e -> refused(e, replies);
         };
     }
 
-    private static ResponseEntity<?> ok(JobEvent e, String jobId, String result, String message, String workerId,
-            int attempt, long token, JobState state, Instant leaseExpiresAt, Instant retryAt, Integer progress) {
+    private static ResponseEntity<?> ok(
+            JobEvent e,
+            String jobId,
+            String result,
+            String message,
+            String workerId,
+            int attempt,
+            long token,
+            JobState state,
+            Instant leaseExpiresAt,
+            Instant retryAt,
+            Integer progress) {
         var ref = new JobRef(e.queue(), jobId);
-        return ResponseEntity.ok(new WorkerReply(true, result, null, message, ref.toString(), ref.queue(),
-                ref.jobId(), workerId, attempt, token, null, state, leaseExpiresAt, retryAt, progress, e.requestId(),
-                e.eventId(), e.redelivery()));
+        return ResponseEntity.ok(new WorkerReply(
+                true,
+                result,
+                null,
+                message,
+                ref.toString(),
+                ref.queue(),
+                ref.jobId(),
+                workerId,
+                attempt,
+                token,
+                null,
+                state,
+                leaseExpiresAt,
+                retryAt,
+                progress,
+                e.requestId(),
+                e.eventId(),
+                e.redelivery()));
     }
 
     /** 409 with the reason (404 for an unknown job); a reused request id gets the shared 409 of the claim API. */
@@ -232,11 +353,27 @@ class WorkerController {
             return replies.requestIdReused(e.requestId(), e.queue());
         }
         var ref = new JobRef(e.queue(), e.jobId());
-        return ResponseEntity.status(e.reason() == JobRefusalReason.UNKNOWN_JOB ? HttpStatus.NOT_FOUND
-                        : HttpStatus.CONFLICT)
-                .body(new WorkerReply(false, "refused", e.reason().wireName(), refusalMessage(e, ref), ref.toString(),
-                        e.queue(), e.jobId(), e.workerId(), null, e.fencingToken(), e.currentFencingToken(), e.state(),
-                        e.leaseExpiresAt(), null, null, e.requestId(), e.eventId(), e.redelivery()));
+        return ResponseEntity.status(
+                        e.reason() == JobRefusalReason.UNKNOWN_JOB ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT)
+                .body(new WorkerReply(
+                        false,
+                        "refused",
+                        e.reason().wireName(),
+                        refusalMessage(e, ref),
+                        ref.toString(),
+                        e.queue(),
+                        e.jobId(),
+                        e.workerId(),
+                        null,
+                        e.fencingToken(),
+                        e.currentFencingToken(),
+                        e.state(),
+                        e.leaseExpiresAt(),
+                        null,
+                        null,
+                        e.requestId(),
+                        e.eventId(),
+                        e.redelivery()));
     }
 
     /** What the refusal means for the worker, in one sentence. */
@@ -244,20 +381,22 @@ class WorkerController {
         var token = e.fencingToken();
         return switch (e.reason()) {
             case UNKNOWN_JOB -> "Queue " + e.queue() + " holds no job " + e.jobId() + " (never enqueued, or deleted)";
-            case STALE_TOKEN -> "Fencing token " + token + " of " + ref + " is stale: attempt with token "
-                    + e.currentFencingToken() + " started since. Stop working on it";
-            case NOT_HOLDER -> "Fencing token " + token + " of " + ref + " was granted to another worker, not "
-                    + e.workerId();
-            case LEASE_EXPIRED -> "The lease of " + ref + " with token " + token + " ran out"
-                    + (e.leaseExpiresAt() == null ? "" : " at " + e.leaseExpiresAt())
-                    + ": that attempt failed (lease_expired). Stop working on it";
+            case STALE_TOKEN ->
+                "Fencing token " + token + " of " + ref + " is stale: attempt with token " + e.currentFencingToken()
+                        + " started since. Stop working on it";
+            case NOT_HOLDER ->
+                "Fencing token " + token + " of " + ref + " was granted to another worker, not " + e.workerId();
+            case LEASE_EXPIRED ->
+                "The lease of " + ref + " with token " + token + " ran out"
+                        + (e.leaseExpiresAt() == null ? "" : " at " + e.leaseExpiresAt())
+                        + ": that attempt failed (lease_expired). Stop working on it";
             case CANCELLED -> "An operator cancelled " + ref + ": stop working on it";
             case ALREADY_COMPLETED -> "Attempt with token " + token + " of " + ref + " already reported success";
             case ALREADY_FAILED -> "Attempt with token " + token + " of " + ref + " already reported failure";
-            case REQUEST_ID_REUSED -> "Request id " + e.requestId() + " already names a different request on queue "
-                    + e.queue();
+            case REQUEST_ID_REUSED ->
+                "Request id " + e.requestId() + " already names a different request on queue " + e.queue();
             case JOB_ACTIVE, JOB_FINISHED, NOT_RETRYABLE, DEDUP_KEY_TAKEN, ALREADY_PAUSED, NOT_PAUSED ->
-                    "Refused: " + e.reason().wireName();
+                "Refused: " + e.reason().wireName();
         };
     }
 

@@ -41,7 +41,11 @@ public class AgentApiSecurityAutoConfiguration {
      * under {@code /api/claim/} (one that no handler answers) falls to the application's other rules.
      */
     public static final String[] AGENT_PATHS = {
-        "/api/claim", "/api/claim/complete", "/api/claim/outcome", "/api/lease/renew", "/api/lease/release",
+        "/api/claim",
+        "/api/claim/complete",
+        "/api/claim/outcome",
+        "/api/lease/renew",
+        "/api/lease/release",
         "/api/health"
     };
 

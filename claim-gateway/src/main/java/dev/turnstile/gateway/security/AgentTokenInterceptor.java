@@ -42,10 +42,14 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
 
     public AgentTokenInterceptor(AgentTokens tokens, MeterRegistry meters) {
         this.tokens = tokens;
-        this.missing = Counter.builder("turnstile.gateway.unauthorized").tag("reason", "missing_token")
-                .description("Agent requests refused for lack of a bearer token").register(meters);
-        this.wrong = Counter.builder("turnstile.gateway.unauthorized").tag("reason", "unknown_token")
-                .description("Agent requests refused for an unknown bearer token").register(meters);
+        this.missing = Counter.builder("turnstile.gateway.unauthorized")
+                .tag("reason", "missing_token")
+                .description("Agent requests refused for lack of a bearer token")
+                .register(meters);
+        this.wrong = Counter.builder("turnstile.gateway.unauthorized")
+                .tag("reason", "unknown_token")
+                .description("Agent requests refused for an unknown bearer token")
+                .register(meters);
         this.refusals = new SampledLog(LoggerFactory.getLogger(AgentTokenInterceptor.class), Duration.ofMinutes(1));
     }
 
@@ -62,14 +66,22 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
         var header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             missing.increment();
-            refuse(request, response, "missing_token", "This coordinator requires an agent token: send Authorization:"
-                    + " Bearer <token> (claimctl --agent-token or TURNSTILE_TOKEN)");
+            refuse(
+                    request,
+                    response,
+                    "missing_token",
+                    "This coordinator requires an agent token: send Authorization:"
+                            + " Bearer <token> (claimctl --agent-token or TURNSTILE_TOKEN)");
             return false;
         }
         if (!tokens.accepts(header.substring(BEARER.length()).strip())) {
             wrong.increment();
-            refuse(request, response, "unknown_token", "The agent token is not one this coordinator accepts; check"
-                    + " turnstile.security.agent-tokens holds its sha256 digest");
+            refuse(
+                    request,
+                    response,
+                    "unknown_token",
+                    "The agent token is not one this coordinator accepts; check"
+                            + " turnstile.security.agent-tokens holds its sha256 digest");
             return false;
         }
         return true;
@@ -85,7 +97,8 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"turnstile\"");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\"", "\\\"")
-                + "\",\"violations\":[]}");
+        response.getWriter()
+                .write("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\"", "\\\"")
+                        + "\",\"violations\":[]}");
     }
 }

@@ -33,11 +33,13 @@ public final class AgentTokens {
                 .filter(entry -> !entry.isEmpty())
                 .map(entry -> {
                     if (!DIGEST.matcher(entry).matches()) {
-                        throw new IllegalArgumentException("turnstile.security.agent-tokens entry \"" + abbreviate(entry)
-                                + "\" is not a token digest: give sha256:<64 hex digits>, e.g. the output of"
-                                + " `printf %s \"$TOKEN\" | sha256sum`, never the token itself");
+                        throw new IllegalArgumentException(
+                                "turnstile.security.agent-tokens entry \"" + abbreviate(entry)
+                                        + "\" is not a token digest: give sha256:<64 hex digits>, e.g. the output of"
+                                        + " `printf %s \"$TOKEN\" | sha256sum`, never the token itself");
                     }
-                    return HexFormat.of().parseHex(entry.substring("sha256:".length()).toLowerCase(Locale.ROOT));
+                    return HexFormat.of()
+                            .parseHex(entry.substring("sha256:".length()).toLowerCase(Locale.ROOT));
                 })
                 .toList();
         return new AgentTokens(digests);

@@ -95,11 +95,16 @@ public final class RequestDrain extends OncePerRequestFilter implements SmartLif
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         if (busy > 0) {
-            log.warn("Stopped waiting for {} request(s) still in progress after {} ms"
-                    + " (turnstile.gateway.drain-timeout); they are cut off now and their agents retry.", busy, millis);
+            log.warn(
+                    "Stopped waiting for {} request(s) still in progress after {} ms"
+                            + " (turnstile.gateway.drain-timeout); they are cut off now and their agents retry.",
+                    busy,
+                    millis);
         } else {
-            log.info("Drained the HTTP server in {} ms ({} request(s) answered with Connection: close meanwhile);"
-                    + " stopping the web server, then the decision listener and Kafka clients", millis,
+            log.info(
+                    "Drained the HTTP server in {} ms ({} request(s) answered with Connection: close meanwhile);"
+                            + " stopping the web server, then the decision listener and Kafka clients",
+                    millis,
                     answeredWhileDraining.get());
         }
         running = false;

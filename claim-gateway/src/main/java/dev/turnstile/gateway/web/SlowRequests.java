@@ -34,11 +34,13 @@ public final class SlowRequests {
     public SlowRequests(Duration deadline, MeterRegistry meters) {
         this.deadline = deadline;
         for (var phase : Phase.values()) {
-            counters.put(phase, Counter.builder("turnstile.gateway.slow.requests")
-                    .description("Requests cut off because they had not fully arrived within"
-                            + " turnstile.gateway.request-read-timeout of their first byte")
-                    .tag("phase", phase.name().toLowerCase(Locale.ROOT))
-                    .register(meters));
+            counters.put(
+                    phase,
+                    Counter.builder("turnstile.gateway.slow.requests")
+                            .description("Requests cut off because they had not fully arrived within"
+                                    + " turnstile.gateway.request-read-timeout of their first byte")
+                            .tag("phase", phase.name().toLowerCase(Locale.ROOT))
+                            .register(meters));
             sinceLastLog.put(phase, 0);
         }
     }

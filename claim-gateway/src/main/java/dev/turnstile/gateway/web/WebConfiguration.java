@@ -1,7 +1,6 @@
 package dev.turnstile.gateway.web;
 
 import dev.turnstile.gateway.config.GatewayProperties;
-import java.util.List;
 import org.apache.coyote.ProtocolHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

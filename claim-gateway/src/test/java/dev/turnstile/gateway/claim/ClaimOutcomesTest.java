@@ -8,9 +8,9 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.LeaseExpired;
-import dev.turnstile.contracts.claim.ClaimStatus;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -21,13 +21,43 @@ class ClaimOutcomesTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:30:00Z");
 
     private static ClaimGranted granted(long sequence, String agent, long token) {
-        return new ClaimGranted(new DecisionHeader(1, KEY + "#" + sequence, sequence, "r" + sequence, KEY, "hire", "deploy", "3f9c2ab",
-                agent, T0, false), ClaimMode.LEASE, token, T0.plusSeconds(30), 30, false);
+        return new ClaimGranted(
+                new DecisionHeader(
+                        1,
+                        KEY + "#" + sequence,
+                        sequence,
+                        "r" + sequence,
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "3f9c2ab",
+                        agent,
+                        T0,
+                        false),
+                ClaimMode.LEASE,
+                token,
+                T0.plusSeconds(30),
+                30,
+                false);
     }
 
     private static ClaimCompleted completed(long sequence, String agent, long token, ClaimOutcome outcome) {
-        return new ClaimCompleted(new DecisionHeader(1, KEY + "#" + sequence, sequence, "r" + sequence, KEY, "hire", "deploy", "3f9c2ab",
-                agent, T0.plusSeconds(5), false), ClaimMode.LEASE, token, outcome);
+        return new ClaimCompleted(
+                new DecisionHeader(
+                        1,
+                        KEY + "#" + sequence,
+                        sequence,
+                        "r" + sequence,
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "3f9c2ab",
+                        agent,
+                        T0.plusSeconds(5),
+                        false),
+                ClaimMode.LEASE,
+                token,
+                outcome);
     }
 
     @Test
@@ -47,7 +77,8 @@ class ClaimOutcomesTest {
         var outcomes = new ClaimOutcomes(10, 1);
         outcomes.record(granted(1, "agent-1", 1));
 
-        var standing = outcomes.awaitEnd(KEY, Duration.ofMillis(20)).orElseThrow().get();
+        var standing =
+                outcomes.awaitEnd(KEY, Duration.ofMillis(20)).orElseThrow().get();
 
         assertThat(standing.orElseThrow().status()).isEqualTo(ClaimStatus.ACTIVE);
         assertThat(outcomes.waiting()).isZero();
@@ -74,8 +105,23 @@ class ClaimOutcomesTest {
         outcomes.record(granted(1, "agent-1", 1));
         var waiter = outcomes.awaitEnd(KEY, Duration.ofMinutes(1)).orElseThrow();
 
-        outcomes.record(new LeaseExpired(new DecisionHeader(1, KEY + "#2", 2, "expire-1-1", KEY, "hire", "deploy", "3f9c2ab", "agent-1",
-                T0.plusSeconds(31), false), ClaimMode.LEASE, 1, T0.plusSeconds(30), T0));
+        outcomes.record(new LeaseExpired(
+                new DecisionHeader(
+                        1,
+                        KEY + "#2",
+                        2,
+                        "expire-1-1",
+                        KEY,
+                        "hire",
+                        "deploy",
+                        "3f9c2ab",
+                        "agent-1",
+                        T0.plusSeconds(31),
+                        false),
+                ClaimMode.LEASE,
+                1,
+                T0.plusSeconds(30),
+                T0));
 
         assertThat(waiter.get().orElseThrow().status()).isEqualTo(ClaimStatus.EXPIRED);
     }
@@ -84,11 +130,19 @@ class ClaimOutcomesTest {
     void a_denial_tells_the_table_who_holds_the_key_even_when_the_grant_was_not_heard() {
         var outcomes = new ClaimOutcomes(10, 10);
 
-        outcomes.record(new ClaimDenied(new DecisionHeader(1, KEY + "#7", 7, "r7", KEY, "hire", "deploy", "3f9c2ab", "agent-2", T0, false),
-                "agent-1", T0, ClaimMode.ONCE, 1, null, ClaimOutcome.FAILED));
+        outcomes.record(new ClaimDenied(
+                new DecisionHeader(1, KEY + "#7", 7, "r7", KEY, "hire", "deploy", "3f9c2ab", "agent-2", T0, false),
+                "agent-1",
+                T0,
+                ClaimMode.ONCE,
+                1,
+                null,
+                ClaimOutcome.FAILED));
 
         assertThat(outcomes.current(KEY).orElseThrow())
-                .extracting(ClaimOutcomes.Standing::status, standing -> standing.holder().agentId())
+                .extracting(
+                        ClaimOutcomes.Standing::status,
+                        standing -> standing.holder().agentId())
                 .containsExactly(ClaimStatus.FAILED, "agent-1");
     }
 
@@ -108,8 +162,24 @@ class ClaimOutcomesTest {
         var outcomes = new ClaimOutcomes(1, 10);
         outcomes.record(granted(1, "agent-1", 1));
 
-        outcomes.record(new ClaimGranted(new DecisionHeader(1, "other:deploy:3f9c2ab#1", 1, "r1", "other:deploy:3f9c2ab", "other",
-                "deploy", "3f9c2ab", "agent-1", T0, false), ClaimMode.ONCE, 1, null, null, false));
+        outcomes.record(new ClaimGranted(
+                new DecisionHeader(
+                        1,
+                        "other:deploy:3f9c2ab#1",
+                        1,
+                        "r1",
+                        "other:deploy:3f9c2ab",
+                        "other",
+                        "deploy",
+                        "3f9c2ab",
+                        "agent-1",
+                        T0,
+                        false),
+                ClaimMode.ONCE,
+                1,
+                null,
+                null,
+                false));
 
         assertThat(outcomes.current(KEY)).isEmpty();
         assertThat(outcomes.current("other:deploy:3f9c2ab")).isPresent();

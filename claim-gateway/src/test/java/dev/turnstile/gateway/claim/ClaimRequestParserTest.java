@@ -1,7 +1,6 @@
 package dev.turnstile.gateway.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.turnstile.contracts.claim.ClaimMode;
@@ -20,7 +19,8 @@ class ClaimRequestParserTest {
 
     @Test
     void a_valid_claim_is_parsed_with_its_sha_in_lower_case() {
-        var parsed = parse("{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"a1\"}");
+        var parsed =
+                parse("{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"a1\"}");
 
         assertThat(parsed.isValid()).isTrue();
         assertThat(parsed.claim().key().gitSha()).isEqualTo("3f9c2ab");
@@ -40,7 +40,8 @@ class ClaimRequestParserTest {
 
     @Test
     void a_duplicated_field_is_rejected_rather_than_silently_taking_one_value() {
-        var parsed = parse("{\"project\":\"a\",\"project\":\"b\",\"task\":\"t\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"}");
+        var parsed =
+                parse("{\"project\":\"a\",\"project\":\"b\",\"task\":\"t\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\"}");
 
         assertThat(parsed.violations()).extracting(FieldViolation::rule).containsExactly("json");
     }

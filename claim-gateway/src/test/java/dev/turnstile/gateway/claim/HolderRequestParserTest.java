@@ -40,30 +40,36 @@ class HolderRequestParserTest {
         assertThat(parse(HolderRequest.RELEASE, "{" + KEY + "}").violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("fencingToken", "required"));
-        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":\"3\"}").violations())
+        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":\"3\"}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("fencingToken", "type"));
-        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":0}").violations())
+        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":0}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("fencingToken", "range"));
     }
 
     @Test
     void a_completion_needs_a_known_outcome() {
-        assertThat(parse(HolderRequest.COMPLETE, "{" + KEY + ",\"fencingToken\":1}").violations())
+        assertThat(parse(HolderRequest.COMPLETE, "{" + KEY + ",\"fencingToken\":1}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("outcome", "required"));
-        assertThat(parse(HolderRequest.COMPLETE, "{" + KEY + ",\"fencingToken\":1,\"outcome\":\"ok\"}").violations())
+        assertThat(parse(HolderRequest.COMPLETE, "{" + KEY + ",\"fencingToken\":1,\"outcome\":\"ok\"}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("outcome", "enum"));
     }
 
     @Test
     void fields_of_other_requests_are_unknown_here() {
-        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":1,\"ttlSeconds\":5}").violations())
+        assertThat(parse(HolderRequest.RELEASE, "{" + KEY + ",\"fencingToken\":1,\"ttlSeconds\":5}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("ttlSeconds", "unknown"));
-        assertThat(parse(HolderRequest.RENEW, "{" + KEY + ",\"fencingToken\":1,\"ttlSeconds\":99999}").violations())
+        assertThat(parse(HolderRequest.RENEW, "{" + KEY + ",\"fencingToken\":1,\"ttlSeconds\":99999}")
+                        .violations())
                 .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("ttlSeconds", "range"));
     }

@@ -2,9 +2,9 @@ package dev.turnstile.gateway.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
-import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.DecisionHeader;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,14 +18,30 @@ class PendingDecisionsTest {
     private static final String A1 = "claim once by a1";
     private static final String A2 = "claim once by a2";
 
-    private static CompletableFuture<ClaimEvent> waiting(PendingDecisions pending, String requestId, String fingerprint) {
+    private static CompletableFuture<ClaimEvent> waiting(
+            PendingDecisions pending, String requestId, String fingerprint) {
         return ((PendingDecisions.Waiting) pending.register("k:t:aaaaaaa", requestId, fingerprint)).decision();
     }
 
     private static ClaimGranted granted(String taskKey, String requestId) {
         return new ClaimGranted(
-                new DecisionHeader(1, taskKey + "#1", 1, requestId, taskKey, "hire", "deploy", "3f9c2ab", "a1", Instant.EPOCH, false),
-                ClaimMode.ONCE, 1, null, null, false);
+                new DecisionHeader(
+                        1,
+                        taskKey + "#1",
+                        1,
+                        requestId,
+                        taskKey,
+                        "hire",
+                        "deploy",
+                        "3f9c2ab",
+                        "a1",
+                        Instant.EPOCH,
+                        false),
+                ClaimMode.ONCE,
+                1,
+                null,
+                null,
+                false);
     }
 
     @Test
@@ -33,8 +49,25 @@ class PendingDecisionsTest {
         var pending = new PendingDecisions(4, Duration.ofMinutes(1));
         var waiter = waiting(pending, "r2", A1);
 
-        pending.complete(new dev.turnstile.contracts.claim.LeaseExpired(new DecisionHeader(1, "k:t:aaaaaaa#2", 2, "r2", "k:t:aaaaaaa", "k",
-                "t", "aaaaaaa", "a1", Instant.EPOCH, false), ClaimMode.LEASE, 1, Instant.EPOCH, Instant.EPOCH), null);
+        pending.complete(
+                new dev.turnstile.contracts.claim.LeaseExpired(
+                        new DecisionHeader(
+                                1,
+                                "k:t:aaaaaaa#2",
+                                2,
+                                "r2",
+                                "k:t:aaaaaaa",
+                                "k",
+                                "t",
+                                "aaaaaaa",
+                                "a1",
+                                Instant.EPOCH,
+                                false),
+                        ClaimMode.LEASE,
+                        1,
+                        Instant.EPOCH,
+                        Instant.EPOCH),
+                null);
 
         assertThat(waiter).isNotDone();
     }
@@ -76,7 +109,8 @@ class PendingDecisionsTest {
         var pending = new PendingDecisions(1, Duration.ofMillis(50));
         var waiter = waiting(pending, "r1", A1);
 
-        assertThat(waiter).failsWithin(Duration.ofSeconds(5))
+        assertThat(waiter)
+                .failsWithin(Duration.ofSeconds(5))
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TimeoutException.class);
         assertThat(pending.size()).isZero();

@@ -15,8 +15,9 @@ class DiskSpaceTest {
     Path dataDir;
 
     @Test
-    void a_disk_with_less_free_space_than_the_threshold_is_low_and_the_problem_names_directory_free_bytes_and_threshold()
-            throws Exception {
+    void
+            a_disk_with_less_free_space_than_the_threshold_is_low_and_the_problem_names_directory_free_bytes_and_threshold()
+                    throws Exception {
         long free = Files.getFileStore(dataDir).getUsableSpace();
         var disk = new DiskSpace(dataDir, Long.MAX_VALUE, Duration.ZERO, Clock.systemUTC());
 

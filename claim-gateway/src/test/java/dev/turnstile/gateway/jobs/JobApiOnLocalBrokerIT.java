@@ -57,7 +57,8 @@ class JobApiOnLocalBrokerIT {
     private static final Duration DECISION_TIMEOUT = Duration.ofSeconds(3);
     private static final String TOKEN = "worker-token-" + UUID.randomUUID();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private String bootstrap;
     private JobTopics jobTopics;
@@ -77,34 +78,53 @@ class JobApiOnLocalBrokerIT {
         orphanTopics = SharedTestKafka.freshJobTopics();
         stateDir = Files.createTempDirectory("turnstile-job-api-");
         var settings = ProcessorProperties.defaults("job-api-" + run, stateDir.toString());
-        var config = settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                claimTopics);
-        processor = new ClaimProcessorService(config, ProcessorTopology.build(claimTopics, Duration.ofSeconds(1),
-                settings.requestMemory(), jobTopics, settings.jobs().topologySettings(settings.requestMemory())));
+        var config =
+                settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics);
+        processor = new ClaimProcessorService(
+                config,
+                ProcessorTopology.build(
+                        claimTopics,
+                        Duration.ofSeconds(1),
+                        settings.requestMemory(),
+                        jobTopics,
+                        settings.jobs().topologySettings(settings.requestMemory())));
         processor.start();
-        assertThat(processor.awaitRunning(Duration.ofSeconds(90))).as("processor running").isTrue();
+        assertThat(processor.awaitRunning(Duration.ofSeconds(90)))
+                .as("processor running")
+                .isTrue();
         gateway = startGateway(claimTopics, jobTopics, Map.of());
         base = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");
         // A second gateway: agent tokens on, and job topics no processor reads.
-        guarded = startGateway(claimTopics, orphanTopics,
-                Map.of("turnstile.security.agent-tokens", AgentTokens.digestOf(TOKEN)));
+        guarded = startGateway(
+                claimTopics, orphanTopics, Map.of("turnstile.security.agent-tokens", AgentTokens.digestOf(TOKEN)));
         guardedBase = "http://127.0.0.1:" + guarded.getEnvironment().getProperty("local.server.port");
     }
 
     private ConfigurableApplicationContext startGateway(
             ClaimTopics claimTopics, JobTopics topics, Map<String, Object> extra) {
         var properties = new HashMap<String, Object>(Map.of(
-                "server.port", "0",
-                "spring.kafka.bootstrap-servers", bootstrap,
-                "turnstile.topics.requests", claimTopics.requests().name(),
-                "turnstile.topics.decisions", claimTopics.decisions().name(),
-                "turnstile.topics.job-requests", topics.requests().name(),
-                "turnstile.topics.job-events", topics.events().name(),
-                "turnstile.processor.enabled", "false",
-                "turnstile.gateway.decision-timeout", DECISION_TIMEOUT.toMillis() + "ms",
-                "spring.main.banner-mode", "off"));
+                "server.port",
+                "0",
+                "spring.kafka.bootstrap-servers",
+                bootstrap,
+                "turnstile.topics.requests",
+                claimTopics.requests().name(),
+                "turnstile.topics.decisions",
+                claimTopics.decisions().name(),
+                "turnstile.topics.job-requests",
+                topics.requests().name(),
+                "turnstile.topics.job-events",
+                topics.events().name(),
+                "turnstile.processor.enabled",
+                "false",
+                "turnstile.gateway.decision-timeout",
+                DECISION_TIMEOUT.toMillis() + "ms",
+                "spring.main.banner-mode",
+                "off"));
         properties.putAll(extra);
-        return new SpringApplicationBuilder(GatewayApplication.class).properties(properties).run();
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .properties(properties)
+                .run();
     }
 
     @AfterAll
@@ -119,7 +139,8 @@ class JobApiOnLocalBrokerIT {
         }
         if (stateDir != null) {
             try (var paths = Files.walk(stateDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -241,7 +262,8 @@ class JobApiOnLocalBrokerIT {
         var answer = new Response[1];
         var waiting = Thread.ofVirtual().start(() -> {
             try {
-                answer[0] = post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"worker-7\",\"waitSeconds\":20}");
+                answer[0] =
+                        post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"worker-7\",\"waitSeconds\":20}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -263,17 +285,22 @@ class JobApiOnLocalBrokerIT {
         var id = (String) job.get("id");
         var token = job.get("fencingToken");
 
-        var heartbeat = post("/api/jobs/" + id + "/heartbeat",
+        var heartbeat = post(
+                "/api/jobs/" + id + "/heartbeat",
                 "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"progress\":40,\"message\":\"half\"}");
-        var logs = post("/api/jobs/" + id + "/logs",
+        var logs = post(
+                "/api/jobs/" + id + "/logs",
                 "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"lines\":[\"one\",\"two\"]}");
-        var artifact = post("/api/jobs/" + id + "/artifacts", "{\"workerId\":\"worker-1\",\"fencingToken\":" + token
-                + ",\"name\":\"report\",\"uri\":\"s3://bucket/report.html\",\"bytes\":1024,\"sha256\":\""
-                + "a".repeat(64) + "\",\"contentType\":\"text/html\"}");
-        var complete = post("/api/jobs/" + id + "/complete",
+        var artifact = post(
+                "/api/jobs/" + id + "/artifacts",
+                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token
+                        + ",\"name\":\"report\",\"uri\":\"s3://bucket/report.html\",\"bytes\":1024,\"sha256\":\""
+                        + "a".repeat(64) + "\",\"contentType\":\"text/html\"}");
+        var complete = post(
+                "/api/jobs/" + id + "/complete",
                 "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"result\":{\"sent\":true}}");
-        var lateHeartbeat = post("/api/jobs/" + id + "/heartbeat",
-                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + "}");
+        var lateHeartbeat =
+                post("/api/jobs/" + id + "/heartbeat", "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + "}");
 
         assertThat(heartbeat.status()).isEqualTo(200);
         assertThat(heartbeat.json())
@@ -300,22 +327,26 @@ class JobApiOnLocalBrokerIT {
         var id = (String) job.get("id");
         long token = ((Number) job.get("fencingToken")).longValue();
 
-        var foreign = post("/api/jobs/" + id + "/heartbeat", "{\"workerId\":\"worker-2\",\"fencingToken\":" + token + "}");
-        var fail = post("/api/jobs/" + id + "/fail",
+        var foreign =
+                post("/api/jobs/" + id + "/heartbeat", "{\"workerId\":\"worker-2\",\"fencingToken\":" + token + "}");
+        var fail = post(
+                "/api/jobs/" + id + "/fail",
                 "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"error\":\"SMTP timeout\"}");
-        var stale = post("/api/jobs/" + id + "/complete", "{\"workerId\":\"worker-1\",\"fencingToken\":"
-                + (token + 5) + "}");
-        var unknown = post("/api/jobs/" + queue + ":no-such-job/heartbeat",
-                "{\"workerId\":\"worker-1\",\"fencingToken\":1}");
+        var stale = post(
+                "/api/jobs/" + id + "/complete", "{\"workerId\":\"worker-1\",\"fencingToken\":" + (token + 5) + "}");
+        var unknown =
+                post("/api/jobs/" + queue + ":no-such-job/heartbeat", "{\"workerId\":\"worker-1\",\"fencingToken\":1}");
 
         assertThat(foreign.status()).isEqualTo(409);
         assertThat(foreign.json()).containsEntry("reason", "not_holder").containsEntry("accepted", false);
         assertThat(fail.status()).isEqualTo(200);
-        assertThat(fail.json()).containsEntry("result", "failed").containsEntry("state", "failed_will_retry")
+        assertThat(fail.json())
+                .containsEntry("result", "failed")
+                .containsEntry("state", "failed_will_retry")
                 .containsKey("retryAt");
         assertThat(stale.status()).isEqualTo(409);
-        assertThat(stale.json()).containsEntry("reason", "stale_token")
-                .containsEntry("currentFencingToken", (int) token);
+        assertThat(stale.json()).containsEntry("reason", "stale_token").containsEntry("currentFencingToken", (int)
+                token);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json()).containsEntry("reason", "unknown_job");
     }
@@ -325,15 +356,18 @@ class JobApiOnLocalBrokerIT {
         var queue = queue("cancel");
         var job = claimOne(queue, "worker-1");
         var token = job.get("fencingToken");
-        try (var producer = new KafkaProducer<String, JobCommand>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                jobTopics.requests().keySerde().serializer(), jobTopics.requests().valueSerde().serializer())) {
+        try (var producer = new KafkaProducer<String, JobCommand>(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                jobTopics.requests().keySerde().serializer(),
+                jobTopics.requests().valueSerde().serializer())) {
             var cancel = CancelJob.of(queue, "cancel-" + run, (String) job.get("jobId"), "operator", Instant.now());
-            producer.send(new ProducerRecord<>(jobTopics.requests().name(), queue, cancel)).get();
+            producer.send(new ProducerRecord<>(jobTopics.requests().name(), queue, cancel))
+                    .get();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> eventTypes(queue).contains("JobCancelled"));
 
-        var heartbeat = post("/api/jobs/" + job.get("id") + "/heartbeat",
+        var heartbeat = post(
+                "/api/jobs/" + job.get("id") + "/heartbeat",
                 "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"progress\":80}");
 
         assertThat(heartbeat.status()).isEqualTo(409);
@@ -354,85 +388,188 @@ class JobApiOnLocalBrokerIT {
         corpus.put("empty body", new Bad("/api/queues/" + queue + "/jobs", "", "body", "required"));
         corpus.put("not JSON", new Bad("/api/queues/" + queue + "/jobs", "{name", "body", "json"));
         corpus.put("an array", new Bad("/api/queues/" + queue + "/jobs", "[]", "body", "type"));
-        corpus.put("duplicate field", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"a\",\"name\":\"b\"}",
-                "body", "json"));
-        corpus.put("unknown field", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"colour\":1}",
-                "colour", "unknown"));
-        corpus.put("unknown backoff field", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"backoff\":{\"baseSeconds\":1,\"jitter\":true}}", "backoff.jitter", "unknown"));
+        corpus.put(
+                "duplicate field",
+                new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"a\",\"name\":\"b\"}", "body", "json"));
+        corpus.put(
+                "unknown field",
+                new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"colour\":1}", "colour", "unknown"));
+        corpus.put(
+                "unknown backoff field",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"backoff\":{\"baseSeconds\":1,\"jitter\":true}}",
+                        "backoff.jitter",
+                        "unknown"));
         corpus.put("missing name", new Bad("/api/queues/" + queue + "/jobs", "{}", "name", "required"));
         corpus.put("name of the wrong type", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":7}", "name", "type"));
         corpus.put("bad queue", new Bad("/api/queues/no:colons/jobs", "{\"name\":\"n\"}", "queue", "pattern"));
-        corpus.put("bad job id", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"jobId\":\"a|b\"}",
-                "jobId", "pattern"));
+        corpus.put(
+                "bad job id",
+                new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"jobId\":\"a|b\"}", "jobId", "pattern"));
         corpus.put("payload over 64 KiB", new Bad("/api/queues/" + queue + "/jobs", huge, "payload", "size"));
-        corpus.put("body over the limit", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"payload\":\"" + "x".repeat(100_000) + "\"}", "body", "size"));
-        corpus.put("priority out of range", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"priority\":2000000}", "priority", "range"));
-        corpus.put("fractional priority", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"priority\":1.5}", "priority", "type"));
-        corpus.put("runAt not an instant", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"runAt\":\"tomorrow\"}", "runAt", "format"));
-        corpus.put("runAt and delaySeconds", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"runAt\":\"2030-01-01T00:00:00Z\",\"delaySeconds\":5}", "delaySeconds",
-                "exclusive"));
-        corpus.put("negative delay", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"delaySeconds\":-1}",
-                "delaySeconds", "range"));
-        corpus.put("no attempts", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"maxAttempts\":0}",
-                "maxAttempts", "range"));
-        corpus.put("unknown backoff kind", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"backoff\":{\"kind\":\"linear\",\"baseSeconds\":1}}", "backoff.kind", "enum"));
-        corpus.put("backoff cap below base", new Bad("/api/queues/" + queue + "/jobs",
-                "{\"name\":\"n\",\"backoff\":{\"baseSeconds\":60,\"capSeconds\":10}}", "backoff.capSeconds", "range"));
-        corpus.put("lease too long", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"leaseSeconds\":7200}",
-                "leaseSeconds", "range"));
-        corpus.put("bad request id", new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"requestId\":\"x\"}",
-                "requestId", "pattern"));
-        corpus.put("claim-next without worker", new Bad("/api/queues/" + queue + "/claim-next", "{}", "workerId",
-                "required"));
-        corpus.put("claim-next waits too long", new Bad("/api/queues/" + queue + "/claim-next",
-                "{\"workerId\":\"w\",\"waitSeconds\":31}", "waitSeconds", "range"));
-        corpus.put("job id without its queue", new Bad("/api/jobs/j1/heartbeat",
-                "{\"workerId\":\"w\",\"fencingToken\":1}", "jobId", "format"));
-        corpus.put("job id with a bad queue", new Bad("/api/jobs/a%20b:j1/heartbeat",
-                "{\"workerId\":\"w\",\"fencingToken\":1}", "jobId", "pattern"));
-        corpus.put("heartbeat without token", new Bad(job + "/heartbeat", "{\"workerId\":\"w\"}", "fencingToken",
-                "required"));
-        corpus.put("token zero", new Bad(job + "/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":0}",
-                "fencingToken", "range"));
-        corpus.put("token as text", new Bad(job + "/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":\"7\"}",
-                "fencingToken", "type"));
-        corpus.put("progress over 100", new Bad(job + "/heartbeat",
-                "{\"workerId\":\"w\",\"fencingToken\":1,\"progress\":101}", "progress", "range"));
-        corpus.put("fail without error", new Bad(job + "/fail", "{\"workerId\":\"w\",\"fencingToken\":1}", "error",
-                "required"));
-        corpus.put("retryable as text", new Bad(job + "/fail",
-                "{\"workerId\":\"w\",\"fencingToken\":1,\"error\":\"e\",\"retryable\":\"yes\"}", "retryable", "type"));
-        corpus.put("logs not an array", new Bad(job + "/logs", "{\"workerId\":\"w\",\"fencingToken\":1,\"lines\":\"l\"}",
-                "lines", "type"));
-        corpus.put("no log lines", new Bad(job + "/logs", "{\"workerId\":\"w\",\"fencingToken\":1,\"lines\":[]}",
-                "lines", "required"));
-        corpus.put("artifact with a bad digest", new Bad(job + "/artifacts", "{\"workerId\":\"w\",\"fencingToken\":1,"
-                + "\"name\":\"r\",\"uri\":\"u\",\"bytes\":1,\"sha256\":\"abc\",\"contentType\":\"text/plain\"}",
-                "sha256", "pattern"));
-        corpus.put("artifact without size", new Bad(job + "/artifacts", "{\"workerId\":\"w\",\"fencingToken\":1,"
-                + "\"name\":\"r\",\"uri\":\"u\",\"sha256\":\"" + "a".repeat(64) + "\",\"contentType\":\"text/plain\"}",
-                "bytes", "required"));
-        corpus.put("result over 64 KiB", new Bad(job + "/complete", "{\"workerId\":\"w\",\"fencingToken\":1,"
-                + "\"result\":\"" + "x".repeat(70_000) + "\"}", "result", "size"));
+        corpus.put(
+                "body over the limit",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"payload\":\"" + "x".repeat(100_000) + "\"}",
+                        "body",
+                        "size"));
+        corpus.put(
+                "priority out of range",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"priority\":2000000}",
+                        "priority",
+                        "range"));
+        corpus.put(
+                "fractional priority",
+                new Bad("/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"priority\":1.5}", "priority", "type"));
+        corpus.put(
+                "runAt not an instant",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"runAt\":\"tomorrow\"}",
+                        "runAt",
+                        "format"));
+        corpus.put(
+                "runAt and delaySeconds",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"runAt\":\"2030-01-01T00:00:00Z\",\"delaySeconds\":5}",
+                        "delaySeconds",
+                        "exclusive"));
+        corpus.put(
+                "negative delay",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"delaySeconds\":-1}",
+                        "delaySeconds",
+                        "range"));
+        corpus.put(
+                "no attempts",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"maxAttempts\":0}",
+                        "maxAttempts",
+                        "range"));
+        corpus.put(
+                "unknown backoff kind",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"backoff\":{\"kind\":\"linear\",\"baseSeconds\":1}}",
+                        "backoff.kind",
+                        "enum"));
+        corpus.put(
+                "backoff cap below base",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"backoff\":{\"baseSeconds\":60,\"capSeconds\":10}}",
+                        "backoff.capSeconds",
+                        "range"));
+        corpus.put(
+                "lease too long",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"leaseSeconds\":7200}",
+                        "leaseSeconds",
+                        "range"));
+        corpus.put(
+                "bad request id",
+                new Bad(
+                        "/api/queues/" + queue + "/jobs",
+                        "{\"name\":\"n\",\"requestId\":\"x\"}",
+                        "requestId",
+                        "pattern"));
+        corpus.put(
+                "claim-next without worker",
+                new Bad("/api/queues/" + queue + "/claim-next", "{}", "workerId", "required"));
+        corpus.put(
+                "claim-next waits too long",
+                new Bad(
+                        "/api/queues/" + queue + "/claim-next",
+                        "{\"workerId\":\"w\",\"waitSeconds\":31}",
+                        "waitSeconds",
+                        "range"));
+        corpus.put(
+                "job id without its queue",
+                new Bad("/api/jobs/j1/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":1}", "jobId", "format"));
+        corpus.put(
+                "job id with a bad queue",
+                new Bad("/api/jobs/a%20b:j1/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":1}", "jobId", "pattern"));
+        corpus.put(
+                "heartbeat without token",
+                new Bad(job + "/heartbeat", "{\"workerId\":\"w\"}", "fencingToken", "required"));
+        corpus.put(
+                "token zero",
+                new Bad(job + "/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":0}", "fencingToken", "range"));
+        corpus.put(
+                "token as text",
+                new Bad(job + "/heartbeat", "{\"workerId\":\"w\",\"fencingToken\":\"7\"}", "fencingToken", "type"));
+        corpus.put(
+                "progress over 100",
+                new Bad(
+                        job + "/heartbeat",
+                        "{\"workerId\":\"w\",\"fencingToken\":1,\"progress\":101}",
+                        "progress",
+                        "range"));
+        corpus.put(
+                "fail without error",
+                new Bad(job + "/fail", "{\"workerId\":\"w\",\"fencingToken\":1}", "error", "required"));
+        corpus.put(
+                "retryable as text",
+                new Bad(
+                        job + "/fail",
+                        "{\"workerId\":\"w\",\"fencingToken\":1,\"error\":\"e\",\"retryable\":\"yes\"}",
+                        "retryable",
+                        "type"));
+        corpus.put(
+                "logs not an array",
+                new Bad(job + "/logs", "{\"workerId\":\"w\",\"fencingToken\":1,\"lines\":\"l\"}", "lines", "type"));
+        corpus.put(
+                "no log lines",
+                new Bad(job + "/logs", "{\"workerId\":\"w\",\"fencingToken\":1,\"lines\":[]}", "lines", "required"));
+        corpus.put(
+                "artifact with a bad digest",
+                new Bad(
+                        job + "/artifacts",
+                        "{\"workerId\":\"w\",\"fencingToken\":1,"
+                                + "\"name\":\"r\",\"uri\":\"u\",\"bytes\":1,\"sha256\":\"abc\",\"contentType\":\"text/plain\"}",
+                        "sha256",
+                        "pattern"));
+        corpus.put(
+                "artifact without size",
+                new Bad(
+                        job + "/artifacts",
+                        "{\"workerId\":\"w\",\"fencingToken\":1," + "\"name\":\"r\",\"uri\":\"u\",\"sha256\":\""
+                                + "a".repeat(64) + "\",\"contentType\":\"text/plain\"}",
+                        "bytes",
+                        "required"));
+        corpus.put(
+                "result over 64 KiB",
+                new Bad(
+                        job + "/complete",
+                        "{\"workerId\":\"w\",\"fencingToken\":1," + "\"result\":\"" + "x".repeat(70_000) + "\"}",
+                        "result",
+                        "size"));
 
         for (var entry : corpus.entrySet()) {
             var bad = entry.getValue();
             var answer = post(bad.path(), bad.body());
-            assertThat(answer.status()).as(entry.getKey() + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.status())
+                    .as(entry.getKey() + ": " + answer.body())
+                    .isEqualTo(400);
             assertThat(answer.json()).as(entry.getKey()).containsEntry("error", "invalid_request");
-            assertThat(violations(answer)).as(entry.getKey())
-                    .anySatisfy(v -> assertThat(v).containsEntry("field", bad.field()).containsEntry("rule", bad.rule()));
+            assertThat(violations(answer))
+                    .as(entry.getKey())
+                    .anySatisfy(v ->
+                            assertThat(v).containsEntry("field", bad.field()).containsEntry("rule", bad.rule()));
         }
         // Something that is written comes after, so the commands of the corpus (none) would be before it.
         enqueue(queue, "marker", "{\"jobId\":\"marker\",\"name\":\"n\"}");
-        assertThat(requestsFor(queue, "no:colons", "a b")).extracting(JobCommand::requestId).hasSize(1);
+        assertThat(requestsFor(queue, "no:colons", "a b"))
+                .extracting(JobCommand::requestId)
+                .hasSize(1);
     }
 
     @Test
@@ -456,8 +593,12 @@ class JobApiOnLocalBrokerIT {
         var queue = queue("token");
 
         var missing = send(guardedBase, "/api/queues/" + queue + "/jobs", "{\"name\":\"n\"}", "application/json", null);
-        var wrong = send(guardedBase, "/api/queues/" + queue + "/claim-next", "{\"workerId\":\"w\"}",
-                "application/json", "not-the-token");
+        var wrong = send(
+                guardedBase,
+                "/api/queues/" + queue + "/claim-next",
+                "{\"workerId\":\"w\"}",
+                "application/json",
+                "not-the-token");
 
         assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.json()).containsEntry("error", "missing_token");
@@ -471,8 +612,12 @@ class JobApiOnLocalBrokerIT {
             throws Exception {
         var queue = queue("orphan");
 
-        var answer = send(guardedBase, "/api/queues/" + queue + "/jobs", "{\"name\":\"n\",\"requestId\":\"orphan-"
-                + run + "\"}", "application/json", TOKEN);
+        var answer = send(
+                guardedBase,
+                "/api/queues/" + queue + "/jobs",
+                "{\"name\":\"n\",\"requestId\":\"orphan-" + run + "\"}",
+                "application/json",
+                TOKEN);
 
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).isPresent();
@@ -504,8 +649,11 @@ class JobApiOnLocalBrokerIT {
 
     /** Enqueues a job and claims it as {@code worker}: the claim-next answer. */
     private Map<String, Object> claimOne(String queue, String worker) throws Exception {
-        enqueue(queue, "job-1", "{\"jobId\":\"job-1\",\"name\":\"n\",\"maxAttempts\":2,"
-                + "\"backoff\":{\"kind\":\"fixed\",\"baseSeconds\":60}}");
+        enqueue(
+                queue,
+                "job-1",
+                "{\"jobId\":\"job-1\",\"name\":\"n\",\"maxAttempts\":2,"
+                        + "\"backoff\":{\"kind\":\"fixed\",\"baseSeconds\":60}}");
         var claimed = post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"" + worker + "\"}");
         assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
         return claimed.json();
@@ -568,13 +716,18 @@ class JobApiOnLocalBrokerIT {
     /** Every record value of {@code topic} keyed {@code key}, from offset 0 to the end as it is now. */
     private List<byte[]> readAll(String topic, String key) {
         var config = Map.<String, Object>of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         var values = new ArrayList<byte[]>();
-        try (var consumer = new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.StringDeserializer(),
+        try (var consumer = new KafkaConsumer<>(
+                config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);

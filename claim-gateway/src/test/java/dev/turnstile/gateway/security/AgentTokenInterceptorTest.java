@@ -40,7 +40,10 @@ class AgentTokenInterceptorTest {
         assertThat(response.http().getStatus()).isEqualTo(401);
         assertThat(response.http().getHeader("WWW-Authenticate")).startsWith("Bearer");
         assertThat(response.http().getContentAsString()).contains("\"error\":\"missing_token\"");
-        assertThat(meters.get("turnstile.gateway.unauthorized").tag("reason", "missing_token").counter().count())
+        assertThat(meters.get("turnstile.gateway.unauthorized")
+                        .tag("reason", "missing_token")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
     }
 
@@ -50,14 +53,19 @@ class AgentTokenInterceptorTest {
 
         assertThat(response.passed()).isFalse();
         assertThat(response.http().getContentAsString()).contains("\"error\":\"unknown_token\"");
-        assertThat(meters.get("turnstile.gateway.unauthorized").tag("reason", "unknown_token").counter().count())
+        assertThat(meters.get("turnstile.gateway.unauthorized")
+                        .tag("reason", "unknown_token")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
     }
 
     @Test
     void a_claim_with_a_configured_token_passes() throws Exception {
-        var response = send(AgentTokens.of(List.of(AgentTokens.digestOf("other"), AgentTokens.digestOf(TOKEN))),
-                agentHandler(), "Bearer " + TOKEN);
+        var response = send(
+                AgentTokens.of(List.of(AgentTokens.digestOf("other"), AgentTokens.digestOf(TOKEN))),
+                agentHandler(),
+                "Bearer " + TOKEN);
 
         assertThat(response.passed()).isTrue();
     }
@@ -66,7 +74,9 @@ class AgentTokenInterceptorTest {
     void handlers_that_are_not_agent_apis_are_left_to_their_own_rules() throws Exception {
         var tokens = AgentTokens.of(List.of(AgentTokens.digestOf(TOKEN)));
 
-        assertThat(send(tokens, new HandlerMethod(new OtherHandlers(), "stats"), null).passed()).isTrue();
+        assertThat(send(tokens, new HandlerMethod(new OtherHandlers(), "stats"), null)
+                        .passed())
+                .isTrue();
     }
 
     @Test

@@ -75,10 +75,11 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
         store.put(record.key(), evolved);
         // Filed under the partition's stream time (never behind it), so that Streams keeps the answer for the
         // retention from now on even when the command's own timestamp lags (a gateway whose clock is behind).
-        decider.answerToRemember(command, earlier, events).ifPresent(answer -> answers.put(
-                answerKey(command),
-                answer,
-                Math.max(answer.answeredAt().toEpochMilli(), context.currentStreamTimeMs())));
+        decider.answerToRemember(command, earlier, events)
+                .ifPresent(answer -> answers.put(
+                        answerKey(command),
+                        answer,
+                        Math.max(answer.answeredAt().toEpochMilli(), context.currentStreamTimeMs())));
         reindex(record.key(), state, evolved);
         for (var event : events) {
             // The decision is stamped with its command's time, never the wall clock, so replays are identical.
@@ -86,8 +87,10 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
                     .withTimestamp(command.timestamp().toEpochMilli())
                     .withHeaders(new RecordHeaders());
             if (event.answersRequest()) {
-                decision.headers().add(
-                        ClaimTopics.ANSWERED_REQUEST_HEADER, command.fingerprint().getBytes(StandardCharsets.UTF_8));
+                decision.headers()
+                        .add(
+                                ClaimTopics.ANSWERED_REQUEST_HEADER,
+                                command.fingerprint().getBytes(StandardCharsets.UTF_8));
             }
             context.forward(decision, ClaimTopology.DECISIONS_SINK);
         }
@@ -140,7 +143,9 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
             expiries.delete(entry.key);
             var taskKey = TaskKey.parse(taskKeyOf(entry.key));
             var check = ExpireDue.of(taskKey, entry.value, checkedAt);
-            context.forward(new Record<String, Object>(taskKey.value(), check, wallClockMillis), ClaimTopology.EXPIRY_CHECKS_SINK);
+            context.forward(
+                    new Record<String, Object>(taskKey.value(), check, wallClockMillis),
+                    ClaimTopology.EXPIRY_CHECKS_SINK);
         }
     }
 

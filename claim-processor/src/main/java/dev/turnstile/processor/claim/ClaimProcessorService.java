@@ -113,7 +113,9 @@ public final class ClaimProcessorService implements AutoCloseable {
         var options = CloseOptions.timeout(timeout)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
         if (!streams.close(options)) {
-            log.warn("Claim processor did not stop within {}; uncommitted work will be redone by the next start", timeout);
+            log.warn(
+                    "Claim processor did not stop within {}; uncommitted work will be redone by the next start",
+                    timeout);
         }
     }
 }

@@ -72,7 +72,8 @@ public final class ClaimTopology {
      * The processor application adds it first, so that its tasks keep their ids (and state directories) when the
      * job sub-topology is added beside it.
      */
-    public static void addTo(Topology topology, ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
+    public static void addTo(
+            Topology topology, ClaimTopics topics, Duration expiryCheckInterval, Duration requestMemory) {
         var decider = new ClaimDecider(requestMemory);
         var requests = topics.requests();
         var decisions = topics.decisions();
@@ -94,7 +95,10 @@ public final class ClaimTopology {
         topology.addStateStore(
                 Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(
-                                ANSWERS_STORE, requestMemory.plus(ANSWER_RETENTION_MARGIN), Duration.ofMillis(1), false),
+                                ANSWERS_STORE,
+                                requestMemory.plus(ANSWER_RETENTION_MARGIN),
+                                Duration.ofMillis(1),
+                                false),
                         Serdes.String(),
                         new JsonSerde<>(RememberedAnswer.class)),
                 "claim-decider");

@@ -50,7 +50,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         table.setBlockSize(BLOCK_SIZE);
         options.setTableFormatConfig(table);
         options.setWriteBufferManager(memory.writeBuffers());
-        // Small memtables flush often but each holds little: a store's state is small, a key's entry a few hundred bytes.
+        // Small memtables flush often but each holds little: a store's state is small, a key's entry a few hundred
+        // bytes.
         options.setWriteBufferSize(Math.max(1024 * 1024, memory.bytes() / 16));
         options.setMaxWriteBufferNumber(2);
     }
@@ -73,7 +74,9 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         if (value == null) {
             return DEFAULT_MEMORY_BYTES;
         }
-        long bytes = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().strip());
+        long bytes = value instanceof Number number
+                ? number.longValue()
+                : Long.parseLong(value.toString().strip());
         if (bytes < 8L * 1024 * 1024) {
             throw new IllegalArgumentException(MEMORY_CONFIG + " is " + bytes + " bytes; the processor's RocksDB stores"
                     + " need at least 8 MB (turnstile.processor.rocksdb-memory)");

@@ -43,8 +43,12 @@ public class ProcessorAutoConfiguration {
     @Bean(destroyMethod = "")
     ClaimProcessorService claimProcessorService(
             KafkaProperties kafka, ProcessorProperties settings, ClaimTopics topics, JobTopics jobTopics) {
-        var topology = ProcessorTopology.build(topics, settings.expiryCheckInterval(), settings.requestMemory(),
-                settings.jobs().enabled() ? jobTopics : null, settings.jobs().topologySettings(settings.requestMemory()));
+        var topology = ProcessorTopology.build(
+                topics,
+                settings.expiryCheckInterval(),
+                settings.requestMemory(),
+                settings.jobs().enabled() ? jobTopics : null,
+                settings.jobs().topologySettings(settings.requestMemory()));
         return new ClaimProcessorService(streamsConfig(kafka, settings, topics), topology);
     }
 
@@ -72,8 +76,7 @@ public class ProcessorAutoConfiguration {
     }
 
     @Bean
-    KafkaStreamsMetrics claimProcessorMetrics(
-            ClaimProcessorService processor, ObjectProvider<MeterRegistry> registry) {
+    KafkaStreamsMetrics claimProcessorMetrics(ClaimProcessorService processor, ObjectProvider<MeterRegistry> registry) {
         var metrics = new KafkaStreamsMetrics(processor.streams());
         registry.ifAvailable(metrics::bindTo);
         return metrics;

@@ -1,8 +1,8 @@
 package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
+import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.jobs.JobDecider;
 import dev.turnstile.processor.jobstream.JobTopology;
 import java.time.Duration;
@@ -69,12 +69,12 @@ public record ProcessorProperties(
             @DefaultValue("500ms") Duration timerCheckInterval,
             @DefaultValue("256") int maxParkedClaims) {
 
-        public static final Jobs DEFAULT = new Jobs(true, JobTopology.DEFAULT_TIMER_CHECK_INTERVAL,
-                JobDecider.DEFAULT_MAX_PARKED_CLAIMS);
+        public static final Jobs DEFAULT =
+                new Jobs(true, JobTopology.DEFAULT_TIMER_CHECK_INTERVAL, JobDecider.DEFAULT_MAX_PARKED_CLAIMS);
 
         public Jobs {
-            timerCheckInterval = timerCheckInterval == null ? JobTopology.DEFAULT_TIMER_CHECK_INTERVAL
-                    : timerCheckInterval;
+            timerCheckInterval =
+                    timerCheckInterval == null ? JobTopology.DEFAULT_TIMER_CHECK_INTERVAL : timerCheckInterval;
         }
 
         /** How the job sub-topology runs with these settings and this request memory. */
@@ -88,7 +88,8 @@ public record ProcessorProperties(
         jobs = jobs == null ? Jobs.DEFAULT : jobs;
         expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
         requestMemory = requestMemory == null ? ClaimDecider.DEFAULT_REQUEST_MEMORY : requestMemory;
-        rocksdbMemory = rocksdbMemory == null ? DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES) : rocksdbMemory;
+        rocksdbMemory =
+                rocksdbMemory == null ? DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES) : rocksdbMemory;
         instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId;
     }
 
@@ -131,22 +132,55 @@ public record ProcessorProperties(
     /** The same settings with another expiry check interval (zero: no checks, e.g. for a replay that only reads). */
     public ProcessorProperties withExpiryCheckInterval(Duration interval) {
         return new ProcessorProperties(
-                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                interval, requestMemory, jobs, rocksdbMemory, instanceId, streams);
+                enabled,
+                applicationId,
+                stateDir,
+                processingGuarantee,
+                commitInterval,
+                pollInterval,
+                startupTimeout,
+                interval,
+                requestMemory,
+                jobs,
+                rocksdbMemory,
+                instanceId,
+                streams);
     }
 
     /** The same settings with other work-queue settings. */
     public ProcessorProperties withJobs(Jobs newJobs) {
         return new ProcessorProperties(
-                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                expiryCheckInterval, requestMemory, newJobs, rocksdbMemory, instanceId, streams);
+                enabled,
+                applicationId,
+                stateDir,
+                processingGuarantee,
+                commitInterval,
+                pollInterval,
+                startupTimeout,
+                expiryCheckInterval,
+                requestMemory,
+                newJobs,
+                rocksdbMemory,
+                instanceId,
+                streams);
     }
 
     /** The same settings with a stable instance name (static group membership); see {@link #instanceId()}. */
     public ProcessorProperties withInstanceId(String id) {
         return new ProcessorProperties(
-                enabled, applicationId, stateDir, processingGuarantee, commitInterval, pollInterval, startupTimeout,
-                expiryCheckInterval, requestMemory, jobs, rocksdbMemory, id, streams);
+                enabled,
+                applicationId,
+                stateDir,
+                processingGuarantee,
+                commitInterval,
+                pollInterval,
+                startupTimeout,
+                expiryCheckInterval,
+                requestMemory,
+                jobs,
+                rocksdbMemory,
+                id,
+                streams);
     }
 
     /**
@@ -172,13 +206,13 @@ public record ProcessorProperties(
         // A restarted instance with the same name replaces its dead self in the group at once (Streams appends the
         // thread index), instead of waiting a session timeout for it to be evicted.
         if (instanceId != null) {
-            config.putIfAbsent(
-                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+            config.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }
         // After a crash (exactly-once keeps no local checkpoint) the stores are restored from their changelogs: bigger
         // batches, fewer round trips.
         config.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
-        // All stores share one bounded block cache and memtable budget (Streams' default is per store, unbounded in sum).
+        // All stores share one bounded block cache and memtable budget (Streams' default is per store, unbounded in
+        // sum).
         config.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         config.putIfAbsent(BoundedRocksDbMemory.MEMORY_CONFIG, rocksdbMemory.toBytes());
         // A record that cannot be decided goes to the dead-letter topic, is counted in the dropped-records metric,

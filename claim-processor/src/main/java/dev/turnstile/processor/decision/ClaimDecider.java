@@ -8,8 +8,8 @@ import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimHolder;
 import dev.turnstile.contracts.claim.ClaimMode;
-import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimRequested;
+import dev.turnstile.contracts.claim.ClaimStatus;
 import dev.turnstile.contracts.claim.CompletionReported;
 import dev.turnstile.contracts.claim.DecisionHeader;
 import dev.turnstile.contracts.claim.ExpireDue;
@@ -23,7 +23,6 @@ import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RefusalReason;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.claim.RequestRefused;
-import dev.turnstile.contracts.claim.ClaimStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +79,9 @@ public final class ClaimDecider {
      */
     public Optional<RememberedAnswer> answerToRemember(
             ClaimCommand command, Optional<RememberedAnswer> earlier, List<ClaimEvent> events) {
-        if (command instanceof ExpireDue || events.isEmpty() || remembered(command, earlier).isPresent()) {
+        if (command instanceof ExpireDue
+                || events.isEmpty()
+                || remembered(command, earlier).isPresent()) {
             return Optional.empty();
         }
         var answer = events.getLast();
@@ -115,7 +116,10 @@ public final class ClaimDecider {
      * granted).
      */
     private <C extends ClaimCommand> List<ClaimEvent> answerOnce(
-            C command, ClaimState state, Optional<RememberedAnswer> earlier, BiFunction<C, ClaimState, ? extends ClaimEvent> decision) {
+            C command,
+            ClaimState state,
+            Optional<RememberedAnswer> earlier,
+            BiFunction<C, ClaimState, ? extends ClaimEvent> decision) {
         var known = remembered(command, earlier).or(() -> holderGrantAnswering(command, state));
         if (known.isPresent()) {
             return known.get().fingerprint().equals(command.fingerprint())
@@ -123,7 +127,12 @@ public final class ClaimDecider {
                     : List.of(requestIdReused(command, state));
         }
         if (command instanceof ClaimRequested claim && heldActivelyBy(claim, state)) {
-            return List.of(grantOf(state.holder(), claim, claim.requestId(), state.holder().expiresAt()).asRedelivery());
+            return List.of(grantOf(
+                            state.holder(),
+                            claim,
+                            claim.requestId(),
+                            state.holder().expiresAt())
+                    .asRedelivery());
         }
         var events = new ArrayList<ClaimEvent>(2);
         var current = state;
@@ -178,8 +187,8 @@ public final class ClaimDecider {
             return Optional.empty();
         }
         var header = DecisionHeader.of(command, state.sequence() + 1, holder.agentId());
-        return Optional.of(new LeaseExpired(
-                header, holder.mode(), holder.fencingToken(), holder.expiresAt(), holder.since()));
+        return Optional.of(
+                new LeaseExpired(header, holder.mode(), holder.fencingToken(), holder.expiresAt(), holder.since()));
     }
 
     /** Nobody holds the key (or its holder yields): granted with the next fencing token. Else denied. */
@@ -187,14 +196,24 @@ public final class ClaimDecider {
         var header = DecisionHeader.of(request, state.sequence() + 1, request.agentId());
         var holder = state.holder();
         if (holder == null || holder.yieldsToNextClaimer()) {
-            var expiresAt = request.mode() == ClaimMode.LEASE
-                    ? request.requestedAt().plusSeconds(request.ttlSeconds())
-                    : null;
-            return new ClaimGranted(header, request.mode(), state.fencingToken() + 1, expiresAt, request.ttlSeconds(),
+            var expiresAt =
+                    request.mode() == ClaimMode.LEASE ? request.requestedAt().plusSeconds(request.ttlSeconds()) : null;
+            return new ClaimGranted(
+                    header,
+                    request.mode(),
+                    state.fencingToken() + 1,
+                    expiresAt,
+                    request.ttlSeconds(),
                     request.takeoverAfterFailure());
         }
-        return new ClaimDenied(header, holder.agentId(), holder.since(), holder.mode(), holder.fencingToken(),
-                holder.status() == ClaimStatus.ACTIVE ? holder.expiresAt() : null, holder.outcome());
+        return new ClaimDenied(
+                header,
+                holder.agentId(),
+                holder.since(),
+                holder.mode(),
+                holder.fencingToken(),
+                holder.status() == ClaimStatus.ACTIVE ? holder.expiresAt() : null,
+                holder.outcome());
     }
 
     /** Only the holder, with its token, while its claim runs, may renew, release or complete. */
@@ -216,11 +235,16 @@ public final class ClaimDecider {
         return switch (request) {
             case LeaseRenewRequested renew -> {
                 int ttl = renew.ttlSeconds() != null ? renew.ttlSeconds() : holder.ttlSeconds();
-                yield new LeaseRenewed(header, holder.mode(), holder.fencingToken(), renew.requestedAt().plusSeconds(ttl), ttl);
+                yield new LeaseRenewed(
+                        header,
+                        holder.mode(),
+                        holder.fencingToken(),
+                        renew.requestedAt().plusSeconds(ttl),
+                        ttl);
             }
             case ReleaseRequested release -> new LeaseReleased(header, holder.mode(), holder.fencingToken());
-            case CompletionReported completion -> new ClaimCompleted(
-                    header, holder.mode(), holder.fencingToken(), completion.outcome());
+            case CompletionReported completion ->
+                new ClaimCompleted(header, holder.mode(), holder.fencingToken(), completion.outcome());
         };
     }
 
@@ -239,9 +263,10 @@ public final class ClaimDecider {
             case EXPIRED -> Optional.of(RefusalReason.LEASE_EXPIRED);
             case RELEASED -> Optional.of(RefusalReason.ALREADY_RELEASED);
             case SUCCEEDED, FAILED -> Optional.of(RefusalReason.ALREADY_COMPLETED);
-            case ACTIVE -> request instanceof LeaseRenewRequested && holder.mode() == ClaimMode.ONCE
-                    ? Optional.of(RefusalReason.NOT_A_LEASE)
-                    : Optional.empty();
+            case ACTIVE ->
+                request instanceof LeaseRenewRequested && holder.mode() == ClaimMode.ONCE
+                        ? Optional.of(RefusalReason.NOT_A_LEASE)
+                        : Optional.empty();
         };
     }
 
@@ -260,20 +285,29 @@ public final class ClaimDecider {
                 holder.since(),
                 false);
         return new ClaimGranted(
-                header, holder.mode(), holder.fencingToken(), expiresAt, holder.ttlSeconds(), holder.takeoverAfterFailure());
+                header,
+                holder.mode(),
+                holder.fencingToken(),
+                expiresAt,
+                holder.ttlSeconds(),
+                holder.takeoverAfterFailure());
     }
 
     /** The refusal of a request that reuses the id of a different request on this key: nothing else is decided. */
     private static RequestRefused requestIdReused(ClaimCommand command, ClaimState state) {
         var holder = state.holder();
         var asked = switch (command) {
-            case ClaimRequested claim -> new Asked(
-                    HolderRequest.CLAIM, claim.agentId(), claim.mode(), Math.max(1, state.fencingToken()));
-            case HolderCommand request -> new Asked(
-                    request.request(), request.agentId(), holder == null ? ClaimMode.ONCE : holder.mode(),
-                    request.fencingToken());
-            case ExpireDue check -> throw new IllegalStateException(
-                    "Expiry check " + check.requestId() + " of " + check.taskKey() + " is never answered");
+            case ClaimRequested claim ->
+                new Asked(HolderRequest.CLAIM, claim.agentId(), claim.mode(), Math.max(1, state.fencingToken()));
+            case HolderCommand request ->
+                new Asked(
+                        request.request(),
+                        request.agentId(),
+                        holder == null ? ClaimMode.ONCE : holder.mode(),
+                        request.fencingToken());
+            case ExpireDue check ->
+                throw new IllegalStateException(
+                        "Expiry check " + check.requestId() + " of " + check.taskKey() + " is never answered");
         };
         return new RequestRefused(
                 DecisionHeader.of(command, state.sequence() + 1, asked.agentId()),
@@ -288,5 +322,4 @@ public final class ClaimDecider {
 
     /** Who asked what, for a refusal. */
     private record Asked(HolderRequest kind, String agentId, ClaimMode mode, long fencingToken) {}
-
 }

@@ -25,6 +25,7 @@ final class Deciding {
     private QueueSummary summary;
     /** Jobs changed by this decision; an empty value is a deleted job. */
     private final Map<String, Optional<JobRecord>> changed = new LinkedHashMap<>();
+
     private final List<JobDecision.Decided> decided = new ArrayList<>();
     private final Map<String, RememberedJobAnswer> remembered = new LinkedHashMap<>();
 
@@ -57,7 +58,9 @@ final class Deciding {
     /** The unfinished job holding {@code dedupKey}, if any, as this decision left it. */
     Optional<JobRecord> holderOf(String dedupKey) {
         for (var job : changed.values()) {
-            if (job.isPresent() && job.get().holdsDedupKey() && job.get().dedupKey().equals(dedupKey)) {
+            if (job.isPresent()
+                    && job.get().holdsDedupKey()
+                    && job.get().dedupKey().equals(dedupKey)) {
                 return job;
             }
         }
@@ -72,14 +75,17 @@ final class Deciding {
         for (var id : stored.waitingJobIds(queue, changed.size() + 1)) {
             // Jobs this decision changed are judged by their new record below, not by the stored order.
             if (!changed.containsKey(id)) {
-                best = stored.job(queue, id).orElseThrow(() -> new IllegalStateException("Queue " + queue
-                        + " lists job " + id + " as waiting but holds no such job: the waiting index does not match"
-                        + " the job records. Restore the processor's state from its changelog."));
+                best = stored.job(queue, id)
+                        .orElseThrow(() -> new IllegalStateException("Queue " + queue
+                                + " lists job " + id
+                                + " as waiting but holds no such job: the waiting index does not match"
+                                + " the job records. Restore the processor's state from its changelog."));
                 break;
             }
         }
         for (var job : changed.values()) {
-            if (job.isPresent() && job.get().state() == JobState.WAITING
+            if (job.isPresent()
+                    && job.get().state() == JobState.WAITING
                     && (best == null || job.get().before(best))) {
                 best = job.get();
             }
@@ -121,8 +127,9 @@ final class Deciding {
     private void add(JobEvent event, String fingerprint) {
         decided.add(new JobDecision.Decided(event, fingerprint));
         summary = JobEvolution.evolve(summary, event);
-        JobEvolution.jobChangedBy(event).ifPresent(id ->
-                changed.put(id, Optional.ofNullable(JobEvolution.evolve(job(id).orElse(null), event))));
+        JobEvolution.jobChangedBy(event)
+                .ifPresent(
+                        id -> changed.put(id, Optional.ofNullable(JobEvolution.evolve(job(id).orElse(null), event))));
     }
 
     JobDecision decision() {

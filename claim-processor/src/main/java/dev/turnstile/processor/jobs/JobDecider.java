@@ -116,20 +116,32 @@ public final class JobDecider {
         var earlier = deciding.answer(request.requestId())
                 .filter(answer -> answer.answeredAt().plus(requestMemory).isAfter(deciding.now()));
         if (earlier.isPresent()) {
-            deciding.answerWithoutRemembering(earlier.get().fingerprint().equals(fingerprint)
-                    ? earlier.get().answer().asRedelivery()
-                    : refused(request, deciding, JobRefusalReason.REQUEST_ID_REUSED, null), fingerprint);
+            deciding.answerWithoutRemembering(
+                    earlier.get().fingerprint().equals(fingerprint)
+                            ? earlier.get().answer().asRedelivery()
+                            : refused(request, deciding, JobRefusalReason.REQUEST_ID_REUSED, null),
+                    fingerprint);
             return;
         }
         var parked = deciding.summary().waiter(request.requestId());
         if (parked.isPresent()) {
             var waiter = parked.get();
-            deciding.answerWithoutRemembering(waiter.fingerprint().equals(fingerprint)
-                    ? new ClaimNextParked(new JobEventHeader(JobEventHeader.SCHEMA_VERSION,
-                            JobEventHeader.eventId(deciding.queue(), waiter.sequence()), waiter.sequence(),
-                            deciding.queue(), waiter.requestId(), waiter.parkedAt(), true),
-                            waiter.workerId(), waiter.waitSeconds(), waiter.waitUntil())
-                    : refused(request, deciding, JobRefusalReason.REQUEST_ID_REUSED, null), fingerprint);
+            deciding.answerWithoutRemembering(
+                    waiter.fingerprint().equals(fingerprint)
+                            ? new ClaimNextParked(
+                                    new JobEventHeader(
+                                            JobEventHeader.SCHEMA_VERSION,
+                                            JobEventHeader.eventId(deciding.queue(), waiter.sequence()),
+                                            waiter.sequence(),
+                                            deciding.queue(),
+                                            waiter.requestId(),
+                                            waiter.parkedAt(),
+                                            true),
+                                    waiter.workerId(),
+                                    waiter.waitSeconds(),
+                                    waiter.waitUntil())
+                            : refused(request, deciding, JobRefusalReason.REQUEST_ID_REUSED, null),
+                    fingerprint);
             return;
         }
         switch (request) {
@@ -145,20 +157,43 @@ public final class JobDecider {
         var fingerprint = enqueue.fingerprint();
         var sameId = deciding.job(enqueue.jobId());
         if (sameId.isPresent()) {
-            deciding.answer(new JobAlreadyEnqueued(deciding.next(), enqueue.jobId(), enqueue.jobId(),
-                    DedupMatch.JOB_ID, sameId.get().state()), fingerprint);
+            deciding.answer(
+                    new JobAlreadyEnqueued(
+                            deciding.next(),
+                            enqueue.jobId(),
+                            enqueue.jobId(),
+                            DedupMatch.JOB_ID,
+                            sameId.get().state()),
+                    fingerprint);
             return;
         }
         var sameKey = enqueue.dedupKey() == null ? Optional.<JobRecord>empty() : deciding.holderOf(enqueue.dedupKey());
         if (sameKey.isPresent()) {
-            deciding.answer(new JobAlreadyEnqueued(deciding.next(), sameKey.get().jobId(), enqueue.jobId(),
-                    DedupMatch.DEDUP_KEY, sameKey.get().state()), fingerprint);
+            deciding.answer(
+                    new JobAlreadyEnqueued(
+                            deciding.next(),
+                            sameKey.get().jobId(),
+                            enqueue.jobId(),
+                            DedupMatch.DEDUP_KEY,
+                            sameKey.get().state()),
+                    fingerprint);
             return;
         }
         var runAt = enqueue.dueAt();
-        deciding.answer(new JobEnqueued(deciding.next(), enqueue.jobId(), enqueue.name(), enqueue.payload(),
-                enqueue.priority(), runAt, enqueue.maxAttempts(), enqueue.backoff(), enqueue.leaseSeconds(),
-                enqueue.dedupKey(), runAt.isAfter(deciding.now()) ? JobState.DELAYED : JobState.WAITING), fingerprint);
+        deciding.answer(
+                new JobEnqueued(
+                        deciding.next(),
+                        enqueue.jobId(),
+                        enqueue.name(),
+                        enqueue.payload(),
+                        enqueue.priority(),
+                        runAt,
+                        enqueue.maxAttempts(),
+                        enqueue.backoff(),
+                        enqueue.leaseSeconds(),
+                        enqueue.dedupKey(),
+                        runAt.isAfter(deciding.now()) ? JobState.DELAYED : JobState.WAITING),
+                fingerprint);
     }
 
     /** A job if one may be handed out; else none at once, or parked until one comes or the wait is over. */
@@ -170,10 +205,13 @@ public final class JobDecider {
         } else if (claim.waitSeconds() == 0) {
             deciding.answer(new NoJobAvailable(deciding.next(), claim.workerId(), nothing.get()), fingerprint);
         } else if (deciding.summary().waiters().size() >= maxParkedClaims) {
-            deciding.answer(new NoJobAvailable(deciding.next(), claim.workerId(), NoJobReason.TOO_MANY_WAITERS),
-                    fingerprint);
+            deciding.answer(
+                    new NoJobAvailable(deciding.next(), claim.workerId(), NoJobReason.TOO_MANY_WAITERS), fingerprint);
         } else {
-            deciding.emit(new ClaimNextParked(deciding.next(), claim.workerId(), claim.waitSeconds(),
+            deciding.emit(new ClaimNextParked(
+                    deciding.next(),
+                    claim.workerId(),
+                    claim.waitSeconds(),
                     deciding.now().plusSeconds(claim.waitSeconds())));
         }
     }
@@ -192,18 +230,32 @@ public final class JobDecider {
 
     /** Hands the next waiting job to a worker: the next attempt, the queue's next fencing token, a fresh lease. */
     private static void handOut(Deciding deciding, String requestId, String workerId, String fingerprint) {
-        var job = deciding.nextWaiting().orElseThrow(() -> new IllegalStateException("Queue " + deciding.queue()
-                + " was to hand a waiting job to " + workerId + " but holds none: the queue's counts and its waiting"
-                + " index disagree. Restore the processor's state from its changelog."));
+        var job = deciding.nextWaiting()
+                .orElseThrow(() -> new IllegalStateException("Queue " + deciding.queue()
+                        + " was to hand a waiting job to " + workerId
+                        + " but holds none: the queue's counts and its waiting"
+                        + " index disagree. Restore the processor's state from its changelog."));
         var token = deciding.summary().fencingToken() + 1;
-        deciding.answer(new JobClaimed(deciding.next(requestId), job.jobId(), workerId, job.attempt() + 1, token,
-                job.leaseSeconds(), deciding.now().plusSeconds(job.leaseSeconds()), job.name(), job.payload(),
-                job.priority(), job.maxAttempts()), fingerprint);
+        deciding.answer(
+                new JobClaimed(
+                        deciding.next(requestId),
+                        job.jobId(),
+                        workerId,
+                        job.attempt() + 1,
+                        token,
+                        job.leaseSeconds(),
+                        deciding.now().plusSeconds(job.leaseSeconds()),
+                        job.name(),
+                        job.payload(),
+                        job.priority(),
+                        job.maxAttempts()),
+                fingerprint);
     }
 
     /** Parked claims get jobs in the order they parked, while jobs may be handed out. */
     private static void handOutToParkedClaims(Deciding deciding) {
-        while (!deciding.summary().waiters().isEmpty() && whyNothingToHandOut(deciding).isEmpty()) {
+        while (!deciding.summary().waiters().isEmpty()
+                && whyNothingToHandOut(deciding).isEmpty()) {
             var waiter = deciding.summary().waiters().getFirst();
             handOut(deciding, waiter.requestId(), waiter.workerId(), waiter.fingerprint());
         }
@@ -213,8 +265,10 @@ public final class JobDecider {
     private static void answerExpiredWaits(Deciding deciding) {
         for (var waiter : deciding.summary().waiters()) {
             if (!waiter.waitUntil().isAfter(deciding.now())) {
-                deciding.answer(new NoJobAvailable(deciding.next(waiter.requestId()), waiter.workerId(),
-                        NoJobReason.WAIT_EXPIRED), waiter.fingerprint());
+                deciding.answer(
+                        new NoJobAvailable(
+                                deciding.next(waiter.requestId()), waiter.workerId(), NoJobReason.WAIT_EXPIRED),
+                        waiter.fingerprint());
             }
         }
     }
@@ -226,8 +280,8 @@ public final class JobDecider {
     private static void workerReport(WorkerCommand<?> report, Deciding deciding) {
         deciding.job(report.jobId())
                 .filter(job -> job.leaseRunOutAt(deciding.now()))
-                .ifPresent(job -> failAttempt(deciding, job, FailureKind.LEASE_EXPIRED, leaseExpiredError(job), true,
-                        null));
+                .ifPresent(job ->
+                        failAttempt(deciding, job, FailureKind.LEASE_EXPIRED, leaseExpiredError(job), true, null));
         var job = deciding.job(report.jobId());
         var refusal = refusalOf(report, job);
         if (refusal.isPresent()) {
@@ -241,19 +295,60 @@ public final class JobDecider {
                 var extended = deciding.now().plusSeconds(attempt.leaseSeconds());
                 // A heartbeat stamped earlier than the last one (gateway clocks differ) never shortens the lease.
                 var expiresAt = extended.isAfter(attempt.leaseExpiresAt()) ? extended : attempt.leaseExpiresAt();
-                deciding.answer(new JobHeartbeatReceived(header, attempt.jobId(), attempt.workerId(),
-                        attempt.attempt(), attempt.fencingToken(), expiresAt, heartbeat.progress(),
-                        heartbeat.message()), heartbeat.fingerprint());
+                deciding.answer(
+                        new JobHeartbeatReceived(
+                                header,
+                                attempt.jobId(),
+                                attempt.workerId(),
+                                attempt.attempt(),
+                                attempt.fencingToken(),
+                                expiresAt,
+                                heartbeat.progress(),
+                                heartbeat.message()),
+                        heartbeat.fingerprint());
             }
-            case CompleteJob complete -> deciding.answer(new JobSucceeded(header, attempt.jobId(), attempt.workerId(),
-                    attempt.attempt(), attempt.fencingToken(), complete.result()), complete.fingerprint());
-            case FailJob fail -> failAttempt(deciding, attempt, FailureKind.WORKER_FAILED, fail.error(),
-                    fail.retryable(), fail.fingerprint());
-            case AppendJobLogs logs -> deciding.answer(new JobLogsAppended(header, attempt.jobId(),
-                    attempt.workerId(), attempt.attempt(), attempt.fencingToken(), logs.lines()), logs.fingerprint());
-            case AttachJobArtifact artifact -> deciding.answer(new JobArtifactAttached(header, attempt.jobId(),
-                    attempt.workerId(), attempt.attempt(), attempt.fencingToken(), artifact.name(), artifact.uri(),
-                    artifact.bytes(), artifact.sha256(), artifact.contentType()), artifact.fingerprint());
+            case CompleteJob complete ->
+                deciding.answer(
+                        new JobSucceeded(
+                                header,
+                                attempt.jobId(),
+                                attempt.workerId(),
+                                attempt.attempt(),
+                                attempt.fencingToken(),
+                                complete.result()),
+                        complete.fingerprint());
+            case FailJob fail ->
+                failAttempt(
+                        deciding,
+                        attempt,
+                        FailureKind.WORKER_FAILED,
+                        fail.error(),
+                        fail.retryable(),
+                        fail.fingerprint());
+            case AppendJobLogs logs ->
+                deciding.answer(
+                        new JobLogsAppended(
+                                header,
+                                attempt.jobId(),
+                                attempt.workerId(),
+                                attempt.attempt(),
+                                attempt.fencingToken(),
+                                logs.lines()),
+                        logs.fingerprint());
+            case AttachJobArtifact artifact ->
+                deciding.answer(
+                        new JobArtifactAttached(
+                                header,
+                                attempt.jobId(),
+                                attempt.workerId(),
+                                attempt.attempt(),
+                                attempt.fencingToken(),
+                                artifact.name(),
+                                artifact.uri(),
+                                artifact.bytes(),
+                                artifact.sha256(),
+                                artifact.contentType()),
+                        artifact.fingerprint());
         }
     }
 
@@ -277,12 +372,13 @@ public final class JobDecider {
                     + job.state().wireName() + " without its attempt having ended: the stored record is inconsistent."
                     + " Restore the processor's state from its changelog.");
         }
-        return Optional.of(switch (job.lastAttemptEnd()) {
-            case SUCCEEDED -> JobRefusalReason.ALREADY_COMPLETED;
-            case FAILED -> JobRefusalReason.ALREADY_FAILED;
-            case LEASE_EXPIRED -> JobRefusalReason.LEASE_EXPIRED;
-            case CANCELLED -> JobRefusalReason.CANCELLED;
-        });
+        return Optional.of(
+                switch (job.lastAttemptEnd()) {
+                    case SUCCEEDED -> JobRefusalReason.ALREADY_COMPLETED;
+                    case FAILED -> JobRefusalReason.ALREADY_FAILED;
+                    case LEASE_EXPIRED -> JobRefusalReason.LEASE_EXPIRED;
+                    case CANCELLED -> JobRefusalReason.CANCELLED;
+                });
     }
 
     /**
@@ -291,12 +387,26 @@ public final class JobDecider {
      *
      * @param fingerprint the worker's request this answers; null for a lease that ran out (it answers nothing)
      */
-    private static void failAttempt(Deciding deciding, JobRecord job, FailureKind failure, String error,
-            boolean retryable, String fingerprint) {
+    private static void failAttempt(
+            Deciding deciding,
+            JobRecord job,
+            FailureKind failure,
+            String error,
+            boolean retryable,
+            String fingerprint) {
         var retries = retryable && job.attempt() < job.maxAttempts();
         var retryAt = retries ? deciding.now().plus(job.backoff().delayAfter(job.attempt())) : null;
-        var failed = new JobFailed(deciding.next(), job.jobId(), job.workerId(), job.attempt(), job.fencingToken(),
-                failure, error, retryable, retries ? JobState.FAILED_WILL_RETRY : JobState.DEAD, retryAt,
+        var failed = new JobFailed(
+                deciding.next(),
+                job.jobId(),
+                job.workerId(),
+                job.attempt(),
+                job.fencingToken(),
+                failure,
+                error,
+                retryable,
+                retries ? JobState.FAILED_WILL_RETRY : JobState.DEAD,
+                retryAt,
                 failure == FailureKind.LEASE_EXPIRED ? job.leaseExpiresAt() : null);
         if (fingerprint == null) {
             deciding.emit(failed);
@@ -320,15 +430,25 @@ public final class JobDecider {
             case CancelJob cancel -> {
                 var job = deciding.job(cancel.jobId());
                 if (job.isEmpty() || job.get().state().finished()) {
-                    deciding.answer(refused(cancel, deciding,
-                            job.isEmpty() ? JobRefusalReason.UNKNOWN_JOB : JobRefusalReason.JOB_FINISHED,
-                            job.orElse(null)), fingerprint);
+                    deciding.answer(
+                            refused(
+                                    cancel,
+                                    deciding,
+                                    job.isEmpty() ? JobRefusalReason.UNKNOWN_JOB : JobRefusalReason.JOB_FINISHED,
+                                    job.orElse(null)),
+                            fingerprint);
                     return;
                 }
                 var active = job.get().state() == JobState.ACTIVE;
-                deciding.answer(new JobCancelled(header, cancel.jobId(), job.get().state(),
-                        active ? job.get().workerId() : null, active ? job.get().fencingToken() : null,
-                        cancel.requestedBy()), fingerprint);
+                deciding.answer(
+                        new JobCancelled(
+                                header,
+                                cancel.jobId(),
+                                job.get().state(),
+                                active ? job.get().workerId() : null,
+                                active ? job.get().fencingToken() : null,
+                                cancel.requestedBy()),
+                        fingerprint);
             }
             case RetryJob retry -> {
                 var job = deciding.job(retry.jobId());
@@ -337,28 +457,39 @@ public final class JobDecider {
                     deciding.answer(refused(retry, deciding, refusal.get(), job.orElse(null)), fingerprint);
                     return;
                 }
-                deciding.answer(new JobRetried(header, retry.jobId(), job.get().state(), retry.requestedBy()),
-                        fingerprint);
+                deciding.answer(
+                        new JobRetried(header, retry.jobId(), job.get().state(), retry.requestedBy()), fingerprint);
             }
             case DeleteJob delete -> {
                 var job = deciding.job(delete.jobId());
                 if (job.isEmpty() || job.get().state() == JobState.ACTIVE) {
-                    deciding.answer(refused(delete, deciding,
-                            job.isEmpty() ? JobRefusalReason.UNKNOWN_JOB : JobRefusalReason.JOB_ACTIVE,
-                            job.orElse(null)), fingerprint);
+                    deciding.answer(
+                            refused(
+                                    delete,
+                                    deciding,
+                                    job.isEmpty() ? JobRefusalReason.UNKNOWN_JOB : JobRefusalReason.JOB_ACTIVE,
+                                    job.orElse(null)),
+                            fingerprint);
                     return;
                 }
-                deciding.answer(new JobDeleted(header, delete.jobId(), job.get().state(), delete.requestedBy()),
-                        fingerprint);
+                deciding.answer(
+                        new JobDeleted(header, delete.jobId(), job.get().state(), delete.requestedBy()), fingerprint);
             }
-            case PauseQueue pause -> deciding.answer(summary.paused()
-                    ? refused(pause, deciding, JobRefusalReason.ALREADY_PAUSED, null)
-                    : new QueuePaused(header, pause.requestedBy()), fingerprint);
-            case ResumeQueue resume -> deciding.answer(!summary.paused()
-                    ? refused(resume, deciding, JobRefusalReason.NOT_PAUSED, null)
-                    : new QueueResumed(header, resume.requestedBy()), fingerprint);
-            case ConfigureQueue configure -> deciding.answer(
-                    new QueueConfigured(header, configure.concurrency(), configure.requestedBy()), fingerprint);
+            case PauseQueue pause ->
+                deciding.answer(
+                        summary.paused()
+                                ? refused(pause, deciding, JobRefusalReason.ALREADY_PAUSED, null)
+                                : new QueuePaused(header, pause.requestedBy()),
+                        fingerprint);
+            case ResumeQueue resume ->
+                deciding.answer(
+                        !summary.paused()
+                                ? refused(resume, deciding, JobRefusalReason.NOT_PAUSED, null)
+                                : new QueueResumed(header, resume.requestedBy()),
+                        fingerprint);
+            case ConfigureQueue configure ->
+                deciding.answer(
+                        new QueueConfigured(header, configure.concurrency(), configure.requestedBy()), fingerprint);
         }
     }
 
@@ -371,8 +502,11 @@ public final class JobDecider {
         if (job.state() != JobState.DEAD && job.state() != JobState.FAILED_WILL_RETRY) {
             return Optional.of(JobRefusalReason.NOT_RETRYABLE);
         }
-        if (job.state() == JobState.DEAD && job.dedupKey() != null
-                && deciding.holderOf(job.dedupKey()).filter(other -> !other.jobId().equals(job.jobId())).isPresent()) {
+        if (job.state() == JobState.DEAD
+                && job.dedupKey() != null
+                && deciding.holderOf(job.dedupKey())
+                        .filter(other -> !other.jobId().equals(job.jobId()))
+                        .isPresent()) {
             return Optional.of(JobRefusalReason.DEDUP_KEY_TAKEN);
         }
         return Optional.empty();
@@ -380,13 +514,15 @@ public final class JobDecider {
 
     private static void decideTimer(TimerCommand timer, Deciding deciding) {
         switch (timer) {
-            case JobDueCheck check -> deciding.job(check.jobId())
-                    .filter(job -> job.dueAt(deciding.now()))
-                    .ifPresent(job -> deciding.emit(new JobReady(deciding.next(), job.jobId(), job.state())));
-            case LeaseDueCheck check -> deciding.job(check.jobId())
-                    .filter(job -> job.fencingToken() == check.fencingToken() && job.leaseRunOutAt(deciding.now()))
-                    .ifPresent(job -> failAttempt(deciding, job, FailureKind.LEASE_EXPIRED, leaseExpiredError(job),
-                            true, null));
+            case JobDueCheck check ->
+                deciding.job(check.jobId())
+                        .filter(job -> job.dueAt(deciding.now()))
+                        .ifPresent(job -> deciding.emit(new JobReady(deciding.next(), job.jobId(), job.state())));
+            case LeaseDueCheck check ->
+                deciding.job(check.jobId())
+                        .filter(job -> job.fencingToken() == check.fencingToken() && job.leaseRunOutAt(deciding.now()))
+                        .ifPresent(job -> failAttempt(
+                                deciding, job, FailureKind.LEASE_EXPIRED, leaseExpiredError(job), true, null));
             // Parked claims whose wait is over were answered before any command is decided.
             case WaitDueCheck check -> {}
         }
@@ -414,7 +550,14 @@ public final class JobDecider {
             case ConfigureQueue configure -> {}
         }
         var current = job == null || job.fencingToken() == 0 ? null : job.fencingToken();
-        return new JobRequestRefused(deciding.next(), request.kind(), reason, jobId, workerId, token, current,
+        return new JobRequestRefused(
+                deciding.next(),
+                request.kind(),
+                reason,
+                jobId,
+                workerId,
+                token,
+                current,
                 job == null ? null : job.state(),
                 reason == JobRefusalReason.LEASE_EXPIRED && job != null ? job.leaseExpiresAt() : null);
     }

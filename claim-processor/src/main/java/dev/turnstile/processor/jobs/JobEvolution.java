@@ -43,12 +43,19 @@ public final class JobEvolution {
             case JobEnqueued enqueued -> next.withCounts(counts.plus(enqueued.state(), 1));
             case JobAlreadyEnqueued existing -> next;
             case JobReady ready -> next.withCounts(counts.moved(ready.previousState(), JobState.WAITING));
-            case JobClaimed claimed -> next.withCounts(counts.moved(JobState.WAITING, JobState.ACTIVE))
-                    .withFencingToken(claimed.fencingToken())
-                    .withoutWaiter(claimed.requestId());
+            case JobClaimed claimed ->
+                next.withCounts(counts.moved(JobState.WAITING, JobState.ACTIVE))
+                        .withFencingToken(claimed.fencingToken())
+                        .withoutWaiter(claimed.requestId());
             case NoJobAvailable none -> next.withoutWaiter(none.requestId());
-            case ClaimNextParked parked -> next.withWaiter(new ParkedClaim(parked.requestId(), parked.workerId(),
-                    parked.waitSeconds(), parked.waitUntil(), parked.sequence(), parked.occurredAt()));
+            case ClaimNextParked parked ->
+                next.withWaiter(new ParkedClaim(
+                        parked.requestId(),
+                        parked.workerId(),
+                        parked.waitSeconds(),
+                        parked.waitUntil(),
+                        parked.sequence(),
+                        parked.occurredAt()));
             case JobHeartbeatReceived heartbeat -> next;
             case JobLogsAppended logs -> next;
             case JobArtifactAttached artifact -> next;
@@ -69,26 +76,27 @@ public final class JobEvolution {
         if (event.redelivery()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(switch (event) {
-            case JobEnqueued e -> e.jobId();
-            case JobReady e -> e.jobId();
-            case JobClaimed e -> e.jobId();
-            case JobHeartbeatReceived e -> e.jobId();
-            case JobSucceeded e -> e.jobId();
-            case JobFailed e -> e.jobId();
-            case JobCancelled e -> e.jobId();
-            case JobRetried e -> e.jobId();
-            case JobDeleted e -> e.jobId();
-            case JobAlreadyEnqueued e -> null;
-            case NoJobAvailable e -> null;
-            case ClaimNextParked e -> null;
-            case JobLogsAppended e -> null;
-            case JobArtifactAttached e -> null;
-            case QueuePaused e -> null;
-            case QueueResumed e -> null;
-            case QueueConfigured e -> null;
-            case JobRequestRefused e -> null;
-        });
+        return Optional.ofNullable(
+                switch (event) {
+                    case JobEnqueued e -> e.jobId();
+                    case JobReady e -> e.jobId();
+                    case JobClaimed e -> e.jobId();
+                    case JobHeartbeatReceived e -> e.jobId();
+                    case JobSucceeded e -> e.jobId();
+                    case JobFailed e -> e.jobId();
+                    case JobCancelled e -> e.jobId();
+                    case JobRetried e -> e.jobId();
+                    case JobDeleted e -> e.jobId();
+                    case JobAlreadyEnqueued e -> null;
+                    case NoJobAvailable e -> null;
+                    case ClaimNextParked e -> null;
+                    case JobLogsAppended e -> null;
+                    case JobArtifactAttached e -> null;
+                    case QueuePaused e -> null;
+                    case QueueResumed e -> null;
+                    case QueueConfigured e -> null;
+                    case JobRequestRefused e -> null;
+                });
     }
 
     /**
@@ -99,23 +107,87 @@ public final class JobEvolution {
     public static JobRecord evolve(JobRecord job, JobEvent event) {
         return switch (event) {
             case JobEnqueued enqueued -> created(enqueued);
-            case JobReady ready -> held(job, event).with(JobState.WAITING, null, ready.sequence(), job.attempt(),
-                    job.fencingToken(), job.workerId(), job.leaseExpiresAt(), job.lastAttemptEnd());
-            case JobClaimed claimed -> held(job, event).with(JobState.ACTIVE, null, job.readySequence(),
-                    claimed.attempt(), claimed.fencingToken(), claimed.workerId(), claimed.leaseExpiresAt(), null);
-            case JobHeartbeatReceived heartbeat -> held(job, event).with(job.state(), job.dueAt(),
-                    job.readySequence(), job.attempt(), job.fencingToken(), job.workerId(), heartbeat.leaseExpiresAt(),
-                    job.lastAttemptEnd());
-            case JobSucceeded succeeded -> held(job, event).with(JobState.SUCCEEDED, null, job.readySequence(),
-                    job.attempt(), job.fencingToken(), job.workerId(), job.leaseExpiresAt(), AttemptEnd.SUCCEEDED);
-            case JobFailed failed -> held(job, event).with(failed.state(), failed.retryAt(), job.readySequence(),
-                    job.attempt(), job.fencingToken(), job.workerId(), job.leaseExpiresAt(),
-                    failed.failure() == FailureKind.LEASE_EXPIRED ? AttemptEnd.LEASE_EXPIRED : AttemptEnd.FAILED);
-            case JobCancelled cancelled -> held(job, event).with(JobState.CANCELLED, null, job.readySequence(),
-                    job.attempt(), job.fencingToken(), job.workerId(), job.leaseExpiresAt(),
-                    cancelled.previousState() == JobState.ACTIVE ? AttemptEnd.CANCELLED : job.lastAttemptEnd());
-            case JobRetried retried -> held(job, event).with(JobState.WAITING, null, retried.sequence(), 0,
-                    job.fencingToken(), job.workerId(), job.leaseExpiresAt(), job.lastAttemptEnd());
+            case JobReady ready ->
+                held(job, event)
+                        .with(
+                                JobState.WAITING,
+                                null,
+                                ready.sequence(),
+                                job.attempt(),
+                                job.fencingToken(),
+                                job.workerId(),
+                                job.leaseExpiresAt(),
+                                job.lastAttemptEnd());
+            case JobClaimed claimed ->
+                held(job, event)
+                        .with(
+                                JobState.ACTIVE,
+                                null,
+                                job.readySequence(),
+                                claimed.attempt(),
+                                claimed.fencingToken(),
+                                claimed.workerId(),
+                                claimed.leaseExpiresAt(),
+                                null);
+            case JobHeartbeatReceived heartbeat ->
+                held(job, event)
+                        .with(
+                                job.state(),
+                                job.dueAt(),
+                                job.readySequence(),
+                                job.attempt(),
+                                job.fencingToken(),
+                                job.workerId(),
+                                heartbeat.leaseExpiresAt(),
+                                job.lastAttemptEnd());
+            case JobSucceeded succeeded ->
+                held(job, event)
+                        .with(
+                                JobState.SUCCEEDED,
+                                null,
+                                job.readySequence(),
+                                job.attempt(),
+                                job.fencingToken(),
+                                job.workerId(),
+                                job.leaseExpiresAt(),
+                                AttemptEnd.SUCCEEDED);
+            case JobFailed failed ->
+                held(job, event)
+                        .with(
+                                failed.state(),
+                                failed.retryAt(),
+                                job.readySequence(),
+                                job.attempt(),
+                                job.fencingToken(),
+                                job.workerId(),
+                                job.leaseExpiresAt(),
+                                failed.failure() == FailureKind.LEASE_EXPIRED
+                                        ? AttemptEnd.LEASE_EXPIRED
+                                        : AttemptEnd.FAILED);
+            case JobCancelled cancelled ->
+                held(job, event)
+                        .with(
+                                JobState.CANCELLED,
+                                null,
+                                job.readySequence(),
+                                job.attempt(),
+                                job.fencingToken(),
+                                job.workerId(),
+                                job.leaseExpiresAt(),
+                                cancelled.previousState() == JobState.ACTIVE
+                                        ? AttemptEnd.CANCELLED
+                                        : job.lastAttemptEnd());
+            case JobRetried retried ->
+                held(job, event)
+                        .with(
+                                JobState.WAITING,
+                                null,
+                                retried.sequence(),
+                                0,
+                                job.fencingToken(),
+                                job.workerId(),
+                                job.leaseExpiresAt(),
+                                job.lastAttemptEnd());
             case JobDeleted deleted -> {
                 held(job, event);
                 yield null;
@@ -134,16 +206,30 @@ public final class JobEvolution {
 
     private static JobRecord created(JobEnqueued enqueued) {
         var delayed = enqueued.state() == JobState.DELAYED;
-        return new JobRecord(enqueued.jobId(), enqueued.name(), enqueued.payload(), enqueued.priority(),
-                enqueued.maxAttempts(), enqueued.backoff(), enqueued.leaseSeconds(), enqueued.dedupKey(),
-                enqueued.state(), delayed ? enqueued.runAt() : null, delayed ? 0 : enqueued.sequence(), 0, 0, null,
-                null, null);
+        return new JobRecord(
+                enqueued.jobId(),
+                enqueued.name(),
+                enqueued.payload(),
+                enqueued.priority(),
+                enqueued.maxAttempts(),
+                enqueued.backoff(),
+                enqueued.leaseSeconds(),
+                enqueued.dedupKey(),
+                enqueued.state(),
+                delayed ? enqueued.runAt() : null,
+                delayed ? 0 : enqueued.sequence(),
+                0,
+                0,
+                null,
+                null,
+                null);
     }
 
     /** The record an event about an existing job changes: a broken invariant when there is none. */
     private static JobRecord held(JobRecord job, JobEvent event) {
         if (job == null) {
-            throw new IllegalStateException("Event " + event.eventId() + " (" + event.getClass().getSimpleName()
+            throw new IllegalStateException("Event " + event.eventId() + " ("
+                    + event.getClass().getSimpleName()
                     + ") changes a job that queue " + event.queue() + " does not hold: the stores do not match the"
                     + " event log. Restore the processor's state from its changelog (stop it and delete its state"
                     + " directory).");

@@ -67,9 +67,31 @@ public record JobRecord(
         return priority != other.priority ? priority > other.priority : readySequence < other.readySequence;
     }
 
-    JobRecord with(JobState newState, Instant newDueAt, long newReadySequence, int newAttempt, long newToken,
-            String newWorker, Instant newLeaseExpiresAt, AttemptEnd newEnd) {
-        return new JobRecord(jobId, name, payload, priority, maxAttempts, backoff, leaseSeconds, dedupKey, newState,
-                newDueAt, newReadySequence, newAttempt, newToken, newWorker, newLeaseExpiresAt, newEnd);
+    JobRecord with(
+            JobState newState,
+            Instant newDueAt,
+            long newReadySequence,
+            int newAttempt,
+            long newToken,
+            String newWorker,
+            Instant newLeaseExpiresAt,
+            AttemptEnd newEnd) {
+        return new JobRecord(
+                jobId,
+                name,
+                payload,
+                priority,
+                maxAttempts,
+                backoff,
+                leaseSeconds,
+                dedupKey,
+                newState,
+                newDueAt,
+                newReadySequence,
+                newAttempt,
+                newToken,
+                newWorker,
+                newLeaseExpiresAt,
+                newEnd);
     }
 }

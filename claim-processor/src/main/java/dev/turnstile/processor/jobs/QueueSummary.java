@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param waiters claim-next requests waiting for a job, in arrival order (at most the decider's bound)
  */
 public record QueueSummary(
-        long sequence, long fencingToken, JobCounts counts, boolean paused, Integer concurrency,
+        long sequence,
+        long fencingToken,
+        JobCounts counts,
+        boolean paused,
+        Integer concurrency,
         List<ParkedClaim> waiters) {
 
     public static final QueueSummary EMPTY = new QueueSummary(0, 0, JobCounts.NONE, false, null, List.of());
@@ -28,7 +32,9 @@ public record QueueSummary(
 
     /** The parked claim-next with this request id, if it waits. */
     public Optional<ParkedClaim> waiter(String requestId) {
-        return waiters.stream().filter(waiter -> waiter.requestId().equals(requestId)).findFirst();
+        return waiters.stream()
+                .filter(waiter -> waiter.requestId().equals(requestId))
+                .findFirst();
     }
 
     /** Whether another job may become active now: not paused and below the concurrency limit. */
@@ -63,7 +69,9 @@ public record QueueSummary(
     }
 
     QueueSummary withoutWaiter(String requestId) {
-        var fewer = waiters.stream().filter(waiter -> !waiter.requestId().equals(requestId)).toList();
+        var fewer = waiters.stream()
+                .filter(waiter -> !waiter.requestId().equals(requestId))
+                .toList();
         return new QueueSummary(sequence, fencingToken, counts, paused, concurrency, fewer);
     }
 }

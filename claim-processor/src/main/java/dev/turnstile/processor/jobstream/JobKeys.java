@@ -12,6 +12,7 @@ final class JobKeys {
 
     /** Kinds of timer: a delay or backoff coming due, a lease running out, a parked claim-next's wait running out. */
     static final char DUE = 'D';
+
     static final char LEASE = 'L';
     static final char WAIT = 'W';
 

@@ -63,7 +63,10 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                     .withTimestamp(command.timestamp().toEpochMilli())
                     .withHeaders(new RecordHeaders());
             if (decided.answers() != null) {
-                event.headers().add(JobTopics.ANSWERED_REQUEST_HEADER, decided.answers().getBytes(StandardCharsets.UTF_8));
+                event.headers()
+                        .add(
+                                JobTopics.ANSWERED_REQUEST_HEADER,
+                                decided.answers().getBytes(StandardCharsets.UTF_8));
             }
             context.forward(event, JobTopology.EVENTS_SINK);
         }

@@ -69,9 +69,16 @@ final class JobStoreWriter {
 
     /** Keeps every index in step with one job's record (null: none). */
     private void reindex(String queue, JobRecord old, JobRecord updated) {
-        move(tables.waiting(), waitingKey(queue, old), waitingKey(queue, updated), updated == null ? null : updated.jobId());
+        move(
+                tables.waiting(),
+                waitingKey(queue, old),
+                waitingKey(queue, updated),
+                updated == null ? null : updated.jobId());
         move(tables.timers(), dueKey(queue, old), dueKey(queue, updated), "");
-        move(tables.timers(), leaseKey(queue, old), leaseKey(queue, updated),
+        move(
+                tables.timers(),
+                leaseKey(queue, old),
+                leaseKey(queue, updated),
                 updated == null ? null : Long.toString(updated.fencingToken()));
         move(tables.dedup(), dedupKey(queue, old), dedupKey(queue, updated), updated == null ? null : updated.jobId());
     }

@@ -30,13 +30,15 @@ final class JobTimers {
             var parts = JobKeys.timerParts(entry.getKey());
             var queue = parts[2];
             var id = parts[3];
-            commands.add(switch (parts[1].charAt(0)) {
-                case JobKeys.DUE -> JobDueCheck.of(queue, id, checkedAt);
-                case JobKeys.LEASE -> LeaseDueCheck.of(queue, id, Long.parseLong(entry.getValue()), checkedAt);
-                case JobKeys.WAIT -> WaitDueCheck.of(queue, id, checkedAt);
-                default -> throw new IllegalStateException("Timer " + entry.getKey() + " is of no known kind: the"
-                        + " timer store was written by another version. Restore it from its changelog.");
-            });
+            commands.add(
+                    switch (parts[1].charAt(0)) {
+                        case JobKeys.DUE -> JobDueCheck.of(queue, id, checkedAt);
+                        case JobKeys.LEASE -> LeaseDueCheck.of(queue, id, Long.parseLong(entry.getValue()), checkedAt);
+                        case JobKeys.WAIT -> WaitDueCheck.of(queue, id, checkedAt);
+                        default ->
+                            throw new IllegalStateException("Timer " + entry.getKey() + " is of no known kind: the"
+                                    + " timer store was written by another version. Restore it from its changelog.");
+                    });
         }
         return commands;
     }

@@ -88,29 +88,58 @@ public final class JobTopology {
         var requests = topics.requests();
         var events = topics.events();
         // Read commands in each queue's log order.
-        topology.addSource(SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(),
+        topology.addSource(
+                SOURCE,
+                requests.keySerde().deserializer(),
+                requests.valueSerde().deserializer(),
                 requests.name());
         // Decide each command against its queue's stored state, one queue per partition, one thread per partition.
         topology.addProcessor(DECIDER, () -> new JobProcessor(decider, settings.timerCheckInterval()), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUES_STORE),
-                Serdes.String(), new JsonSerde<>(QueueSummary.class)), DECIDER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
-                Serdes.String(), new JsonSerde<>(JobRecord.class)), DECIDER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
-                Serdes.String(), Serdes.String()), DECIDER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                Serdes.String(), Serdes.String()), DECIDER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), Serdes.String()), DECIDER);
-        topology.addStateStore(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(ANSWERS_STORE,
-                                settings.requestMemory().plus(ANSWER_RETENTION_MARGIN), Duration.ofMillis(1), false),
-                        Serdes.String(), new JsonSerde<>(RememberedJobAnswer.class)), DECIDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(QUEUES_STORE),
+                        Serdes.String(),
+                        new JsonSerde<>(QueueSummary.class)),
+                DECIDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(), new JsonSerde<>(JobRecord.class)),
+                DECIDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(WAITING_STORE), Serdes.String(), Serdes.String()),
+                DECIDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()),
+                DECIDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()),
+                DECIDER);
+        topology.addStateStore(
+                Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(
+                                ANSWERS_STORE,
+                                settings.requestMemory().plus(ANSWER_RETENTION_MARGIN),
+                                Duration.ofMillis(1),
+                                false),
+                        Serdes.String(),
+                        new JsonSerde<>(RememberedJobAnswer.class)),
+                DECIDER);
         // Publish every event, keyed by queue, on the public topic.
-        topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(),
+        topology.addSink(
+                EVENTS_SINK,
+                events.name(),
+                events.keySerde().serializer(),
+                events.valueSerde().serializer(),
                 DECIDER);
         // Append timer commands to the queue's own command log, so that they are decided in log order.
-        topology.addSink(TIMERS_SINK, requests.name(), requests.keySerde().serializer(),
-                requests.valueSerde().serializer(), DECIDER);
+        topology.addSink(
+                TIMERS_SINK,
+                requests.name(),
+                requests.keySerde().serializer(),
+                requests.valueSerde().serializer(),
+                DECIDER);
     }
 }

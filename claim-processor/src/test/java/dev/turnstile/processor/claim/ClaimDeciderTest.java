@@ -57,7 +57,8 @@ class ClaimDeciderTest extends LeaseSemanticsContract {
 
         assertThat(state.sequence()).isEqualTo(500);
         assertThat(state.holder().agentId()).isEqualTo("agent-100");
-        assertThat(Json.MAPPER.writeValueAsString(state)).isEqualTo(afterOne.replaceFirst("\"sequence\":1,", "\"sequence\":500,"));
+        assertThat(Json.MAPPER.writeValueAsString(state))
+                .isEqualTo(afterOne.replaceFirst("\"sequence\":1,", "\"sequence\":500,"));
     }
 
     @Test
@@ -67,17 +68,28 @@ class ClaimDeciderTest extends LeaseSemanticsContract {
                 "sequence":1,"mode":"lease","fencingToken":2,"ttlSeconds":30,\
                 "grantedExpiresAt":"2026-11-23T10:30:30Z","expiresAt":"2026-11-23T10:31:00Z",\
                 "takeoverAfterFailure":true,"status":"RELEASED"},\
-                "recent":[{"requestId":"req-2","sequence":2,"agentId":"agent-2","granted":false}],"fencingToken":2}""",
-                ClaimState.class);
+                "recent":[{"requestId":"req-2","sequence":2,"agentId":"agent-2","granted":false}],"fencingToken":2}""", ClaimState.class);
         var beforeLeases = Json.MAPPER.readValue("""
                 {"sequence":2,"holder":{"agentId":"agent-1","requestId":"req-1","since":"2026-11-23T10:30:00Z",\
                 "sequence":1},"recent":[]}""", ClaimState.class);
 
-        assertThat(withLease.holder()).isEqualTo(new ClaimHolder("agent-1", "req-1", T0, 1, ClaimMode.LEASE, 2, 30,
-                T0.plusSeconds(30), T0.plusSeconds(60), true, ClaimStatus.RELEASED));
+        assertThat(withLease.holder())
+                .isEqualTo(new ClaimHolder(
+                        "agent-1",
+                        "req-1",
+                        T0,
+                        1,
+                        ClaimMode.LEASE,
+                        2,
+                        30,
+                        T0.plusSeconds(30),
+                        T0.plusSeconds(60),
+                        true,
+                        ClaimStatus.RELEASED));
         assertThat(withLease.sequence()).isEqualTo(3);
-        assertThat(beforeLeases.holder()).isEqualTo(new ClaimHolder("agent-1", "req-1", T0, 1, ClaimMode.ONCE, 1, null,
-                null, null, false, ClaimStatus.ACTIVE));
+        assertThat(beforeLeases.holder())
+                .isEqualTo(new ClaimHolder(
+                        "agent-1", "req-1", T0, 1, ClaimMode.ONCE, 1, null, null, null, false, ClaimStatus.ACTIVE));
         assertThat(beforeLeases.fencingToken()).isEqualTo(1);
     }
 

@@ -106,7 +106,9 @@ final class ClaimHistoryChecker {
     /** A command of the log and the decisions it got, in log order. */
     void decided(ClaimCommand command, List<ClaimEvent> events) {
         history.add(command + " -> " + events);
-        decisionsByKey.computeIfAbsent(command.taskKey(), k -> new ArrayList<>()).addAll(events);
+        decisionsByKey
+                .computeIfAbsent(command.taskKey(), k -> new ArrayList<>())
+                .addAll(events);
         var key = keys.computeIfAbsent(command.taskKey(), k -> new Key());
         if (command instanceof ExpireDue check) {
             checkExpiryCheck(check, key, events);
@@ -118,7 +120,10 @@ final class ClaimHistoryChecker {
     private void checkExpiryCheck(ExpireDue check, Key key, List<ClaimEvent> events) {
         var holder = key.holder;
         boolean due = holder != null && holder.token == check.fencingToken() && holder.runOutAt(check.timestamp());
-        require(events.size() == (due ? 1 : 0), "an expiry check announces exactly when the checked lease ran out", events);
+        require(
+                events.size() == (due ? 1 : 0),
+                "an expiry check announces exactly when the checked lease ran out",
+                events);
         if (due) {
             require(events.getFirst() instanceof LeaseExpired, "an expiry check announces LeaseExpired", events);
             apply(key, events.getFirst(), check);
@@ -128,45 +133,67 @@ final class ClaimHistoryChecker {
     private void checkAnswer(ClaimCommand command, Key key, List<ClaimEvent> events) {
         require(!events.isEmpty(), "every request is answered", events);
         var answer = events.getLast();
-        require(answer.answersRequest() && answer.requestId().equals(command.requestId()),
-                "the last decision answers the request", events);
+        require(
+                answer.answersRequest() && answer.requestId().equals(command.requestId()),
+                "the last decision answers the request",
+                events);
         var requestKey = command.taskKey() + '|' + command.requestId();
         var remembered = requests.get(requestKey);
-        boolean inMemory = remembered != null && remembered.at().plus(requestMemory).isAfter(command.timestamp());
+        boolean inMemory =
+                remembered != null && remembered.at().plus(requestMemory).isAfter(command.timestamp());
         var holder = key.holder;
         boolean holdersOwn = holder != null && holder.requestId.equals(command.requestId());
 
         if (inMemory || holdersOwn) {
-            var original = inMemory ? remembered : new Request(holder.fingerprint, holder.grant, holder.grant.attemptedAt());
+            var original =
+                    inMemory ? remembered : new Request(holder.fingerprint, holder.grant, holder.grant.attemptedAt());
             if (original.fingerprint().equals(command.fingerprint())) {
-                require(events.equals(List.of(original.answer().asRedelivery())),
-                        "a retried request gets its original answer, marked redelivery", events);
+                require(
+                        events.equals(List.of(original.answer().asRedelivery())),
+                        "a retried request gets its original answer, marked redelivery",
+                        events);
                 if (!inMemory) {
                     requests.put(requestKey, new Request(command.fingerprint(), answer, command.timestamp()));
                 }
             } else {
-                require(events.size() == 1 && answer instanceof RequestRefused refused
-                                && refused.reason() == RefusalReason.REQUEST_ID_REUSED && !refused.redelivery(),
-                        "a request reusing another request's id is refused", events);
+                require(
+                        events.size() == 1
+                                && answer instanceof RequestRefused refused
+                                && refused.reason() == RefusalReason.REQUEST_ID_REUSED
+                                && !refused.redelivery(),
+                        "a request reusing another request's id is refused",
+                        events);
                 apply(key, answer, command);
             }
             return;
         }
-        if (command instanceof ClaimRequested claim && holder != null && holder.status == Status.ACTIVE
-                && !holder.runOutAt(claim.timestamp()) && holder.fingerprint.equals(claim.fingerprint())) {
-            require(events.size() == 1 && answer instanceof ClaimGranted again && again.redelivery()
+        if (command instanceof ClaimRequested claim
+                && holder != null
+                && holder.status == Status.ACTIVE
+                && !holder.runOutAt(claim.timestamp())
+                && holder.fingerprint.equals(claim.fingerprint())) {
+            require(
+                    events.size() == 1
+                            && answer instanceof ClaimGranted again
+                            && again.redelivery()
                             && again.decisionId().equals(holder.grant.decisionId())
                             && again.fencingToken() == holder.token,
-                    "the active holder asking again is told it holds the key, and nothing is decided", events);
+                    "the active holder asking again is told it holds the key, and nothing is decided",
+                    events);
             requests.put(requestKey, new Request(command.fingerprint(), answer, command.timestamp()));
             return;
         }
 
         boolean expires = holder != null && holder.runOutAt(command.timestamp());
-        require(events.size() == (expires ? 2 : 1), "a new request gets one decision, after the expiry it reveals", events);
+        require(
+                events.size() == (expires ? 2 : 1),
+                "a new request gets one decision, after the expiry it reveals",
+                events);
         if (expires) {
-            require(events.getFirst() instanceof LeaseExpired expired && expired.fencingToken() == holder.token,
-                    "the expiry a request reveals is announced first", events);
+            require(
+                    events.getFirst() instanceof LeaseExpired expired && expired.fencingToken() == holder.token,
+                    "the expiry a request reveals is announced first",
+                    events);
             apply(key, events.getFirst(), command);
         }
         require(!answer.redelivery(), "a new request is decided, not redelivered", events);
@@ -183,15 +210,20 @@ final class ClaimHistoryChecker {
         key.claimed = true;
         var holder = key.holder;
         if (holder == null || holder.yields()) {
-            require(answer instanceof ClaimGranted granted
+            require(
+                    answer instanceof ClaimGranted granted
                             && granted.agentId().equals(claim.agentId())
                             && granted.mode() == claim.mode()
                             && granted.fencingToken() == key.token + 1,
-                    "a claim is granted, with the next fencing token, when nobody holds the key", events);
+                    "a claim is granted, with the next fencing token, when nobody holds the key",
+                    events);
         } else {
-            require(answer instanceof ClaimDenied denied && denied.heldBy().equals(holder.agentId)
+            require(
+                    answer instanceof ClaimDenied denied
+                            && denied.heldBy().equals(holder.agentId)
                             && denied.fencingToken() == holder.token,
-                    "a claim is denied, naming the holder, while somebody holds the key", events);
+                    "a claim is denied, naming the holder, while somebody holds the key",
+                    events);
         }
     }
 
@@ -203,27 +235,36 @@ final class ClaimHistoryChecker {
                 && holder.status == Status.ACTIVE
                 && !(request instanceof LeaseRenewRequested && holder.mode == ClaimMode.ONCE);
         if (!allowed) {
-            require(answer instanceof RequestRefused refused && refused.reason() != RefusalReason.REQUEST_ID_REUSED,
+            require(
+                    answer instanceof RequestRefused refused && refused.reason() != RefusalReason.REQUEST_ID_REUSED,
                     "a renew, release or completion is refused unless the holder asks with its token while its"
-                            + " claim runs", events);
+                            + " claim runs",
+                    events);
             return;
         }
         boolean matches = switch (request) {
-            case LeaseRenewRequested renew -> answer instanceof LeaseRenewed renewed
-                    && renewed.expiresAt().equals(renew.timestamp().plusSeconds(
-                            renew.ttlSeconds() != null ? renew.ttlSeconds() : holder.grant.ttlSeconds()));
+            case LeaseRenewRequested renew ->
+                answer instanceof LeaseRenewed renewed
+                        && renewed.expiresAt()
+                                .equals(renew.timestamp()
+                                        .plusSeconds(
+                                                renew.ttlSeconds() != null
+                                                        ? renew.ttlSeconds()
+                                                        : holder.grant.ttlSeconds()));
             case ReleaseRequested release -> answer instanceof LeaseReleased;
-            case CompletionReported completion -> answer instanceof ClaimCompleted completed
-                    && completed.outcome() == completion.outcome();
+            case CompletionReported completion ->
+                answer instanceof ClaimCompleted completed && completed.outcome() == completion.outcome();
         };
         require(matches, "the holder's renew, release or completion with its token is done", events);
     }
 
     /** The model after a new decision: numbering, holder, tokens. */
     private void apply(Key key, ClaimEvent event, ClaimCommand command) {
-        require(event.sequence() == key.sequence + 1
+        require(
+                event.sequence() == key.sequence + 1
                         && event.decisionId().equals(ClaimEvent.decisionId(command.taskKey(), event.sequence())),
-                "each key's decisions are numbered 1, 2, 3, … and named <key>#<sequence>", List.of(event));
+                "each key's decisions are numbered 1, 2, 3, … and named <key>#<sequence>",
+                List.of(event));
         key.sequence = event.sequence();
         switch (event) {
             case ClaimGranted granted -> {
@@ -249,7 +290,7 @@ final class ClaimHistoryChecker {
             case LeaseReleased released -> key.holder.status = Status.RELEASED;
             case LeaseExpired expired -> key.holder.status = Status.EXPIRED;
             case ClaimCompleted completed ->
-                    key.holder.status = completed.outcome() == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED;
+                key.holder.status = completed.outcome() == ClaimOutcome.SUCCEEDED ? Status.SUCCEEDED : Status.FAILED;
             case ClaimDenied denied -> {}
             case RequestRefused refused -> {}
         }
@@ -257,12 +298,17 @@ final class ClaimHistoryChecker {
 
     /** A crashed processor decided a command again: the same decisions, or its aborted output was wrong. */
     void redecided(ClaimCommand command, List<ClaimEvent> before, List<ClaimEvent> again) {
-        require(json(before).equals(json(again)), "a processor that crashes decides " + command + " the same again", again);
+        require(
+                json(before).equals(json(again)),
+                "a processor that crashes decides " + command + " the same again",
+                again);
     }
 
     /** The log replayed from offset 0 into a fresh processor. */
     void replayed(List<List<ClaimEvent>> original, List<List<ClaimEvent>> replayed) {
-        require(json(original).equals(json(replayed)), "replaying the log reproduces every decision byte for byte",
+        require(
+                json(original).equals(json(replayed)),
+                "replaying the log reproduces every decision byte for byte",
                 List.of());
     }
 
@@ -270,14 +316,19 @@ final class ClaimHistoryChecker {
     void finished(Map<String, ClaimState> states, ClaimDecider decider) {
         keys.forEach((taskKey, key) -> {
             if (key.claimed && !key.reopened) {
-                require(key.grants == 1, "a claimed key without release, expiry or takeover is granted exactly once ("
-                        + taskKey + ")", List.of());
+                require(
+                        key.grants == 1,
+                        "a claimed key without release, expiry or takeover is granted exactly once (" + taskKey + ")",
+                        List.of());
             }
         });
         // What a processor restored from the decisions alone would hold: it must be exactly the stored state.
         states.forEach((taskKey, state) -> {
             var folded = decider.evolve(ClaimState.EMPTY, decisionsByKey.getOrDefault(taskKey, List.of()));
-            require(state.equals(folded), "the stored state of " + taskKey + " is what its decisions fold to", List.of());
+            require(
+                    state.equals(folded),
+                    "the stored state of " + taskKey + " is what its decisions fold to",
+                    List.of());
         });
     }
 

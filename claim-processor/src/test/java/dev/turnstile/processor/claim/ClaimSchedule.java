@@ -77,7 +77,10 @@ record ClaimSchedule(List<Step> steps) {
         Gen<Integer> key = integers().between(0, KEYS.size() - 1);
         Gen<Integer> offset = Generate.frequency(List.of(
                 Pair.of(8, Generate.constant(0)), Pair.of(1, Generate.constant(-1)), Pair.of(1, Generate.constant(1))));
-        Gen<Step> claim = agent.zip(key, integers().between(0, POLICIES.size() - 1), integers().between(-4, 40),
+        Gen<Step> claim = agent.zip(
+                key,
+                integers().between(0, POLICIES.size() - 1),
+                integers().between(-4, 40),
                 (a, k, p, r) -> new Claim(a, k, p, r < 0 ? -1 : r));
         Gen<Step> holder = Generate.enumValues(Action.class).zip(agent, key, offset, Holder::new);
         Gen<Step> retry = integers().between(0, 200).map(Retry::new);

@@ -45,17 +45,18 @@ abstract class ClaimSemanticsContract {
 
             assertThat(events)
                     .containsExactly(new ClaimGranted(
-                            new DecisionHeader(1,
-                            "hire:convex-deploy:3f9c2ab#1",
-                            1,
-                            "req-0001",
-                            "hire:convex-deploy:3f9c2ab",
-                            "hire",
-                            "convex-deploy",
-                            "3f9c2ab",
-                            "agent-1",
-                            T0,
-                            false),
+                            new DecisionHeader(
+                                    1,
+                                    "hire:convex-deploy:3f9c2ab#1",
+                                    1,
+                                    "req-0001",
+                                    "hire:convex-deploy:3f9c2ab",
+                                    "hire",
+                                    "convex-deploy",
+                                    "3f9c2ab",
+                                    "agent-1",
+                                    T0,
+                                    false),
                             ClaimMode.ONCE,
                             1,
                             null,
@@ -67,7 +68,8 @@ abstract class ClaimSemanticsContract {
         void keys_are_independent_so_each_first_claim_is_granted() {
             var events = run(claim(DEPLOY, "agent-1", "req-0001", 0), claim(BUILD, "agent-2", "req-0002", 1));
 
-            assertThat(events).extracting(ClaimEvent::taskKey, ClaimEvent::agentId, ClaimEvent::wasGranted)
+            assertThat(events)
+                    .extracting(ClaimEvent::taskKey, ClaimEvent::agentId, ClaimEvent::wasGranted)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(DEPLOY.value(), "agent-1", true),
                             org.assertj.core.groups.Tuple.tuple(BUILD.value(), "agent-2", true));
@@ -83,17 +85,18 @@ abstract class ClaimSemanticsContract {
 
             assertThat(events.get(1))
                     .isEqualTo(new ClaimDenied(
-                            new DecisionHeader(1,
-                            "hire:convex-deploy:3f9c2ab#2",
-                            2,
-                            "req-0002",
-                            "hire:convex-deploy:3f9c2ab",
-                            "hire",
-                            "convex-deploy",
-                            "3f9c2ab",
-                            "agent-2",
-                            T0.plusSeconds(5),
-                            false),
+                            new DecisionHeader(
+                                    1,
+                                    "hire:convex-deploy:3f9c2ab#2",
+                                    2,
+                                    "req-0002",
+                                    "hire:convex-deploy:3f9c2ab",
+                                    "hire",
+                                    "convex-deploy",
+                                    "3f9c2ab",
+                                    "agent-2",
+                                    T0.plusSeconds(5),
+                                    false),
                             "agent-1",
                             T0,
                             ClaimMode.ONCE,
@@ -105,8 +108,7 @@ abstract class ClaimSemanticsContract {
         @Test
         void once_claims_never_expire_however_late_the_next_attempt() {
             var events = run(
-                    claim(DEPLOY, "agent-1", "req-0001", 0),
-                    claim(DEPLOY, "agent-2", "req-0002", 60 * 60 * 24 * 365));
+                    claim(DEPLOY, "agent-1", "req-0001", 0), claim(DEPLOY, "agent-2", "req-0002", 60 * 60 * 24 * 365));
 
             assertThat(events).extracting(ClaimEvent::wasGranted).containsExactly(true, false);
         }
@@ -119,10 +121,15 @@ abstract class ClaimSemanticsContract {
             var events = run(commands);
 
             assertThat(events).hasSize(50);
-            assertThat(events).filteredOn(ClaimEvent::wasGranted).singleElement().extracting(ClaimEvent::agentId)
+            assertThat(events)
+                    .filteredOn(ClaimEvent::wasGranted)
+                    .singleElement()
+                    .extracting(ClaimEvent::agentId)
                     .isEqualTo("agent-0");
-            assertThat(events).extracting(ClaimEvent::sequence)
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
+            assertThat(events)
+                    .extracting(ClaimEvent::sequence)
+                    .containsExactlyElementsOf(
+                            IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
         }
     }
 
@@ -223,8 +230,10 @@ abstract class ClaimSemanticsContract {
                     claim(DEPLOY, "agent-2", "req-0002", 1),
                     claim(DEPLOY, "agent-3", "req-0002", 2));
 
-            assertThat(events.get(2)).isInstanceOfSatisfying(RequestRefused.class, refused ->
-                    assertThat(refused.reason()).isEqualTo(RefusalReason.REQUEST_ID_REUSED));
+            assertThat(events.get(2))
+                    .isInstanceOfSatisfying(
+                            RequestRefused.class,
+                            refused -> assertThat(refused.reason()).isEqualTo(RefusalReason.REQUEST_ID_REUSED));
         }
 
         @Test
@@ -281,7 +290,9 @@ abstract class ClaimSemanticsContract {
                     claim(DEPLOY, "agent-1", "req-0009", 5),
                     claim(DEPLOY, "agent-2", "req-0002", 6));
 
-            assertThat(events).filteredOn(event -> event.wasGranted() && !event.redelivery()).hasSize(1);
+            assertThat(events)
+                    .filteredOn(event -> event.wasGranted() && !event.redelivery())
+                    .hasSize(1);
             assertThat(events.get(2).sequence()).isEqualTo(2);
         }
 
@@ -291,8 +302,10 @@ abstract class ClaimSemanticsContract {
                     claim(DEPLOY, "agent-1", "req-0001", 0),
                     claim(DEPLOY, "agent-1", "req-0009", 5, ClaimPolicy.lease(30)));
 
-            assertThat(events.get(1)).isInstanceOfSatisfying(ClaimDenied.class, denied ->
-                    assertThat(denied.heldBy()).isEqualTo("agent-1"));
+            assertThat(events.get(1))
+                    .isInstanceOfSatisfying(
+                            ClaimDenied.class,
+                            denied -> assertThat(denied.heldBy()).isEqualTo("agent-1"));
         }
     }
 }

@@ -43,7 +43,8 @@ final class ClaimSimulation {
         List<ClaimEvent> process(ClaimCommand command) {
             var state = states.getOrDefault(command.taskKey(), ClaimState.EMPTY);
             var answerKey = command.taskKey() + '|' + command.requestId();
-            var earlier = command instanceof ExpireDue ? Optional.<RememberedAnswer>empty()
+            var earlier = command instanceof ExpireDue
+                    ? Optional.<RememberedAnswer>empty()
                     : Optional.ofNullable(answers.get(answerKey));
             var events = decider.decide(command, state, earlier);
             states.put(command.taskKey(), decider.evolve(state, events));
@@ -72,6 +73,7 @@ final class ClaimSimulation {
     private final List<String> requestIds = new ArrayList<>();
     /** The last token each agent was granted on each key, as the agent heard it. */
     private final Map<String, Long> tokens = new HashMap<>();
+
     private final Map<String, Long> lastGrantedToken = new HashMap<>();
     private Instant now = T0;
     private int nextRequest;
@@ -106,7 +108,9 @@ final class ClaimSimulation {
             case ClaimSchedule.Claim claim -> append(claimOf(claim));
             case ClaimSchedule.Holder holder -> append(holderCommandOf(holder));
             case ClaimSchedule.Retry retry -> {
-                var sent = log.stream().filter(command -> !(command instanceof ExpireDue)).toList();
+                var sent = log.stream()
+                        .filter(command -> !(command instanceof ExpireDue))
+                        .toList();
                 if (!sent.isEmpty()) {
                     append(retimed(sent.get(retry.index() % sent.size()), now));
                 }
@@ -129,7 +133,8 @@ final class ClaimSimulation {
         } else {
             requestId = requestIds.get(claim.reuse() % requestIds.size());
         }
-        return ClaimRequested.of(KEYS.get(claim.key()), agent(claim.agent()), requestId, now, POLICIES.get(claim.policy()));
+        return ClaimRequested.of(
+                KEYS.get(claim.key()), agent(claim.agent()), requestId, now, POLICIES.get(claim.policy()));
     }
 
     private ClaimCommand holderCommandOf(ClaimSchedule.Holder holder) {
@@ -198,12 +203,13 @@ final class ClaimSimulation {
     static ClaimCommand retimed(ClaimCommand command, Instant at) {
         return switch (command) {
             case ClaimRequested claim -> new ClaimRequested(claim.header(), claim.agentId(), at, claim.policy());
-            case LeaseRenewRequested renew -> new LeaseRenewRequested(
-                    renew.header(), renew.agentId(), renew.fencingToken(), renew.ttlSeconds(), at);
-            case ReleaseRequested release -> new ReleaseRequested(
-                    release.header(), release.agentId(), release.fencingToken(), at);
-            case CompletionReported completion -> new CompletionReported(
-                    completion.header(), completion.agentId(), completion.fencingToken(), completion.outcome(), at);
+            case LeaseRenewRequested renew ->
+                new LeaseRenewRequested(renew.header(), renew.agentId(), renew.fencingToken(), renew.ttlSeconds(), at);
+            case ReleaseRequested release ->
+                new ReleaseRequested(release.header(), release.agentId(), release.fencingToken(), at);
+            case CompletionReported completion ->
+                new CompletionReported(
+                        completion.header(), completion.agentId(), completion.fencingToken(), completion.outcome(), at);
             case ExpireDue check -> new ExpireDue(check.header(), check.fencingToken(), at);
         };
     }

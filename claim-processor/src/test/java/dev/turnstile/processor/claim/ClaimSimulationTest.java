@@ -48,13 +48,20 @@ class ClaimSimulationTest {
                     var topology = ClaimTopology.build(topics, Duration.ZERO, ClaimSimulation.REQUEST_MEMORY);
                     try (var driver = new TopologyTestDriver(
                             topology, ProcessorTestConfig.productionStreamsConfig(), ClaimSimulation.T0)) {
-                        var requests = driver.createInputTopic(topics.requests().name(),
-                                topics.requests().keySerde().serializer(), topics.requests().valueSerde().serializer());
-                        var decisions = driver.createOutputTopic(topics.decisions().name(),
+                        var requests = driver.createInputTopic(
+                                topics.requests().name(),
+                                topics.requests().keySerde().serializer(),
+                                topics.requests().valueSerde().serializer());
+                        var decisions = driver.createOutputTopic(
+                                topics.decisions().name(),
                                 topics.decisions().keySerde().deserializer(),
                                 topics.decisions().valueSerde().deserializer());
-                        simulation.log().forEach(command -> requests.pipeInput(
-                                command.taskKey(), command, command.timestamp().toEpochMilli()));
+                        simulation
+                                .log()
+                                .forEach(command -> requests.pipeInput(
+                                        command.taskKey(),
+                                        command,
+                                        command.timestamp().toEpochMilli()));
 
                         assertThat(decisions.readValuesToList()).isEqualTo(simulation.decisions());
                     }
@@ -72,8 +79,9 @@ class ClaimSimulationTest {
         var decisions = runs.stream().flatMap(run -> run.decisions().stream()).toList();
         assertThat(decisions).anyMatch(event -> event instanceof LeaseExpired);
         assertThat(decisions).anyMatch(event -> event instanceof LeaseRenewed);
-        assertThat(decisions).anyMatch(event ->
-                event instanceof RequestRefused refused && refused.reason() == RefusalReason.REQUEST_ID_REUSED);
+        assertThat(decisions)
+                .anyMatch(event ->
+                        event instanceof RequestRefused refused && refused.reason() == RefusalReason.REQUEST_ID_REUSED);
         assertThat(decisions).anyMatch(event -> event.wasGranted() && event.redelivery());
         assertThat(decisions).anyMatch(event -> event.wasGranted() && event.fencingToken() >= 3);
         assertThat(runs).anyMatch(run -> run.crashes() > 0);
@@ -87,10 +95,14 @@ class ClaimSimulationTest {
             var rule = ruleOf(failure);
             var smallest = smallestFailing(schedule.steps(), rule);
             var again = failureOf(smallest);
-            throw new AssertionError("A schedule of " + schedule.steps().size() + " steps breaks a rule; the "
-                    + smallest.size() + " steps that still break it:\n  " + String.join(
-                            "\n  ", smallest.stream().map(Object::toString).toList())
-                    + "\n" + (again == null ? failure.getMessage() : again.getMessage()), failure);
+            throw new AssertionError(
+                    "A schedule of " + schedule.steps().size() + " steps breaks a rule; the "
+                            + smallest.size() + " steps that still break it:\n  "
+                            + String.join(
+                                    "\n  ",
+                                    smallest.stream().map(Object::toString).toList())
+                            + "\n" + (again == null ? failure.getMessage() : again.getMessage()),
+                    failure);
         }
     }
 
@@ -103,7 +115,9 @@ class ClaimSimulationTest {
                 removed = false;
                 for (int from = 0; from < current.size(); from += chunk) {
                     var candidate = new ArrayList<>(current);
-                    candidate.subList(from, Math.min(candidate.size(), from + chunk)).clear();
+                    candidate
+                            .subList(from, Math.min(candidate.size(), from + chunk))
+                            .clear();
                     var failure = failureOf(candidate);
                     if (failure != null && ruleOf(failure).equals(rule)) {
                         current = candidate;

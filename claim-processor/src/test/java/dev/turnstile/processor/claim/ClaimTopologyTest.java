@@ -68,7 +68,10 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
 
     @Test
     void decisions_are_keyed_by_task_key_and_stamped_with_the_commands_time() {
-        requests.pipeInput(DEPLOY.value(), claim(DEPLOY, "agent-1", "req-0001", 3), T0.plusSeconds(99).toEpochMilli());
+        requests.pipeInput(
+                DEPLOY.value(),
+                claim(DEPLOY, "agent-1", "req-0001", 3),
+                T0.plusSeconds(99).toEpochMilli());
 
         TestRecord<String, ClaimEvent> decision = decisions.readRecord();
 
@@ -80,7 +83,8 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
     void the_state_store_holds_the_holder_after_a_grant() {
         run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)));
 
-        ClaimState state = driver.<String, ClaimState>getKeyValueStore(ClaimTopology.STATE_STORE).get(DEPLOY.value());
+        ClaimState state = driver.<String, ClaimState>getKeyValueStore(ClaimTopology.STATE_STORE)
+                .get(DEPLOY.value());
 
         assertThat(state.holder().agentId()).isEqualTo("agent-1");
     }
@@ -104,7 +108,10 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
         assertThat(decisions.isEmpty()).isTrue();
         assertThat(deadLetters().readRecordsToList()).singleElement().satisfies(record -> {
             assertThat(record.key()).isEqualTo("other:key:abcdef1".getBytes(StandardCharsets.UTF_8));
-            assertThat(new String(record.headers().lastHeader(PoisonCommandHandler.ERROR_HEADER).value(),
+            assertThat(new String(
+                            record.headers()
+                                    .lastHeader(PoisonCommandHandler.ERROR_HEADER)
+                                    .value(),
                             StandardCharsets.UTF_8))
                     .contains("does not match");
         });
@@ -152,8 +159,11 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
         assertThat(decisions.readValuesToList()).isEmpty();
 
         driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertThat(decisions.readValuesToList()).singleElement().isInstanceOfSatisfying(LeaseExpired.class,
-                expired -> assertThat(expired.expiresAt()).isEqualTo(T0.plusSeconds(3)));
+        assertThat(decisions.readValuesToList())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        LeaseExpired.class,
+                        expired -> assertThat(expired.expiresAt()).isEqualTo(T0.plusSeconds(3)));
     }
 
     @Test
@@ -168,7 +178,8 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
 
     @Test
     void replaying_the_command_log_with_its_expiry_checks_into_a_fresh_topology_reproduces_every_decision() {
-        var first = List.<ClaimCommand>of(lease(DEPLOY, "agent-1", "req-0001", 0, 2), renew(DEPLOY, "agent-1", 1, "req-0002", 1));
+        var first = List.<ClaimCommand>of(
+                lease(DEPLOY, "agent-1", "req-0001", 0, 2), renew(DEPLOY, "agent-1", 1, "req-0002", 1));
         var later = List.<ClaimCommand>of(
                 lease(DEPLOY, "agent-2", "req-0003", 5, 2),
                 renew(DEPLOY, "agent-1", 1, "req-0004", 6),
@@ -186,8 +197,14 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
         startDriver();
 
         assertThat(checks).singleElement().isInstanceOf(ExpireDue.class);
-        assertThat(original).extracting(event -> event.getClass().getSimpleName())
-                .containsExactly("ClaimGranted", "LeaseRenewed", "LeaseExpired", "ClaimGranted", "RequestRefused",
+        assertThat(original)
+                .extracting(event -> event.getClass().getSimpleName())
+                .containsExactly(
+                        "ClaimGranted",
+                        "LeaseRenewed",
+                        "LeaseExpired",
+                        "ClaimGranted",
+                        "RequestRefused",
                         "ClaimCompleted");
         assertThat(run(log)).isEqualTo(original);
     }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class DeciderPurityTest {
 
-    private static final String[] DECISION_PACKAGES = {"dev.turnstile.processor.decision..", "dev.turnstile.processor.jobs.."};
+    private static final String[] DECISION_PACKAGES = {
+        "dev.turnstile.processor.decision..", "dev.turnstile.processor.jobs.."
+    };
 
     private static final JavaClasses PROCESSOR_CODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -64,7 +66,9 @@ class DeciderPurityTest {
                 .resideInAnyPackage(DECISION_PACKAGES)
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.turnstile.processor.claim..", "dev.turnstile.processor.config..",
+                .resideInAnyPackage(
+                        "dev.turnstile.processor.claim..",
+                        "dev.turnstile.processor.config..",
                         "dev.turnstile.processor.jobstream..")
                 .check(PROCESSOR_CODE);
     }

@@ -56,7 +56,8 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
 
         @Test
         void another_agent_is_denied_before_expiry_and_told_when_the_lease_runs_out() {
-            var events = given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), lease(DEPLOY, "agent-2", "req-0002", 29, 30));
+            var events =
+                    given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), lease(DEPLOY, "agent-2", "req-0002", 29, 30));
 
             assertThat(events.get(1)).isInstanceOfSatisfying(ClaimDenied.class, denied -> {
                 assertThat(denied.heldBy()).isEqualTo("agent-1");
@@ -68,7 +69,8 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
 
         @Test
         void holder_renews_with_its_token_and_the_lease_then_runs_ttl_from_the_renewal() {
-            var events = given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), renew(DEPLOY, "agent-1", 1, "req-0002", 20));
+            var events =
+                    given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), renew(DEPLOY, "agent-1", 1, "req-0002", 20));
 
             assertThat(events.get(1)).isInstanceOfSatisfying(LeaseRenewed.class, renewed -> {
                 assertThat(renewed.fencingToken()).isEqualTo(1);
@@ -115,10 +117,15 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
 
         @Test
         void expired_lease_can_be_claimed_by_another_agent() {
-            var events = given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), lease(DEPLOY, "agent-2", "req-0002", 30, 30));
+            var events =
+                    given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), lease(DEPLOY, "agent-2", "req-0002", 30, 30));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName(), ClaimEvent::agentId,
-                            ClaimEvent::fencingToken, ClaimEvent::sequence)
+            assertThat(events)
+                    .extracting(
+                            event -> event.getClass().getSimpleName(),
+                            ClaimEvent::agentId,
+                            ClaimEvent::fencingToken,
+                            ClaimEvent::sequence)
                     .containsExactly(
                             tuple("ClaimGranted", "agent-1", 1L, 1L),
                             tuple("LeaseExpired", "agent-1", 1L, 2L),
@@ -149,7 +156,8 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     expireCheck(DEPLOY, 1, 31),
                     expireCheck(DEPLOY, 1, 32));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName())
+            assertThat(events)
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("ClaimGranted", "LeaseExpired");
             assertThat(events.get(1).attemptedAt()).isEqualTo(T0.plusSeconds(31));
         }
@@ -168,7 +176,8 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     renew(DEPLOY, "agent-1", 1, "req-0002", 29),
                     expireCheck(DEPLOY, 1, 31));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName())
+            assertThat(events)
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("ClaimGranted", "LeaseRenewed");
         }
 
@@ -179,15 +188,18 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     lease(DEPLOY, "agent-2", "req-0002", 31, 30),
                     expireCheck(DEPLOY, 1, 62));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName())
+            assertThat(events)
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("ClaimGranted", "LeaseExpired", "ClaimGranted");
         }
 
         @Test
         void expired_holder_cannot_renew_and_is_told_its_lease_expired() {
-            var events = given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), renew(DEPLOY, "agent-1", 1, "req-0002", 31));
+            var events =
+                    given(lease(DEPLOY, "agent-1", "req-0001", 0, 30), renew(DEPLOY, "agent-1", 1, "req-0002", 31));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName())
+            assertThat(events)
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("ClaimGranted", "LeaseExpired", "RequestRefused");
             assertThat(events.getLast()).isInstanceOfSatisfying(RequestRefused.class, refused -> {
                 assertThat(refused.reason()).isEqualTo(RefusalReason.LEASE_EXPIRED);
@@ -203,9 +215,10 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     expireCheck(DEPLOY, 1, 31),
                     complete(DEPLOY, "agent-1", 1, ClaimOutcome.SUCCEEDED, "req-0002", 40));
 
-            assertThat(events.getLast()).isInstanceOfSatisfying(RequestRefused.class, refused -> assertThat(
-                            refused.reason())
-                    .isEqualTo(RefusalReason.LEASE_EXPIRED));
+            assertThat(events.getLast())
+                    .isInstanceOfSatisfying(
+                            RequestRefused.class,
+                            refused -> assertThat(refused.reason()).isEqualTo(RefusalReason.LEASE_EXPIRED));
         }
 
         @Test
@@ -228,10 +241,11 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     lease(DEPLOY, "agent-3", "req-0004", 13, 10),
                     lease(DEPLOY, "agent-1", "req-0005", 40, 10));
 
-            assertThat(events).filteredOn(ClaimEvent::wasGranted)
+            assertThat(events)
+                    .filteredOn(ClaimEvent::wasGranted)
                     .extracting(ClaimEvent::agentId, ClaimEvent::fencingToken)
-                    .containsExactly(tuple("agent-1", 1L), tuple("agent-2", 2L), tuple("agent-3", 3L),
-                            tuple("agent-1", 4L));
+                    .containsExactly(
+                            tuple("agent-1", 1L), tuple("agent-2", 2L), tuple("agent-3", 3L), tuple("agent-1", 4L));
         }
 
         @Test
@@ -334,9 +348,10 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     complete(DEPLOY, "agent-1", 1, ClaimOutcome.FAILED, "req-0002", 60),
                     claim(DEPLOY, "agent-2", "req-0003", 61));
 
-            assertThat(events.getLast()).isInstanceOfSatisfying(ClaimDenied.class, denied -> assertThat(
-                            denied.outcome())
-                    .isEqualTo(ClaimOutcome.FAILED));
+            assertThat(events.getLast())
+                    .isInstanceOfSatisfying(
+                            ClaimDenied.class,
+                            denied -> assertThat(denied.outcome()).isEqualTo(ClaimOutcome.FAILED));
         }
 
         @Test
@@ -346,9 +361,10 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     complete(DEPLOY, "agent-1", 1, ClaimOutcome.FAILED, "req-0002", 60),
                     claim(DEPLOY, "agent-2", "req-0003", 61));
 
-            assertThat(events.getLast()).isInstanceOfSatisfying(ClaimGranted.class, granted -> assertThat(
-                            granted.fencingToken())
-                    .isEqualTo(2));
+            assertThat(events.getLast())
+                    .isInstanceOfSatisfying(
+                            ClaimGranted.class,
+                            granted -> assertThat(granted.fencingToken()).isEqualTo(2));
         }
 
         @Test
@@ -370,9 +386,10 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     complete(DEPLOY, "agent-2", 2, ClaimOutcome.FAILED, "req-0004", 13));
 
             assertThat(((RequestRefused) events.get(3)).reason()).isEqualTo(RefusalReason.STALE_TOKEN);
-            assertThat(events.getLast()).isInstanceOfSatisfying(ClaimCompleted.class, completed -> assertThat(
-                            completed.outcome())
-                    .isEqualTo(ClaimOutcome.FAILED));
+            assertThat(events.getLast())
+                    .isInstanceOfSatisfying(
+                            ClaimCompleted.class,
+                            completed -> assertThat(completed.outcome()).isEqualTo(ClaimOutcome.FAILED));
         }
 
         @Test
@@ -383,7 +400,8 @@ abstract class LeaseSemanticsContract extends ClaimSemanticsContract {
                     expireCheck(DEPLOY, 1, 20),
                     renew(DEPLOY, "agent-1", 1, "req-0003", 21));
 
-            assertThat(events).extracting(event -> event.getClass().getSimpleName())
+            assertThat(events)
+                    .extracting(event -> event.getClass().getSimpleName())
                     .containsExactly("ClaimGranted", "ClaimCompleted", "RequestRefused");
             assertThat(((RequestRefused) events.getLast()).reason()).isEqualTo(RefusalReason.ALREADY_COMPLETED);
         }

@@ -18,11 +18,14 @@ class ProcessorMemoryTest {
     @Test
     void every_state_store_draws_on_one_block_cache_of_the_configured_rocksdb_memory() {
         try (var driver = new TopologyTestDriver(
-                ClaimTopology.build(ClaimTopics.DEFAULT), ProcessorTestConfig.productionStreamsConfig(), Instant.EPOCH)) {
+                ClaimTopology.build(ClaimTopics.DEFAULT),
+                ProcessorTestConfig.productionStreamsConfig(),
+                Instant.EPOCH)) {
             var capacityByStore = new HashMap<String, Double>();
             driver.metrics().forEach((name, metric) -> {
                 if (name.name().equals("block-cache-capacity")) {
-                    capacityByStore.put(name.tags().get("rocksdb-state-id"), ((Number) metric.metricValue()).doubleValue());
+                    capacityByStore.put(
+                            name.tags().get("rocksdb-state-id"), ((Number) metric.metricValue()).doubleValue());
                 }
             });
 
@@ -30,7 +33,8 @@ class ProcessorMemoryTest {
             // added up to more than a gigabyte.
             assertThat(capacityByStore)
                     .containsOnlyKeys(ClaimTopology.STATE_STORE, ClaimTopology.EXPIRY_INDEX_STORE)
-                    .allSatisfy((store, capacity) -> assertThat(capacity).as(store).isEqualTo(BUDGET));
+                    .allSatisfy(
+                            (store, capacity) -> assertThat(capacity).as(store).isEqualTo(BUDGET));
         }
     }
 }

@@ -13,7 +13,8 @@ public final class ProcessorTestConfig {
     public static Properties productionStreamsConfig() {
         var kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of("unused:9092"));
-        var stateDir = System.getProperty("java.io.tmpdir") + "/turnstile-topology-test-" + ProcessHandle.current().pid();
+        var stateDir = System.getProperty("java.io.tmpdir") + "/turnstile-topology-test-"
+                + ProcessHandle.current().pid();
         return ProcessorAutoConfiguration.streamsConfig(
                 kafka, ProcessorProperties.defaults("claim-topology-test", stateDir), ClaimTopics.DEFAULT);
     }

@@ -44,5 +44,4 @@ final class InMemoryJobProcessor {
     InMemoryJobTables tables() {
         return tables;
     }
-
 }

@@ -44,12 +44,16 @@ class JobDeciderTest extends JobSemanticsContract {
     @Test
     void a_queue_summary_stays_the_same_size_however_many_jobs_the_queue_holds() {
         run(enqueue("job-0", 0));
-        var afterOne = Json.MAPPER.writeValueAsString(processor.tables().queueMap().get(QUEUE)).length();
+        var afterOne = Json.MAPPER
+                .writeValueAsString(processor.tables().queueMap().get(QUEUE))
+                .length();
         for (int i = 1; i < 500; i++) {
             run(enqueue("job-" + i, i));
         }
 
-        var afterMany = Json.MAPPER.writeValueAsString(processor.tables().queueMap().get(QUEUE)).length();
+        var afterMany = Json.MAPPER
+                .writeValueAsString(processor.tables().queueMap().get(QUEUE))
+                .length();
 
         assertThat(afterMany).isLessThanOrEqualTo(afterOne + 6);
         assertThat(processor.tables().jobMap()).hasSize(500);

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +65,16 @@ class JobQueueOnLocalBrokerIT {
         var successes = new ConcurrentHashMap<String, List<JobSucceeded>>();
         var refusals = new CopyOnWriteArrayList<JobEvent>();
 
-        try (var processor = startProcessor("jobs-it", dir.resolve("processor"), claimTopics,
-                ProcessorTopology.build(claimTopics, Duration.ofSeconds(1), Duration.ofHours(24), jobTopics,
-                        ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24))));
+        try (var processor = startProcessor(
+                        "jobs-it",
+                        dir.resolve("processor"),
+                        claimTopics,
+                        ProcessorTopology.build(
+                                claimTopics,
+                                Duration.ofSeconds(1),
+                                Duration.ofHours(24),
+                                jobTopics,
+                                ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24))));
                 var client = new JobRequestReply(bootstrap, jobTopics)) {
             enqueueAll(client);
             var done = new AtomicInteger();
@@ -90,18 +96,24 @@ class JobQueueOnLocalBrokerIT {
         assertThat(successes).hasSize(JOBS);
         assertThat(successes.values()).allSatisfy(answers -> assertThat(answers).hasSize(1));
         var events = readCommitted(jobTopics.events().name());
-        assertNeverActiveUnderTwoValidTokens(events.values().stream().flatMap(List::stream).toList());
-        assertThat(events.values().stream().flatMap(List::stream).filter(JobSucceeded.class::isInstance)
-                .map(event -> ((JobSucceeded) event).jobId()).distinct()).hasSize(JOBS);
+        assertNeverActiveUnderTwoValidTokens(
+                events.values().stream().flatMap(List::stream).toList());
+        assertThat(events.values().stream()
+                        .flatMap(List::stream)
+                        .filter(JobSucceeded.class::isInstance)
+                        .map(event -> ((JobSucceeded) event).jobId())
+                        .distinct())
+                .hasSize(JOBS);
 
         var replayStarted = System.nanoTime();
         var replayed = SharedTestKafka.freshTopic("job-events-replay", JobTopics.DEFAULT_PARTITIONS);
         var replayTopics = JobTopics.named(jobTopics.requests().name(), replayed);
-        var settings = ProcessorProperties.Jobs.DEFAULT.topologySettings(Duration.ofHours(24))
+        var settings = ProcessorProperties.Jobs.DEFAULT
+                .topologySettings(Duration.ofHours(24))
                 .withTimerCheckInterval(Duration.ZERO);
         var originalBytes = readBytes(jobTopics.events().name());
-        try (var replay = startProcessor("jobs-it-replay", dir.resolve("replay"), claimTopics,
-                JobTopology.build(replayTopics, settings))) {
+        try (var replay = startProcessor(
+                "jobs-it-replay", dir.resolve("replay"), claimTopics, JobTopology.build(replayTopics, settings))) {
             waitUntil(() -> countOf(readBytes(replayed)) >= countOf(originalBytes), Duration.ofSeconds(60));
             replay.close(Duration.ofSeconds(30));
         }
@@ -111,11 +123,17 @@ class JobQueueOnLocalBrokerIT {
             var again = replayedBytes.getOrDefault(partition, List.of());
             assertThat(again).as("partition " + partition).hasSameSizeAs(original);
             for (int i = 0; i < original.size(); i++) {
-                assertThat(again.get(i)).as("partition " + partition + " record " + i).isEqualTo(original.get(i));
+                assertThat(again.get(i))
+                        .as("partition " + partition + " record " + i)
+                        .isEqualTo(original.get(i));
             }
         }
-        System.out.printf("Drained %d jobs with %d workers in %d ms; replayed %d events in %d ms%n", JOBS, WORKERS,
-                drained.toMillis(), countOf(originalBytes),
+        System.out.printf(
+                "Drained %d jobs with %d workers in %d ms; replayed %d events in %d ms%n",
+                JOBS,
+                WORKERS,
+                drained.toMillis(),
+                countOf(originalBytes),
                 Duration.ofNanos(System.nanoTime() - replayStarted).toMillis());
     }
 
@@ -123,8 +141,14 @@ class JobQueueOnLocalBrokerIT {
         var answers = new ArrayList<java.util.concurrent.CompletableFuture<dev.turnstile.contracts.job.JobAnswer>>();
         for (int i = 0; i < JOBS; i++) {
             var queue = QUEUES.get(i % QUEUES.size());
-            answers.add(client.send(EnqueueJob.of(queue, "enqueue-" + i, "job-" + i, "work",
-                    Json.MAPPER.readTree("{\"n\":" + i + "}"), Instant.now()).withPriority(i % 3)));
+            answers.add(client.send(EnqueueJob.of(
+                            queue,
+                            "enqueue-" + i,
+                            "job-" + i,
+                            "work",
+                            Json.MAPPER.readTree("{\"n\":" + i + "}"),
+                            Instant.now())
+                    .withPriority(i % 3)));
         }
         for (var answer : answers) {
             assertThat(answer.get(ANSWER_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
@@ -133,20 +157,34 @@ class JobQueueOnLocalBrokerIT {
     }
 
     /** A worker: claim the next job of the queues in turn (long-polling a second), complete it; until all are done. */
-    private static void work(JobRequestReply client, String worker, AtomicInteger done,
-            Map<String, List<JobSucceeded>> successes, List<JobEvent> refusals) {
+    private static void work(
+            JobRequestReply client,
+            String worker,
+            AtomicInteger done,
+            Map<String, List<JobSucceeded>> successes,
+            List<JobEvent> refusals) {
         int requests = 0;
         int turn = 0;
         while (done.get() < JOBS) {
             var queue = QUEUES.get(turn++ % QUEUES.size());
-            var answer = client.ask(ClaimNextJob.of(queue, worker + "-" + requests++, worker, 1, Instant.now()),
-                    ANSWER_TIMEOUT);
+            var answer = client.ask(
+                    ClaimNextJob.of(queue, worker + "-" + requests++, worker, 1, Instant.now()), ANSWER_TIMEOUT);
             switch (answer) {
                 case JobClaimed claimed -> {
-                    var result = client.ask(CompleteJob.of(queue, worker + "-" + requests++, claimed.jobId(), worker,
-                            claimed.fencingToken(), null, Instant.now()), ANSWER_TIMEOUT);
+                    var result = client.ask(
+                            CompleteJob.of(
+                                    queue,
+                                    worker + "-" + requests++,
+                                    claimed.jobId(),
+                                    worker,
+                                    claimed.fencingToken(),
+                                    null,
+                                    Instant.now()),
+                            ANSWER_TIMEOUT);
                     if (result instanceof JobSucceeded succeeded) {
-                        successes.computeIfAbsent(succeeded.jobId(), id -> new CopyOnWriteArrayList<>()).add(succeeded);
+                        successes
+                                .computeIfAbsent(succeeded.jobId(), id -> new CopyOnWriteArrayList<>())
+                                .add(succeeded);
                         done.incrementAndGet();
                     } else {
                         refusals.add(result);
@@ -170,13 +208,15 @@ class JobQueueOnLocalBrokerIT {
             switch (event) {
                 case JobClaimed claimed -> {
                     assertThat(holder.putIfAbsent(job + claimed.jobId(), claimed.fencingToken()))
-                            .as("%s handed out while held", claimed.jobId()).isNull();
+                            .as("%s handed out while held", claimed.jobId())
+                            .isNull();
                     assertThat(claimed.fencingToken()).isGreaterThan(lastToken.getOrDefault(event.queue(), 0L));
                     lastToken.put(event.queue(), claimed.fencingToken());
                 }
-                case JobSucceeded succeeded -> assertThat(holder.remove(job + succeeded.jobId()))
-                        .isEqualTo(succeeded.fencingToken());
-                case JobFailed failed -> assertThat(holder.remove(job + failed.jobId())).isEqualTo(failed.fencingToken());
+                case JobSucceeded succeeded ->
+                    assertThat(holder.remove(job + succeeded.jobId())).isEqualTo(succeeded.fencingToken());
+                case JobFailed failed ->
+                    assertThat(holder.remove(job + failed.jobId())).isEqualTo(failed.fencingToken());
                 default -> {}
             }
         }
@@ -190,7 +230,9 @@ class JobQueueOnLocalBrokerIT {
                 .toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics);
         var processor = new ClaimProcessorService(config, topology);
         processor.start();
-        assertThat(processor.awaitRunning(Duration.ofSeconds(60))).as("processor running").isTrue();
+        assertThat(processor.awaitRunning(Duration.ofSeconds(60)))
+                .as("processor running")
+                .isTrue();
         return processor;
     }
 
@@ -199,18 +241,24 @@ class JobQueueOnLocalBrokerIT {
         var serde = JobTopics.DEFAULT.events().valueSerde().deserializer();
         var bytes = readBytes(topic);
         var events = new HashMap<Integer, List<JobEvent>>();
-        bytes.forEach((partition, values) -> events.put(partition,
+        bytes.forEach((partition, values) -> events.put(
+                partition,
                 values.stream().map(value -> serde.deserialize(topic, value)).toList()));
         return events;
     }
 
     /** Every committed record value of the topic, by partition, in order. */
     private Map<Integer, List<byte[]>> readBytes(String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
@@ -242,5 +290,4 @@ class JobQueueOnLocalBrokerIT {
             Thread.sleep(500);
         }
     }
-
 }

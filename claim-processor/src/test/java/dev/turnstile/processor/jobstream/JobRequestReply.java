@@ -41,18 +41,30 @@ final class JobRequestReply implements AutoCloseable {
 
     JobRequestReply(String bootstrapServers, JobTopics topics) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                topics.requests().keySerde().serializer(), topics.requests().valueSerde().serializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
-                topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                topics.requests().keySerde().serializer(),
+                topics.requests().valueSerde().serializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_uncommitted",
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        50),
+                topics.events().keySerde().deserializer(),
+                topics.events().valueSerde().deserializer());
         var partitions = consumer.partitionsFor(topics.events().name()).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition()))
                 .toList();
@@ -82,8 +94,10 @@ final class JobRequestReply implements AutoCloseable {
     CompletableFuture<JobAnswer> send(JobRequest<?> request) {
         var answer = new CompletableFuture<JobAnswer>();
         pending.put(request.requestId(), new Pending(request.fingerprint(), answer));
-        producer.send(new ProducerRecord<>(topics.requests().name(), null, request.timestamp().toEpochMilli(),
-                request.queue(), request), (metadata, error) -> {
+        producer.send(
+                new ProducerRecord<>(
+                        topics.requests().name(), null, request.timestamp().toEpochMilli(), request.queue(), request),
+                (metadata, error) -> {
                     if (error != null) {
                         pending.remove(request.requestId());
                         answer.completeExceptionally(error);
@@ -103,7 +117,8 @@ final class JobRequestReply implements AutoCloseable {
                     var fingerprint = new String(header.value(), StandardCharsets.UTF_8);
                     // Remove only the waiter whose request this answers: a reused id's refusal goes to nobody here.
                     var waiting = pending.get(answer.requestId());
-                    if (waiting != null && waiting.fingerprint().equals(fingerprint)
+                    if (waiting != null
+                            && waiting.fingerprint().equals(fingerprint)
                             && pending.remove(answer.requestId(), waiting)) {
                         waiting.answer().complete(answer);
                     }

@@ -20,6 +20,7 @@ record JobSchedule(List<Step> steps) {
 
     /** Job ids clients enqueue: few, so that the same id comes again. */
     static final int JOBS = 6;
+
     static final int WORKERS = 4;
     static final int[] PRIORITIES = {0, 0, 1, 5, -1};
     static final int[] DELAYS = {0, 0, 0, 5, 20};
@@ -98,11 +99,18 @@ record JobSchedule(List<Step> steps) {
         Gen<Integer> worker = index(WORKERS);
         Gen<Integer> offset = Generate.frequency(List.of(
                 Pair.of(8, Generate.constant(0)), Pair.of(1, Generate.constant(-1)), Pair.of(1, Generate.constant(1))));
-        Gen<Step> enqueue = index(JOBS).zip(index(PRIORITIES.length), index(DELAYS.length), index(DEDUP_KEYS.length),
+        Gen<Step> enqueue = index(JOBS)
+                .zip(
+                        index(PRIORITIES.length),
+                        index(DELAYS.length),
+                        index(DEDUP_KEYS.length),
                         (job, priority, delay, dedup) -> new int[] {job, priority, delay, dedup})
-                .zip(index(MAX_ATTEMPTS.length), index(BACKOFFS.length), index(LEASES.length),
-                        (first, attempts, backoff, lease) -> (Step) new Enqueue(
-                                first[0], first[1], first[2], first[3], attempts, backoff, lease));
+                .zip(
+                        index(MAX_ATTEMPTS.length),
+                        index(BACKOFFS.length),
+                        index(LEASES.length),
+                        (first, attempts, backoff, lease) ->
+                                (Step) new Enqueue(first[0], first[1], first[2], first[3], attempts, backoff, lease));
         Gen<Step> claim = worker.zip(index(WAITS.length), ClaimNext::new);
         Gen<Step> report = Generate.enumValues(Action.class).zip(worker, offset, Report::new);
         Gen<Step> operate = Generate.enumValues(Operation.class).zip(index(JOBS), Operate::new);

@@ -17,6 +17,7 @@ import dev.turnstile.contracts.job.FailJob;
 import dev.turnstile.contracts.job.FailureKind;
 import dev.turnstile.contracts.job.HeartbeatJob;
 import dev.turnstile.contracts.job.JobAlreadyEnqueued;
+import dev.turnstile.contracts.job.JobArtifactAttached;
 import dev.turnstile.contracts.job.JobCancelled;
 import dev.turnstile.contracts.job.JobClaimed;
 import dev.turnstile.contracts.job.JobCommand;
@@ -25,7 +26,6 @@ import dev.turnstile.contracts.job.JobEnqueued;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobEventHeader;
 import dev.turnstile.contracts.job.JobFailed;
-import dev.turnstile.contracts.job.JobArtifactAttached;
 import dev.turnstile.contracts.job.JobHeartbeatReceived;
 import dev.turnstile.contracts.job.JobLogsAppended;
 import dev.turnstile.contracts.job.JobReady;
@@ -133,13 +133,18 @@ abstract class JobSemanticsContract {
     /** The only event of {@code type} among {@code events}. */
     static <T extends JobEvent> T only(List<JobEvent> events, Class<T> type) {
         var matching = events.stream().filter(type::isInstance).map(type::cast).toList();
-        assertThat(matching).as("events of type " + type.getSimpleName() + " in " + events).hasSize(1);
+        assertThat(matching)
+                .as("events of type " + type.getSimpleName() + " in " + events)
+                .hasSize(1);
         return matching.getFirst();
     }
 
     /** The job ids handed out among {@code events}, in order. */
     static List<String> handedOut(List<JobEvent> events) {
-        return events.stream().filter(JobClaimed.class::isInstance).map(event -> ((JobClaimed) event).jobId()).toList();
+        return events.stream()
+                .filter(JobClaimed.class::isInstance)
+                .map(event -> ((JobClaimed) event).jobId())
+                .toList();
     }
 
     static List<String> types(List<JobEvent> events) {
@@ -156,14 +161,28 @@ abstract class JobSemanticsContract {
 
         @Test
         void a_job_enqueued_to_run_now_is_waiting_with_every_field_it_was_given() {
-            var command = enqueue("invoice-42", 0).withPriority(5).withMaxAttempts(4)
-                    .withBackoff(Backoff.fixed(7)).withLeaseSeconds(20).withDedupKey("customer-7");
+            var command = enqueue("invoice-42", 0)
+                    .withPriority(5)
+                    .withMaxAttempts(4)
+                    .withBackoff(Backoff.fixed(7))
+                    .withLeaseSeconds(20)
+                    .withDedupKey("customer-7");
 
             var events = run(command);
 
-            assertThat(events).containsExactly(new JobEnqueued(
-                    JobEventHeader.of(QUEUE, 1, command.requestId(), T0), "invoice-42", "send-invoice", PAYLOAD, 5,
-                    T0, 4, Backoff.fixed(7), 20, "customer-7", JobState.WAITING));
+            assertThat(events)
+                    .containsExactly(new JobEnqueued(
+                            JobEventHeader.of(QUEUE, 1, command.requestId(), T0),
+                            "invoice-42",
+                            "send-invoice",
+                            PAYLOAD,
+                            5,
+                            T0,
+                            4,
+                            Backoff.fixed(7),
+                            20,
+                            "customer-7",
+                            JobState.WAITING));
         }
 
         @Test
@@ -188,7 +207,8 @@ abstract class JobSemanticsContract {
         void enqueueing_the_same_job_id_again_answers_the_existing_job_and_adds_nothing() {
             run(enqueue("invoice-42", 0));
 
-            var events = run(enqueue("invoice-42", 5).withPriority(9), claimNext("worker-1", 6), claimNext("worker-2", 7));
+            var events =
+                    run(enqueue("invoice-42", 5).withPriority(9), claimNext("worker-1", 6), claimNext("worker-2", 7));
 
             var existing = only(events, JobAlreadyEnqueued.class);
             assertThat(existing.jobId()).isEqualTo("invoice-42");
@@ -221,12 +241,12 @@ abstract class JobSemanticsContract {
 
         @Test
         void each_queue_numbers_its_own_events_and_names_them_queue_hash_sequence() {
-            var events = run(enqueue("invoice-42", 0),
+            var events = run(
+                    enqueue("invoice-42", 0),
                     EnqueueJob.of(OTHER_QUEUE, nextRequestId(), "mail-1", "send", null, at(0)),
                     enqueue("invoice-43", 1));
 
-            assertThat(events).extracting(JobEvent::eventId)
-                    .containsExactly("billing#1", "mailing#1", "billing#2");
+            assertThat(events).extracting(JobEvent::eventId).containsExactly("billing#1", "mailing#1", "billing#2");
         }
     }
 
@@ -241,13 +261,27 @@ abstract class JobSemanticsContract {
 
             var events = run(claim);
 
-            assertThat(events).containsExactly(new JobClaimed(JobEventHeader.of(QUEUE, 2, claim.requestId(), at(3)),
-                    "invoice-42", "worker-1", 1, 1, 20, at(23), "send-invoice", PAYLOAD, 0, 3));
+            assertThat(events)
+                    .containsExactly(new JobClaimed(
+                            JobEventHeader.of(QUEUE, 2, claim.requestId(), at(3)),
+                            "invoice-42",
+                            "worker-1",
+                            1,
+                            1,
+                            20,
+                            at(23),
+                            "send-invoice",
+                            PAYLOAD,
+                            0,
+                            3));
         }
 
         @Test
         void higher_priority_jobs_are_handed_out_first() {
-            run(enqueue("low", 0).withPriority(-1), enqueue("normal", 1), enqueue("urgent", 2).withPriority(10));
+            run(
+                    enqueue("low", 0).withPriority(-1),
+                    enqueue("normal", 1),
+                    enqueue("urgent", 2).withPriority(10));
 
             var events = run(claimNext("w-1", 3), claimNext("w-2", 3), claimNext("w-3", 3));
 
@@ -348,7 +382,8 @@ abstract class JobSemanticsContract {
         @Test
         void a_delayed_job_is_handed_out_only_once_its_time_has_come() {
             run(enqueue("invoice-42", 0).withDelaySeconds(60));
-            assertThat(only(run(claimNext("worker-1", 30)), NoJobAvailable.class).reason())
+            assertThat(only(run(claimNext("worker-1", 30)), NoJobAvailable.class)
+                            .reason())
                     .isEqualTo(NoJobReason.QUEUE_EMPTY);
             run(claimNext("worker-2", 50, 30));
 
@@ -371,11 +406,14 @@ abstract class JobSemanticsContract {
             var grant = running("a", "w-1");
             run(enqueue("b", 2));
 
-            var events = run(pause(3), claimNext("w-2", 4), heartbeat("a", "w-1", grant.fencingToken(), 5),
+            var events = run(
+                    pause(3),
+                    claimNext("w-2", 4),
+                    heartbeat("a", "w-1", grant.fencingToken(), 5),
                     complete("a", "w-1", grant.fencingToken(), 6));
 
-            assertThat(types(events)).containsExactly("QueuePaused", "NoJobAvailable", "JobHeartbeatReceived",
-                    "JobSucceeded");
+            assertThat(types(events))
+                    .containsExactly("QueuePaused", "NoJobAvailable", "JobHeartbeatReceived", "JobSucceeded");
             assertThat(only(events, NoJobAvailable.class).reason()).isEqualTo(NoJobReason.QUEUE_PAUSED);
         }
 
@@ -392,7 +430,8 @@ abstract class JobSemanticsContract {
         void pausing_a_paused_queue_or_resuming_a_running_one_is_refused() {
             var events = run(resume(0), pause(1), pause(2));
 
-            assertThat(events).filteredOn(JobRequestRefused.class::isInstance)
+            assertThat(events)
+                    .filteredOn(JobRequestRefused.class::isInstance)
                     .extracting(event -> ((JobRequestRefused) event).reason())
                     .containsExactly(JobRefusalReason.NOT_PAUSED, JobRefusalReason.ALREADY_PAUSED);
             assertThat(events).filteredOn(QueuePaused.class::isInstance).hasSize(1);
@@ -444,8 +483,7 @@ abstract class JobSemanticsContract {
         @Test
         void a_heartbeat_extends_the_lease_from_its_own_time_with_progress_and_message() {
             var grant = running("a", "w-1");
-            var beat = HeartbeatJob.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(), 40, "halfway",
-                    at(20));
+            var beat = HeartbeatJob.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(), 40, "halfway", at(20));
 
             var received = only(run(beat), JobHeartbeatReceived.class);
 
@@ -533,10 +571,20 @@ abstract class JobSemanticsContract {
         @Test
         void the_workers_log_lines_and_artifact_references_are_recorded_with_its_attempt() {
             var grant = running("a", "w-1");
-            var logs = AppendJobLogs.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(),
-                    List.of("rendering", "done"), at(2));
-            var artifact = AttachJobArtifact.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(),
-                    "invoice.pdf", "s3://bucket/a.pdf", 1024, "0".repeat(64), "application/pdf", at(3));
+            var logs = AppendJobLogs.of(
+                    QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken(), List.of("rendering", "done"), at(2));
+            var artifact = AttachJobArtifact.of(
+                    QUEUE,
+                    nextRequestId(),
+                    "a",
+                    "w-1",
+                    grant.fencingToken(),
+                    "invoice.pdf",
+                    "s3://bucket/a.pdf",
+                    1024,
+                    "0".repeat(64),
+                    "application/pdf",
+                    at(3));
 
             var events = run(logs, artifact);
 
@@ -550,8 +598,8 @@ abstract class JobSemanticsContract {
         @Test
         void log_lines_from_a_worker_without_the_current_token_are_refused() {
             var grant = running("a", "w-1");
-            var stale = AppendJobLogs.of(QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken() + 1,
-                    List.of("late"), at(2));
+            var stale = AppendJobLogs.of(
+                    QUEUE, nextRequestId(), "a", "w-1", grant.fencingToken() + 1, List.of("late"), at(2));
 
             var refused = only(run(stale), JobRequestRefused.class);
 
@@ -575,7 +623,8 @@ abstract class JobSemanticsContract {
             assertThat(failed.error()).isEqualTo("boom");
             assertThat(handedOut(run(claimNext("w-2", 11)))).isEmpty();
             assertThat(types(advanceClockTo(12))).containsExactly("JobReady");
-            assertThat(only(run(claimNext("w-2", 13)), JobClaimed.class).attempt()).isEqualTo(2);
+            assertThat(only(run(claimNext("w-2", 13)), JobClaimed.class).attempt())
+                    .isEqualTo(2);
         }
 
         @Test
@@ -699,14 +748,17 @@ abstract class JobSemanticsContract {
         void cancelling_an_active_job_refuses_its_workers_next_heartbeat_with_cancelled() {
             var grant = running("a", "w-1");
 
-            var events = run(cancel("a", 2), heartbeat("a", "w-1", grant.fencingToken(), 3),
+            var events = run(
+                    cancel("a", 2),
+                    heartbeat("a", "w-1", grant.fencingToken(), 3),
                     complete("a", "w-1", grant.fencingToken(), 4));
 
             var cancelled = only(events, JobCancelled.class);
             assertThat(cancelled.previousState()).isEqualTo(JobState.ACTIVE);
             assertThat(cancelled.workerId()).isEqualTo("w-1");
             assertThat(cancelled.fencingToken()).isEqualTo(grant.fencingToken());
-            assertThat(events).filteredOn(JobRequestRefused.class::isInstance)
+            assertThat(events)
+                    .filteredOn(JobRequestRefused.class::isInstance)
                     .extracting(event -> ((JobRequestRefused) event).reason())
                     .containsExactly(JobRefusalReason.CANCELLED, JobRefusalReason.CANCELLED);
             assertThat(advanceClockTo(60)).isEmpty();

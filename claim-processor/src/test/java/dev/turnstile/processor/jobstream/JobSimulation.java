@@ -20,8 +20,8 @@ import dev.turnstile.contracts.job.EnqueueJob;
 import dev.turnstile.contracts.job.FailJob;
 import dev.turnstile.contracts.job.HeartbeatJob;
 import dev.turnstile.contracts.job.JobClaimed;
-import dev.turnstile.contracts.job.JobCommandHeader;
 import dev.turnstile.contracts.job.JobCommand;
+import dev.turnstile.contracts.job.JobCommandHeader;
 import dev.turnstile.contracts.job.JobDueCheck;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobRequest;
@@ -68,9 +68,11 @@ final class JobSimulation {
     private final List<JobDecision> decided = new ArrayList<>();
     /** Where each command's commit ends in the stores' undo journal. */
     private final List<Integer> commits = new ArrayList<>();
+
     private final List<JobRequest<?>> sent = new ArrayList<>();
     /** The last job each worker was handed, as the worker heard it: job id and token. */
     private final Map<Integer, JobClaimed> held = new HashMap<>();
+
     private Instant now;
     private int nextRequest;
     private int crashes;
@@ -119,18 +121,24 @@ final class JobSimulation {
     private void step(JobSchedule.Step step) {
         switch (step) {
             case JobSchedule.Enqueue e -> send(enqueueOf(e));
-            case JobSchedule.ClaimNext c -> send(ClaimNextJob.of(queue, nextId(), worker(c.worker()), WAITS[c.waitIndex()], now));
+            case JobSchedule.ClaimNext c ->
+                send(ClaimNextJob.of(queue, nextId(), worker(c.worker()), WAITS[c.waitIndex()], now));
             case JobSchedule.Report r -> send(reportOf(r));
-            case JobSchedule.Operate o -> send(switch (o.operation()) {
-                case CANCEL -> CancelJob.of(queue, nextId(), job(o.job()), "operator", now);
-                case RETRY -> RetryJob.of(queue, nextId(), job(o.job()), "operator", now);
-                case DELETE -> DeleteJob.of(queue, nextId(), job(o.job()), null, now);
-            });
-            case JobSchedule.Queue q -> send(switch (q.action()) {
-                case PAUSE -> PauseQueue.of(queue, nextId(), "operator", now);
-                case RESUME -> ResumeQueue.of(queue, nextId(), "operator", now);
-                case CONFIGURE -> ConfigureQueue.of(queue, nextId(), CONCURRENCY[q.concurrency()], "operator", now);
-            });
+            case JobSchedule.Operate o ->
+                send(
+                        switch (o.operation()) {
+                            case CANCEL -> CancelJob.of(queue, nextId(), job(o.job()), "operator", now);
+                            case RETRY -> RetryJob.of(queue, nextId(), job(o.job()), "operator", now);
+                            case DELETE -> DeleteJob.of(queue, nextId(), job(o.job()), null, now);
+                        });
+            case JobSchedule.Queue q ->
+                send(
+                        switch (q.action()) {
+                            case PAUSE -> PauseQueue.of(queue, nextId(), "operator", now);
+                            case RESUME -> ResumeQueue.of(queue, nextId(), "operator", now);
+                            case CONFIGURE ->
+                                ConfigureQueue.of(queue, nextId(), CONCURRENCY[q.concurrency()], "operator", now);
+                        });
             case JobSchedule.Resend r -> {
                 if (!sent.isEmpty()) {
                     append(resent(sent.get(r.index() % sent.size()), now));
@@ -143,15 +151,26 @@ final class JobSimulation {
                 }
             }
             case JobSchedule.Advance a -> now = now.plusSeconds(a.seconds());
-            case JobSchedule.Tick t -> processor.takeDueTimers(now.toEpochMilli()).forEach(this::append);
+            case JobSchedule.Tick t ->
+                processor.takeDueTimers(now.toEpochMilli()).forEach(this::append);
             case JobSchedule.Crash c -> crash(c.back());
         }
     }
 
     private EnqueueJob enqueueOf(JobSchedule.Enqueue e) {
-        return new EnqueueJob(JobCommandHeader.of(queue, nextId()), job(e.job()), "task", PAYLOAD,
-                PRIORITIES[e.priority()], null, (long) DELAYS[e.delay()], MAX_ATTEMPTS[e.attempts()],
-                BACKOFFS[e.backoff()], LEASES[e.lease()], DEDUP_KEYS[e.dedup()], now);
+        return new EnqueueJob(
+                JobCommandHeader.of(queue, nextId()),
+                job(e.job()),
+                "task",
+                PAYLOAD,
+                PRIORITIES[e.priority()],
+                null,
+                (long) DELAYS[e.delay()],
+                MAX_ATTEMPTS[e.attempts()],
+                BACKOFFS[e.backoff()],
+                LEASES[e.lease()],
+                DEDUP_KEYS[e.dedup()],
+                now);
     }
 
     private JobRequest<?> reportOf(JobSchedule.Report report) {

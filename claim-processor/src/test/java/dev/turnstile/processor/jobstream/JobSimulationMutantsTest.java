@@ -35,14 +35,20 @@ class JobSimulationMutantsTest {
     enum Mutant {
         IGNORES_THE_CONCURRENCY_LIMIT("the concurrency limit is never exceeded"),
         // An empty paused queue is already told the wrong reason before a job is ever handed out.
-        HANDS_OUT_WHILE_PAUSED("a paused queue hands out nothing", "a claim-next that may not wait gets no job, for the true reason"),
-        DOES_NOT_CHECK_FENCING_TOKENS("only the worker of the current attempt, with its token, while its lease runs, is heard"),
+        HANDS_OUT_WHILE_PAUSED(
+                "a paused queue hands out nothing", "a claim-next that may not wait gets no job, for the true reason"),
+        DOES_NOT_CHECK_FENCING_TOKENS(
+                "only the worker of the current attempt, with its token, while its lease runs, is heard"),
         IGNORES_PRIORITIES("the waiting job handed out is the first by priority, then arrival"),
-        FORGETS_REQUEST_IDS("a retried request gets its original answer", "a reused request id is refused and decides nothing"),
-        NEVER_LETS_A_LEASE_RUN_OUT("a lease that runs out fails the attempt",
+        FORGETS_REQUEST_IDS(
+                "a retried request gets its original answer", "a reused request id is refused and decides nothing"),
+        NEVER_LETS_A_LEASE_RUN_OUT(
+                "a lease that runs out fails the attempt",
                 "a lease that runs out fails the attempt, retried after its backoff or dead"),
         // The doctored limit shows in the first grant, before any job runs out of attempts.
-        ALLOWS_UNLIMITED_ATTEMPTS("attempts never exceed maxAttempts", "a grant carries the next attempt, the next token and a lease from now",
+        ALLOWS_UNLIMITED_ATTEMPTS(
+                "attempts never exceed maxAttempts",
+                "a grant carries the next attempt, the next token and a lease from now",
                 "a failed attempt is retried after its backoff while attempts remain, else dead"),
         IGNORES_DEDUP_KEYS("while a job holds a dedup key, enqueueing another answers that job");
 
@@ -59,29 +65,52 @@ class JobSimulationMutantsTest {
     void the_simulation_catches_a_decider_that(Mutant mutant) {
         var decider = JobSimulation.decider();
         InMemoryJobProcessor.Decide decide = switch (mutant) {
-            case IGNORES_THE_CONCURRENCY_LIMIT -> (command, view) -> decider.decide(command, withSummary(view,
-                    s -> new QueueSummary(s.sequence(), s.fencingToken(), s.counts(), s.paused(), null, s.waiters())));
-            case HANDS_OUT_WHILE_PAUSED -> (command, view) -> decider.decide(command, withSummary(view,
-                    s -> new QueueSummary(s.sequence(), s.fencingToken(), s.counts(), false, s.concurrency(), s.waiters())));
-            case DOES_NOT_CHECK_FENCING_TOKENS -> (command, view) ->
-                    decider.decide(withHoldersToken(command, view), view);
+            case IGNORES_THE_CONCURRENCY_LIMIT ->
+                (command, view) -> decider.decide(
+                        command,
+                        withSummary(
+                                view,
+                                s -> new QueueSummary(
+                                        s.sequence(), s.fencingToken(), s.counts(), s.paused(), null, s.waiters())));
+            case HANDS_OUT_WHILE_PAUSED ->
+                (command, view) -> decider.decide(
+                        command,
+                        withSummary(
+                                view,
+                                s -> new QueueSummary(
+                                        s.sequence(),
+                                        s.fencingToken(),
+                                        s.counts(),
+                                        false,
+                                        s.concurrency(),
+                                        s.waiters())));
+            case DOES_NOT_CHECK_FENCING_TOKENS ->
+                (command, view) -> decider.decide(withHoldersToken(command, view), view);
             case IGNORES_PRIORITIES -> (command, view) -> decider.decide(command, arrivalOrder(view));
-            case FORGETS_REQUEST_IDS -> (command, view) -> decider.decide(command, new Doctored(view) {
-                @Override
-                public Optional<RememberedJobAnswer> answer(String queue, String requestId) {
-                    return Optional.empty();
-                }
-            });
-            case NEVER_LETS_A_LEASE_RUN_OUT -> (command, view) -> decider.decide(command, withJobs(view,
-                    job -> job.state() == JobState.ACTIVE ? copy(job, job.maxAttempts(), Instant.parse("2999-01-01T00:00:00Z")) : job));
-            case ALLOWS_UNLIMITED_ATTEMPTS -> (command, view) -> decider.decide(command, withJobs(view,
-                    job -> copy(job, 100, job.leaseExpiresAt())));
-            case IGNORES_DEDUP_KEYS -> (command, view) -> decider.decide(command, new Doctored(view) {
-                @Override
-                public Optional<String> jobWithDedupKey(String queue, String dedupKey) {
-                    return Optional.empty();
-                }
-            });
+            case FORGETS_REQUEST_IDS ->
+                (command, view) -> decider.decide(command, new Doctored(view) {
+                    @Override
+                    public Optional<RememberedJobAnswer> answer(String queue, String requestId) {
+                        return Optional.empty();
+                    }
+                });
+            case NEVER_LETS_A_LEASE_RUN_OUT ->
+                (command, view) -> decider.decide(
+                        command,
+                        withJobs(
+                                view,
+                                job -> job.state() == JobState.ACTIVE
+                                        ? copy(job, job.maxAttempts(), Instant.parse("2999-01-01T00:00:00Z"))
+                                        : job));
+            case ALLOWS_UNLIMITED_ATTEMPTS ->
+                (command, view) -> decider.decide(command, withJobs(view, job -> copy(job, 100, job.leaseExpiresAt())));
+            case IGNORES_DEDUP_KEYS ->
+                (command, view) -> decider.decide(command, new Doctored(view) {
+                    @Override
+                    public Optional<String> jobWithDedupKey(String queue, String dedupKey) {
+                        return Optional.empty();
+                    }
+                });
         };
 
         AssertionError caught = null;
@@ -95,7 +124,9 @@ class JobSimulationMutantsTest {
             caught = failure;
         }
 
-        assertThat(caught).as(mutant + " is caught within " + BUDGET + " schedules").isNotNull();
+        assertThat(caught)
+                .as(mutant + " is caught within " + BUDGET + " schedules")
+                .isNotNull();
         var cause = caught.getMessage().substring(caught.getMessage().indexOf("Cause was"));
         assertThat(mutant.rules).as(cause).anyMatch(rule -> cause.contains("AssertionError: " + rule + "\n"));
     }
@@ -158,7 +189,8 @@ class JobSimulationMutantsTest {
             @Override
             public List<String> waitingJobIds(String queue, int limit) {
                 return super.waitingJobIds(queue, Integer.MAX_VALUE).stream()
-                        .sorted(Comparator.comparingLong(id -> super.job(queue, id).orElseThrow().readySequence()))
+                        .sorted(Comparator.comparingLong(
+                                id -> super.job(queue, id).orElseThrow().readySequence()))
                         .limit(limit)
                         .toList();
             }
@@ -176,21 +208,47 @@ class JobSimulationMutantsTest {
         }
         long token = job.get().fencingToken();
         return switch (report) {
-            case HeartbeatJob r -> new HeartbeatJob(r.header(), r.jobId(), r.workerId(), token, r.progress(), r.message(),
-                    r.requestedAt());
-            case CompleteJob r -> new CompleteJob(r.header(), r.jobId(), r.workerId(), token, r.result(), r.requestedAt());
-            case FailJob r -> new FailJob(r.header(), r.jobId(), r.workerId(), token, r.error(), r.retryable(),
-                    r.requestedAt());
-            case AppendJobLogs r -> new AppendJobLogs(r.header(), r.jobId(), r.workerId(), token, r.lines(),
-                    r.requestedAt());
-            case AttachJobArtifact r -> new AttachJobArtifact(r.header(), r.jobId(), r.workerId(), token, r.name(),
-                    r.uri(), r.bytes(), r.sha256(), r.contentType(), r.requestedAt());
+            case HeartbeatJob r ->
+                new HeartbeatJob(
+                        r.header(), r.jobId(), r.workerId(), token, r.progress(), r.message(), r.requestedAt());
+            case CompleteJob r ->
+                new CompleteJob(r.header(), r.jobId(), r.workerId(), token, r.result(), r.requestedAt());
+            case FailJob r ->
+                new FailJob(r.header(), r.jobId(), r.workerId(), token, r.error(), r.retryable(), r.requestedAt());
+            case AppendJobLogs r ->
+                new AppendJobLogs(r.header(), r.jobId(), r.workerId(), token, r.lines(), r.requestedAt());
+            case AttachJobArtifact r ->
+                new AttachJobArtifact(
+                        r.header(),
+                        r.jobId(),
+                        r.workerId(),
+                        token,
+                        r.name(),
+                        r.uri(),
+                        r.bytes(),
+                        r.sha256(),
+                        r.contentType(),
+                        r.requestedAt());
         };
     }
 
     private static JobRecord copy(JobRecord job, int maxAttempts, Instant leaseExpiresAt) {
-        return new JobRecord(job.jobId(), job.name(), job.payload(), job.priority(), maxAttempts, job.backoff(),
-                job.leaseSeconds(), job.dedupKey(), job.state(), job.dueAt(), job.readySequence(), job.attempt(),
-                job.fencingToken(), job.workerId(), leaseExpiresAt, job.lastAttemptEnd());
+        return new JobRecord(
+                job.jobId(),
+                job.name(),
+                job.payload(),
+                job.priority(),
+                maxAttempts,
+                job.backoff(),
+                job.leaseSeconds(),
+                job.dedupKey(),
+                job.state(),
+                job.dueAt(),
+                job.readySequence(),
+                job.attempt(),
+                job.fencingToken(),
+                job.workerId(),
+                leaseExpiresAt,
+                job.lastAttemptEnd());
     }
 }

@@ -57,11 +57,15 @@ class JobSimulationTest {
         var topics = JobTopics.DEFAULT;
         var settings = new JobTopology.Settings(Duration.ZERO, JobSimulation.REQUEST_MEMORY, JobSimulation.MAX_PARKED);
         // One driver for every schedule, each on a queue of its own a day after the last: RocksDB opens once.
-        try (var driver = new TopologyTestDriver(JobTopology.build(topics, settings),
-                ProcessorTestConfig.productionStreamsConfig(), JobSimulation.T0)) {
-            var requests = driver.createInputTopic(topics.requests().name(), topics.requests().keySerde().serializer(),
+        try (var driver = new TopologyTestDriver(
+                JobTopology.build(topics, settings), ProcessorTestConfig.productionStreamsConfig(), JobSimulation.T0)) {
+            var requests = driver.createInputTopic(
+                    topics.requests().name(),
+                    topics.requests().keySerde().serializer(),
                     topics.requests().valueSerde().serializer());
-            var events = driver.createOutputTopic(topics.events().name(), topics.events().keySerde().deserializer(),
+            var events = driver.createOutputTopic(
+                    topics.events().name(),
+                    topics.events().keySerde().deserializer(),
                     topics.events().valueSerde().deserializer());
             var schedules = new int[1];
             qt().withExamples(Integer.getInteger("QT_JOB_TOPOLOGY_EXAMPLES", TOPOLOGY_SCHEDULES))
@@ -69,10 +73,17 @@ class JobSimulationTest {
                     .forAll(JobSchedule.schedules(MAX_STEPS))
                     .checkAssert(schedule -> {
                         int n = schedules[0]++;
-                        var simulation = JobSimulation.run(schedule, "sim-" + n,
-                                JobSimulation.T0.plus(Duration.ofDays(n)), JobSimulation.decider()::decide);
-                        simulation.log().forEach(command -> requests.pipeInput(
-                                command.queue(), command, command.timestamp().toEpochMilli()));
+                        var simulation = JobSimulation.run(
+                                schedule,
+                                "sim-" + n,
+                                JobSimulation.T0.plus(Duration.ofDays(n)),
+                                JobSimulation.decider()::decide);
+                        simulation
+                                .log()
+                                .forEach(command -> requests.pipeInput(
+                                        command.queue(),
+                                        command,
+                                        command.timestamp().toEpochMilli()));
 
                         assertThat(events.readValuesToList()).isEqualTo(simulation.events());
                     });
@@ -88,34 +99,63 @@ class JobSimulationTest {
                 .checkAssert(schedule -> runs.add(JobSimulation.run(schedule)));
 
         var events = runs.stream().flatMap(run -> run.events().stream()).toList();
-        assertReached(events, "a grant to a parked claim", event -> event instanceof JobClaimed claimed
-                && !event.redelivery() && claimed.requestId().startsWith("req-") && events.stream().anyMatch(
-                        parked -> parked instanceof ClaimNextParked && parked.requestId().equals(claimed.requestId())
-                                && parked.queue().equals(claimed.queue())));
-        assertReached(events, "a third attempt", event -> event instanceof JobClaimed claimed && claimed.attempt() == 3);
-        assertReached(events, "a lease run out", event -> event instanceof JobFailed failed
-                && failed.failure() == FailureKind.LEASE_EXPIRED);
-        assertReached(events, "a dead job", event -> event instanceof JobFailed failed && failed.state() == JobState.DEAD);
+        assertReached(
+                events,
+                "a grant to a parked claim",
+                event -> event instanceof JobClaimed claimed
+                        && !event.redelivery()
+                        && claimed.requestId().startsWith("req-")
+                        && events.stream()
+                                .anyMatch(parked -> parked instanceof ClaimNextParked
+                                        && parked.requestId().equals(claimed.requestId())
+                                        && parked.queue().equals(claimed.queue())));
+        assertReached(
+                events, "a third attempt", event -> event instanceof JobClaimed claimed && claimed.attempt() == 3);
+        assertReached(
+                events,
+                "a lease run out",
+                event -> event instanceof JobFailed failed && failed.failure() == FailureKind.LEASE_EXPIRED);
+        assertReached(
+                events, "a dead job", event -> event instanceof JobFailed failed && failed.state() == JobState.DEAD);
         assertReached(events, "a delay or backoff ended", event -> event instanceof JobReady);
-        assertReached(events, "a wait run out", event -> event instanceof NoJobAvailable none
-                && none.reason() == NoJobReason.WAIT_EXPIRED);
-        assertReached(events, "too many waiters", event -> event instanceof NoJobAvailable none
-                && none.reason() == NoJobReason.TOO_MANY_WAITERS);
-        assertReached(events, "the concurrency limit", event -> event instanceof NoJobAvailable none
-                && none.reason() == NoJobReason.CONCURRENCY_LIMIT);
-        assertReached(events, "a paused queue", event -> event instanceof NoJobAvailable none
-                && none.reason() == NoJobReason.QUEUE_PAUSED);
-        assertReached(events, "an active job cancelled", event -> event instanceof JobCancelled cancelled
-                && cancelled.previousState() == JobState.ACTIVE);
+        assertReached(
+                events,
+                "a wait run out",
+                event -> event instanceof NoJobAvailable none && none.reason() == NoJobReason.WAIT_EXPIRED);
+        assertReached(
+                events,
+                "too many waiters",
+                event -> event instanceof NoJobAvailable none && none.reason() == NoJobReason.TOO_MANY_WAITERS);
+        assertReached(
+                events,
+                "the concurrency limit",
+                event -> event instanceof NoJobAvailable none && none.reason() == NoJobReason.CONCURRENCY_LIMIT);
+        assertReached(
+                events,
+                "a paused queue",
+                event -> event instanceof NoJobAvailable none && none.reason() == NoJobReason.QUEUE_PAUSED);
+        assertReached(
+                events,
+                "an active job cancelled",
+                event -> event instanceof JobCancelled cancelled && cancelled.previousState() == JobState.ACTIVE);
         assertReached(events, "a dead job retried", event -> event instanceof JobRetried);
         assertReached(events, "a job deleted", event -> event instanceof JobDeleted);
-        assertReached(events, "a dedup key matched", event -> event instanceof JobAlreadyEnqueued existing
-                && existing.matchedBy() == dev.turnstile.contracts.job.DedupMatch.DEDUP_KEY);
-        for (var reason : List.of(JobRefusalReason.STALE_TOKEN, JobRefusalReason.NOT_HOLDER,
-                JobRefusalReason.LEASE_EXPIRED, JobRefusalReason.CANCELLED, JobRefusalReason.ALREADY_COMPLETED,
+        assertReached(
+                events,
+                "a dedup key matched",
+                event -> event instanceof JobAlreadyEnqueued existing
+                        && existing.matchedBy() == dev.turnstile.contracts.job.DedupMatch.DEDUP_KEY);
+        for (var reason : List.of(
+                JobRefusalReason.STALE_TOKEN,
+                JobRefusalReason.NOT_HOLDER,
+                JobRefusalReason.LEASE_EXPIRED,
+                JobRefusalReason.CANCELLED,
+                JobRefusalReason.ALREADY_COMPLETED,
                 JobRefusalReason.REQUEST_ID_REUSED)) {
-            assertReached(events, "a refusal with " + reason.wireName(), event -> event instanceof JobRequestRefused
-                    refused && refused.reason() == reason);
+            assertReached(
+                    events,
+                    "a refusal with " + reason.wireName(),
+                    event -> event instanceof JobRequestRefused refused && refused.reason() == reason);
         }
         assertReached(events, "a redelivered grant", event -> event instanceof JobClaimed && event.redelivery());
         assertReached(events, "a redelivered parking", event -> event instanceof ClaimNextParked && event.redelivery());
@@ -134,10 +174,14 @@ class JobSimulationTest {
             var rule = ruleOf(failure);
             var smallest = smallestFailing(schedule.steps(), rule);
             var again = failureOf(smallest);
-            throw new AssertionError("A schedule of " + schedule.steps().size() + " steps breaks a rule; the "
-                    + smallest.size() + " steps that still break it:\n  " + String.join(
-                            "\n  ", smallest.stream().map(Object::toString).toList())
-                    + "\n" + (again == null ? failure.getMessage() : again.getMessage()), failure);
+            throw new AssertionError(
+                    "A schedule of " + schedule.steps().size() + " steps breaks a rule; the "
+                            + smallest.size() + " steps that still break it:\n  "
+                            + String.join(
+                                    "\n  ",
+                                    smallest.stream().map(Object::toString).toList())
+                            + "\n" + (again == null ? failure.getMessage() : again.getMessage()),
+                    failure);
         }
     }
 
@@ -150,7 +194,9 @@ class JobSimulationTest {
                 removed = false;
                 for (int from = 0; from < current.size(); from += chunk) {
                     var candidate = new ArrayList<>(current);
-                    candidate.subList(from, Math.min(candidate.size(), from + chunk)).clear();
+                    candidate
+                            .subList(from, Math.min(candidate.size(), from + chunk))
+                            .clear();
                     var failure = failureOf(candidate);
                     if (failure != null && ruleOf(failure).equals(rule)) {
                         current = candidate;

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 class JobTopologyTest extends JobSemanticsContract {
 
     private static final JobTopics TOPICS = JobTopics.DEFAULT;
-    static final JobTopology.Settings SETTINGS =
-            new JobTopology.Settings(Duration.ofMillis(500), JobDecider.DEFAULT_REQUEST_MEMORY, JobDeciderTest.MAX_PARKED);
+    static final JobTopology.Settings SETTINGS = new JobTopology.Settings(
+            Duration.ofMillis(500), JobDecider.DEFAULT_REQUEST_MEMORY, JobDeciderTest.MAX_PARKED);
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobCommand> requests;
@@ -44,12 +44,16 @@ class JobTopologyTest extends JobSemanticsContract {
 
     @BeforeEach
     void startDriver() {
-        driver = new TopologyTestDriver(JobTopology.build(TOPICS, SETTINGS),
-                ProcessorTestConfig.productionStreamsConfig(), T0);
+        driver = new TopologyTestDriver(
+                JobTopology.build(TOPICS, SETTINGS), ProcessorTestConfig.productionStreamsConfig(), T0);
         wallClock = T0;
-        requests = driver.createInputTopic(TOPICS.requests().name(), TOPICS.requests().keySerde().serializer(),
+        requests = driver.createInputTopic(
+                TOPICS.requests().name(),
+                TOPICS.requests().keySerde().serializer(),
                 TOPICS.requests().valueSerde().serializer());
-        events = driver.createOutputTopic(TOPICS.events().name(), TOPICS.events().keySerde().deserializer(),
+        events = driver.createOutputTopic(
+                TOPICS.events().name(),
+                TOPICS.events().keySerde().deserializer(),
                 TOPICS.events().valueSerde().deserializer());
     }
 
@@ -60,7 +64,8 @@ class JobTopologyTest extends JobSemanticsContract {
 
     @Override
     List<JobEvent> run(List<JobCommand> commands) {
-        commands.forEach(command -> requests.pipeInput(command.queue(), command, command.timestamp().toEpochMilli()));
+        commands.forEach(command ->
+                requests.pipeInput(command.queue(), command, command.timestamp().toEpochMilli()));
         return events.readValuesToList();
     }
 
@@ -88,8 +93,12 @@ class JobTopologyTest extends JobSemanticsContract {
 
         assertThat(record.key()).isEqualTo(QUEUE);
         assertThat(record.getRecordTime()).isEqualTo(at(3));
-        assertThat(new String(record.headers().lastHeader(JobTopics.ANSWERED_REQUEST_HEADER).value(),
-                StandardCharsets.UTF_8)).isEqualTo(enqueue.fingerprint());
+        assertThat(new String(
+                        record.headers()
+                                .lastHeader(JobTopics.ANSWERED_REQUEST_HEADER)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(enqueue.fingerprint());
     }
 
     @Test
@@ -103,8 +112,12 @@ class JobTopologyTest extends JobSemanticsContract {
 
         var grant = records.get(1);
         assertThat(grant.value()).isInstanceOf(JobClaimed.class);
-        assertThat(new String(grant.headers().lastHeader(JobTopics.ANSWERED_REQUEST_HEADER).value(),
-                StandardCharsets.UTF_8)).isEqualTo(claim.fingerprint());
+        assertThat(new String(
+                        grant.headers()
+                                .lastHeader(JobTopics.ANSWERED_REQUEST_HEADER)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(claim.fingerprint());
     }
 
     @Test
@@ -150,10 +163,12 @@ class JobTopologyTest extends JobSemanticsContract {
         raw.pipeInput(QUEUE, "{not json".getBytes(StandardCharsets.UTF_8));
 
         assertThat(events.isEmpty()).isTrue();
-        var deadLetters = driver.createOutputTopic(TOPICS.deadLetterTopicName(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(record ->
-                assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("other-queue"));
+        var deadLetters = driver.createOutputTopic(
+                TOPICS.deadLetterTopicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        assertThat(deadLetters.readRecordsToList())
+                .singleElement()
+                .satisfies(record -> assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                        .isEqualTo("other-queue"));
         assertThat(run(enqueue("a", 1))).hasSize(1);
     }
 
@@ -161,8 +176,11 @@ class JobTopologyTest extends JobSemanticsContract {
     void replaying_the_command_log_with_its_timer_commands_into_a_fresh_topology_reproduces_every_event() {
         var original = new ArrayList<JobEvent>();
         var log = new ArrayList<JobCommand>();
-        var first = List.<JobCommand>of(enqueue("a", 0).withLeaseSeconds(2), enqueue("b", 0).withDelaySeconds(3),
-                claimNext("w-1", 1), claimNext("w-2", 1, 10));
+        var first = List.<JobCommand>of(
+                enqueue("a", 0).withLeaseSeconds(2),
+                enqueue("b", 0).withDelaySeconds(3),
+                claimNext("w-1", 1),
+                claimNext("w-2", 1, 10));
         original.addAll(run(first));
         original.addAll(advanceClockTo(4));
         original.addAll(advanceClockTo(8));
@@ -177,11 +195,17 @@ class JobTopologyTest extends JobSemanticsContract {
         log.addAll(appended.stream().filter(c -> c.timestamp().isAfter(at(8))).toList());
 
         closeDriver();
-        driver = new TopologyTestDriver(JobTopology.build(TOPICS, SETTINGS.withTimerCheckInterval(Duration.ZERO)),
-                ProcessorTestConfig.productionStreamsConfig(), T0);
-        requests = driver.createInputTopic(TOPICS.requests().name(), TOPICS.requests().keySerde().serializer(),
+        driver = new TopologyTestDriver(
+                JobTopology.build(TOPICS, SETTINGS.withTimerCheckInterval(Duration.ZERO)),
+                ProcessorTestConfig.productionStreamsConfig(),
+                T0);
+        requests = driver.createInputTopic(
+                TOPICS.requests().name(),
+                TOPICS.requests().keySerde().serializer(),
                 TOPICS.requests().valueSerde().serializer());
-        events = driver.createOutputTopic(TOPICS.events().name(), TOPICS.events().keySerde().deserializer(),
+        events = driver.createOutputTopic(
+                TOPICS.events().name(),
+                TOPICS.events().keySerde().deserializer(),
                 TOPICS.events().valueSerde().deserializer());
 
         assertThat(appended).isNotEmpty();
@@ -189,7 +213,9 @@ class JobTopologyTest extends JobSemanticsContract {
     }
 
     private TestOutputTopic<String, JobCommand> commandLog() {
-        return driver.createOutputTopic(TOPICS.requests().name(), TOPICS.requests().keySerde().deserializer(),
+        return driver.createOutputTopic(
+                TOPICS.requests().name(),
+                TOPICS.requests().keySerde().deserializer(),
                 TOPICS.requests().valueSerde().deserializer());
     }
 }

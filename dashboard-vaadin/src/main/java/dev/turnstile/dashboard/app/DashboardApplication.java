@@ -45,7 +45,9 @@ public class DashboardApplication {
     /** The arguments, plus the generated login's properties when asked for one and no user is configured. */
     static List<String> withGeneratedLogin(String[] args) {
         var arguments = new ArrayList<>(Arrays.asList(args));
-        var dir = arguments.stream().filter(argument -> argument.startsWith(GENERATED_LOGIN_DIR)).findFirst();
+        var dir = arguments.stream()
+                .filter(argument -> argument.startsWith(GENERATED_LOGIN_DIR))
+                .findFirst();
         if (dir.isEmpty() || LocalDashboardLogin.usersConfigured(arguments, System.getenv())) {
             return arguments;
         }

@@ -30,7 +30,8 @@ public record LocalDashboardLogin(String user, String password, Path file) {
     /** True when the arguments, system properties or environment already configure dashboard users. */
     public static boolean usersConfigured(List<String> springArguments, Map<String, String> environment) {
         return springArguments.stream().anyMatch(argument -> argument.startsWith("--" + USERS_PROPERTY))
-                || System.getProperties().stringPropertyNames().stream().anyMatch(name -> name.startsWith(USERS_PROPERTY))
+                || System.getProperties().stringPropertyNames().stream()
+                        .anyMatch(name -> name.startsWith(USERS_PROPERTY))
                 || environment.keySet().stream().anyMatch(name -> name.startsWith("TURNSTILE_DASHBOARD_USERS_"));
     }
 
@@ -53,7 +54,8 @@ public record LocalDashboardLogin(String user, String password, Path file) {
                 properties.setProperty("password", password);
                 Files.createDirectories(dataDir);
                 Files.deleteIfExists(file);
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try (var out = Files.newBufferedWriter(file)) {
                     properties.store(out, "Dashboard login of the local default; delete this file for a new password");
                 }

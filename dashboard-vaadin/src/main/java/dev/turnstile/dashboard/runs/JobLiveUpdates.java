@@ -32,21 +32,30 @@ final class JobLiveUpdates implements AutoCloseable {
      * @param relevant which changes concern this page (others are ignored)
      * @param refresh runs inside {@link UI#access} (holding the session lock); also on each idle poll
      */
-    JobLiveUpdates(JobQueries queries, UI ui, Predicate<JobChange> relevant, Runnable refresh,
-            ScheduledExecutorService scheduler, Duration coalesce, Duration idleRefresh) {
+    JobLiveUpdates(
+            JobQueries queries,
+            UI ui,
+            Predicate<JobChange> relevant,
+            Runnable refresh,
+            ScheduledExecutorService scheduler,
+            Duration coalesce,
+            Duration idleRefresh) {
         this.ui = ui;
         this.subscription = queries.subscribe(change -> {
             if (!relevant.test(change) || !scheduled.compareAndSet(false, true)) {
                 return;
             }
-            scheduler.schedule(() -> {
-                scheduled.set(false);
-                try {
-                    ui.access(refresh::run);
-                } catch (UIDetachedException e) {
-                    log.debug("Runs page closed before its refresh", e);
-                }
-            }, coalesce.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        scheduled.set(false);
+                        try {
+                            ui.access(refresh::run);
+                        } catch (UIDetachedException e) {
+                            log.debug("Runs page closed before its refresh", e);
+                        }
+                    },
+                    coalesce.toMillis(),
+                    TimeUnit.MILLISECONDS);
         });
         poll = ui.addPollListener(tick -> refresh.run());
         ui.setPollInterval((int) idleRefresh.toMillis());

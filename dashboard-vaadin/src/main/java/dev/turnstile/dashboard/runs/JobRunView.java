@@ -74,8 +74,11 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
     private JobRef job;
     private JobLiveUpdates live;
 
-    public JobRunView(ObjectProvider<JobQueries> queries, ObjectProvider<JobOperations> operations,
-            DashboardSettings settings, AuthenticationContext authentication) {
+    public JobRunView(
+            ObjectProvider<JobQueries> queries,
+            ObjectProvider<JobOperations> operations,
+            DashboardSettings settings,
+            AuthenticationContext authentication) {
         this(queries.getIfAvailable(), operations.getIfAvailable(), settings, Viewer.of(authentication));
     }
 
@@ -93,9 +96,22 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         header.setWrap(true);
         content.setPadding(false);
         content.setWidthFull();
-        content.add(facts, section("Progress"), progress, progressLabel, section("Timeline"), timelineDropped,
-                timeline, section("Logs"), logs, section("Artifacts"), artifacts, section("Payload"), payload,
-                section("Result"), result);
+        content.add(
+                facts,
+                section("Progress"),
+                progress,
+                progressLabel,
+                section("Timeline"),
+                timelineDropped,
+                timeline,
+                section("Logs"),
+                logs,
+                section("Artifacts"),
+                artifacts,
+                section("Payload"),
+                payload,
+                section("Result"),
+                result);
         add(header, missing, content);
     }
 
@@ -111,12 +127,21 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         timeline.setId("job-timeline");
         timeline.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         timeline.setAllRowsVisible(true);
-        timeline.addColumn(new ComponentRenderer<>(entry -> time(entry.at()))).setHeader("When").setAutoWidth(true)
+        timeline.addColumn(new ComponentRenderer<>(entry -> time(entry.at())))
+                .setHeader("When")
+                .setAutoWidth(true)
                 .setFlexGrow(0);
-        timeline.addColumn(TimelineEntry::type).setHeader("Event").setAutoWidth(true).setFlexGrow(0);
-        timeline.addColumn(new ComponentRenderer<>(entry -> States.badge(entry.state()))).setHeader("State")
-                .setAutoWidth(true).setFlexGrow(0);
-        timeline.addColumn(TimelineEntry::description).setHeader("What happened").setFlexGrow(1);
+        timeline.addColumn(TimelineEntry::type)
+                .setHeader("Event")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        timeline.addColumn(new ComponentRenderer<>(entry -> States.badge(entry.state())))
+                .setHeader("State")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        timeline.addColumn(TimelineEntry::description)
+                .setHeader("What happened")
+                .setFlexGrow(1);
         timelineDropped.setId("job-timeline-dropped");
         logs.setId("job-logs");
         logs.addClassName("ts-logs");
@@ -124,11 +149,24 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         artifacts.addThemeVariants(GridVariant.LUMO_COMPACT);
         artifacts.setAllRowsVisible(true);
         artifacts.addColumn(Artifact::name).setHeader("Name").setAutoWidth(true);
-        artifacts.addColumn(new ComponentRenderer<>(a -> new Anchor(a.uri(), a.uri()))).setHeader("Where")
+        artifacts
+                .addColumn(new ComponentRenderer<>(a -> new Anchor(a.uri(), a.uri())))
+                .setHeader("Where")
                 .setFlexGrow(1);
-        artifacts.addColumn(a -> a.bytes() + " bytes").setHeader("Size").setAutoWidth(true).setFlexGrow(0);
-        artifacts.addColumn(Artifact::contentType).setHeader("Type").setAutoWidth(true).setFlexGrow(0);
-        artifacts.addColumn(a -> a.sha256().substring(0, 12) + "…").setHeader("SHA-256").setAutoWidth(true)
+        artifacts
+                .addColumn(a -> a.bytes() + " bytes")
+                .setHeader("Size")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        artifacts
+                .addColumn(Artifact::contentType)
+                .setHeader("Type")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        artifacts
+                .addColumn(a -> a.sha256().substring(0, 12) + "…")
+                .setHeader("SHA-256")
+                .setAutoWidth(true)
                 .setFlexGrow(0);
         artifacts.setEmptyStateText("No artifacts");
         payload.setId("job-payload");
@@ -158,8 +196,10 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         actionBar.removeAll();
         if (queries == null || job == null) {
             title.setText("No job");
-            showMissing(queries == null ? "Work queues are turned off in this application."
-                    : "The address names no job: it ends in ?id=<queue>:<jobId>.");
+            showMissing(
+                    queries == null
+                            ? "Work queues are turned off in this application."
+                            : "The address names no job: it ends in ?id=<queue>:<jobId>.");
             return;
         }
         title.setText(job.toString());
@@ -187,18 +227,39 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
             }
         }
         facts.removeAll();
-        fact("Queue", Links.to(job.queue(), RunsView.class, RunsFilters.NONE.withQueue(job.queue()).toQuery()));
-        fact("Name", new Span(summary.name() == null ? "(not known: enqueued before the read model's history)"
-                : summary.name()));
-        fact("Attempt", new Span(summary.attempt() == 0 ? "none yet, of " + summary.maxAttempts()
-                : summary.attempt() + " of " + summary.maxAttempts()));
-        fact("Worker", new Span(summary.workerId() == null ? "—"
-                : summary.workerId() + " (fencing token " + detail.fencingToken() + ")"));
+        fact(
+                "Queue",
+                Links.to(
+                        job.queue(),
+                        RunsView.class,
+                        RunsFilters.NONE.withQueue(job.queue()).toQuery()));
+        fact(
+                "Name",
+                new Span(
+                        summary.name() == null
+                                ? "(not known: enqueued before the read model's history)"
+                                : summary.name()));
+        fact(
+                "Attempt",
+                new Span(
+                        summary.attempt() == 0
+                                ? "none yet, of " + summary.maxAttempts()
+                                : summary.attempt() + " of " + summary.maxAttempts()));
+        fact(
+                "Worker",
+                new Span(
+                        summary.workerId() == null
+                                ? "—"
+                                : summary.workerId() + " (fencing token " + detail.fencingToken() + ")"));
         if (summary.leaseExpiresAt() != null) {
-            fact("Lease", new Span(summary.leaseExpiresAt().isAfter(settings.clock().instant())
-                    ? "expires in " + RelativeTime.ago(settings.clock().instant(), summary.leaseExpiresAt())
-                            .replace(" ago", "")
-                    : "ran out; the stuck attempt fails at the next check"));
+            fact(
+                    "Lease",
+                    new Span(
+                            summary.leaseExpiresAt().isAfter(settings.clock().instant())
+                                    ? "expires in "
+                                            + RelativeTime.ago(settings.clock().instant(), summary.leaseExpiresAt())
+                                                    .replace(" ago", "")
+                                    : "ran out; the stuck attempt fails at the next check"));
         }
         if (summary.runAt() != null) {
             fact(summary.state() == JobState.DELAYED ? "Runs at" : "Retried at", time(summary.runAt()));
@@ -217,8 +278,10 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         }
         showProgress(summary.state(), summary.progress(), detail.progressMessage());
         timeline.setItems(detail.timeline().items());
-        timelineDropped.setText(detail.timeline().dropped() == 0 ? ""
-                : detail.timeline().dropped() + " earlier steps are no longer kept");
+        timelineDropped.setText(
+                detail.timeline().dropped() == 0
+                        ? ""
+                        : detail.timeline().dropped() + " earlier steps are no longer kept");
         logs.setText(logText(detail.logs().items(), detail.logs().dropped()));
         artifacts.setItems(detail.artifacts().items());
         payload.setText(json(detail.payload()));
@@ -231,7 +294,8 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         progress.setIndeterminate(state == JobState.ACTIVE && percent == null);
         progress.setValue(done ? 100 : percent == null ? 0 : percent);
         progress.getElement().setAttribute("data-progress", done ? "100" : percent == null ? "" : percent.toString());
-        var text = done ? "100% — done"
+        var text = done
+                ? "100% — done"
                 : percent == null
                         ? (state == JobState.ACTIVE ? "running, no progress reported yet" : "not running")
                         : percent + "%";
@@ -248,7 +312,9 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private static String json(JsonNode value) {
-        return value == null ? "(none)" : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        return value == null
+                ? "(none)"
+                : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
     }
 
     private void fact(String label, com.vaadin.flow.component.Component value) {
@@ -271,7 +337,8 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private Span time(Instant at) {
-        var span = new Span(at == null ? "" : RelativeTime.ago(at, settings.clock().instant()));
+        var span =
+                new Span(at == null ? "" : RelativeTime.ago(at, settings.clock().instant()));
         if (at != null) {
             span.getElement().setAttribute("title", RelativeTime.exact(at));
         }
@@ -303,8 +370,14 @@ public class JobRunView extends VerticalLayout implements BeforeEnterObserver {
         if (queries == null) {
             return;
         }
-        live = new JobLiveUpdates(queries, event.getUI(), this::concerns, this::refresh, settings.scheduler(),
-                settings.coalesce(), settings.idleRefresh());
+        live = new JobLiveUpdates(
+                queries,
+                event.getUI(),
+                this::concerns,
+                this::refresh,
+                settings.scheduler(),
+                settings.coalesce(),
+                settings.idleRefresh());
     }
 
     /** This job's events, and cleans of its queue (which may drop it). */

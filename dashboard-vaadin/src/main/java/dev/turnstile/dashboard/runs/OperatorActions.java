@@ -45,32 +45,62 @@ final class OperatorActions {
     }
 
     Button cancel(JobRef job) {
-        return button("Cancel", "job-cancel", true, "Cancel " + job + "?",
+        return button(
+                "Cancel",
+                "job-cancel",
+                true,
+                "Cancel " + job + "?",
                 "A waiting job is never handed out; an active one's worker is told to stop at its next heartbeat."
-                        + " A cancelled job does not run again.", "Cancel job",
-                () -> operations.cancel(job, viewer.name(), null), OperatorActions::cancelled);
+                        + " A cancelled job does not run again.",
+                "Cancel job",
+                () -> operations.cancel(job, viewer.name(), null),
+                OperatorActions::cancelled);
     }
 
     Button retry(JobRef job) {
-        return button("Retry", "job-retry", false, "Retry " + job + "?",
-                "The job waits for a worker again, with a fresh round of attempts.", "Retry job",
-                () -> operations.retry(job, viewer.name(), null), OperatorActions::retried);
+        return button(
+                "Retry",
+                "job-retry",
+                false,
+                "Retry " + job + "?",
+                "The job waits for a worker again, with a fresh round of attempts.",
+                "Retry job",
+                () -> operations.retry(job, viewer.name(), null),
+                OperatorActions::retried);
     }
 
     Button pause(String queue) {
-        return button("Pause", "lane-" + queue + "-pause", true, "Pause queue " + queue + "?",
-                "Workers get no new jobs of this queue until it is resumed; active jobs go on.", "Pause queue",
-                () -> operations.pause(queue, viewer.name(), null), OperatorActions::paused);
+        return button(
+                "Pause",
+                "lane-" + queue + "-pause",
+                true,
+                "Pause queue " + queue + "?",
+                "Workers get no new jobs of this queue until it is resumed; active jobs go on.",
+                "Pause queue",
+                () -> operations.pause(queue, viewer.name(), null),
+                OperatorActions::paused);
     }
 
     Button resume(String queue) {
-        return button("Resume", "lane-" + queue + "-resume", false, "Resume queue " + queue + "?",
-                "Waiting jobs are handed out to workers again.", "Resume queue",
-                () -> operations.resume(queue, viewer.name(), null), OperatorActions::resumed);
+        return button(
+                "Resume",
+                "lane-" + queue + "-resume",
+                false,
+                "Resume queue " + queue + "?",
+                "Waiting jobs are handed out to workers again.",
+                "Resume queue",
+                () -> operations.resume(queue, viewer.name(), null),
+                OperatorActions::resumed);
     }
 
-    private <A extends JobAnswer> Button button(String label, String id, boolean destructive, String header,
-            String text, String confirmLabel, Supplier<CompletableFuture<JobOperations.Outcome<A>>> action,
+    private <A extends JobAnswer> Button button(
+            String label,
+            String id,
+            boolean destructive,
+            String header,
+            String text,
+            String confirmLabel,
+            Supplier<CompletableFuture<JobOperations.Outcome<A>>> action,
             Function<A, Report> report) {
         var button = new Button(label);
         button.setId(id);
@@ -100,26 +130,32 @@ final class OperatorActions {
         return button;
     }
 
-    private <A extends JobAnswer> void run(UI ui, Supplier<CompletableFuture<JobOperations.Outcome<A>>> action,
-            Function<A, Report> report) {
+    private <A extends JobAnswer> void run(
+            UI ui, Supplier<CompletableFuture<JobOperations.Outcome<A>>> action, Function<A, Report> report) {
         if (!viewer.mayOperate()) {
             show(ui, new Report(false, "Only users with the OPERATOR role may do this"));
             return;
         }
-        action.get().thenAcceptAsync(outcome -> show(ui, switch (outcome) {
-            case JobOperations.Answered<A> answered -> report.apply(answered.answer());
-            case JobOperations.Unanswered<A> unanswered -> new Report(false, unanswered.message());
-            case JobOperations.RequestIdInUse<A> inUse -> new Report(false, "Request " + inUse.requestId()
-                    + " is already on its way");
-        }), executor);
+        action.get()
+                .thenAcceptAsync(
+                        outcome -> show(
+                                ui,
+                                switch (outcome) {
+                                    case JobOperations.Answered<A> answered -> report.apply(answered.answer());
+                                    case JobOperations.Unanswered<A> unanswered ->
+                                        new Report(false, unanswered.message());
+                                    case JobOperations.RequestIdInUse<A> inUse ->
+                                        new Report(false, "Request " + inUse.requestId() + " is already on its way");
+                                }),
+                        executor);
     }
 
     private static void show(UI ui, Report report) {
         try {
             ui.access(() -> {
                 var notification = Notification.show(report.message(), 5000, Notification.Position.BOTTOM_START);
-                notification.addThemeVariants(report.done()
-                        ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_ERROR);
+                notification.addThemeVariants(
+                        report.done() ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_ERROR);
             });
         } catch (UIDetachedException e) {
             // The page was closed meanwhile: nobody to tell.
@@ -131,10 +167,13 @@ final class OperatorActions {
 
     static Report cancelled(CancelAnswer answer) {
         return switch (answer) {
-            case JobCancelled e -> new Report(true, e.workerId() == null
-                    ? "Cancelled " + new JobRef(e.queue(), e.jobId())
-                    : "Cancelled " + new JobRef(e.queue(), e.jobId()) + "; " + e.workerId()
-                            + " stops at its next heartbeat");
+            case JobCancelled e ->
+                new Report(
+                        true,
+                        e.workerId() == null
+                                ? "Cancelled " + new JobRef(e.queue(), e.jobId())
+                                : "Cancelled " + new JobRef(e.queue(), e.jobId()) + "; " + e.workerId()
+                                        + " stops at its next heartbeat");
             case JobRequestRefused e -> refused(e);
         };
     }
@@ -162,7 +201,9 @@ final class OperatorActions {
 
     private static Report refused(JobRequestRefused e) {
         var what = e.jobId() == null ? "queue " + e.queue() : new JobRef(e.queue(), e.jobId()).toString();
-        return new Report(false, "Not done: " + what + " is " + (e.state() == null ? "" : States.label(e.state())
-                + ", ") + "refused as " + e.reason().wireName().replace('_', ' '));
+        return new Report(
+                false,
+                "Not done: " + what + " is " + (e.state() == null ? "" : States.label(e.state()) + ", ") + "refused as "
+                        + e.reason().wireName().replace('_', ' '));
     }
 }

@@ -13,8 +13,13 @@ import java.util.List;
 final class QueueLane extends Div {
 
     /** The order counts read in: what is coming, what runs, what is done. */
-    static final List<JobState> ORDER = List.of(JobState.WAITING, JobState.ACTIVE, JobState.DELAYED,
-            JobState.FAILED_WILL_RETRY, JobState.SUCCEEDED, JobState.DEAD,
+    static final List<JobState> ORDER = List.of(
+            JobState.WAITING,
+            JobState.ACTIVE,
+            JobState.DELAYED,
+            JobState.FAILED_WILL_RETRY,
+            JobState.SUCCEEDED,
+            JobState.DEAD,
             JobState.CANCELLED);
 
     QueueLane(QueueOverview queue, boolean selected, OperatorActions actions) {
@@ -24,7 +29,10 @@ final class QueueLane extends Div {
             addClassName("ts-lane-selected");
         }
         getElement().setAttribute("data-queue", queue.queue());
-        var name = Links.to(queue.queue(), RunsView.class, RunsFilters.NONE.withQueue(queue.queue()).toQuery());
+        var name = Links.to(
+                queue.queue(),
+                RunsView.class,
+                RunsFilters.NONE.withQueue(queue.queue()).toQuery());
         name.addClassName("ts-lane-name");
         var title = new Div(name);
         title.addClassName("ts-lane-title");
@@ -43,7 +51,10 @@ final class QueueLane extends Div {
         counts.addClassName("ts-lane-counts");
         for (var state : ORDER) {
             long count = queue.counts().of(state);
-            var link = Links.to("", RunsView.class, RunsFilters.NONE.withQueue(queue.queue()).withState(state).toQuery());
+            var link = Links.to(
+                    "",
+                    RunsView.class,
+                    RunsFilters.NONE.withQueue(queue.queue()).withState(state).toQuery());
             link.setId("lane-" + queue.queue() + "-" + state.wireName());
             link.addClassNames("ts-count", count == 0 ? "ts-count-zero" : States.tone(state));
             link.getElement().setAttribute("data-count", Long.toString(count));

@@ -27,8 +27,12 @@ record RunsFilters(String queue, JobState state, String name) {
         var state = first(values, "state");
         return new RunsFilters(
                 queue != null && JobRules.checkQueue(queue).isEmpty() ? queue : null,
-                state == null ? null : Arrays.stream(JobState.values())
-                        .filter(each -> each.wireName().equals(state)).findFirst().orElse(null),
+                state == null
+                        ? null
+                        : Arrays.stream(JobState.values())
+                                .filter(each -> each.wireName().equals(state))
+                                .findFirst()
+                                .orElse(null),
                 name != null && JobRules.checkPrintable("name", name, true).isEmpty() ? name : null);
     }
 
@@ -64,6 +68,8 @@ record RunsFilters(String queue, JobState state, String name) {
 
     private static String first(Map<String, List<String>> values, String key) {
         var list = values.get(key);
-        return list == null || list.isEmpty() || list.getFirst().isBlank() ? null : list.getFirst().strip();
+        return list == null || list.isEmpty() || list.getFirst().isBlank()
+                ? null
+                : list.getFirst().strip();
     }
 }

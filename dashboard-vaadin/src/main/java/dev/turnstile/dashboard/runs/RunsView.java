@@ -67,8 +67,11 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
     private boolean applyingFilters;
     private JobLiveUpdates live;
 
-    public RunsView(ObjectProvider<JobQueries> queries, ObjectProvider<JobOperations> operations,
-            DashboardSettings settings, AuthenticationContext authentication) {
+    public RunsView(
+            ObjectProvider<JobQueries> queries,
+            ObjectProvider<JobOperations> operations,
+            DashboardSettings settings,
+            AuthenticationContext authentication) {
         this(queries.getIfAvailable(), operations.getIfAvailable(), settings, Viewer.of(authentication));
     }
 
@@ -81,8 +84,10 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
         setId("runs");
         setWidthFull();
         if (queries == null) {
-            add(new H2("Runs"), new Paragraph("Work queues are turned off in this application"
-                    + " (turnstile.projections.jobs.enabled=false)."));
+            add(
+                    new H2("Runs"),
+                    new Paragraph("Work queues are turned off in this application"
+                            + " (turnstile.projections.jobs.enabled=false)."));
             return;
         }
         configureLanes();
@@ -103,20 +108,37 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
         grid.setId("runs-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.setAllRowsVisible(true);
-        grid.addColumn(new ComponentRenderer<>(RunsView::jobLink)).setHeader("Job").setKey("job").setFlexGrow(1);
+        grid.addColumn(new ComponentRenderer<>(RunsView::jobLink))
+                .setHeader("Job")
+                .setKey("job")
+                .setFlexGrow(1);
         grid.addColumn(JobSummary::name).setHeader("Name").setKey("name").setAutoWidth(true);
-        grid.addColumn(new ComponentRenderer<>(job -> States.badge(job.state()))).setHeader("State").setKey("state")
-                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(new ComponentRenderer<>(job -> States.badge(job.state())))
+                .setHeader("State")
+                .setKey("state")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
         grid.addColumn(job -> job.attempt() == 0 ? "—" : job.attempt() + " of " + job.maxAttempts())
-                .setHeader("Attempt").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(new ComponentRenderer<>(RunsView::progress)).setHeader("Progress").setKey("progress")
-                .setWidth("9rem").setFlexGrow(0);
-        grid.addColumn(job -> job.workerId() == null ? "" : job.workerId()).setHeader("Worker").setKey("worker")
+                .setHeader("Attempt")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        grid.addColumn(new ComponentRenderer<>(RunsView::progress))
+                .setHeader("Progress")
+                .setKey("progress")
+                .setWidth("9rem")
+                .setFlexGrow(0);
+        grid.addColumn(job -> job.workerId() == null ? "" : job.workerId())
+                .setHeader("Worker")
+                .setKey("worker")
                 .setAutoWidth(true);
-        grid.addColumn(new ComponentRenderer<>(job -> time(job.enqueuedAt()))).setHeader("Enqueued")
-                .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(new ComponentRenderer<>(job -> time(job.updatedAt()))).setHeader("Updated")
-                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(new ComponentRenderer<>(job -> time(job.enqueuedAt())))
+                .setHeader("Enqueued")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        grid.addColumn(new ComponentRenderer<>(job -> time(job.updatedAt())))
+                .setHeader("Updated")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
         loadMore.setId("runs-load-more");
         loadMore.addClickListener(event -> loadNextPage());
     }
@@ -183,8 +205,8 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
             lanes.add(new QueueLane(queue, queue.queue().equals(filters.queue()), actions));
         }
         if (all.isEmpty()) {
-            lanes.add(new Paragraph("No queues yet: enqueue a job (POST /api/queues/{queue}/jobs) and its queue"
-                    + " appears here."));
+            lanes.add(new Paragraph(
+                    "No queues yet: enqueue a job (POST /api/queues/{queue}/jobs) and its queue" + " appears here."));
         }
         jobsSection.setVisible(filters.queue() != null);
         if (filters.queue() == null) {
@@ -196,15 +218,20 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
         shown.clear();
         String cursor = null;
         do {
-            var page = queries.jobs(filters.queue(), new JobFilter(filters.state(), filters.name()), cursor,
+            var page = queries.jobs(
+                    filters.queue(),
+                    new JobFilter(filters.state(), filters.name()),
+                    cursor,
                     Math.min(JobQueries.MAX_PAGE_SIZE, wanted - shown.size()));
             shown.addAll(page.items());
             cursor = page.nextCursor();
         } while (cursor != null && shown.size() < wanted);
         nextCursor = cursor;
         grid.setItems(List.copyOf(shown));
-        grid.setEmptyStateText(!queries.ready() ? "Loading jobs…"
-                : filters.filtered() ? "No jobs match these filters" : "No jobs in this queue");
+        grid.setEmptyStateText(
+                !queries.ready()
+                        ? "Loading jobs…"
+                        : filters.filtered() ? "No jobs match these filters" : "No jobs in this queue");
         loadMore.setVisible(nextCursor != null);
     }
 
@@ -212,8 +239,8 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
         if (nextCursor == null) {
             return;
         }
-        var page = queries.jobs(filters.queue(), new JobFilter(filters.state(), filters.name()), nextCursor,
-                settings.pageSize());
+        var page = queries.jobs(
+                filters.queue(), new JobFilter(filters.state(), filters.name()), nextCursor, settings.pageSize());
         shown.addAll(page.items());
         nextCursor = page.nextCursor();
         grid.setItems(List.copyOf(shown));
@@ -234,13 +261,14 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
         }
         var bar = new ProgressBar(0, 100, job.progress() == null ? 0 : job.progress());
         bar.setIndeterminate(job.progress() == null);
-        bar.getElement().setAttribute("title", job.progress() == null ? "no progress reported yet"
-                : job.progress() + "%");
+        bar.getElement()
+                .setAttribute("title", job.progress() == null ? "no progress reported yet" : job.progress() + "%");
         return bar;
     }
 
     private Span time(Instant at) {
-        var span = new Span(at == null ? "" : RelativeTime.ago(at, settings.clock().instant()));
+        var span =
+                new Span(at == null ? "" : RelativeTime.ago(at, settings.clock().instant()));
         if (at != null) {
             span.getElement().setAttribute("title", RelativeTime.exact(at));
         }
@@ -265,8 +293,14 @@ public class RunsView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         // Any change may move a lane's counts (a clean too), so every one refreshes the page, a burst once.
-        live = new JobLiveUpdates(queries, event.getUI(), change -> true, this::refresh, settings.scheduler(),
-                settings.coalesce(), settings.idleRefresh());
+        live = new JobLiveUpdates(
+                queries,
+                event.getUI(),
+                change -> true,
+                this::refresh,
+                settings.scheduler(),
+                settings.coalesce(),
+                settings.idleRefresh());
     }
 
     @Override

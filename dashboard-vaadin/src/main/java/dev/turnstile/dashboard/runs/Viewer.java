@@ -13,7 +13,7 @@ import dev.turnstile.projections.jobs.web.JobApiAccess;
 public record Viewer(String name, boolean mayOperate) {
 
     static Viewer of(AuthenticationContext authentication) {
-        return new Viewer(authentication.getPrincipalName().orElse(null),
-                authentication.hasRole(JobApiAccess.OPERATOR_ROLE));
+        return new Viewer(
+                authentication.getPrincipalName().orElse(null), authentication.hasRole(JobApiAccess.OPERATOR_ROLE));
     }
 }

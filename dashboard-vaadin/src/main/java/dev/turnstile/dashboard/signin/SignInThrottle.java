@@ -55,10 +55,14 @@ public final class SignInThrottle {
 
         public Settings {
             if (failuresPerSource < 1 || failuresPerUser < 1 || maxConcurrentChecks < 1 || trackedKeys < 1) {
-                throw new IllegalArgumentException("turnstile.dashboard.sign-in: failures-per-source, failures-per-user,"
-                        + " max-concurrent-checks and tracked-keys must be at least 1");
+                throw new IllegalArgumentException(
+                        "turnstile.dashboard.sign-in: failures-per-source, failures-per-user,"
+                                + " max-concurrent-checks and tracked-keys must be at least 1");
             }
-            if (window.isNegative() || window.isZero() || maxQueuedChecks < 0 || maxCheckWait.isNegative()
+            if (window.isNegative()
+                    || window.isZero()
+                    || maxQueuedChecks < 0
+                    || maxCheckWait.isNegative()
                     || refusalDelay.isNegative()) {
                 throw new IllegalArgumentException("turnstile.dashboard.sign-in: window must be positive;"
                         + " max-queued-checks, max-check-wait and refusal-delay must not be negative");
@@ -119,10 +123,14 @@ public final class SignInThrottle {
         this.byUser = table(settings);
         this.checks = new Semaphore(settings.maxConcurrentChecks(), true);
         this.meters = meters;
-        this.accepted = Counter.builder("turnstile.signin.password.checks").tag("result", "accepted")
-                .description("Passwords checked (hashed) and accepted").register(meters);
-        this.wrong = Counter.builder("turnstile.signin.password.checks").tag("result", "wrong")
-                .description("Passwords checked (hashed) and found wrong").register(meters);
+        this.accepted = Counter.builder("turnstile.signin.password.checks")
+                .tag("result", "accepted")
+                .description("Passwords checked (hashed) and accepted")
+                .register(meters);
+        this.wrong = Counter.builder("turnstile.signin.password.checks")
+                .tag("result", "wrong")
+                .description("Passwords checked (hashed) and found wrong")
+                .register(meters);
         for (var reason : Reason.values()) {
             throttled(reason);
         }
@@ -168,9 +176,7 @@ public final class SignInThrottle {
      * the wait would hold one of the server's request threads, which agents need).
      */
     public void delayRefusal() {
-        if (settings.refusalDelay().isZero()
-                || !Thread.currentThread().isVirtual()
-                || !delayedRefusals.tryAcquire()) {
+        if (settings.refusalDelay().isZero() || !Thread.currentThread().isVirtual() || !delayedRefusals.tryAcquire()) {
             return;
         }
         try {
@@ -258,8 +264,8 @@ public final class SignInThrottle {
         try {
             var bytes = InetAddress.getByName(source).getAddress();
             if (bytes.length == 16) {
-                return InetAddress.getByAddress(Arrays.copyOf(Arrays.copyOf(bytes, 8), 16)).getHostAddress()
-                        + "/64";
+                return InetAddress.getByAddress(Arrays.copyOf(Arrays.copyOf(bytes, 8), 16))
+                                .getHostAddress() + "/64";
             }
             return source;
         } catch (UnknownHostException e) {

@@ -5,8 +5,8 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.function.ValueProvider;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
 import dev.turnstile.projections.query.Attempt;
 import java.time.Clock;
 import java.util.List;
@@ -24,12 +24,21 @@ public class AttemptGrid extends Grid<Attempt> {
         setId("activity-grid");
         addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         setAllRowsVisible(true);
-        addColumn(new ComponentRenderer<>(this::time)).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
+        addColumn(new ComponentRenderer<>(this::time))
+                .setHeader("Time")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
         clipped(addColumn(clippedText(Attempt::project)).setHeader("Project").setKey("project"));
         clipped(addColumn(clippedText(Attempt::task)).setHeader("Task").setKey("task"));
-        addColumn(new ComponentRenderer<>(AttemptGrid::sha)).setHeader("Git SHA").setAutoWidth(true).setFlexGrow(0);
+        addColumn(new ComponentRenderer<>(AttemptGrid::sha))
+                .setHeader("Git SHA")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
         clipped(addColumn(clippedText(Attempt::agentId)).setHeader("Agent").setKey("agent"));
-        addColumn(new ComponentRenderer<>(AttemptGrid::badge)).setHeader("Result").setKey("result").setAutoWidth(true)
+        addColumn(new ComponentRenderer<>(AttemptGrid::badge))
+                .setHeader("Result")
+                .setKey("result")
+                .setAutoWidth(true)
                 .setFlexGrow(0);
         setEmptyStateText("No activity yet");
     }
@@ -64,7 +73,9 @@ public class AttemptGrid extends Grid<Attempt> {
 
     /** The first 7 characters of the SHA in monospace, the full SHA on hover, a link to every attempt for it. */
     static RouterLink sha(Attempt attempt) {
-        var link = new RouterLink(shortSha(attempt.gitSha()), ShaView.class,
+        var link = new RouterLink(
+                shortSha(attempt.gitSha()),
+                ShaView.class,
                 new RouteParameters(ShaView.SHA_PARAMETER, attempt.gitSha()));
         link.addClassName("ts-sha");
         link.getElement().setAttribute("title", attempt.gitSha());
@@ -80,11 +91,12 @@ public class AttemptGrid extends Grid<Attempt> {
         var label = badgeLabel(attempt);
         var badge = new Span(label);
         badge.addClassName("ts-badge");
-        badge.addClassName(switch (label) {
-            case "Granted" -> "ts-badge-granted";
-            case "Blocked" -> "ts-badge-blocked";
-            default -> "ts-badge-other";
-        });
+        badge.addClassName(
+                switch (label) {
+                    case "Granted" -> "ts-badge-granted";
+                    case "Blocked" -> "ts-badge-blocked";
+                    default -> "ts-badge-other";
+                });
         return badge;
     }
 

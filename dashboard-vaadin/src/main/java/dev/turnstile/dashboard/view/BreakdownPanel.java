@@ -45,10 +45,16 @@ public class BreakdownPanel extends Div {
     private static Div row(Breakdown breakdown) {
         var label = new Span(breakdown.label());
         label.getElement().setAttribute("title", breakdown.label());
-        var counts = new Span(String.format(Locale.ROOT, "%,d blocked / %,d total", breakdown.blocked(), breakdown.total()));
+        var counts =
+                new Span(String.format(Locale.ROOT, "%,d blocked / %,d total", breakdown.blocked(), breakdown.total()));
         var bar = new ProgressBar(0, 1, breakdown.total() == 0 ? 0 : (double) breakdown.blocked() / breakdown.total());
-        bar.getElement().setAttribute("title", String.format(Locale.ROOT, "%.1f%% blocked",
-                breakdown.total() == 0 ? 0 : breakdown.blocked() * 100.0 / breakdown.total()));
+        bar.getElement()
+                .setAttribute(
+                        "title",
+                        String.format(
+                                Locale.ROOT,
+                                "%.1f%% blocked",
+                                breakdown.total() == 0 ? 0 : breakdown.blocked() * 100.0 / breakdown.total()));
         var row = new Div(label, counts, bar);
         row.addClassName("ts-breakdown-row");
         return row;

@@ -98,6 +98,8 @@ public record DashboardFilters(String project, String task, Result result, Strin
 
     private static String first(Map<String, List<String>> params, String name) {
         var values = params.get(name);
-        return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().strip();
+        return values == null || values.isEmpty() || values.getFirst().isBlank()
+                ? null
+                : values.getFirst().strip();
     }
 }

@@ -5,7 +5,6 @@ import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -118,8 +117,8 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
         clearFilters.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         clearFilters.addClickListener(event -> changeFilters(DashboardFilters.NONE));
 
-        var bar = new HorizontalLayout(new H2("Recent activity"), projectFilter, taskFilter, resultFilter, shaFilter,
-                clearFilters);
+        var bar = new HorizontalLayout(
+                new H2("Recent activity"), projectFilter, taskFilter, resultFilter, shaFilter, clearFilters);
         bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         bar.setWrap(true);
         return bar;
@@ -149,7 +148,8 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
             applyingFilters = false;
         }
         clearFilters.setVisible(!filters.isEmpty());
-        filterProblem.setText(filters.problem() == null ? "" : "Ignored a filter from the address: " + filters.problem());
+        filterProblem.setText(
+                filters.problem() == null ? "" : "Ignored a filter from the address: " + filters.problem());
         filterProblem.setVisible(filters.problem() != null);
         refresh();
     }

@@ -41,7 +41,8 @@ public class LeasesView extends VerticalLayout {
         this.settings = settings;
         setId("leases-view");
         for (var each : LeaseState.values()) {
-            var tab = new Tab(Character.toUpperCase(each.label().charAt(0)) + each.label().substring(1));
+            var tab = new Tab(
+                    Character.toUpperCase(each.label().charAt(0)) + each.label().substring(1));
             tab.setId("leases-" + each.label());
             tabs.put(tab, each);
             stateTabs.add(tab);
@@ -53,21 +54,31 @@ public class LeasesView extends VerticalLayout {
         grid.setId("leases-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.setAllRowsVisible(true);
-        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::project)).setHeader("Project")
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::project))
+                .setHeader("Project")
                 .setKey("project"));
-        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::task)).setHeader("Task").setKey("task"));
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::task))
+                .setHeader("Task")
+                .setKey("task"));
         grid.addColumn(new ComponentRenderer<>(lease -> {
-            var sha = new Span(AttemptGrid.shortSha(lease.gitSha()));
-            sha.addClassName("ts-sha");
-            sha.getElement().setAttribute("title", lease.gitSha());
-            return sha;
-        })).setHeader("Git SHA").setAutoWidth(true);
-        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::holder)).setHeader("Holder")
+                    var sha = new Span(AttemptGrid.shortSha(lease.gitSha()));
+                    sha.addClassName("ts-sha");
+                    sha.getElement().setAttribute("title", lease.gitSha());
+                    return sha;
+                }))
+                .setHeader("Git SHA")
+                .setAutoWidth(true);
+        AttemptGrid.clipped(grid.addColumn(AttemptGrid.clippedText(Lease::holder))
+                .setHeader("Holder")
                 .setKey("holder"));
         grid.addColumn(Lease::fencingToken).setHeader("Fencing token").setAutoWidth(true);
-        grid.addColumn(new ComponentRenderer<>(lease -> timeSpan(lease.grantedAt()))).setHeader("Granted");
-        grid.addColumn(lease -> describe(lease, settings.clock().instant())).setHeader("Status").setKey("status")
-                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(new ComponentRenderer<>(lease -> timeSpan(lease.grantedAt())))
+                .setHeader("Granted");
+        grid.addColumn(lease -> describe(lease, settings.clock().instant()))
+                .setHeader("Status")
+                .setKey("status")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
         grid.setEmptyStateText("No leases in this state");
         add(new H2("Leases"), stateTabs, grid);
     }
@@ -75,15 +86,19 @@ public class LeasesView extends VerticalLayout {
     /** "expires in 12s", "expired 3m ago", "released 5m ago", "succeeded 1h ago". */
     static String describe(Lease lease, Instant now) {
         return switch (lease.state()) {
-            case ACTIVE -> lease.expiresAt() == null
-                    ? "active"
-                    : lease.expiresAt().isAfter(now)
-                            ? "expires in " + RelativeTime.ago(now, lease.expiresAt()).replace(" ago", "")
-                            : "past its expiry, awaiting the announcement";
+            case ACTIVE ->
+                lease.expiresAt() == null
+                        ? "active"
+                        : lease.expiresAt().isAfter(now)
+                                ? "expires in "
+                                        + RelativeTime.ago(now, lease.expiresAt())
+                                                .replace(" ago", "")
+                                : "past its expiry, awaiting the announcement";
             case EXPIRED -> "expired " + RelativeTime.ago(lease.endedAt(), now);
             case RELEASED -> "released " + RelativeTime.ago(lease.endedAt(), now);
-            case COMPLETED -> (lease.outcome() == null ? "completed" : lease.outcome().toLowerCase(Locale.ROOT)) + " "
-                    + RelativeTime.ago(lease.endedAt(), now);
+            case COMPLETED ->
+                (lease.outcome() == null ? "completed" : lease.outcome().toLowerCase(Locale.ROOT)) + " "
+                        + RelativeTime.ago(lease.endedAt(), now);
         };
     }
 
@@ -115,8 +130,13 @@ public class LeasesView extends VerticalLayout {
     protected void onAttach(AttachEvent event) {
         refresh();
         // Renewals move expiry times without a listed event, and "expires in" counts down: refresh while idle too.
-        live = new LiveUpdates(queries, event.getUI(), attempt -> !attempt.isClaim() || attempt.wasGranted(),
-                        this::refresh, settings.scheduler(), settings.coalesce())
+        live = new LiveUpdates(
+                        queries,
+                        event.getUI(),
+                        attempt -> !attempt.isClaim() || attempt.wasGranted(),
+                        this::refresh,
+                        settings.scheduler(),
+                        settings.coalesce())
                 .refreshingWhileIdle(settings::idleRefresh);
     }
 

@@ -45,14 +45,17 @@ public final class LiveUpdates implements AutoCloseable {
             if (!relevant.test(attempt) || !scheduled.compareAndSet(false, true)) {
                 return;
             }
-            scheduler.schedule(() -> {
-                scheduled.set(false);
-                try {
-                    ui.access(refresh::run);
-                } catch (com.vaadin.flow.component.UIDetachedException e) {
-                    log.debug("Page closed before its refresh", e);
-                }
-            }, coalesce.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        scheduled.set(false);
+                        try {
+                            ui.access(refresh::run);
+                        } catch (com.vaadin.flow.component.UIDetachedException e) {
+                            log.debug("Page closed before its refresh", e);
+                        }
+                    },
+                    coalesce.toMillis(),
+                    TimeUnit.MILLISECONDS);
         });
     }
 

@@ -9,9 +9,9 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
-import com.vaadin.flow.router.QueryParameters;
 import dev.turnstile.dashboard.DashboardSettings;
 import dev.turnstile.dashboard.signin.SignInFailureHandler;
 import java.util.List;
@@ -51,8 +51,9 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         var i18n = LoginI18n.createDefault();
         if (!throttled.isEmpty()) {
             i18n.getErrorMessage().setTitle("Too many sign-in attempts");
-            i18n.getErrorMessage().setMessage("Try again in " + seconds(throttled.getFirst()) + " s. Repeated wrong"
-                    + " passwords from one address, or for one user, are slowed down.");
+            i18n.getErrorMessage()
+                    .setMessage("Try again in " + seconds(throttled.getFirst()) + " s. Repeated wrong"
+                            + " passwords from one address, or for one user, are slowed down.");
         }
         messages = i18n;
         form.setI18n(i18n);

@@ -74,9 +74,13 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     @Override
     protected void onAttach(AttachEvent event) {
-        live = new LiveUpdates(queries, event.getUI(),
+        live = new LiveUpdates(
+                queries,
+                event.getUI(),
                 attempt -> attempt.gitSha().startsWith(sha.toLowerCase(java.util.Locale.ROOT)),
-                this::refresh, settings.scheduler(), settings.coalesce());
+                this::refresh,
+                settings.scheduler(),
+                settings.coalesce());
     }
 
     @Override

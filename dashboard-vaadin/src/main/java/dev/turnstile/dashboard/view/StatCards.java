@@ -34,7 +34,9 @@ public class StatCards extends FlexLayout {
         total.show(count(stats.totalAttempts()), count(stats.attemptsLast24h()) + " in last 24h");
         blocked.show(count(stats.duplicatesBlocked()), count(stats.duplicatesBlockedLast24h()) + " in last 24h");
         blockRate.show(String.format(Locale.ROOT, "%.1f%%", stats.blockRatePercent()), "of all claims were duplicates");
-        projects.show(count(stats.activeProjects()), stats.byTask().size() + (stats.byTask().size() == 1 ? " task" : " tasks"));
+        projects.show(
+                count(stats.activeProjects()),
+                stats.byTask().size() + (stats.byTask().size() == 1 ? " task" : " tasks"));
         for (var card : new Card[] {total, blocked, blockRate, projects}) {
             card.removeClassName("ts-loading");
         }

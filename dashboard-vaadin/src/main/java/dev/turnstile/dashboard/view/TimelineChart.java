@@ -42,7 +42,12 @@ public class TimelineChart extends Div {
     }
 
     static String render(List<TimelineBucket> buckets, String title) {
-        XYChart chart = new XYChartBuilder().width(900).height(260).title(title).xAxisTitle("").yAxisTitle("per bucket")
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(260)
+                .title(title)
+                .xAxisTitle("")
+                .yAxisTitle("per bucket")
                 .build();
         var styler = chart.getStyler();
         styler.setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -56,9 +61,15 @@ public class TimelineChart extends Div {
             buckets = List.of(new TimelineBucket(java.time.Instant.EPOCH, 0, 0));
         }
         var times = buckets.stream().map(b -> Date.from(b.start())).toList();
-        chart.addSeries("Claims", times, buckets.stream().map(b -> (Number) b.attempts()).toList())
+        chart.addSeries(
+                        "Claims",
+                        times,
+                        buckets.stream().map(b -> (Number) b.attempts()).toList())
                 .setMarker(SeriesMarkers.NONE);
-        chart.addSeries("Blocked", times, buckets.stream().map(b -> (Number) b.blocked()).toList())
+        chart.addSeries(
+                        "Blocked",
+                        times,
+                        buckets.stream().map(b -> (Number) b.blocked()).toList())
                 .setMarker(SeriesMarkers.NONE);
         var out = new ByteArrayOutputStream();
         try {

@@ -68,14 +68,19 @@ class RunsViewTest {
 
     @BeforeEach
     void open() {
-        jobs = JobProjection.open(dir.resolve("jobs"), "job-events", Clock.fixed(NOW, ZoneOffset.UTC),
-                JobLimits.DEFAULT, false);
+        jobs = JobProjection.open(
+                dir.resolve("jobs"), "job-events", Clock.fixed(NOW, ZoneOffset.UTC), JobLimits.DEFAULT, false);
         // Operations are only offered here, never sent: a producer that is never asked to connect.
-        idleProducer = new KafkaProducer<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 100), JobTopics.DEFAULT.requests().keySerde().serializer(),
+        idleProducer = new KafkaProducer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        "127.0.0.1:1",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        100),
+                JobTopics.DEFAULT.requests().keySerde().serializer(),
                 JobTopics.DEFAULT.requests().valueSerde().serializer());
-        operations = new JobOperations(idleProducer, JobTopics.DEFAULT.requests(), jobs, Clock.systemUTC(),
-                Duration.ofSeconds(1), 10);
+        operations = new JobOperations(
+                idleProducer, JobTopics.DEFAULT.requests(), jobs, Clock.systemUTC(), Duration.ofSeconds(1), 10);
     }
 
     @AfterEach
@@ -87,14 +92,20 @@ class RunsViewTest {
 
     @Test
     void each_queue_is_a_lane_with_its_jobs_counted_by_state_and_says_when_it_is_paused_or_limited() {
-        apply(enqueued("emails", "a"), enqueued("emails", "b"), claimed("emails", "a", "worker-1", 1),
-                enqueued("reports", "r"), paused("reports"), configured("reports", 2));
+        apply(
+                enqueued("emails", "a"),
+                enqueued("emails", "b"),
+                claimed("emails", "a", "worker-1", 1),
+                enqueued("reports", "r"),
+                paused("reports"),
+                configured("reports", 2));
         var view = new RunsView(jobs, null, settings, ANALYST);
 
         view.show(RunsFilters.NONE);
 
-        assertThat(lanes(view)).extracting(Component::getId).containsExactly(
-                java.util.Optional.of("lane-emails"), java.util.Optional.of("lane-reports"));
+        assertThat(lanes(view))
+                .extracting(Component::getId)
+                .containsExactly(java.util.Optional.of("lane-emails"), java.util.Optional.of("lane-reports"));
         assertThat(count(view, "emails", JobState.WAITING)).isEqualTo("1");
         assertThat(count(view, "emails", JobState.ACTIVE)).isEqualTo("1");
         assertThat(count(view, "reports", JobState.WAITING)).isEqualTo("1");
@@ -119,8 +130,8 @@ class RunsViewTest {
         apply(enqueued("emails", "a"), enqueued("emails", "b"), claimed("emails", "b", "worker-1", 1));
         var view = new RunsView(jobs, null, settings, ANALYST);
 
-        var filters = RunsFilters.from(QueryParameters.simple(Map.of("queue", "emails", "state", "active",
-                "name", "send")));
+        var filters =
+                RunsFilters.from(QueryParameters.simple(Map.of("queue", "emails", "state", "active", "name", "send")));
         view.show(filters);
         var bogus = RunsFilters.from(QueryParameters.simple(Map.of("queue", "no:colons", "state", "sleeping")));
 
@@ -141,7 +152,8 @@ class RunsViewTest {
         operatorView.show(RunsFilters.NONE);
 
         assertThat(buttons(analystView.lanes())).isEmpty();
-        assertThat(buttons(operatorView.lanes())).extracting(button -> button.getId().orElseThrow())
+        assertThat(buttons(operatorView.lanes()))
+                .extracting(button -> button.getId().orElseThrow())
                 .containsExactlyInAnyOrder("lane-emails-pause", "lane-reports-resume");
     }
 
@@ -169,7 +181,9 @@ class RunsViewTest {
 
     @Test
     void the_job_page_shows_the_kept_log_lines_after_a_marker_for_the_dropped_ones() {
-        apply(enqueued("emails", "a"), claimed("emails", "a", "worker-1", 1),
+        apply(
+                enqueued("emails", "a"),
+                claimed("emails", "a", "worker-1", 1),
                 logs("emails", "a", "worker-1", "connected", "sent"));
         var view = new JobRunView(jobs, null, settings, ANALYST);
 
@@ -183,8 +197,12 @@ class RunsViewTest {
 
     @Test
     void an_operator_may_cancel_an_active_job_and_retry_a_dead_one_and_an_analyst_may_neither() {
-        apply(enqueued("emails", "a"), claimed("emails", "a", "worker-1", 1), enqueued("emails", "d"),
-                claimed("emails", "d", "worker-2", 2), dead("emails", "d", "worker-2", 2));
+        apply(
+                enqueued("emails", "a"),
+                claimed("emails", "a", "worker-1", 1),
+                enqueued("emails", "d"),
+                claimed("emails", "d", "worker-2", 2),
+                dead("emails", "d", "worker-2", 2));
         var operatorActive = new JobRunView(jobs, operations, settings, OPERATOR);
         var operatorDead = new JobRunView(jobs, operations, settings, OPERATOR);
         var analyst = new JobRunView(jobs, operations, settings, ANALYST);
@@ -224,16 +242,16 @@ class RunsViewTest {
     }
 
     private JobEnqueued enqueued(String queue, String jobId) {
-        return new JobEnqueued(next(queue), jobId, "send", null, 0, NOW, 3, Backoff.DEFAULT, 30, null,
-                JobState.WAITING);
+        return new JobEnqueued(
+                next(queue), jobId, "send", null, 0, NOW, 3, Backoff.DEFAULT, 30, null, JobState.WAITING);
     }
 
     private JobClaimed claimed(String queue, String jobId, String worker, long token) {
         return new JobClaimed(next(queue), jobId, worker, 1, token, 30, NOW.plusSeconds(30), "send", null, 0, 3);
     }
 
-    private JobHeartbeatReceived heartbeat(String queue, String jobId, String worker, long token, int progress,
-            String message) {
+    private JobHeartbeatReceived heartbeat(
+            String queue, String jobId, String worker, long token, int progress, String message) {
         return new JobHeartbeatReceived(next(queue), jobId, worker, 1, token, NOW.plusSeconds(30), progress, message);
     }
 
@@ -242,8 +260,18 @@ class RunsViewTest {
     }
 
     private JobFailed dead(String queue, String jobId, String worker, long token) {
-        return new JobFailed(next(queue), jobId, worker, 1, token, FailureKind.WORKER_FAILED, "boom", false,
-                JobState.DEAD, null, null);
+        return new JobFailed(
+                next(queue),
+                jobId,
+                worker,
+                1,
+                token,
+                FailureKind.WORKER_FAILED,
+                "boom",
+                false,
+                JobState.DEAD,
+                null,
+                null);
     }
 
     private JobLogsAppended logs(String queue, String jobId, String worker, String... lines) {
@@ -267,7 +295,9 @@ class RunsViewTest {
     }
 
     private static String count(RunsView view, String queue, JobState state) {
-        return find(view, "lane-" + queue + "-" + state.wireName()).orElseThrow().getElement()
+        return find(view, "lane-" + queue + "-" + state.wireName())
+                .orElseThrow()
+                .getElement()
                 .getAttribute("data-count");
     }
 
@@ -276,15 +306,22 @@ class RunsViewTest {
     }
 
     private static List<Button> buttons(Component root) {
-        return descendants(root).filter(Button.class::isInstance).map(Button.class::cast).toList();
+        return descendants(root)
+                .filter(Button.class::isInstance)
+                .map(Button.class::cast)
+                .toList();
     }
 
     private static List<String> ids(Component root) {
-        return buttons(root).stream().map(button -> button.getId().orElseThrow()).toList();
+        return buttons(root).stream()
+                .map(button -> button.getId().orElseThrow())
+                .toList();
     }
 
     private static java.util.Optional<Component> find(Component root, String id) {
-        return descendants(root).filter(c -> c.getId().filter(id::equals).isPresent()).findFirst();
+        return descendants(root)
+                .filter(c -> c.getId().filter(id::equals).isPresent())
+                .findFirst();
     }
 
     private static Stream<Component> descendants(Component root) {

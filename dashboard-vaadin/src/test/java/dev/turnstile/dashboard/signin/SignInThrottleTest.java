@@ -33,7 +33,8 @@ class SignInThrottleTest {
         private final SignInThrottle.Settings value;
 
         Settings(int perSource, int perUser, Duration window, int checks, int queued, Duration wait, int tracked) {
-            value = new SignInThrottle.Settings(perSource, perUser, window, checks, queued, wait, tracked, Duration.ZERO);
+            value = new SignInThrottle.Settings(
+                    perSource, perUser, window, checks, queued, wait, tracked, Duration.ZERO);
         }
     }
 
@@ -50,12 +51,16 @@ class SignInThrottleTest {
 
         assertThatThrownBy(() -> signIn.authenticate(attempt("analyst", "right", "10.0.0.1")))
                 .isInstanceOfSatisfying(TooManySignInAttemptsException.class, refused -> {
-                    assertThat(refused.getMessage()).isEqualTo(
-                            "Too many wrong passwords from this address: try again in 60 s");
+                    assertThat(refused.getMessage())
+                            .isEqualTo("Too many wrong passwords from this address: try again in 60 s");
                     assertThat(refused.retryAfterSeconds()).isEqualTo(60);
                 });
         assertThat(checks()).as("passwords hashed while refused").isEqualTo(checked);
-        assertThat(meters.get("turnstile.signin.throttled").tag("reason", "source").counter().count()).isEqualTo(1);
+        assertThat(meters.get("turnstile.signin.throttled")
+                        .tag("reason", "source")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -84,7 +89,8 @@ class SignInThrottleTest {
         assertThatThrownBy(() -> signIn.authenticate(attempt("Analyst", "right", "10.0.2.1")))
                 .isInstanceOf(TooManySignInAttemptsException.class)
                 .hasMessageStartingWith("Too many wrong passwords for this user name");
-        assertThat(signIn.authenticate(attempt("operator", "right", "10.0.2.1")).isAuthenticated()).isTrue();
+        assertThat(signIn.authenticate(attempt("operator", "right", "10.0.2.1")).isAuthenticated())
+                .isTrue();
     }
 
     @Test
@@ -99,7 +105,8 @@ class SignInThrottleTest {
 
         clock.advance(Duration.ofSeconds(1));
 
-        assertThat(signIn.authenticate(attempt("analyst", "right", "10.0.0.1")).isAuthenticated()).isTrue();
+        assertThat(signIn.authenticate(attempt("analyst", "right", "10.0.0.1")).isAuthenticated())
+                .isTrue();
     }
 
     @Test
@@ -107,19 +114,25 @@ class SignInThrottleTest {
         double checked = checks();
         try (var running = throttle.admit("10.0.0.9", "operator")) {
             assertThatThrownBy(() -> signIn.authenticate(attempt("analyst", "right", "10.0.0.1")))
-                    .isInstanceOfSatisfying(TooManySignInAttemptsException.class,
+                    .isInstanceOfSatisfying(
+                            TooManySignInAttemptsException.class,
                             refused -> assertThat(refused.retryAfterSeconds()).isEqualTo(1));
         }
 
         assertThat(checks()).isEqualTo(checked);
-        assertThat(meters.get("turnstile.signin.throttled").tag("reason", "busy").counter().count()).isEqualTo(1);
-        assertThat(signIn.authenticate(attempt("analyst", "right", "10.0.0.1")).isAuthenticated()).isTrue();
+        assertThat(meters.get("turnstile.signin.throttled")
+                        .tag("reason", "busy")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(signIn.authenticate(attempt("analyst", "right", "10.0.0.1")).isAuthenticated())
+                .isTrue();
     }
 
     @Test
     void the_tables_remember_a_bounded_number_of_addresses_and_forget_them_once_their_allowance_is_back() {
-        var small = new SignInThrottle(new Settings(3, 5, Duration.ofMinutes(3), 1, 0, Duration.ZERO, 10).value,
-                clock, meters);
+        var small = new SignInThrottle(
+                new Settings(3, 5, Duration.ofMinutes(3), 1, 0, Duration.ZERO, 10).value, clock, meters);
         for (int i = 0; i < 1000; i++) {
             small.wrongPassword("10.1." + (i / 256) + "." + (i % 256), "user-" + i);
         }
@@ -132,8 +145,11 @@ class SignInThrottleTest {
 
     @Test
     void a_refusal_is_held_back_on_a_virtual_thread_and_answered_at_once_on_a_platform_thread() throws Exception {
-        var delayed = new SignInThrottle(new SignInThrottle.Settings(3, 5, Duration.ofMinutes(3), 1, 0, Duration.ZERO,
-                100, Duration.ofMillis(300)), clock, meters);
+        var delayed = new SignInThrottle(
+                new SignInThrottle.Settings(
+                        3, 5, Duration.ofMinutes(3), 1, 0, Duration.ZERO, 100, Duration.ofMillis(300)),
+                clock,
+                meters);
 
         long platform = elapsedMillis(Thread.ofPlatform(), delayed::delayRefusal);
         long virtual = elapsedMillis(Thread.ofVirtual(), delayed::delayRefusal);
@@ -162,14 +178,22 @@ class SignInThrottleTest {
     }
 
     private double checks() {
-        return meters.find("turnstile.signin.password.checks").counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("turnstile.signin.password.checks").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private static DaoAuthenticationProvider passwords() {
         var encoder = new BCryptPasswordEncoder(4);
         var users = new InMemoryUserDetailsManager(
-                User.withUsername("analyst").password(encoder.encode("right")).roles("ANALYST").build(),
-                User.withUsername("operator").password(encoder.encode("right")).roles("ANALYST").build());
+                User.withUsername("analyst")
+                        .password(encoder.encode("right"))
+                        .roles("ANALYST")
+                        .build(),
+                User.withUsername("operator")
+                        .password(encoder.encode("right"))
+                        .roles("ANALYST")
+                        .build());
         var provider = new DaoAuthenticationProvider(users);
         provider.setPasswordEncoder(encoder);
         return provider;

@@ -16,11 +16,12 @@ class DashboardFiltersTest {
 
         var query = filters.toQuery();
 
-        assertThat(query.getParameters()).containsOnly(
-                Map.entry("project", List.of("hire")),
-                Map.entry("task", List.of("convex-deploy")),
-                Map.entry("result", List.of("blocked")),
-                Map.entry("sha", List.of("3f9c")));
+        assertThat(query.getParameters())
+                .containsOnly(
+                        Map.entry("project", List.of("hire")),
+                        Map.entry("task", List.of("convex-deploy")),
+                        Map.entry("result", List.of("blocked")),
+                        Map.entry("sha", List.of("3f9c")));
         assertThat(DashboardFilters.from(query)).isEqualTo(filters);
     }
 
@@ -40,8 +41,8 @@ class DashboardFiltersTest {
 
     @Test
     void a_result_that_is_not_granted_or_blocked_is_dropped_and_said_so() {
-        var filters = DashboardFilters.from(QueryParameters.full(Map.of(
-                "project", new String[] {"hire"}, "result", new String[] {"maybe"})));
+        var filters = DashboardFilters.from(
+                QueryParameters.full(Map.of("project", new String[] {"hire"}, "result", new String[] {"maybe"})));
 
         assertThat(filters.result()).isNull();
         assertThat(filters.project()).isEqualTo("hire");

@@ -150,8 +150,8 @@ class DashboardViewTest {
     void result_badges_name_the_decision() {
         var granted = activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW);
         var blocked = activity.add("hire", "deploy", "3f9c2ab", "a2", false, NOW);
-        var expired = new Attempt("k#3", "k", "hire", "deploy", "3f9c2ab", "a1", "r", NOW, false, null, null,
-                "LeaseExpired");
+        var expired =
+                new Attempt("k#3", "k", "hire", "deploy", "3f9c2ab", "a1", "r", NOW, false, null, null, "LeaseExpired");
 
         assertThat(AttemptGrid.badgeLabel(granted)).isEqualTo("Granted");
         assertThat(AttemptGrid.badgeLabel(blocked)).isEqualTo("Blocked");
@@ -169,8 +169,8 @@ class DashboardViewTest {
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
         };
-        try (var live = new LiveUpdates(activity, ui, attempt -> true, refreshes::incrementAndGet, scheduler,
-                Duration.ofMillis(200))) {
+        try (var live = new LiveUpdates(
+                activity, ui, attempt -> true, refreshes::incrementAndGet, scheduler, Duration.ofMillis(200))) {
             for (int i = 0; i < 10; i++) {
                 activity.add("hire", "deploy", "3f9c2ab", "a" + i, i == 0, NOW);
             }

@@ -21,8 +21,18 @@ class LeasesViewTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     private static Lease lease(String holder, LeaseState state, Instant expiresAt, Instant endedAt, String outcome) {
-        return new Lease("hire:deploy:3f9c2ab", "hire", "deploy", "3f9c2ab", holder, 2, state, NOW.minusSeconds(60),
-                expiresAt, endedAt, outcome);
+        return new Lease(
+                "hire:deploy:3f9c2ab",
+                "hire",
+                "deploy",
+                "3f9c2ab",
+                holder,
+                2,
+                state,
+                NOW.minusSeconds(60),
+                expiresAt,
+                endedAt,
+                outcome);
     }
 
     @Test
@@ -50,13 +60,22 @@ class LeasesViewTest {
         activity.apply(running, lost, decisions.expire(lost, NOW.minusSeconds(5)));
         var scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            var view = new LeasesView(activity, new DashboardSettings(Clock.fixed(NOW, ZoneOffset.UTC), scheduler,
-                    Duration.ofMillis(50), Duration.ofSeconds(15), 50, List.of()));
+            var view = new LeasesView(
+                    activity,
+                    new DashboardSettings(
+                            Clock.fixed(NOW, ZoneOffset.UTC),
+                            scheduler,
+                            Duration.ofMillis(50),
+                            Duration.ofSeconds(15),
+                            50,
+                            List.of()));
 
             view.select(LeaseState.ACTIVE);
-            assertThat(view.grid().getListDataView().getItems().map(Lease::holder)).containsExactly("holder-a");
+            assertThat(view.grid().getListDataView().getItems().map(Lease::holder))
+                    .containsExactly("holder-a");
             view.select(LeaseState.EXPIRED);
-            assertThat(view.grid().getListDataView().getItems().map(Lease::holder)).containsExactly("holder-b");
+            assertThat(view.grid().getListDataView().getItems().map(Lease::holder))
+                    .containsExactly("holder-b");
         } finally {
             scheduler.shutdownNow();
         }

@@ -31,8 +31,8 @@ class LongNamesStayInTheirColumnsTest {
     @Test
     void the_activity_grid_constrains_project_task_and_agent_and_shows_each_in_full_on_hover() {
         var grid = new AttemptGrid(Clock.fixed(NOW, ZoneOffset.UTC));
-        var attempt = new Attempt("k#1", "k", PROJECT, "deploy", "3f9c2ab", AGENT, "r", NOW, true, null, null,
-                "ClaimGranted");
+        var attempt = new Attempt(
+                "k#1", "k", PROJECT, "deploy", "3f9c2ab", AGENT, "r", NOW, true, null, null, "ClaimGranted");
 
         for (var key : List.of("project", "task", "agent")) {
             assertConstrained(grid.getColumnByKey(key));
@@ -48,8 +48,10 @@ class LongNamesStayInTheirColumnsTest {
         var scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             var clock = Clock.fixed(NOW, ZoneOffset.UTC);
-            var view = new LeasesView(new InMemoryActivity(clock), new DashboardSettings(clock,
-                    scheduler, Duration.ofMillis(50), Duration.ofSeconds(15), 50, List.of()));
+            var view = new LeasesView(
+                    new InMemoryActivity(clock),
+                    new DashboardSettings(
+                            clock, scheduler, Duration.ofMillis(50), Duration.ofSeconds(15), 50, List.of()));
             var lease = new Lease("k", PROJECT, "deploy", "3f9c2ab", AGENT, 2, LeaseState.ACTIVE, NOW, NOW, null, null);
 
             for (var key : List.of("project", "task", "holder")) {
@@ -63,7 +65,9 @@ class LongNamesStayInTheirColumnsTest {
     }
 
     private static void assertConstrained(Grid.Column<?> column) {
-        assertThat(column.isAutoWidth()).as("%s sized by its longest value", column.getKey()).isFalse();
+        assertThat(column.isAutoWidth())
+                .as("%s sized by its longest value", column.getKey())
+                .isFalse();
         assertThat(column.getWidth()).as(column.getKey()).isNotBlank();
         assertThat(column.getFlexGrow()).as(column.getKey()).isPositive();
     }

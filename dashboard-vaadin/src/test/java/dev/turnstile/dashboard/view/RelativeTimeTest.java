@@ -13,9 +13,11 @@ class RelativeTimeTest {
     @Test
     void ages_read_in_the_largest_whole_unit() {
         assertThat(RelativeTime.ago(NOW.minusSeconds(12), NOW)).isEqualTo("12s ago");
-        assertThat(RelativeTime.ago(NOW.minus(Duration.ofMinutes(5)).minusSeconds(59), NOW)).isEqualTo("5m ago");
+        assertThat(RelativeTime.ago(NOW.minus(Duration.ofMinutes(5)).minusSeconds(59), NOW))
+                .isEqualTo("5m ago");
         assertThat(RelativeTime.ago(NOW.minus(Duration.ofHours(3)), NOW)).isEqualTo("3h ago");
-        assertThat(RelativeTime.ago(NOW.minus(Duration.ofDays(2)).minusSeconds(1), NOW)).isEqualTo("2d ago");
+        assertThat(RelativeTime.ago(NOW.minus(Duration.ofDays(2)).minusSeconds(1), NOW))
+                .isEqualTo("2d ago");
     }
 
     @Test
@@ -34,6 +36,7 @@ class RelativeTimeTest {
 
     @Test
     void the_exact_time_is_in_utc_to_the_millisecond() {
-        assertThat(RelativeTime.exact(Instant.parse("2026-11-23T09:08:07.654Z"))).isEqualTo("2026-11-23 09:08:07.654 UTC");
+        assertThat(RelativeTime.exact(Instant.parse("2026-11-23T09:08:07.654Z")))
+                .isEqualTo("2026-11-23 09:08:07.654 UTC");
     }
 }

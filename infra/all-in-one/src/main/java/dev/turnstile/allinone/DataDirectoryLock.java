@@ -60,10 +60,13 @@ final class DataDirectoryLock implements AutoCloseable {
         FileChannel channel;
         try {
             Files.createDirectories(directory);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the lock file " + file + " (" + e.getMessage()
-                    + "); check that the data directory is writable, or choose another one with --data-dir.", e);
+            throw new UncheckedIOException(
+                    "Cannot create the lock file " + file + " (" + e.getMessage()
+                            + "); check that the data directory is writable, or choose another one with --data-dir.",
+                    e);
         }
         FileLock lock;
         try {
@@ -114,8 +117,11 @@ final class DataDirectoryLock implements AutoCloseable {
             channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), 0);
             channel.force(false);
         } catch (IOException e) {
-            log.warn("Locked {} but could not write this process's pid into it ({}); a second instance will be refused"
-                    + " without naming this one", file, e.getMessage());
+            log.warn(
+                    "Locked {} but could not write this process's pid into it ({}); a second instance will be refused"
+                            + " without naming this one",
+                    file,
+                    e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.turnstile.allinone;
 
-import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import dev.turnstile.gateway.health.CoordinatorHealth;
 import dev.turnstile.kafka.local.ClaimTopicsProvisioner;
 import dev.turnstile.kafka.local.LocalKafkaBroker;
@@ -31,7 +31,8 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "turnstile",
         mixinStandardHelpOptions = true,
-        description = "Starts Turnstile locally: Kafka broker, claim processor, HTTP gateway, projections and dashboard.",
+        description =
+                "Starts Turnstile locally: Kafka broker, claim processor, HTTP gateway, projections and dashboard.",
         footer = {
             "",
             "Any other --property=value is passed to Spring Boot, e.g. --turnstile.gateway.decision-timeout=10s.",
@@ -39,7 +40,8 @@ import picocli.CommandLine.Unmatched;
             "",
             "Exit codes: 1 failed to start; 2 bad options; "
                     + TurnstileLauncher.EXIT_DATA_DIRECTORY_IN_USE + " the data directory is in use by another"
-                    + " instance; " + TurnstileLauncher.EXIT_BROKER_FAILED + " the local broker failed (e.g. a full disk):"
+                    + " instance; " + TurnstileLauncher.EXIT_BROKER_FAILED
+                    + " the local broker failed (e.g. a full disk):"
                     + " free space, then start again."
         })
 public final class TurnstileLauncher implements Callable<Integer> {
@@ -52,10 +54,16 @@ public final class TurnstileLauncher implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TurnstileLauncher.class);
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Client port of the local broker (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Client port of the local broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
     @Option(
@@ -64,7 +72,10 @@ public final class TurnstileLauncher implements Callable<Integer> {
             description = "KRaft controller port of the local broker (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
-    @Option(names = "--data-dir", defaultValue = ".data", description = "Where broker, processor and projection data live (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".data",
+            description = "Where broker, processor and projection data live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(
@@ -228,8 +239,10 @@ public final class TurnstileLauncher implements Callable<Integer> {
             Files.writeString(file, made + "\n");
             return made;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or write " + file + " (" + e.getMessage()
-                    + "); check that the data directory is writable.", e);
+            throw new UncheckedIOException(
+                    "Cannot read or write " + file + " (" + e.getMessage()
+                            + "); check that the data directory is writable.",
+                    e);
         }
     }
 
@@ -265,8 +278,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
             System.out.printf(
                     "%nTurnstile started DEGRADED: claims cannot be decided yet after %d s (%s). It keeps trying;"
                             + " GET /api/health says when it can. Remediation: check the log above for the cause.%n",
-                    READY_WAIT.toSeconds(),
-                    ready.error());
+                    READY_WAIT.toSeconds(), ready.error());
         }
         var port = context.getEnvironment().getProperty("local.server.port", Integer.toString(httpPort));
         var base = "http://localhost:" + port;

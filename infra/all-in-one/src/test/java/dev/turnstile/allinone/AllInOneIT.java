@@ -1,11 +1,11 @@
 package dev.turnstile.allinone;
 
-import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.turnstile.client.cli.ClaimCtl;
 import dev.turnstile.contracts.json.Json;
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,7 +44,8 @@ class AllInOneIT {
             launcher.shutdown();
         }
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -67,27 +68,46 @@ class AllInOneIT {
         launcher = start();
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Path archive = Path.of(System.getProperty("claimctl.archive"));
-        assertThat(archive).as("the claimctl archive; build it with ./mvnw package -pl claim-client -am").exists();
+        assertThat(archive)
+                .as("the claimctl archive; build it with ./mvnw package -pl claim-client -am")
+                .exists();
         assertThat(new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", scratch.toString())
-                        .inheritIO().start().waitFor())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
                 .isZero();
         Path claimctl;
         try (var unpacked = Files.list(scratch)) {
             claimctl = unpacked.findFirst().orElseThrow().resolve("bin/claimctl");
         }
         var env = Map.of(
-                "PATH", "/usr/bin:/bin",
-                "JAVA_HOME", System.getProperty("java.home"),
-                "TURNSTILE_URL", "http://127.0.0.1:" + launcher.httpPort(),
-                "GITHUB_SHA", sha);
+                "PATH",
+                "/usr/bin:/bin",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "TURNSTILE_URL",
+                "http://127.0.0.1:" + launcher.httpPort(),
+                "GITHUB_SHA",
+                sha);
 
-        var first = launch(scratch, env, claimctl.toString(), "claim", "--project", "hire", "--task", "deploy",
-                "--agent", "a1");
-        var second = launch(scratch, env, claimctl.toString(), "claim", "--exit-code", "--project", "hire",
-                "--task", "deploy", "--agent", "a2");
+        var first = launch(
+                scratch, env, claimctl.toString(), "claim", "--project", "hire", "--task", "deploy", "--agent", "a1");
+        var second = launch(
+                scratch,
+                env,
+                claimctl.toString(),
+                "claim",
+                "--exit-code",
+                "--project",
+                "hire",
+                "--task",
+                "deploy",
+                "--agent",
+                "a2");
 
         assertThat(first.exitCode()).as(first.out()).isZero();
-        assertThat(first.out()).contains("claimctl: sha " + sha + " (from GITHUB_SHA)")
+        assertThat(first.out())
+                .contains("claimctl: sha " + sha + " (from GITHUB_SHA)")
                 .contains("hire:deploy — proceeding as first instance (sha " + sha + ", agent a1)");
         assertThat(second.exitCode()).as(second.out()).isEqualTo(ClaimCtl.SKIPPED);
         assertThat(second.out()).contains("hire:deploy — skipping, already claimed by a1 at");
@@ -109,10 +129,34 @@ class AllInOneIT {
         launcher = start();
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
-        var winner = claimctl("run", "--project", "web", "--task", "deploy", "--sha", sha, "--agent", "a1", "--",
-                "sh", "-c", "exit 7");
-        var loser = claimctl("run", "--project", "web", "--task", "deploy", "--sha", sha, "--agent", "a2", "--",
-                "sh", "-c", "exit 9");
+        var winner = claimctl(
+                "run",
+                "--project",
+                "web",
+                "--task",
+                "deploy",
+                "--sha",
+                sha,
+                "--agent",
+                "a1",
+                "--",
+                "sh",
+                "-c",
+                "exit 7");
+        var loser = claimctl(
+                "run",
+                "--project",
+                "web",
+                "--task",
+                "deploy",
+                "--sha",
+                sha,
+                "--agent",
+                "a2",
+                "--",
+                "sh",
+                "-c",
+                "exit 9");
 
         assertThat(winner.exitCode()).isEqualTo(7);
         assertThat(loser.exitCode()).isZero();
@@ -122,14 +166,24 @@ class AllInOneIT {
     void a_claim_made_before_a_restart_still_holds_after_it() {
         launcher = start();
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        assertThat(claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "before",
-                        "--exit-code").exitCode())
+        assertThat(claimctl(
+                                "claim",
+                                "--project",
+                                "hire",
+                                "--task",
+                                "deploy",
+                                "--sha",
+                                sha,
+                                "--agent",
+                                "before",
+                                "--exit-code")
+                        .exitCode())
                 .isZero();
         launcher.shutdown();
 
         launcher = start();
-        var after = claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "after",
-                "--exit-code");
+        var after = claimctl(
+                "claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "after", "--exit-code");
 
         assertThat(after.exitCode()).isEqualTo(ClaimCtl.SKIPPED);
         assertThat(after.out()).contains("already claimed by before");
@@ -141,35 +195,59 @@ class AllInOneIT {
         launcher = start();
         try (var http = HttpClient.newHttpClient()) {
             var base = "http://127.0.0.1:" + launcher.httpPort();
-            var stats = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stats")).build(),
+            var stats = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/stats")).build(),
                     HttpResponse.BodyHandlers.discarding());
-            var health = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
+            var health = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
                     HttpResponse.BodyHandlers.discarding());
-            var dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            var dashboard = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding());
 
             assertThat(stats.statusCode()).isEqualTo(401);
-            assertThat(stats.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+            assertThat(stats.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(dashboard.statusCode()).isEqualTo(302);
-            assertThat(dashboard.headers().firstValue("Location")).hasValueSatisfying(v -> assertThat(v).endsWith("/login"));
+            assertThat(dashboard.headers().firstValue("Location"))
+                    .hasValueSatisfying(v -> assertThat(v).endsWith("/login"));
         }
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        assertThat(claimctl("claim", "--project", "open", "--task", "deploy", "--sha", sha, "--agent", "a1").exitCode())
+        assertThat(claimctl("claim", "--project", "open", "--task", "deploy", "--sha", sha, "--agent", "a1")
+                        .exitCode())
                 .isZero();
     }
 
     @Test
     void with_agent_tokens_configured_only_an_agent_with_a_token_may_claim() {
         var token = "ci-" + UUID.randomUUID();
-        launcher = start("--turnstile.security.agent-tokens=" + dev.turnstile.gateway.security.AgentTokens.digestOf(token));
+        launcher = start(
+                "--turnstile.security.agent-tokens=" + dev.turnstile.gateway.security.AgentTokens.digestOf(token));
         var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
         var stranger = claimctl("claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a1");
-        var wrong = claimctl(Map.of("TURNSTILE_TOKEN", "not-it"),
-                "claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a2");
-        var agent = claimctl(Map.of("TURNSTILE_TOKEN", token),
-                "claim", "--project", "hire", "--task", "deploy", "--sha", sha, "--agent", "a3");
+        var wrong = claimctl(
+                Map.of("TURNSTILE_TOKEN", "not-it"),
+                "claim",
+                "--project",
+                "hire",
+                "--task",
+                "deploy",
+                "--sha",
+                sha,
+                "--agent",
+                "a2");
+        var agent = claimctl(
+                Map.of("TURNSTILE_TOKEN", token),
+                "claim",
+                "--project",
+                "hire",
+                "--task",
+                "deploy",
+                "--sha",
+                sha,
+                "--agent",
+                "a3");
 
         assertThat(stranger.exitCode()).isNotZero();
         assertThat(stranger.out()).contains("HTTP 401").contains("requires an agent token");
@@ -192,7 +270,8 @@ class AllInOneIT {
                         .containsEntry("totalAttempts", 2)
                         .containsEntry("duplicatesBlocked", 1));
         assertThat(Files.isDirectory(dataDir.resolve("projections"))).isTrue();
-        assertThat((List<Object>) getJson("/actuator/metrics/turnstile.projections.applied").get("measurements"))
+        assertThat((List<Object>) getJson("/actuator/metrics/turnstile.projections.applied")
+                        .get("measurements"))
                 .containsExactly(Map.of("statistic", "COUNT", "value", 2.0));
         launcher.shutdown();
 
@@ -200,22 +279,32 @@ class AllInOneIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(getJson("/api/stats")).containsEntry("ready", true));
         assertThat(getJson("/api/stats")).containsEntry("totalAttempts", 2);
-        assertThat((List<?>) getJson("/api/attempts/by-sha/" + sha).get("attempts")).hasSize(2);
+        assertThat((List<?>) getJson("/api/attempts/by-sha/" + sha).get("attempts"))
+                .hasSize(2);
     }
 
     @Test
     void the_work_queue_walkthrough_of_the_readme_runs_and_the_local_login_may_operate_the_queue() throws Exception {
         launcher = start();
 
-        var enqueued = send("POST", "/api/queues/emails/jobs", "{\"jobId\":\"welcome-42\",\"name\":\"send-welcome\","
-                + "\"payload\":{\"to\":\"ada@example.com\"}}", false);
-        var claimed = send("POST", "/api/queues/emails/claim-next", "{\"workerId\":\"worker-1\",\"waitSeconds\":20}",
+        var enqueued = send(
+                "POST",
+                "/api/queues/emails/jobs",
+                "{\"jobId\":\"welcome-42\",\"name\":\"send-welcome\"," + "\"payload\":{\"to\":\"ada@example.com\"}}",
                 false);
+        var claimed =
+                send("POST", "/api/queues/emails/claim-next", "{\"workerId\":\"worker-1\",\"waitSeconds\":20}", false);
         var token = claimed.json().get("fencingToken");
-        var heartbeat = send("POST", "/api/jobs/emails:welcome-42/heartbeat",
-                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"progress\":50}", false);
-        var completed = send("POST", "/api/jobs/emails:welcome-42/complete",
-                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"result\":{\"sent\":true}}", false);
+        var heartbeat = send(
+                "POST",
+                "/api/jobs/emails:welcome-42/heartbeat",
+                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"progress\":50}",
+                false);
+        var completed = send(
+                "POST",
+                "/api/jobs/emails:welcome-42/complete",
+                "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"result\":{\"sent\":true}}",
+                false);
         var pausedAnonymously = send("POST", "/api/queues/emails/pause", "", false);
         var paused = send("POST", "/api/queues/emails/pause", "", true);
 
@@ -225,10 +314,13 @@ class AllInOneIT {
         assertThat(heartbeat.status()).isEqualTo(200);
         assertThat(completed.json()).containsEntry("state", "succeeded");
         assertThat(pausedAnonymously.status()).isEqualTo(401);
-        assertThat(paused.status()).as("the local default's login is an operator").isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(getJson("/api/jobs/emails:welcome-42"))
-                .containsEntry("state", "succeeded")
-                .containsEntry("progress", 50));
+        assertThat(paused.status())
+                .as("the local default's login is an operator")
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(getJson("/api/jobs/emails:welcome-42"))
+                        .containsEntry("state", "succeeded")
+                        .containsEntry("progress", 50));
         assertThat(Files.isDirectory(dataDir.resolve("projections-jobs"))).isTrue();
     }
 
@@ -247,8 +339,12 @@ class AllInOneIT {
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (signedIn) {
             var login = LocalDashboardLogin.loadOrCreate(dataDir);
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    (login.user() + ":" + login.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString((login.user() + ":" + login.password())
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         try (var http = HttpClient.newHttpClient()) {
             var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -259,8 +355,9 @@ class AllInOneIT {
     /** GET as the local default's dashboard user (HTTP Basic), as another tool would. */
     private Map<String, Object> getJson(String path) throws Exception {
         var login = LocalDashboardLogin.loadOrCreate(dataDir);
-        var basic = java.util.Base64.getEncoder().encodeToString(
-                (login.user() + ":" + login.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var basic = java.util.Base64.getEncoder()
+                .encodeToString(
+                        (login.user() + ":" + login.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (var http = HttpClient.newHttpClient()) {
             var response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.httpPort() + path))
@@ -274,8 +371,8 @@ class AllInOneIT {
 
     private TurnstileLauncher start(String... extra) {
         var started = new TurnstileLauncher();
-        var args = new java.util.ArrayList<>(List.of(
-                "--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir));
+        var args = new java.util.ArrayList<>(
+                List.of("--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir));
         args.addAll(List.of(extra));
         int exit = new CommandLine(started).execute(args.toArray(String[]::new));
         assertThat(exit).isZero();

@@ -1,8 +1,8 @@
 package dev.turnstile.allinone;
 
-import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,9 +61,18 @@ class DashboardBrowserIT {
 
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1100");
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1100");
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
         browser = new ChromeDriver(service, options);
         Files.createDirectories(SCREENSHOTS);
     }
@@ -78,7 +87,8 @@ class DashboardBrowserIT {
         }
         if (dataDir != null) {
             try (var paths = Files.walk(dataDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -131,7 +141,8 @@ class DashboardBrowserIT {
         var answeredAt = ((Number) js.executeScript("return performance.now();")).doubleValue();
         await().until(driver -> gridText().contains(project) && gridText().contains("Blocked"));
         var seenAt = ((Number) js.executeScript("return window.turnstileSeenAt;")).doubleValue();
-        System.out.printf("dashboard: the denied attempt appeared %.0f ms after its answer%n", Math.max(0, seenAt - answeredAt));
+        System.out.printf(
+                "dashboard: the denied attempt appeared %.0f ms after its answer%n", Math.max(0, seenAt - answeredAt));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.turnstileE2eMarker;"))
                 .as("the page was not reloaded")
                 .isEqualTo("still-here");
@@ -154,7 +165,8 @@ class DashboardBrowserIT {
                     + ' clipped=' + (agent.scrollWidth > agent.clientWidth);
                 """, longAgent);
         screenshot("long-agent.png");
-        assertThat(layout).as("the result badges and the long agent id")
+        assertThat(layout)
+                .as("the result badges and the long agent id")
                 .matches("badges=[1-9]\\d* offScreen=0 clipped=true");
 
         // Filtering through the address: only that project's attempts, and a way to clear the filter.
@@ -191,7 +203,8 @@ class DashboardBrowserIT {
         try (var http = HttpClient.newHttpClient()) {
             var body = "{\"project\":\"%s\",\"task\":\"%s\",\"gitSha\":\"%s\",\"agentId\":\"%s\"}"
                     .formatted(project, task, sha, agent);
-            var response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/claim"))
+            var response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/claim"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),

@@ -27,7 +27,8 @@ class DataDirectoryLockIT {
     @AfterEach
     void deleteDataDir() throws IOException {
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -47,7 +48,9 @@ class DataDirectoryLockIT {
             // The first instance's broker used to die a moment after the second one gave up: watch it for a while.
             var answered = new AtomicInteger();
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                assertThat(first.isAlive()).as("first instance alive; output:%n%s", first.output()).isTrue();
+                assertThat(first.isAlive())
+                        .as("first instance alive; output:%n%s", first.output())
+                        .isTrue();
                 assertThat(first.claim("lock", sha(), "after").statusCode()).isEqualTo(200);
                 answered.incrementAndGet();
             });

@@ -46,15 +46,18 @@ class FullDiskIT {
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")),
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")),
                 "Filling a disk needs a tmpfs mount of its own, which needs root; run the tests as root to include this");
         mount = Files.createTempDirectory("turnstile-disk-");
         var mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=400m", "tmpfs", mount.toString())
                 .redirectErrorStream(true)
                 .start();
         var output = new String(mounted.getInputStream().readAllBytes());
-        assumeTrue(mounted.waitFor() == 0, "Could not mount a tmpfs at " + mount + " (" + output.strip()
-                + "); this test needs root and a kernel that allows tmpfs mounts");
+        assumeTrue(
+                mounted.waitFor() == 0,
+                "Could not mount a tmpfs at " + mount + " (" + output.strip()
+                        + "); this test needs root and a kernel that allows tmpfs mounts");
         dataDir = mount.resolve("data");
         filler = mount.resolve("filler");
     }
@@ -63,7 +66,10 @@ class FullDiskIT {
     void unmount() throws Exception {
         launchers.forEach(LauncherProcess::close);
         if (mount != null) {
-            new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
+            new ProcessBuilder("umount", "-l", mount.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             Files.deleteIfExists(mount);
         }
     }
@@ -78,14 +84,20 @@ class FullDiskIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             var health = turnstile.get("/api/health");
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).contains("Free disk space under " + dataDir).contains("below the threshold");
+            assertThat(health.body())
+                    .contains("Free disk space under " + dataDir)
+                    .contains("below the threshold");
         });
         var actuator = json(turnstile.get("/actuator/health").body());
         assertThat(actuator).containsEntry("status", "DOWN");
-        assertThat(actuator).extractingByKey("components").asInstanceOf(MAP).extractingByKey("diskSpace")
+        assertThat(actuator)
+                .extractingByKey("components")
+                .asInstanceOf(MAP)
+                .extractingByKey("diskSpace")
                 .asInstanceOf(MAP)
                 .containsEntry("status", "DOWN")
-                .extractingByKey("details").asInstanceOf(MAP)
+                .extractingByKey("details")
+                .asInstanceOf(MAP)
                 .containsEntry("path", dataDir.toString());
         long writtenBefore = requestsWritten(turnstile);
         for (int i = 0; i < 5; i++) {
@@ -94,17 +106,22 @@ class FullDiskIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(json(refused.body()))
                     .containsEntry("error", "disk_low")
-                    .hasEntrySatisfying("message", message -> assertThat((String) message)
-                            .contains("Free disk space under " + dataDir)
-                            .contains("below the threshold of 100,663,296 bytes")
-                            .contains("the claim was not written"));
+                    .hasEntrySatisfying(
+                            "message",
+                            message -> assertThat((String) message)
+                                    .contains("Free disk space under " + dataDir)
+                                    .contains("below the threshold of 100,663,296 bytes")
+                                    .contains("the claim was not written"));
         }
-        assertThat(requestsWritten(turnstile)).as("records on the requests topic").isEqualTo(writtenBefore);
+        assertThat(requestsWritten(turnstile))
+                .as("records on the requests topic")
+                .isEqualTo(writtenBefore);
 
         Files.delete(filler);
 
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(turnstile.get("/api/health").statusCode()).isEqualTo(200));
+                .untilAsserted(() ->
+                        assertThat(turnstile.get("/api/health").statusCode()).isEqualTo(200));
         assertThat(turnstile.claim("disk", sha(), "after-freeing").statusCode()).isEqualTo(200);
         turnstile.terminate();
         turnstile.awaitExit(Duration.ofSeconds(60));
@@ -114,8 +131,9 @@ class FullDiskIT {
     }
 
     @Test
-    void when_the_broker_log_directory_fails_anyway_the_process_exits_with_code_11_and_a_restart_keeps_every_acknowledged_grant()
-            throws Exception {
+    void
+            when_the_broker_log_directory_fails_anyway_the_process_exits_with_code_11_and_a_restart_keeps_every_acknowledged_grant()
+                    throws Exception {
         // No threshold: the guard is off, so the disk really fills up under load.
         var turnstile = start("disk-full", "--turnstile.gateway.min-free-disk=0");
         var granted = new ConcurrentHashMap<String, String>();
@@ -128,7 +146,8 @@ class FullDiskIT {
                         var sha = sha();
                         try {
                             var answer = turnstile.claim("full", sha, agentId);
-                            if (answer.statusCode() == 200 && json(answer.body()).get("proceed") == Boolean.TRUE) {
+                            if (answer.statusCode() == 200
+                                    && json(answer.body()).get("proceed") == Boolean.TRUE) {
                                 granted.put(sha, agentId);
                             }
                         } catch (IOException e) {

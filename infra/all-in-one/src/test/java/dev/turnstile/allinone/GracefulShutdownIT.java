@@ -34,7 +34,8 @@ class GracefulShutdownIT {
     @AfterEach
     void deleteDataDir() throws IOException {
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -50,12 +51,14 @@ class GracefulShutdownIT {
                 for (int agent = 0; agent < AGENTS; agent++) {
                     var agentId = "agent-" + agent;
                     agents.submit(() -> {
-                        // Until the service refuses connections: it has stopped listening, there is nothing more to see.
+                        // Until the service refuses connections: it has stopped listening, there is nothing more to
+                        // see.
                         for (var outcome = ""; !outcome.equals("refused"); ) {
                             long sent = System.nanoTime();
                             outcome = claim(turnstile, agentId);
                             var outcomes = sent < signalledAt.get() ? sentBefore : sentAfter;
-                            outcomes.computeIfAbsent(outcome, key -> new AtomicInteger()).incrementAndGet();
+                            outcomes.computeIfAbsent(outcome, key -> new AtomicInteger())
+                                    .incrementAndGet();
                             answered.incrementAndGet();
                         }
                         return null;
@@ -69,7 +72,9 @@ class GracefulShutdownIT {
 
             System.out.printf("Claims sent before SIGTERM: %s; after: %s%n", counts(sentBefore), counts(sentAfter));
             assertThat(counts(sentBefore)).as("claims sent before SIGTERM").containsOnlyKeys("HTTP 200");
-            assertThat(counts(sentAfter)).as("claims sent after SIGTERM").containsKey("refused")
+            assertThat(counts(sentAfter))
+                    .as("claims sent after SIGTERM")
+                    .containsKey("refused")
                     .allSatisfy((outcome, count) -> assertThat(outcome).isIn("HTTP 200", "refused"));
             assertThat(turnstile.output()).contains("Drained the HTTP server in");
         }

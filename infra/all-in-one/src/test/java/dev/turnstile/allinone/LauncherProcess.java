@@ -49,7 +49,8 @@ final class LauncherProcess implements AutoCloseable {
     private LauncherProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
-        this.outputReader = Thread.ofVirtual().name("launcher-output-" + process.pid()).start(this::readOutput);
+        this.outputReader =
+                Thread.ofVirtual().name("launcher-output-" + process.pid()).start(this::readOutput);
     }
 
     /**
@@ -64,8 +65,14 @@ final class LauncherProcess implements AutoCloseable {
         for (var option : options) {
             (option.startsWith("-X") || option.startsWith("-D") ? command : launcherOptions).add(option);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TurnstileLauncher.class.getName(),
-                "--http-port=0", "--kafka-port=0", "--controller-port=0", "--data-dir=" + dataDir));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                TurnstileLauncher.class.getName(),
+                "--http-port=0",
+                "--kafka-port=0",
+                "--controller-port=0",
+                "--data-dir=" + dataDir));
         command.addAll(launcherOptions);
         try {
             var logDir = Files.createDirectories(Path.of("target", "launcher-processes"));
@@ -132,8 +139,8 @@ final class LauncherProcess implements AutoCloseable {
     int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("The launcher (pid " + pid() + ") did not exit within " + timeout
-                        + ". Output:\n" + output);
+                throw new AssertionError(
+                        "The launcher (pid " + pid() + ") did not exit within " + timeout + ". Output:\n" + output);
             }
             outputReader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
@@ -158,7 +165,9 @@ final class LauncherProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(
-                HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15)).build(),
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

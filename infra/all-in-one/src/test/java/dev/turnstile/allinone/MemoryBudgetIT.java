@@ -47,7 +47,8 @@ class MemoryBudgetIT {
     @AfterEach
     void deleteDataDir() throws IOException {
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -57,13 +58,18 @@ class MemoryBudgetIT {
             load(turnstile, Duration.ofSeconds(30));
 
             var flags = jvmFlags(turnstile.pid());
-            long budget = flags.get("MaxHeapSize") + flags.get("MaxMetaspaceSize") + flags.get("ReservedCodeCacheSize")
-                    + flags.get("MaxDirectMemorySize") + ROCKSDB;
+            long budget = flags.get("MaxHeapSize")
+                    + flags.get("MaxMetaspaceSize")
+                    + flags.get("ReservedCodeCacheSize")
+                    + flags.get("MaxDirectMemorySize")
+                    + ROCKSDB;
             long resident = residentBytes(turnstile.pid());
-            System.out.printf("Memory bounds %s + RocksDB %d MiB = %d MiB; resident after load %d MiB%n",
+            System.out.printf(
+                    "Memory bounds %s + RocksDB %d MiB = %d MiB; resident after load %d MiB%n",
                     flags, ROCKSDB / MiB, budget / MiB, resident / MiB);
 
-            assertThat(flags).as("bounds of the heap, class metadata, compiled code and direct buffers")
+            assertThat(flags)
+                    .as("bounds of the heap, class metadata, compiled code and direct buffers")
                     .allSatisfy((flag, value) -> assertThat(value).as(flag).isLessThan(UNBOUNDED));
             assertThat(budget).as("sum of the bounds").isLessThanOrEqualTo(GiB - UNFLAGGED);
             assertThat(resident).as("resident size after load").isLessThan(GiB);
@@ -96,13 +102,18 @@ class MemoryBudgetIT {
     /** The JVM's own view of its limits, from jcmd: heap, metaspace, code cache, direct buffers. */
     private static Map<String, Long> jvmFlags(long pid) throws IOException, InterruptedException {
         var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        var process = new ProcessBuilder(jcmd, Long.toString(pid), "VM.flags", "-all").redirectErrorStream(true).start();
+        var process = new ProcessBuilder(jcmd, Long.toString(pid), "VM.flags", "-all")
+                .redirectErrorStream(true)
+                .start();
         var output = new String(process.getInputStream().readAllBytes());
         process.waitFor(30, TimeUnit.SECONDS);
         var flags = new java.util.TreeMap<String, Long>();
-        for (var name : new String[] {"MaxHeapSize", "MaxMetaspaceSize", "ReservedCodeCacheSize", "MaxDirectMemorySize"}) {
+        for (var name :
+                new String[] {"MaxHeapSize", "MaxMetaspaceSize", "ReservedCodeCacheSize", "MaxDirectMemorySize"}) {
             var matcher = Pattern.compile("\\s" + name + "\\s+=\\s+(\\d+)").matcher(output);
-            assertThat(matcher.find()).as("jcmd VM.flags shows %s:%n%s", name, output).isTrue();
+            assertThat(matcher.find())
+                    .as("jcmd VM.flags shows %s:%n%s", name, output)
+                    .isTrue();
             long value = Long.parseUnsignedLong(matcher.group(1));
             // Unset, metaspace is unlimited (2^64 - 1) and the heap a quarter of the machine's memory.
             flags.put(name, value < 0 || value > UNBOUNDED ? UNBOUNDED : value);

@@ -36,12 +36,18 @@ final class RawHttp {
     }
 
     /** As {@link #send(int, String, String, String, String...)}, from the given local address (127.0.0.0/8 works). */
-    static Response send(InetAddress from, int port, String method, String requestLineTarget, String body,
-            String... headers) throws IOException {
+    static Response send(
+            InetAddress from, int port, String method, String requestLineTarget, String body, String... headers)
+            throws IOException {
         var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         var request = new StringBuilder()
-                .append(method).append(' ').append(requestLineTarget).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append(method)
+                .append(' ')
+                .append(requestLineTarget)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(port)
+                .append("\r\n")
                 .append("Connection: close\r\n");
         for (var header : headers) {
             request.append(header).append("\r\n");
@@ -72,8 +78,10 @@ final class RawHttp {
         var headers = new LinkedHashMap<String, String>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.merge(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).strip(), (a, b) -> a + ", " + b);
+            headers.merge(
+                    lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip(),
+                    (a, b) -> a + ", " + b);
         }
         var body = new ByteArrayOutputStream();
         if (!head) {
@@ -81,7 +89,8 @@ final class RawHttp {
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
                 while (true) {
                     int lineEnd = text.indexOf("\r\n", at);
-                    int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+                    int size = Integer.parseInt(
+                            text.substring(at, lineEnd).split(";")[0].strip(), 16);
                     if (size == 0) {
                         break;
                     }

@@ -35,7 +35,8 @@ class RestartAfterCrashIT {
     @AfterEach
     void deleteDataDir() throws IOException {
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -47,7 +48,8 @@ class RestartAfterCrashIT {
         try (var crashed = LauncherProcess.start("crash", dataDir, session).awaitStarted(Duration.ofSeconds(120))) {
             for (int i = 0; i < 5; i++) {
                 var sha = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-                assertThat(json(crashed.claim("crash", sha, "agent-" + i).body())).containsEntry("proceed", true);
+                assertThat(json(crashed.claim("crash", sha, "agent-" + i).body()))
+                        .containsEntry("proceed", true);
                 granted.put(sha, "agent-" + i);
             }
             crashed.kill();
@@ -55,14 +57,15 @@ class RestartAfterCrashIT {
         }
 
         long restartedAt = System.nanoTime();
-        try (var restarted = LauncherProcess.start("restarted", dataDir, session)
-                .awaitStarted(GROUP_SESSION.multipliedBy(2))) {
+        try (var restarted =
+                LauncherProcess.start("restarted", dataDir, session).awaitStarted(GROUP_SESSION.multipliedBy(2))) {
             var restart = Duration.ofNanos(System.nanoTime() - restartedAt);
             System.out.printf("Restarted after SIGKILL: answering claims %d ms after its start%n", restart.toMillis());
 
             assertThat(restart).isLessThan(GROUP_SESSION.minusSeconds(30));
             for (var grant : granted.entrySet()) {
-                var answer = json(restarted.claim("crash", grant.getKey(), "latecomer").body());
+                var answer = json(
+                        restarted.claim("crash", grant.getKey(), "latecomer").body());
                 assertThat(answer).containsEntry("proceed", false).containsEntry("claimedBy", grant.getValue());
             }
         }

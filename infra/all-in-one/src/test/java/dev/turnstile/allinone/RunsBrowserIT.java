@@ -71,19 +71,32 @@ class RunsBrowserIT {
         dataDir = Files.createTempDirectory("turnstile-runs-e2e-");
         var hash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
         launcher = new TurnstileLauncher();
-        int exit = new picocli.CommandLine(launcher).execute("--http-port=0", "--kafka-port=0", "--controller-port=0",
-                "--data-dir=" + dataDir,
-                "--turnstile.dashboard.users." + OPERATOR + ".password=" + hash,
-                "--turnstile.dashboard.users." + OPERATOR + ".roles=OPERATOR",
-                "--turnstile.dashboard.users." + ANALYST + ".password=" + hash);
+        int exit = new picocli.CommandLine(launcher)
+                .execute(
+                        "--http-port=0",
+                        "--kafka-port=0",
+                        "--controller-port=0",
+                        "--data-dir=" + dataDir,
+                        "--turnstile.dashboard.users." + OPERATOR + ".password=" + hash,
+                        "--turnstile.dashboard.users." + OPERATOR + ".roles=OPERATOR",
+                        "--turnstile.dashboard.users." + ANALYST + ".password=" + hash);
         assertThat(exit).isZero();
         base = "http://127.0.0.1:" + launcher.httpPort();
 
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1300");
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1300");
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
         browser = new ChromeDriver(service, options);
         Files.createDirectories(SCREENSHOTS);
     }
@@ -98,7 +111,8 @@ class RunsBrowserIT {
         }
         if (dataDir != null) {
             try (var paths = Files.walk(dataDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -132,8 +146,9 @@ class RunsBrowserIT {
             await().until(driver -> progress().equals("70"));
             screenshot("04-job-progress-70.png");
 
-            var completed = post("/api/jobs/" + job + "/complete", "{\"workerId\":\"worker-1\",\"fencingToken\":"
-                    + token + ",\"result\":{\"pages\":4}}");
+            var completed = post(
+                    "/api/jobs/" + job + "/complete",
+                    "{\"workerId\":\"worker-1\",\"fencingToken\":" + token + ",\"result\":{\"pages\":4}}");
             assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
             await().until(driver -> state().equals("succeeded") && progress().equals("100"));
             assertThat(pageWasNotReloaded()).as("the job page was not reloaded").isTrue();
@@ -142,7 +157,8 @@ class RunsBrowserIT {
             screenshot("05-job-succeeded.png");
 
             browser.get(base + "/runs?queue=" + queue);
-            await().until(driver -> count("succeeded").equals("1") && count("waiting").equals("0"));
+            await().until(driver ->
+                    count("succeeded").equals("1") && count("waiting").equals("0"));
             screenshot("06-runs-succeeded.png");
         });
     }
@@ -169,13 +185,18 @@ class RunsBrowserIT {
 
             await().until(driver -> state().equals("cancelled"));
             assertThat(pageWasNotReloaded()).isTrue();
-            assertThat(present("job-cancel")).as("a cancelled job offers no cancel").isFalse();
+            assertThat(present("job-cancel"))
+                    .as("a cancelled job offers no cancel")
+                    .isFalse();
             screenshot("08-job-cancelled.png");
 
-            var refused = post("/api/jobs/" + job + "/heartbeat", "{\"workerId\":\"worker-2\",\"fencingToken\":"
-                    + token + ",\"progress\":20}");
+            var refused = post(
+                    "/api/jobs/" + job + "/heartbeat",
+                    "{\"workerId\":\"worker-2\",\"fencingToken\":" + token + ",\"progress\":20}");
             assertThat(refused.statusCode()).isEqualTo(409);
-            assertThat(json(refused.body())).containsEntry("reason", "cancelled").containsEntry("state", "cancelled");
+            assertThat(json(refused.body()))
+                    .containsEntry("reason", "cancelled")
+                    .containsEntry("state", "cancelled");
             System.out.println("runs: the cancelled worker's heartbeat was answered " + refused.statusCode() + " "
                     + refused.body());
         });
@@ -191,14 +212,16 @@ class RunsBrowserIT {
 
             browser.get(base + "/runs?queue=" + queue);
             await().until(driver -> count("active").equals("1"));
-            assertThat(browser.findElements(By.cssSelector("#lanes vaadin-button"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#lanes vaadin-button")))
+                    .isEmpty();
             screenshot("09-analyst-runs.png");
 
             browser.get(base + "/runs/job?id=" + URLEncoder.encode(job, StandardCharsets.UTF_8));
             await().until(driver -> state().equals("active"));
             assertThat(present("job-cancel")).isFalse();
             assertThat(present("job-retry")).isFalse();
-            assertThat(browser.findElements(By.cssSelector("#job-actions vaadin-button"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#job-actions vaadin-button")))
+                    .isEmpty();
             screenshot("10-analyst-job.png");
         });
     }
@@ -293,27 +316,32 @@ class RunsBrowserIT {
 
     /** Enqueues a job as a client would; its id ({@code <queue>:<jobId>}). */
     private static String enqueue(String jobId) throws Exception {
-        var answer = post("/api/queues/" + queue + "/jobs",
+        var answer = post(
+                "/api/queues/" + queue + "/jobs",
                 "{\"jobId\":\"" + jobId + "\",\"name\":\"render-report\",\"payload\":{\"pages\":4}}");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
         return (String) json(answer.body()).get("id");
     }
 
     private static Map<String, Object> claimNext(String worker) throws Exception {
-        var answer = post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"" + worker + "\",\"waitSeconds\":5}");
+        var answer =
+                post("/api/queues/" + queue + "/claim-next", "{\"workerId\":\"" + worker + "\",\"waitSeconds\":5}");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return json(answer.body());
     }
 
     private static void heartbeat(String job, String worker, Object token, int progress, String message)
             throws Exception {
-        var answer = post("/api/jobs/" + job + "/heartbeat", "{\"workerId\":\"" + worker + "\",\"fencingToken\":"
-                + token + ",\"progress\":" + progress + ",\"message\":\"" + message + "\"}");
+        var answer = post(
+                "/api/jobs/" + job + "/heartbeat",
+                "{\"workerId\":\"" + worker + "\",\"fencingToken\":" + token + ",\"progress\":" + progress
+                        + ",\"message\":\"" + message + "\"}");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(20))
                         .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -1,8 +1,8 @@
 package dev.turnstile.allinone;
 
-import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import dev.turnstile.gateway.security.AgentTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -51,10 +51,15 @@ class SecurityRulesIT {
     void start() throws IOException {
         dataDir = Files.createTempDirectory("turnstile-security-");
         launcher = new TurnstileLauncher();
-        int exit = new CommandLine(launcher).execute("--http-port=0", "--kafka-port=0", "--controller-port=0",
-                "--data-dir=" + dataDir, "--turnstile.security.agent-tokens=" + AgentTokens.digestOf(TOKEN),
-                // As behind a proxy that terminates TLS: X-Forwarded-Proto from loopback is believed.
-                "--server.forward-headers-strategy=native");
+        int exit = new CommandLine(launcher)
+                .execute(
+                        "--http-port=0",
+                        "--kafka-port=0",
+                        "--controller-port=0",
+                        "--data-dir=" + dataDir,
+                        "--turnstile.security.agent-tokens=" + AgentTokens.digestOf(TOKEN),
+                        // As behind a proxy that terminates TLS: X-Forwarded-Proto from loopback is believed.
+                        "--server.forward-headers-strategy=native");
         assertThat(exit).isZero();
         port = launcher.httpPort();
         login = LocalDashboardLogin.loadOrCreate(dataDir);
@@ -66,7 +71,8 @@ class SecurityRulesIT {
             launcher.shutdown();
         }
         try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -74,15 +80,35 @@ class SecurityRulesIT {
     void no_spelling_of_a_claim_or_lease_path_is_answered_without_a_token() throws Exception {
         long written = requestsWritten();
         var problems = new ArrayList<String>();
-        for (var target : List.of("/api/%63laim", "/api/clai%6D", "/%61pi/claim", "//api/claim", "/api/./claim",
-                "/api/x/../claim", "/x/%2e%2e/api/claim", "/api/claim/", "/api/claim;jsessionid=1", "/api;x=1/claim",
-                "/api%2Fclaim", "/API/claim", "/api/%6Cease/release", "/api/lease/%72enew", "/api/%63laim/complete",
-                "/api/claim;a=1/complete", "http://127.0.0.1/api/%63laim")) {
-            var answer = RawHttp.send(port, "POST", target, "{\"project\":\"spelling\",\"task\":\"deploy\","
-                    + "\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\",\"fencingToken\":1,\"outcome\":\"succeeded\"}",
+        for (var target : List.of(
+                "/api/%63laim",
+                "/api/clai%6D",
+                "/%61pi/claim",
+                "//api/claim",
+                "/api/./claim",
+                "/api/x/../claim",
+                "/x/%2e%2e/api/claim",
+                "/api/claim/",
+                "/api/claim;jsessionid=1",
+                "/api;x=1/claim",
+                "/api%2Fclaim",
+                "/API/claim",
+                "/api/%6Cease/release",
+                "/api/lease/%72enew",
+                "/api/%63laim/complete",
+                "/api/claim;a=1/complete",
+                "http://127.0.0.1/api/%63laim")) {
+            var answer = RawHttp.send(
+                    port,
+                    "POST",
+                    target,
+                    "{\"project\":\"spelling\",\"task\":\"deploy\","
+                            + "\"gitSha\":\"3f9c2ab\",\"agentId\":\"a1\",\"fencingToken\":1,\"outcome\":\"succeeded\"}",
                     "Content-Type: application/json");
-            if (!List.of(400, 401, 403, 404, 405).contains(answer.status()) || answer.body().contains("invalid_request")
-                    || answer.body().contains("\"proceed\"") || answer.body().contains("decision_timeout")) {
+            if (!List.of(400, 401, 403, 404, 405).contains(answer.status())
+                    || answer.body().contains("invalid_request")
+                    || answer.body().contains("\"proceed\"")
+                    || answer.body().contains("decision_timeout")) {
                 problems.add("POST " + target + ": " + answer.status() + " " + answer.body());
             }
         }
@@ -97,8 +123,13 @@ class SecurityRulesIT {
 
         assertThat(problems).isEmpty();
         assertThat(requestsWritten()).isEqualTo(written);
-        var withToken = RawHttp.send(port, "POST", "/api/%63laim", claim("spelling-" + UUID.randomUUID()),
-                "Content-Type: application/json", "Authorization: Bearer " + TOKEN);
+        var withToken = RawHttp.send(
+                port,
+                "POST",
+                "/api/%63laim",
+                claim("spelling-" + UUID.randomUUID()),
+                "Content-Type: application/json",
+                "Authorization: Bearer " + TOKEN);
         assertThat(withToken.status()).as(withToken.body()).isEqualTo(200);
     }
 
@@ -106,7 +137,8 @@ class SecurityRulesIT {
     void wrong_basic_passwords_past_an_addresss_allowance_get_429_without_a_password_check() throws Exception {
         var attacker = InetAddress.getByName("127.0.0.2");
         for (int i = 0; i < 10; i++) {
-            assertThat(basic(attacker, "/api/stats", "mallory:guess-" + i).status()).isEqualTo(401);
+            assertThat(basic(attacker, "/api/stats", "mallory:guess-" + i).status())
+                    .isEqualTo(401);
         }
         double checked = passwordChecks();
 
@@ -115,15 +147,20 @@ class SecurityRulesIT {
 
         assertThat(throttled.status()).isEqualTo(429);
         assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 30L);
-        assertThat(throttled.body()).contains("\"error\":\"too_many_sign_in_attempts\"")
+        assertThat(throttled.body())
+                .contains("\"error\":\"too_many_sign_in_attempts\"")
                 .contains("Too many wrong passwords from this address: try again in");
-        assertThat(rightPassword.status()).as("the address is throttled, whatever the password").isEqualTo(429);
+        assertThat(rightPassword.status())
+                .as("the address is throttled, whatever the password")
+                .isEqualTo(429);
         assertThat(passwordChecks()).as("passwords checked while throttled").isEqualTo(checked);
         assertThat(counter("turnstile.signin.throttled")).isPositive();
 
-        var otherAddress = basic(InetAddress.getByName("127.0.0.3"), "/api/stats",
-                login.user() + ":" + login.password());
-        assertThat(otherAddress.status()).as("a correct password from another address").isEqualTo(200);
+        var otherAddress =
+                basic(InetAddress.getByName("127.0.0.3"), "/api/stats", login.user() + ":" + login.password());
+        assertThat(otherAddress.status())
+                .as("a correct password from another address")
+                .isEqualTo(200);
     }
 
     @Test
@@ -138,7 +175,8 @@ class SecurityRulesIT {
 
         assertThat(throttled.status()).isEqualTo(302);
         assertThat(throttled.header("Location")).matches(".*/login\\?throttled=\\d+");
-        assertThat(formSignIn(InetAddress.getByName("127.0.0.5"), login.user(), login.password()).header("Location"))
+        assertThat(formSignIn(InetAddress.getByName("127.0.0.5"), login.user(), login.password())
+                        .header("Location"))
                 .as("a correct password from another address")
                 .doesNotContain("/login");
     }
@@ -159,8 +197,13 @@ class SecurityRulesIT {
                 });
             }
             for (int i = 0; i < 20; i++) {
-                var answer = RawHttp.send(port, "POST", "/api/claim", claim("attack-" + UUID.randomUUID()),
-                        "Content-Type: application/json", "Authorization: Bearer " + TOKEN);
+                var answer = RawHttp.send(
+                        port,
+                        "POST",
+                        "/api/claim",
+                        claim("attack-" + UUID.randomUUID()),
+                        "Content-Type: application/json",
+                        "Authorization: Bearer " + TOKEN);
                 assertThat(answer.status()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"proceed\":true");
             }
@@ -176,26 +219,41 @@ class SecurityRulesIT {
         var from = InetAddress.getByName("127.0.0.6");
         var page = RawHttp.send(from, port, "GET", "/login", null);
         var session = session(page);
-        var form = "username=" + login.user() + "&password=" + URLEncoder.encode(login.password(), StandardCharsets.UTF_8);
+        var form =
+                "username=" + login.user() + "&password=" + URLEncoder.encode(login.password(), StandardCharsets.UTF_8);
 
-        var withoutToken = RawHttp.send(from, port, "POST", "/login", form,
-                "Content-Type: application/x-www-form-urlencoded", "Cookie: JSESSIONID=" + session);
-        var withoutSession = RawHttp.send(from, port, "POST", "/login", form,
-                "Content-Type: application/x-www-form-urlencoded");
+        var withoutToken = RawHttp.send(
+                from,
+                port,
+                "POST",
+                "/login",
+                form,
+                "Content-Type: application/x-www-form-urlencoded",
+                "Cookie: JSESSIONID=" + session);
+        var withoutSession =
+                RawHttp.send(from, port, "POST", "/login", form, "Content-Type: application/x-www-form-urlencoded");
 
         assertThat(withoutToken.status()).isEqualTo(403);
         assertThat(withoutSession.status()).isEqualTo(403);
-        assertThat(formSignIn(from, login.user(), login.password()).header("Location")).doesNotContain("/login");
+        assertThat(formSignIn(from, login.user(), login.password()).header("Location"))
+                .doesNotContain("/login");
     }
 
     @Test
     void the_session_cookie_is_same_site_lax_http_only_and_secure_over_https() throws Exception {
         var plain = RawHttp.send(port, "GET", "/login", null).header("Set-Cookie");
-        var overHttps = RawHttp.send(port, "GET", "/login", null, "X-Forwarded-Proto: https").header("Set-Cookie");
+        var overHttps = RawHttp.send(port, "GET", "/login", null, "X-Forwarded-Proto: https")
+                .header("Set-Cookie");
 
-        assertThat(plain).contains("JSESSIONID=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax")
+        assertThat(plain)
+                .contains("JSESSIONID=")
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax")
                 .doesNotContain("Secure");
-        assertThat(overHttps).contains("JSESSIONID=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax")
+        assertThat(overHttps)
+                .contains("JSESSIONID=")
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax")
                 .contains("Secure");
     }
 
@@ -203,12 +261,15 @@ class SecurityRulesIT {
     void health_shows_its_details_only_to_a_signed_in_user() throws Exception {
         var anonymous = RawHttp.send(port, "GET", "/actuator/health", null);
         var component = RawHttp.send(port, "GET", "/actuator/health/diskSpace", null);
-        var operator = basic(InetAddress.getByName("127.0.0.7"), "/actuator/health",
-                login.user() + ":" + login.password());
+        var operator =
+                basic(InetAddress.getByName("127.0.0.7"), "/actuator/health", login.user() + ":" + login.password());
 
         assertThat(anonymous.status()).isEqualTo(200);
-        assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("components")
-                .doesNotContain("path").doesNotContain("RUNNING");
+        assertThat(anonymous.body())
+                .contains("\"status\":\"UP\"")
+                .doesNotContain("components")
+                .doesNotContain("path")
+                .doesNotContain("RUNNING");
         assertThat(component.body()).doesNotContain("path").doesNotContain("free");
         assertThat(operator.body()).contains("diskSpace").contains("claimProcessor");
     }
@@ -216,16 +277,22 @@ class SecurityRulesIT {
     @Test
     void a_direct_request_for_the_error_page_is_not_found() throws Exception {
         for (var method : List.of("GET", "POST")) {
-            var answer = RawHttp.send(port, method, "/error", method.equals("POST") ? "{}" : null,
-                    "Content-Type: application/json");
+            var answer = RawHttp.send(
+                    port, method, "/error", method.equals("POST") ? "{}" : null, "Content-Type: application/json");
 
             assertThat(answer.status()).as(method + ": " + answer.body()).isEqualTo(404);
         }
     }
 
     private RawHttp.Response basic(InetAddress from, String path, String credentials) throws IOException {
-        return RawHttp.send(from, port, "GET", path, null, "Authorization: Basic "
-                + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        return RawHttp.send(
+                from,
+                port,
+                "GET",
+                path,
+                null,
+                "Authorization: Basic "
+                        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A sign-in as the browser makes it: the page (its session and CSRF token), then the form post. */
@@ -236,8 +303,14 @@ class SecurityRulesIT {
         var form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
                 + "&_csrf=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8);
-        var answer = RawHttp.send(from, port, "POST", "/login", form,
-                "Content-Type: application/x-www-form-urlencoded", "Cookie: JSESSIONID=" + session(page));
+        var answer = RawHttp.send(
+                from,
+                port,
+                "POST",
+                "/login",
+                form,
+                "Content-Type: application/x-www-form-urlencoded",
+                "Cookie: JSESSIONID=" + session(page));
         assertThat(answer.status()).as(answer.body()).isEqualTo(302);
         return answer;
     }
@@ -257,18 +330,27 @@ class SecurityRulesIT {
     }
 
     private double counter(String name) {
-        return launcher.bean(MeterRegistry.class).find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+        return launcher.bean(MeterRegistry.class).find(name).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private long requestsWritten() throws Exception {
         var bootstrap = launcher.bean(org.springframework.core.env.Environment.class)
                 .getProperty("spring.kafka.bootstrap-servers");
         try (var admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            var partitions = admin.describeTopics(List.of("claim-requests")).allTopicNames().get().get("claim-requests")
-                    .partitions().stream()
+            var partitions = admin
+                    .describeTopics(List.of("claim-requests"))
+                    .allTopicNames()
+                    .get()
+                    .get("claim-requests")
+                    .partitions()
+                    .stream()
                     .map(info -> new TopicPartition("claim-requests", info.partition()))
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+            return admin.listOffsets(partitions).all().get().values().stream()
+                    .mapToLong(info -> info.offset())
+                    .sum();
         }
     }
 }

@@ -67,6 +67,7 @@ class ClusterFaultsIT {
     private static final int AFTER = 40;
     /** A generous bound on the time from a fault to the first successful claim after it (the goal is 5 s). */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
+
     private static final String PROCESSOR_GROUP = "turnstile-claim-processor";
     /** The gateway's port; the dashboard, processors and brokers' health take the next ones (up to +12). */
     private static final int HTTP_PORT = 28180;
@@ -86,15 +87,27 @@ class ClusterFaultsIT {
         work = TurnstileCommand.freshWorkDirectory("cluster-it", Map.of());
         turnstile = new TurnstileCommand(work.resolve("data"));
         long started = System.nanoTime();
-        var up = turnstile.run(Duration.ofMinutes(10), "up", "--profile", "cluster", "--http-port",
-                Integer.toString(HTTP_PORT), "--kafka-port", Integer.toString(KAFKA_PORT));
+        var up = turnstile.run(
+                Duration.ofMinutes(10),
+                "up",
+                "--profile",
+                "cluster",
+                "--http-port",
+                Integer.toString(HTTP_PORT),
+                "--kafka-port",
+                Integer.toString(KAFKA_PORT));
         System.out.printf("Cluster profile up in %d s:%n%s%n", seconds(started), up.stdout());
         assertThat(up.exit()).as(up.toString()).isZero();
         assertThat(up.stdout()).contains("is running and ready for claims");
         gateway = URI.create("http://127.0.0.1:" + HTTP_PORT);
-        bootstrap = IntStream.range(0, 3).mapToObj(i -> "127.0.0.1:" + (KAFKA_PORT + i)).collect(Collectors.joining(","));
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+        bootstrap = IntStream.range(0, 3)
+                .mapToObj(i -> "127.0.0.1:" + (KAFKA_PORT + i))
+                .collect(Collectors.joining(","));
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000));
     }
 
     @AfterAll
@@ -110,7 +123,8 @@ class ClusterFaultsIT {
         assertThat(stop.exit()).as(stop.toString()).isZero();
         // The services' logs stay in target/cluster-it/data/logs; their data (brokers, processors) goes.
         try (var entries = Files.list(work.resolve("data"))) {
-            entries.filter(path -> !path.getFileName().toString().equals("logs")).forEach(TurnstileCommand::deleteTree);
+            entries.filter(path -> !path.getFileName().toString().equals("logs"))
+                    .forEach(TurnstileCommand::deleteTree);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -122,7 +136,9 @@ class ClusterFaultsIT {
         var again = turnstile.run(Duration.ofMinutes(2), "up", "--profile", "cluster");
 
         assertThat(again.exit()).as(again.toString()).isEqualTo(21);
-        assertThat(again.stderr()).contains("already running").contains("EXIT_CONFLICTING_PROCESS")
+        assertThat(again.stderr())
+                .contains("already running")
+                .contains("EXIT_CONFLICTING_PROCESS")
                 .contains("remediation: run bin/turnstile status");
         assertThat(turnstile.run(Duration.ofMinutes(1), "status").exit()).isZero();
     }
@@ -148,7 +164,8 @@ class ClusterFaultsIT {
         report(fault, load, faultAt, affected);
         load.verify();
         reportReadyAgain(fault, faultAt);
-        assertThat(turnstile.service(broker).get("restarts").asInt()).as("%s restarted by the supervisor", broker)
+        assertThat(turnstile.service(broker).get("restarts").asInt())
+                .as("%s restarted by the supervisor", broker)
                 .isGreaterThanOrEqualTo(1);
     }
 
@@ -193,7 +210,8 @@ class ClusterFaultsIT {
         signal("STOP", pid);
         try {
             load.awaitAnswersAfter(faultAt, affected, AFTER, Duration.ofSeconds(20));
-            Thread.sleep(Math.max(0, Duration.ofSeconds(20).toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt)));
+            Thread.sleep(Math.max(
+                    0, Duration.ofSeconds(20).toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt)));
         } finally {
             signal("CONT", pid);
         }
@@ -222,7 +240,8 @@ class ClusterFaultsIT {
         load.stop();
 
         report("restart gateway", load, faultAt, Set.copyOf(load.keys));
-        var note = String.format(Locale.ROOT, "; bin/turnstile restart gateway returned, ready, after %.0f s", restarted);
+        var note =
+                String.format(Locale.ROOT, "; bin/turnstile restart gateway returned, ready, after %.0f s", restarted);
         figures.computeIfPresent("restart gateway", (key, figure) -> figure + note);
         load.verify();
     }
@@ -245,8 +264,8 @@ class ClusterFaultsIT {
             load.awaitAnswersAfter(faultAt, affected, AFTER);
             var fault = "restart broker-" + node + " (leader of " + led.size() + " keys)";
             report(fault, load, faultAt, affected);
-            var note = String.format(Locale.ROOT, "; bin/turnstile restart broker-%d returned, ready, after %.0f s", node,
-                    restarted);
+            var note = String.format(
+                    Locale.ROOT, "; bin/turnstile restart broker-%d returned, ready, after %.0f s", node, restarted);
             figures.computeIfPresent(fault, (key, figure) -> figure + note);
             awaitAllReady();
         }
@@ -260,10 +279,17 @@ class ClusterFaultsIT {
         var seconds = load.recoverySeconds(faultAt, affected);
         var gap = load.longestGapSeconds(faultAt);
         figures.put(fault, String.format(Locale.ROOT, "%.1f s; no claim answered for %.1f s at most", seconds, gap));
-        System.out.printf(Locale.ROOT, "%s: first successful claim on an affected key %.1f s after the fault; the longest"
-                + " time without any claim answered since the fault %.1f s (%s)%n", fault, seconds, gap, load.summary());
+        System.out.printf(
+                Locale.ROOT,
+                "%s: first successful claim on an affected key %.1f s after the fault; the longest"
+                        + " time without any claim answered since the fault %.1f s (%s)%n",
+                fault,
+                seconds,
+                gap,
+                load.summary());
         // The goal is 5 s; this bound only catches a recovery that did not happen, on a busy two-core machine too.
-        assertThat(seconds).as("seconds from the fault to the first successful claim on an affected key")
+        assertThat(seconds)
+                .as("seconds from the fault to the first successful claim on an affected key")
                 .isLessThan(RECOVERY_BOUND.toSeconds());
     }
 
@@ -271,12 +297,17 @@ class ClusterFaultsIT {
     private void reportReadyAgain(String fault, long faultAt) throws InterruptedException {
         awaitAllReady();
         var seconds = (System.nanoTime() - faultAt) / 1e9;
-        figures.computeIfPresent(fault, (key, figure) -> figure + String.format(Locale.ROOT, "; every service ready again after %.0f s", seconds));
+        figures.computeIfPresent(
+                fault,
+                (key, figure) ->
+                        figure + String.format(Locale.ROOT, "; every service ready again after %.0f s", seconds));
         System.out.printf(Locale.ROOT, "%s: every service ready again %.0f s after the fault%n", fault, seconds);
     }
 
     private int leaderOf(int partition) throws Exception {
-        var description = admin.describeTopics(List.of(ClaimTopics.DEFAULT_REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS)
+        var description = admin.describeTopics(List.of(ClaimTopics.DEFAULT_REQUESTS))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
                 .get(ClaimTopics.DEFAULT_REQUESTS);
         return description.partitions().get(partition).leader().id();
     }
@@ -285,14 +316,18 @@ class ClusterFaultsIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         TurnstileCommand.Result status;
         while ((status = turnstile.run(Duration.ofMinutes(1), "status")).exit() != 0) {
-            assertThat(System.nanoTime()).as("every service ready again:%n%s", status).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("every service ready again:%n%s", status)
+                    .isLessThan(deadline);
             Thread.sleep(2000);
         }
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {
         // bash's own kill: no procps needed.
-        var kill = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + pid).inheritIO().start();
+        var kill = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + pid)
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
     }
 
@@ -320,8 +355,12 @@ class ClusterFaultsIT {
                     .mapToObj(i -> UUID.randomUUID().toString().replace("-", "").substring(0, 12))
                     .toList();
             this.keys = shas.stream().map(sha -> "cluster:" + name + ":" + sha).toList();
-            this.partitions = admin.describeTopics(List.of(ClaimTopics.DEFAULT_REQUESTS)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(ClaimTopics.DEFAULT_REQUESTS).partitions().size();
+            this.partitions = admin.describeTopics(List.of(ClaimTopics.DEFAULT_REQUESTS))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(ClaimTopics.DEFAULT_REQUESTS)
+                    .partitions()
+                    .size();
         }
 
         void start() {
@@ -360,7 +399,8 @@ class ClusterFaultsIT {
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (answered.get() < atLeast) {
                 assertThat(failures).as("agent failures").isEmpty();
-                assertThat(System.nanoTime()).as("waiting for %d answers (have %d)", atLeast, answered.get())
+                assertThat(System.nanoTime())
+                        .as("waiting for %d answers (have %d)", atLeast, answered.get())
                         .isLessThan(deadline);
                 Thread.sleep(20);
             }
@@ -371,12 +411,14 @@ class ClusterFaultsIT {
         }
 
         /** Waits for {@code count} answers to claims sent after the fault on the affected keys (or the timeout). */
-        void awaitAnswersAfter(long faultAt, Set<String> affected, int count, Duration timeout) throws InterruptedException {
+        void awaitAnswersAfter(long faultAt, Set<String> affected, int count, Duration timeout)
+                throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 assertThat(failures).as("agent failures").isEmpty();
                 long after = history.operations().stream()
-                        .filter(op -> op.outcome() == ClientHistory.Outcome.OK && op.invokedNanos() >= faultAt
+                        .filter(op -> op.outcome() == ClientHistory.Outcome.OK
+                                && op.invokedNanos() >= faultAt
                                 && affected.contains(op.taskKey()))
                         .count();
                 if (after >= count) {
@@ -385,15 +427,16 @@ class ClusterFaultsIT {
                 Thread.sleep(100);
             }
             if (timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new AssertionError("fewer than " + count + " claims on the affected keys answered within " + timeout
-                        + " of the fault");
+                throw new AssertionError("fewer than " + count + " claims on the affected keys answered within "
+                        + timeout + " of the fault");
             }
         }
 
         /** Seconds from the fault to the first answer to a claim on an affected key sent after it. */
         double recoverySeconds(long faultAt, Set<String> affected) {
             return history.operations().stream()
-                    .filter(op -> op.outcome() == ClientHistory.Outcome.OK && op.invokedNanos() >= faultAt
+                    .filter(op -> op.outcome() == ClientHistory.Outcome.OK
+                            && op.invokedNanos() >= faultAt
                             && affected.contains(op.taskKey()))
                     .mapToLong(ClientHistory.Operation::completedNanos)
                     .min()
@@ -444,7 +487,9 @@ class ClusterFaultsIT {
 
         /** The keys whose partitions the processor's group assigns to that instance now. */
         Set<String> keysOwnedBy(String processor) throws Exception {
-            var group = admin.describeConsumerGroups(List.of(PROCESSOR_GROUP)).describedGroups().get(PROCESSOR_GROUP)
+            var group = admin.describeConsumerGroups(List.of(PROCESSOR_GROUP))
+                    .describedGroups()
+                    .get(PROCESSOR_GROUP)
                     .get(30, TimeUnit.SECONDS);
             var owned = new HashSet<Integer>();
             for (var member : group.members()) {
@@ -459,16 +504,17 @@ class ClusterFaultsIT {
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "%d answers in %.0f s of load", answered.get(),
-                    (System.nanoTime() - startedAt) / 1e9);
+            return String.format(
+                    Locale.ROOT, "%d answers in %.0f s of load", answered.get(), (System.nanoTime() - startedAt) / 1e9);
         }
 
         /** The checker over this case's keys, then every acknowledged grant asked for again. */
         void verify() {
             var caseKeys = Set.copyOf(keys);
-            var log = CommittedDecisions.read(bootstrap, ClaimTopics.DEFAULT.decisions(), Duration.ofSeconds(60)).stream()
-                    .filter(event -> caseKeys.contains(event.taskKey()))
-                    .toList();
+            var log =
+                    CommittedDecisions.read(bootstrap, ClaimTopics.DEFAULT.decisions(), Duration.ofSeconds(60)).stream()
+                            .filter(event -> caseKeys.contains(event.taskKey()))
+                            .toList();
             var report = HistoryChecker.check(history, log).assertValid();
             System.out.println("History checked (" + name + "): " + report.summary());
             assertThat(report.unknown()).as("claims left without an answer").isZero();
@@ -483,9 +529,12 @@ class ClusterFaultsIT {
             try (var client = client()) {
                 holders.forEach((key, holder) -> {
                     var sha = key.substring(key.lastIndexOf(':') + 1);
-                    var again = client.claim(new ClaimRequest("cluster", name, sha, "verifier", UUID.randomUUID().toString()));
+                    var again = client.claim(new ClaimRequest(
+                            "cluster", name, sha, "verifier", UUID.randomUUID().toString()));
                     assertThat(again.proceed()).as("%s is still held", key).isFalse();
-                    assertThat(again.claimedBy()).as("%s is held by the agent told to proceed", key).isEqualTo(holder);
+                    assertThat(again.claimedBy())
+                            .as("%s is held by the agent told to proceed", key)
+                            .isEqualTo(holder);
                 });
             }
         }

@@ -101,7 +101,8 @@ class SupervisorIT {
 
             assertThat(result.exit()).as(result.toString()).isEqualTo(22);
             assertThat(result.stderr())
-                    .contains("Port " + HTTP_PORT + ", needed by gateway, is taken by pid " + ProcessHandle.current().pid())
+                    .contains("Port " + HTTP_PORT + ", needed by gateway, is taken by pid "
+                            + ProcessHandle.current().pid())
                     .contains("EXIT_PORT_IN_USE")
                     .contains("remediation: stop that process");
         }
@@ -119,7 +120,10 @@ class SupervisorIT {
         var after = awaitOnline("gateway", before.pid());
         double seconds = (System.nanoTime() - killedAt) / 1e9;
 
-        System.out.printf(Locale.ROOT, "gateway killed with SIGKILL: running again (pid %d) %.1f s later%n", after.pid(),
+        System.out.printf(
+                Locale.ROOT,
+                "gateway killed with SIGKILL: running again (pid %d) %.1f s later%n",
+                after.pid(),
                 seconds);
         assertThat(after.restarts()).as("restarts in status --json").isEqualTo(before.restarts() + 1);
         assertThat(seconds).as("the policy's first backoff is 5 s").isGreaterThanOrEqualTo(5.0);
@@ -139,7 +143,9 @@ class SupervisorIT {
             if ("online".equals(status.get("state").asString()) && pid.isNumber() && pid.asLong() != notPid) {
                 return new Online(pid.asLong(), status.get("restarts").asInt());
             }
-            assertThat(System.nanoTime()).as("%s online again: %s", service, status).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%s online again: %s", service, status)
+                    .isLessThan(deadline);
             Thread.sleep(250);
         }
     }
@@ -153,7 +159,9 @@ class SupervisorIT {
         var up = turnstile.run(Duration.ofMinutes(8), "up", "--profile", "crashloop", "--wait", "300");
 
         assertThat(up.exit()).as(up.toString()).isEqualTo(24);
-        assertThat(up.stderr()).contains("RESTART_THRESHOLD_EXCEEDED: gateway").contains("EXIT_RESTART_THRESHOLD_EXCEEDED");
+        assertThat(up.stderr())
+                .contains("RESTART_THRESHOLD_EXCEEDED: gateway")
+                .contains("EXIT_RESTART_THRESHOLD_EXCEEDED");
         var gateway = turnstile.service("gateway");
         assertThat(gateway.get("state").asString()).isEqualTo("failed");
         // PM2 counts the start the policy refused as well.
@@ -180,7 +188,8 @@ class SupervisorIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try (var files = Files.list(logs)) {
-                for (var file : files.filter(f -> f.getFileName().toString().endsWith(".log.gz")).toList()) {
+                for (var file : files.filter(f -> f.getFileName().toString().endsWith(".log.gz"))
+                        .toList()) {
                     for (var line : gunzip(file)) {
                         if (line.contains(text)) {
                             return line;

@@ -32,14 +32,17 @@ final class TurnstileCommand {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Path root = Path.of(System.getProperty("turnstile.root", "../..")).toAbsolutePath().normalize();
+    private final Path root = Path.of(System.getProperty("turnstile.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private final Path dataDir;
     private final Map<String, String> environment = new HashMap<>();
 
     TurnstileCommand(Path dataDir) {
         this.dataDir = dataDir;
         environment.put("TURNSTILE_SKIP_BUILD", "1");
-        environment.put("TURNSTILE_DIST_ROOT", root.resolve("infra/cluster/target/dist").toString());
+        environment.put(
+                "TURNSTILE_DIST_ROOT", root.resolve("infra/cluster/target/dist").toString());
     }
 
     TurnstileCommand env(String name, String value) {
@@ -59,8 +62,10 @@ final class TurnstileCommand {
         try {
             var out = Files.createTempFile("turnstile-out", ".txt");
             var err = Files.createTempFile("turnstile-err", ".txt");
-            var builder = new ProcessBuilder(command).directory(root.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            var builder = new ProcessBuilder(command)
+                    .directory(root.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             builder.environment().remove("PM2_HOME");
             builder.environment().putAll(environment);
             var process = builder.start();
@@ -70,7 +75,9 @@ final class TurnstileCommand {
                 throw new AssertionError("bin/turnstile " + String.join(" ", args) + " did not end within " + timeout
                         + "\n" + Files.readString(out) + Files.readString(err));
             }
-            var result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            var result = new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -125,7 +132,8 @@ final class TurnstileCommand {
             return;
         }
         try (var paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -78,7 +78,9 @@ final class ActivityFold {
         // Heartbeats would drown the rest of the list; they only move a lease's expiry.
         boolean listed = !(event instanceof LeaseRenewed);
         var tally = attempt.isClaim()
-                ? new Tally(attempt.project(), attempt.task(),
+                ? new Tally(
+                        attempt.project(),
+                        attempt.task(),
                         Math.floorDiv(attempt.attemptedAt().toEpochMilli(), MINUTE_MILLIS),
                         Counts.ZERO.plus(attempt.wasGranted()))
                 : null;
@@ -170,8 +172,18 @@ final class ActivityFold {
      * how later decisions move a lease.
      */
     static ClaimHolder holderOf(Lease lease) {
-        return new ClaimHolder(lease.holder(), null, lease.grantedAt(), 0, ClaimMode.LEASE, lease.fencingToken(), null,
-                null, lease.expiresAt(), false, statusOf(lease));
+        return new ClaimHolder(
+                lease.holder(),
+                null,
+                lease.grantedAt(),
+                0,
+                ClaimMode.LEASE,
+                lease.fencingToken(),
+                null,
+                null,
+                lease.expiresAt(),
+                false,
+                statusOf(lease));
     }
 
     private static ClaimStatus statusOf(Lease lease) {

@@ -32,8 +32,11 @@ final class ActivityListeners {
                     listener.accept(attempt);
                 } catch (RuntimeException e) {
                     errors.incrementAndGet();
-                    log.warn("An activity listener failed on {}; the projection goes on and the listener stays"
-                            + " subscribed (counted in turnstile.projections.listener.errors)", attempt.decisionId(), e);
+                    log.warn(
+                            "An activity listener failed on {}; the projection goes on and the listener stays"
+                                    + " subscribed (counted in turnstile.projections.listener.errors)",
+                            attempt.decisionId(),
+                            e);
                 }
             }
         }

@@ -125,8 +125,12 @@ public final class ActivityProjection implements AutoCloseable {
                     skip.kind(),
                     skip.detail());
         } else {
-            log.debug("Skipping a record at partition {} offset {}: {} ({})", record.partition(), record.offset(),
-                    skip.kind(), skip.detail());
+            log.debug(
+                    "Skipping a record at partition {} offset {}: {} ({})",
+                    record.partition(),
+                    record.offset(),
+                    skip.kind(),
+                    skip.detail());
         }
     }
 
@@ -139,7 +143,9 @@ public final class ActivityProjection implements AutoCloseable {
     void markReady() {
         if (!ready) {
             ready = true;
-            log.info("Activity projection caught up: {} attempts", store.counters().totals().total());
+            log.info(
+                    "Activity projection caught up: {} attempts",
+                    store.counters().totals().total());
         }
     }
 

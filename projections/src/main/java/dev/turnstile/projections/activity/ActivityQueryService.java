@@ -86,14 +86,17 @@ final class ActivityQueryService implements ActivityQueries {
         AttemptIndex best = AttemptIndex.ALL;
         long bestCount = Long.MAX_VALUE;
         if (filter.project() != null) {
-            long count = counters.projects().getOrDefault(filter.project(), Counts.ZERO).total();
+            long count = counters.projects()
+                    .getOrDefault(filter.project(), Counts.ZERO)
+                    .total();
             if (count < bestCount) {
                 best = new AttemptIndex.ByProject(filter.project());
                 bestCount = count;
             }
         }
         if (filter.task() != null) {
-            long count = counters.tasks().getOrDefault(filter.task(), Counts.ZERO).total();
+            long count =
+                    counters.tasks().getOrDefault(filter.task(), Counts.ZERO).total();
             if (count < bestCount) {
                 best = new AttemptIndex.ByTask(filter.task());
                 bestCount = count;
@@ -119,7 +122,8 @@ final class ActivityQueryService implements ActivityQueries {
             if (match == null) {
                 return List.of();
             }
-            return reader.attempts(new AttemptIndex.BySha(match), null, AttemptFilter.none(), Integer.MAX_VALUE)
+            return reader
+                    .attempts(new AttemptIndex.BySha(match), null, AttemptFilter.none(), Integer.MAX_VALUE)
                     .stream()
                     .map(QueryRules.Listed::attempt)
                     .toList();

@@ -87,7 +87,10 @@ final class ActivityStore implements AutoCloseable {
      */
     static ActivityStore open(Path directory, String topic, boolean rebuild, long memoryBytes) {
         if (rebuild) {
-            log.info("Rebuilding the activity projection: deleting {}; it is rebuilt from offset 0 of {}", directory, topic);
+            log.info(
+                    "Rebuilding the activity projection: deleting {}; it is rebuilt from offset 0 of {}",
+                    directory,
+                    topic);
             deleteRecursively(directory);
         }
         var store = openDirectory(directory, memoryBytes);
@@ -105,8 +108,10 @@ final class ActivityStore implements AutoCloseable {
             store = openDirectory(directory, memoryBytes);
         }
         if (storedTopic != null && storedTopic.equals(topic) && !LAYOUT.equals(store.storedString(Keys.META_LAYOUT))) {
-            log.warn("The activity projection in {} has an older layout: deleting it and rebuilding from offset 0 of {}",
-                    directory, topic);
+            log.warn(
+                    "The activity projection in {} has an older layout: deleting it and rebuilding from offset 0 of {}",
+                    directory,
+                    topic);
             store.close();
             deleteRecursively(directory);
             store = openDirectory(directory, memoryBytes);
@@ -126,10 +131,12 @@ final class ActivityStore implements AutoCloseable {
             return new ActivityStore(directory, options, RocksDB.open(options.options(), directory.toString()));
         } catch (RocksDBException | IOException e) {
             options.close();
-            throw new ProjectionStoreException("Cannot open the activity projection store in " + directory + " ("
-                    + e.getMessage() + "). If another process uses this directory, give each its own"
-                    + " turnstile.projections.state-dir; if the store is damaged, delete the directory: it is"
-                    + " rebuilt from the decisions topic.", e);
+            throw new ProjectionStoreException(
+                    "Cannot open the activity projection store in " + directory + " ("
+                            + e.getMessage() + "). If another process uses this directory, give each its own"
+                            + " turnstile.projections.state-dir; if the store is damaged, delete the directory: it is"
+                            + " rebuilt from the decisions topic.",
+                    e);
         }
     }
 
@@ -255,21 +262,31 @@ final class ActivityStore implements AutoCloseable {
             try {
                 for (var minute : minutes.entrySet()) {
                     var key = Keys.minute(minute.getKey());
-                    batch.put(key, Counts.decode(db.get(key)).plus(minute.getValue()).encode());
+                    batch.put(
+                            key,
+                            Counts.decode(db.get(key)).plus(minute.getValue()).encode());
                 }
                 for (var project : projectDeltas.entrySet()) {
-                    batch.put(Keys.project(project.getKey()), projects.getOrDefault(project.getKey(), Counts.ZERO)
-                            .plus(project.getValue()).encode());
+                    batch.put(
+                            Keys.project(project.getKey()),
+                            projects.getOrDefault(project.getKey(), Counts.ZERO)
+                                    .plus(project.getValue())
+                                    .encode());
                 }
                 for (var task : taskDeltas.entrySet()) {
-                    batch.put(Keys.task(task.getKey()), tasks.getOrDefault(task.getKey(), Counts.ZERO)
-                            .plus(task.getValue()).encode());
+                    batch.put(
+                            Keys.task(task.getKey()),
+                            tasks.getOrDefault(task.getKey(), Counts.ZERO)
+                                    .plus(task.getValue())
+                                    .encode());
                 }
                 if (!totalsDelta.equals(Counts.ZERO)) {
                     batch.put(Keys.TOTALS, totals.plus(totalsDelta).encode());
                 }
                 for (var offset : offsets.entrySet()) {
-                    batch.put(Keys.offset(offset.getKey()), ByteBuffer.allocate(8).putLong(offset.getValue()).array());
+                    batch.put(
+                            Keys.offset(offset.getKey()),
+                            ByteBuffer.allocate(8).putLong(offset.getValue()).array());
                 }
                 db.write(writeOptions, batch);
             } catch (RocksDBException e) {
@@ -304,8 +321,9 @@ final class ActivityStore implements AutoCloseable {
         }
 
         private ProjectionStoreException failed(RocksDBException e) {
-            return new ProjectionStoreException("Writing " + records + " decisions to the activity projection in "
-                    + directory + " failed (" + e.getMessage() + "); nothing of them was written, they are read again.",
+            return new ProjectionStoreException(
+                    "Writing " + records + " decisions to the activity projection in " + directory + " failed ("
+                            + e.getMessage() + "); nothing of them was written, they are read again.",
                     e);
         }
     }
@@ -326,7 +344,9 @@ final class ActivityStore implements AutoCloseable {
             var offsets = new TreeMap<Integer, Long>();
             try (var it = db.newIterator()) {
                 for (it.seek(Keys.OFFSET); it.isValid() && Keys.startsWith(it.key(), Keys.OFFSET); it.next()) {
-                    offsets.put(Keys.partitionOf(it.key()), ByteBuffer.wrap(it.value()).getLong());
+                    offsets.put(
+                            Keys.partitionOf(it.key()),
+                            ByteBuffer.wrap(it.value()).getLong());
                 }
             }
             return offsets;
@@ -412,8 +432,9 @@ final class ActivityStore implements AutoCloseable {
                     }
                 }
             } catch (RocksDBException e) {
-                throw new ProjectionStoreException("Reading leases from the activity projection in " + directory
-                        + " failed: " + e.getMessage(), e);
+                throw new ProjectionStoreException(
+                        "Reading leases from the activity projection in " + directory + " failed: " + e.getMessage(),
+                        e);
             }
             return leases;
         }
@@ -442,8 +463,10 @@ final class ActivityStore implements AutoCloseable {
         try {
             return Json.MAPPER.readValue(json, Attempt.class);
         } catch (JacksonException e) {
-            throw new ProjectionStoreException("An attempt in " + directory + " cannot be read (" + e.getOriginalMessage()
-                    + "); delete the directory to rebuild the projection from the decisions topic.", e);
+            throw new ProjectionStoreException(
+                    "An attempt in " + directory + " cannot be read (" + e.getOriginalMessage()
+                            + "); delete the directory to rebuild the projection from the decisions topic.",
+                    e);
         }
     }
 
@@ -454,8 +477,10 @@ final class ActivityStore implements AutoCloseable {
         try {
             return Json.MAPPER.readValue(json, Lease.class);
         } catch (JacksonException e) {
-            throw new ProjectionStoreException("A lease in " + directory + " cannot be read (" + e.getOriginalMessage()
-                    + "); delete the directory to rebuild the projection from the decisions topic.", e);
+            throw new ProjectionStoreException(
+                    "A lease in " + directory + " cannot be read (" + e.getOriginalMessage()
+                            + "); delete the directory to rebuild the projection from the decisions topic.",
+                    e);
         }
     }
 
@@ -463,7 +488,8 @@ final class ActivityStore implements AutoCloseable {
         try {
             totals = Counts.decode(db.get(Keys.TOTALS));
         } catch (RocksDBException e) {
-            throw new ProjectionStoreException("Reading the counters in " + directory + " failed: " + e.getMessage(), e);
+            throw new ProjectionStoreException(
+                    "Reading the counters in " + directory + " failed: " + e.getMessage(), e);
         }
         loadNamed(Keys.PROJECT, projects);
         loadNamed(Keys.TASK, tasks);
@@ -479,7 +505,11 @@ final class ActivityStore implements AutoCloseable {
     }
 
     private void publishCounters() {
-        counters = new Counters(totals, Map.copyOf(projects), Map.copyOf(tasks), QueryRules.breakdown(projects),
+        counters = new Counters(
+                totals,
+                Map.copyOf(projects),
+                Map.copyOf(tasks),
+                QueryRules.breakdown(projects),
                 QueryRules.breakdown(tasks));
     }
 
@@ -524,8 +554,10 @@ final class ActivityStore implements AutoCloseable {
                 Files.delete(path);
             }
         } catch (IOException e) {
-            throw new ProjectionStoreException("Cannot delete " + directory + " to rebuild the activity projection ("
-                    + e.getMessage() + "); delete it by hand.", e);
+            throw new ProjectionStoreException(
+                    "Cannot delete " + directory + " to rebuild the activity projection (" + e.getMessage()
+                            + "); delete it by hand.",
+                    e);
         }
     }
 }

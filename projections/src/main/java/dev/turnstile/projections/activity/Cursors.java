@@ -34,7 +34,10 @@ final class Cursors {
 
     private static InvalidQueryException invalid(String cursor) {
         var shown = cursor.length() > 40 ? cursor.substring(0, 40) + "…" : cursor;
-        return new InvalidQueryException("cursor", "cursor", "cursor \"" + shown + "\" is not one that recentAttempts"
-                + " returned; pass the nextCursor of the previous page unchanged, or no cursor for the first page");
+        return new InvalidQueryException(
+                "cursor",
+                "cursor",
+                "cursor \"" + shown + "\" is not one that recentAttempts"
+                        + " returned; pass the nextCursor of the previous page unchanged, or no cursor for the first page");
     }
 }

@@ -42,7 +42,10 @@ final class Keys {
     private Keys() {}
 
     static byte[] offset(int partition) {
-        return ByteBuffer.allocate(OFFSET.length + 4).put(OFFSET).putInt(partition).array();
+        return ByteBuffer.allocate(OFFSET.length + 4)
+                .put(OFFSET)
+                .putInt(partition)
+                .array();
     }
 
     static int partitionOf(byte[] offsetKey) {
@@ -62,7 +65,10 @@ final class Keys {
     }
 
     static byte[] minute(long epochMinute) {
-        return ByteBuffer.allocate(MINUTE.length + 8).put(MINUTE).putLong(sortable(epochMinute)).array();
+        return ByteBuffer.allocate(MINUTE.length + 8)
+                .put(MINUTE)
+                .putLong(sortable(epochMinute))
+                .array();
     }
 
     static long minuteOf(byte[] minuteKey) {
@@ -72,7 +78,10 @@ final class Keys {
     /** The position of an attempt: newest first, ties broken by decision id. */
     static byte[] position(long attemptedAtMillis, String decisionId) {
         var id = utf8(decisionId);
-        return ByteBuffer.allocate(8 + id.length).putLong(sortable(-attemptedAtMillis)).put(id).array();
+        return ByteBuffer.allocate(8 + id.length)
+                .putLong(sortable(-attemptedAtMillis))
+                .put(id)
+                .array();
     }
 
     static byte[] position(Attempt attempt) {

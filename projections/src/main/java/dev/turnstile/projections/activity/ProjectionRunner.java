@@ -144,7 +144,9 @@ public final class ProjectionRunner implements AutoCloseable {
             pause();
             return false;
         }
-        var partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        var partitions = infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
         var stored = projection.storedOffsets();
         var fromStart = new ArrayList<TopicPartition>();

@@ -66,7 +66,10 @@ final class QueryRules {
     /** Per project or task, by total descending, then label. */
     static List<Breakdown> breakdown(Map<String, Counts> counts) {
         return counts.entrySet().stream()
-                .map(entry -> new Breakdown(entry.getKey(), entry.getValue().total(), entry.getValue().blocked()))
+                .map(entry -> new Breakdown(
+                        entry.getKey(),
+                        entry.getValue().total(),
+                        entry.getValue().blocked()))
                 .sorted(Comparator.comparingLong(Breakdown::total).reversed().thenComparing(Breakdown::label))
                 .toList();
     }
@@ -96,11 +99,15 @@ final class QueryRules {
         if (candidates.size() == 1) {
             return candidates.getFirst();
         }
-        throw new InvalidQueryException("gitSha", "ambiguous", "gitSha \"" + gitSha
-                + "\" is the start of several SHAs ("
-                + String.join(", ", candidates.subList(0, Math.min(candidates.size(), SHAS_LISTED_WHEN_AMBIGUOUS)))
-                + (candidates.size() > SHAS_LISTED_WHEN_AMBIGUOUS ? ", …" : "")
-                + "); give more characters");
+        throw new InvalidQueryException(
+                "gitSha",
+                "ambiguous",
+                "gitSha \"" + gitSha
+                        + "\" is the start of several SHAs ("
+                        + String.join(
+                                ", ", candidates.subList(0, Math.min(candidates.size(), SHAS_LISTED_WHEN_AMBIGUOUS)))
+                        + (candidates.size() > SHAS_LISTED_WHEN_AMBIGUOUS ? ", …" : "")
+                        + "); give more characters");
     }
 
     static LeaseState requireState(LeaseState state) {

@@ -31,7 +31,9 @@ final class TimelineRange {
             throw new InvalidQueryException("from", "range", "from must be before to; got from=" + from + ", to=" + to);
         }
         if (bucket.isNegative() || bucket.isZero() || bucket.toMillis() % QueryRules.MINUTE_MILLIS != 0) {
-            throw new InvalidQueryException("bucket", "range",
+            throw new InvalidQueryException(
+                    "bucket",
+                    "range",
                     "bucket must be a positive whole number of minutes (e.g. PT5M, PT1H, P1D); got " + bucket);
         }
         bucketMillis = bucket.toMillis();
@@ -39,8 +41,11 @@ final class TimelineRange {
         end = to.toEpochMilli();
         long count = Math.ceilDiv(end - first, bucketMillis);
         if (count > MAX_BUCKETS) {
-            throw new InvalidQueryException("bucket", "range", "from/to/bucket would give " + count
-                    + " buckets; at most " + MAX_BUCKETS + " are allowed: use a larger bucket or a shorter range");
+            throw new InvalidQueryException(
+                    "bucket",
+                    "range",
+                    "from/to/bucket would give " + count + " buckets; at most " + MAX_BUCKETS
+                            + " are allowed: use a larger bucket or a shorter range");
         }
         attempts = new long[(int) count];
         blocked = new long[(int) count];

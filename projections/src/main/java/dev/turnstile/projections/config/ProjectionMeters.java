@@ -22,22 +22,45 @@ final class ProjectionMeters implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "turnstile.projections.applied", projection, ActivityProjection::appliedCount,
+        counter(
+                registry,
+                "turnstile.projections.applied",
+                projection,
+                ActivityProjection::appliedCount,
                 "New claim attempts applied to the activity read model");
-        counter(registry, "turnstile.projections.repeated", projection, ActivityProjection::repeatedCount,
+        counter(
+                registry,
+                "turnstile.projections.repeated",
+                projection,
+                ActivityProjection::repeatedCount,
                 "Decisions ignored because their decision id was applied before (redeliveries, replays)");
-        counter(registry, "turnstile.projections.skipped", projection, ActivityProjection::skippedCount,
+        counter(
+                registry,
+                "turnstile.projections.skipped",
+                projection,
+                ActivityProjection::skippedCount,
                 "Records on the decisions topic that are not claim decisions (other event kinds, undecodable), skipped");
-        counter(registry, "turnstile.projections.listener.errors", projection, ActivityProjection::listenerErrorCount,
+        counter(
+                registry,
+                "turnstile.projections.listener.errors",
+                projection,
+                ActivityProjection::listenerErrorCount,
                 "Exceptions thrown by activity subscribers; the projection went on");
-        Gauge.builder("turnstile.projections.ready", projection, p -> p.queries().ready() ? 1 : 0)
+        Gauge.builder(
+                        "turnstile.projections.ready",
+                        projection,
+                        p -> p.queries().ready() ? 1 : 0)
                 .description("1 once the read model has caught up with the decisions topic as of start-up")
                 .register(registry);
         if (runner != null) {
             Gauge.builder("turnstile.projections.lag", runner, ProjectionRunner::lag)
                     .description("Decisions on the topic not yet applied (-1 before the first poll)")
                     .register(registry);
-            counter(registry, "turnstile.projections.errors", runner, ProjectionRunner::errorCount,
+            counter(
+                    registry,
+                    "turnstile.projections.errors",
+                    runner,
+                    ProjectionRunner::errorCount,
                     "Errors reading or applying decisions; each was retried");
         }
     }

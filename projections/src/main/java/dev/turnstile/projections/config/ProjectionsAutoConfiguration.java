@@ -40,7 +40,8 @@ public class ProjectionsAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(ActivityQueries.class)
-    ActivityProjection activityProjection(ProjectionsProperties settings, ClaimTopics topics, ObjectProvider<Clock> clock) {
+    ActivityProjection activityProjection(
+            ProjectionsProperties settings, ClaimTopics topics, ObjectProvider<Clock> clock) {
         return ActivityProjection.open(
                 Path.of(settings.stateDir()),
                 topics.decisions().name(),

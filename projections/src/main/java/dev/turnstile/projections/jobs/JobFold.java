@@ -85,53 +85,138 @@ final class JobFold {
      */
     static Folded fold(QueueOverview queue, StoredJob job, JobEvent event) {
         var at = event.occurredAt();
-        var moved = new QueueOverview(queue.queue(), queue.counts(), queue.paused(), queue.concurrency(),
-                event.sequence(), at);
+        var moved = new QueueOverview(
+                queue.queue(), queue.counts(), queue.paused(), queue.concurrency(), event.sequence(), at);
         return switch (event) {
             case JobEnqueued e -> {
-                var created = new StoredJob(e.queue(), e.jobId(), e.sequence(), e.name(), e.payload(), e.priority(),
-                        e.maxAttempts(), e.backoff(), e.leaseSeconds(), e.dedupKey(), e.state(), at, at,
-                        e.state() == JobState.DELAYED ? e.runAt() : null, null, 0, 0, null, null, null, null, null,
-                        null, null, null, null, 0, 0, 0);
+                var created = new StoredJob(
+                        e.queue(),
+                        e.jobId(),
+                        e.sequence(),
+                        e.name(),
+                        e.payload(),
+                        e.priority(),
+                        e.maxAttempts(),
+                        e.backoff(),
+                        e.leaseSeconds(),
+                        e.dedupKey(),
+                        e.state(),
+                        at,
+                        at,
+                        e.state() == JobState.DELAYED ? e.runAt() : null,
+                        null,
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0,
+                        0,
+                        0);
                 var description = e.state() == JobState.DELAYED
                         ? "Enqueued, delayed until " + e.runAt()
                         : "Enqueued: waiting (priority " + e.priority() + ")";
                 yield changed(moved, job, created, entry(e, created, 0, null, description));
             }
-            case JobAlreadyEnqueued e -> job == null
-                    ? nothing(moved, true)
-                    : changed(moved, job, job, entry(e, job, 0, null, "An enqueue as " + e.requestedJobId()
-                            + " was answered with this job (same " + e.matchedBy().name().toLowerCase(Locale.ROOT)
-                                    .replace('_', ' ') + ")"));
+            case JobAlreadyEnqueued e ->
+                job == null
+                        ? nothing(moved, true)
+                        : changed(
+                                moved,
+                                job,
+                                job,
+                                entry(
+                                        e,
+                                        job,
+                                        0,
+                                        null,
+                                        "An enqueue as " + e.requestedJobId()
+                                                + " was answered with this job (same "
+                                                + e.matchedBy()
+                                                        .name()
+                                                        .toLowerCase(Locale.ROOT)
+                                                        .replace('_', ' ') + ")"));
             case JobReady e -> {
                 var after = draft(job, e, JobState.WAITING).runAt(null).build();
-                yield changed(moved, job, after, entry(e, after, after.attempt(), null,
-                        e.previousState() == JobState.DELAYED ? "Its delay ended: waiting" : "Its backoff ended: waiting"));
+                yield changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                after.attempt(),
+                                null,
+                                e.previousState() == JobState.DELAYED
+                                        ? "Its delay ended: waiting"
+                                        : "Its backoff ended: waiting"));
             }
             case JobClaimed e -> {
-                var after = draft(job, e, JobState.ACTIVE).claimedFrom(e).runAt(null).attempt(e.attempt())
-                        .fencingToken(e.fencingToken()).workerId(e.workerId()).leaseExpiresAt(e.leaseExpiresAt())
-                        .progress(null, null).lastHeartbeatAt(at).build();
-                yield changed(moved, job, after, entry(e, after, e.attempt(), e.workerId(), "Claimed by "
-                        + e.workerId() + ": attempt " + e.attempt() + " of " + e.maxAttempts() + ", fencing token "
-                        + e.fencingToken() + ", lease until " + e.leaseExpiresAt()));
+                var after = draft(job, e, JobState.ACTIVE)
+                        .claimedFrom(e)
+                        .runAt(null)
+                        .attempt(e.attempt())
+                        .fencingToken(e.fencingToken())
+                        .workerId(e.workerId())
+                        .leaseExpiresAt(e.leaseExpiresAt())
+                        .progress(null, null)
+                        .lastHeartbeatAt(at)
+                        .build();
+                yield changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                e.attempt(),
+                                e.workerId(),
+                                "Claimed by "
+                                        + e.workerId() + ": attempt " + e.attempt() + " of " + e.maxAttempts()
+                                        + ", fencing token "
+                                        + e.fencingToken() + ", lease until " + e.leaseExpiresAt()));
             }
             case JobHeartbeatReceived e -> {
                 var progress = e.progress() != null ? e.progress() : job == null ? null : job.progress();
                 var message = e.message() != null ? e.message() : job == null ? null : job.progressMessage();
-                var after = draft(job, e, JobState.ACTIVE).attempt(e.attempt()).fencingToken(e.fencingToken())
-                        .workerId(e.workerId()).leaseExpiresAt(e.leaseExpiresAt()).progress(progress, message)
-                        .lastHeartbeatAt(at).build();
+                var after = draft(job, e, JobState.ACTIVE)
+                        .attempt(e.attempt())
+                        .fencingToken(e.fencingToken())
+                        .workerId(e.workerId())
+                        .leaseExpiresAt(e.leaseExpiresAt())
+                        .progress(progress, message)
+                        .lastHeartbeatAt(at)
+                        .build();
                 yield changed(moved, job, after, null);
             }
             case JobSucceeded e -> {
-                var after = draft(job, e, JobState.SUCCEEDED).result(e.result()).finishedAt(at).build();
-                yield changed(moved, job, after, entry(e, after, e.attempt(), e.workerId(),
-                        "Succeeded: attempt " + e.attempt() + " by " + e.workerId()));
+                var after = draft(job, e, JobState.SUCCEEDED)
+                        .result(e.result())
+                        .finishedAt(at)
+                        .build();
+                yield changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                e.attempt(),
+                                e.workerId(),
+                                "Succeeded: attempt " + e.attempt() + " by " + e.workerId()));
             }
             case JobFailed e -> {
-                var after = draft(job, e, e.state()).failed(e.error(), e.failure()).runAt(e.retryAt())
-                        .finishedAt(e.state() == JobState.DEAD ? at : null).build();
+                var after = draft(job, e, e.state())
+                        .failed(e.error(), e.failure())
+                        .runAt(e.retryAt())
+                        .finishedAt(e.state() == JobState.DEAD ? at : null)
+                        .build();
                 var what = e.failure() == FailureKind.LEASE_EXPIRED
                         ? "Attempt " + e.attempt() + " by " + e.workerId() + " stopped heartbeating: its lease ran out"
                                 + (e.leaseExpiresAt() == null ? "" : " at " + e.leaseExpiresAt())
@@ -142,56 +227,125 @@ final class JobFold {
                 yield changed(moved, job, after, entry(e, after, e.attempt(), e.workerId(), what + next));
             }
             case JobLogsAppended e -> {
-                var after = draft(job, e, JobState.ACTIVE).logCount((job == null ? 0 : job.logCount())
-                        + e.lines().size()).build();
+                var after = draft(job, e, JobState.ACTIVE)
+                        .logCount((job == null ? 0 : job.logCount()) + e.lines().size())
+                        .build();
                 var first = job == null ? 1 : job.logCount() + 1;
                 var lines = new ArrayList<LogLine>(e.lines().size());
                 for (int i = 0; i < e.lines().size(); i++) {
                     lines.add(new LogLine(first + i, e.attempt(), at, e.lines().get(i)));
                 }
-                yield new Folded(counted(moved, job == null ? null : job.state(), after.state()), job, after, null,
-                        lines, null, true);
+                yield new Folded(
+                        counted(moved, job == null ? null : job.state(), after.state()),
+                        job,
+                        after,
+                        null,
+                        lines,
+                        null,
+                        true);
             }
             case JobArtifactAttached e -> {
-                var after = draft(job, e, JobState.ACTIVE).artifactCount((job == null ? 0 : job.artifactCount()) + 1)
+                var after = draft(job, e, JobState.ACTIVE)
+                        .artifactCount((job == null ? 0 : job.artifactCount()) + 1)
                         .build();
-                var artifact = new Artifact(e.name(), e.uri(), e.bytes(), e.sha256(), e.contentType(), e.attempt(),
-                        e.workerId(), at);
-                var folded = changed(moved, job, after, entry(e, after, e.attempt(), e.workerId(), "Artifact "
-                        + e.name() + " (" + e.contentType() + ", " + e.bytes() + " bytes) recorded by "
-                        + e.workerId()));
+                var artifact = new Artifact(
+                        e.name(), e.uri(), e.bytes(), e.sha256(), e.contentType(), e.attempt(), e.workerId(), at);
+                var folded = changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                e.attempt(),
+                                e.workerId(),
+                                "Artifact "
+                                        + e.name() + " (" + e.contentType() + ", " + e.bytes() + " bytes) recorded by "
+                                        + e.workerId()));
                 yield new Folded(folded.queue(), job, folded.after(), folded.timeline(), List.of(), artifact, true);
             }
             case JobCancelled e -> {
-                var after = draft(job, e, JobState.CANCELLED).cancelledBy(e.requestedBy()).runAt(null).finishedAt(at)
+                var after = draft(job, e, JobState.CANCELLED)
+                        .cancelledBy(e.requestedBy())
+                        .runAt(null)
+                        .finishedAt(at)
                         .build();
                 var by = e.requestedBy() == null ? "Cancelled" : "Cancelled by " + e.requestedBy();
-                yield changed(moved, job, after, entry(e, after, after.attempt(), e.workerId(), e.workerId() == null
-                        ? by + " (was " + e.previousState().wireName() + ")"
-                        : by + " while " + e.workerId() + " ran it (token " + e.fencingToken()
-                                + "): its next heartbeat is refused, so it stops"));
+                yield changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                after.attempt(),
+                                e.workerId(),
+                                e.workerId() == null
+                                        ? by + " (was " + e.previousState().wireName() + ")"
+                                        : by + " while " + e.workerId() + " ran it (token " + e.fencingToken()
+                                                + "): its next heartbeat is refused, so it stops"));
             }
             case JobRetried e -> {
-                var after = draft(job, e, JobState.WAITING).attempt(0).runAt(null).finishedAt(null).build();
-                yield changed(moved, job, after, entry(e, after, 0, null, (e.requestedBy() == null ? "Retried"
-                        : "Retried by " + e.requestedBy()) + " (was " + e.previousState().wireName()
-                        + "): waiting, with a fresh round of " + after.maxAttempts() + " attempts"));
+                var after = draft(job, e, JobState.WAITING)
+                        .attempt(0)
+                        .runAt(null)
+                        .finishedAt(null)
+                        .build();
+                yield changed(
+                        moved,
+                        job,
+                        after,
+                        entry(
+                                e,
+                                after,
+                                0,
+                                null,
+                                (e.requestedBy() == null ? "Retried" : "Retried by " + e.requestedBy()) + " (was "
+                                        + e.previousState().wireName()
+                                        + "): waiting, with a fresh round of " + after.maxAttempts() + " attempts"));
             }
-            case JobDeleted e -> job == null
-                    ? nothing(moved, true)
-                    : new Folded(counted(moved, job.state(), null), job, null, null, List.of(), null, true);
-            case QueuePaused e -> nothing(new QueueOverview(moved.queue(), moved.counts(), true, moved.concurrency(),
-                    moved.lastSequence(), at), true);
-            case QueueResumed e -> nothing(new QueueOverview(moved.queue(), moved.counts(), false,
-                    moved.concurrency(), moved.lastSequence(), at), true);
-            case QueueConfigured e -> nothing(new QueueOverview(moved.queue(), moved.counts(), moved.paused(),
-                    e.concurrency(), moved.lastSequence(), at), true);
-            case JobRequestRefused e -> job == null || !onTimeline(e.refused())
-                    ? nothing(moved, true)
-                    : changed(moved, job, job, entry(e, job, job.attempt(), e.workerId(), "A "
-                            + e.refused().wireName().replace('_', ' ')
-                            + (e.workerId() == null ? "" : " by " + e.workerId() + " with token " + e.fencingToken())
-                            + " was refused: " + e.reason().wireName()));
+            case JobDeleted e ->
+                job == null
+                        ? nothing(moved, true)
+                        : new Folded(counted(moved, job.state(), null), job, null, null, List.of(), null, true);
+            case QueuePaused e ->
+                nothing(
+                        new QueueOverview(
+                                moved.queue(), moved.counts(), true, moved.concurrency(), moved.lastSequence(), at),
+                        true);
+            case QueueResumed e ->
+                nothing(
+                        new QueueOverview(
+                                moved.queue(), moved.counts(), false, moved.concurrency(), moved.lastSequence(), at),
+                        true);
+            case QueueConfigured e ->
+                nothing(
+                        new QueueOverview(
+                                moved.queue(),
+                                moved.counts(),
+                                moved.paused(),
+                                e.concurrency(),
+                                moved.lastSequence(),
+                                at),
+                        true);
+            case JobRequestRefused e ->
+                job == null || !onTimeline(e.refused())
+                        ? nothing(moved, true)
+                        : changed(
+                                moved,
+                                job,
+                                job,
+                                entry(
+                                        e,
+                                        job,
+                                        job.attempt(),
+                                        e.workerId(),
+                                        "A "
+                                                + e.refused().wireName().replace('_', ' ')
+                                                + (e.workerId() == null
+                                                        ? ""
+                                                        : " by " + e.workerId() + " with token " + e.fencingToken())
+                                                + " was refused: " + e.reason().wireName()));
             case NoJobAvailable e -> nothing(moved, false);
             case ClaimNextParked e -> nothing(moved, false);
         };
@@ -234,7 +388,9 @@ final class JobFold {
 
     private static Folded changed(QueueOverview queue, StoredJob before, StoredJob after, TimelineEntry entry) {
         var counted = counted(queue, before == null ? null : before.state(), after.state());
-        var numbered = entry == null ? after : copy(after).timelineCount(after.timelineCount() + 1).build();
+        var numbered = entry == null
+                ? after
+                : copy(after).timelineCount(after.timelineCount() + 1).build();
         return new Folded(counted, before, numbered, entry, List.of(), null, true);
     }
 
@@ -243,13 +399,25 @@ final class JobFold {
     }
 
     private static QueueOverview counted(QueueOverview queue, JobState from, JobState to) {
-        return new QueueOverview(queue.queue(), queue.counts().moved(from, to), queue.paused(), queue.concurrency(),
-                queue.lastSequence(), queue.lastEventAt());
+        return new QueueOverview(
+                queue.queue(),
+                queue.counts().moved(from, to),
+                queue.paused(),
+                queue.concurrency(),
+                queue.lastSequence(),
+                queue.lastEventAt());
     }
 
     private static TimelineEntry entry(JobEvent event, StoredJob after, int attempt, String workerId, String text) {
-        return new TimelineEntry(event.eventId(), event.sequence(), JobEventType.of(event).wireName(),
-                event.occurredAt(), after.state(), attempt, workerId, text);
+        return new TimelineEntry(
+                event.eventId(),
+                event.sequence(),
+                JobEventType.of(event).wireName(),
+                event.occurredAt(),
+                after.state(),
+                attempt,
+                workerId,
+                text);
     }
 
     private static String quote(String text) {
@@ -439,10 +607,36 @@ final class JobFold {
         }
 
         StoredJob build() {
-            return new StoredJob(queue, jobId, enqueueSequence, name, payload, priority, maxAttempts, backoff,
-                    leaseSeconds, dedupKey, state, enqueuedAt, updatedAt, runAt, finishedAt, attempt, fencingToken,
-                    workerId, leaseExpiresAt, progress, progressMessage, lastHeartbeatAt, result, lastError,
-                    lastFailure, cancelledBy, timelineCount, logCount, artifactCount);
+            return new StoredJob(
+                    queue,
+                    jobId,
+                    enqueueSequence,
+                    name,
+                    payload,
+                    priority,
+                    maxAttempts,
+                    backoff,
+                    leaseSeconds,
+                    dedupKey,
+                    state,
+                    enqueuedAt,
+                    updatedAt,
+                    runAt,
+                    finishedAt,
+                    attempt,
+                    fencingToken,
+                    workerId,
+                    leaseExpiresAt,
+                    progress,
+                    progressMessage,
+                    lastHeartbeatAt,
+                    result,
+                    lastError,
+                    lastFailure,
+                    cancelledBy,
+                    timelineCount,
+                    logCount,
+                    artifactCount);
         }
     }
 }

@@ -86,8 +86,13 @@ public final class JobOperations {
      * @param timeout how long an operation waits for its answer
      * @param maxPending most operations waiting at once
      */
-    public JobOperations(Producer<String, JobCommand> producer, Topic<String, JobCommand> requests,
-            JobProjection answers, Clock clock, Duration timeout, int maxPending) {
+    public JobOperations(
+            Producer<String, JobCommand> producer,
+            Topic<String, JobCommand> requests,
+            JobProjection answers,
+            Clock clock,
+            Duration timeout,
+            int maxPending) {
         this.producer = producer;
         this.requests = requests;
         this.pending = new PendingAnswers(maxPending, timeout);
@@ -120,9 +125,10 @@ public final class JobOperations {
     }
 
     /** @param concurrency most jobs active at once; null for no limit */
-    public CompletableFuture<Outcome<ConfigureAnswer>> configure(String queue, Integer concurrency, String requestedBy, String requestId) {
-        return submit(ConfigureQueue.of(queue, requestId(requestId), concurrency, recorded(requestedBy),
-                clock.instant()));
+    public CompletableFuture<Outcome<ConfigureAnswer>> configure(
+            String queue, Integer concurrency, String requestedBy, String requestId) {
+        return submit(
+                ConfigureQueue.of(queue, requestId(requestId), concurrency, recorded(requestedBy), clock.instant()));
     }
 
     /** Operations answered since start, by outcome ({@code done}, {@code refused}, {@code timeout}, …). */
@@ -147,7 +153,9 @@ public final class JobOperations {
         switch (pending.register(queue, requestId, command.fingerprint())) {
             case PendingAnswers.Waiting waiting -> answer = waiting.answer();
             case PendingAnswers.Full full -> {
-                return CompletableFuture.completedFuture(counted(new Unanswered<>(requestId, "overloaded",
+                return CompletableFuture.completedFuture(counted(new Unanswered<>(
+                        requestId,
+                        "overloaded",
                         full.waitingNow() + " operations are waiting for their answers, the limit; retry shortly with"
                                 + " requestId " + requestId)));
             }
@@ -156,8 +164,10 @@ public final class JobOperations {
             }
         }
         try {
-            producer.send(new ProducerRecord<>(requests.name(), null, command.timestamp().toEpochMilli(), queue,
-                    command), (metadata, error) -> {
+            producer.send(
+                    new ProducerRecord<>(
+                            requests.name(), null, command.timestamp().toEpochMilli(), queue, command),
+                    (metadata, error) -> {
                         if (error != null) {
                             pending.fail(queue, requestId, error);
                         }
@@ -180,17 +190,32 @@ public final class JobOperations {
         }
         var cause = error instanceof CompletionException ? error.getCause() : error;
         if (cause instanceof TimeoutException) {
-            log.warn("No answer within {} to the {} {} on queue {}; answered 503, the operator may retry with the same"
-                    + " request id. Check that the processor and this read model are running.", timeout,
-                    command.kind().wireName(), requestId, command.queue());
-            return new Unanswered<>(requestId, "timeout", "No answer within " + timeout.toMillis() + " ms. Retry with"
-                    + " the same requestId (" + requestId + "): a retried request is answered as the first was,"
-                    + " never decided twice.");
+            log.warn(
+                    "No answer within {} to the {} {} on queue {}; answered 503, the operator may retry with the same"
+                            + " request id. Check that the processor and this read model are running.",
+                    timeout,
+                    command.kind().wireName(),
+                    requestId,
+                    command.queue());
+            return new Unanswered<>(
+                    requestId,
+                    "timeout",
+                    "No answer within " + timeout.toMillis() + " ms. Retry with"
+                            + " the same requestId (" + requestId + "): a retried request is answered as the first was,"
+                            + " never decided twice.");
         }
-        log.warn("Could not write the {} {} on queue {} to {}: {}", command.kind().wireName(), requestId,
-                command.queue(), requests.name(), cause.toString());
-        return new Unanswered<>(requestId, "unavailable", "Could not write the request to Kafka topic "
-                + requests.name() + " (" + cause.getMessage() + "). Retry with the same requestId (" + requestId + ").");
+        log.warn(
+                "Could not write the {} {} on queue {} to {}: {}",
+                command.kind().wireName(),
+                requestId,
+                command.queue(),
+                requests.name(),
+                cause.toString());
+        return new Unanswered<>(
+                requestId,
+                "unavailable",
+                "Could not write the request to Kafka topic " + requests.name() + " (" + cause.getMessage()
+                        + "). Retry with the same requestId (" + requestId + ").");
     }
 
     private <A extends JobAnswer> Outcome<A> counted(Outcome<A> outcome) {

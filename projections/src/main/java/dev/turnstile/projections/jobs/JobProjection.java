@@ -120,8 +120,15 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         var storedTopic = projection.storedString(StoreKeys.META_TOPIC);
         var storedLayout = projection.storedString(StoreKeys.META_LAYOUT);
         if (storedTopic != null && (!storedTopic.equals(topic) || !LAYOUT.equals(storedLayout))) {
-            log.warn("The job read model in {} was built from topic {} with layout {}, not {} with layout {}: deleting"
-                    + " it and rebuilding from offset 0 of {}", directory, storedTopic, storedLayout, topic, LAYOUT, topic);
+            log.warn(
+                    "The job read model in {} was built from topic {} with layout {}, not {} with layout {}: deleting"
+                            + " it and rebuilding from offset 0 of {}",
+                    directory,
+                    storedTopic,
+                    storedLayout,
+                    topic,
+                    LAYOUT,
+                    topic);
             projection.close();
             deleteRecursively(directory);
             projection = openDirectory(directory, clock, limits);
@@ -141,10 +148,12 @@ public final class JobProjection implements JobQueries, AutoCloseable {
             return new JobProjection(directory, clock, limits, options, RocksDB.open(options, directory.toString()));
         } catch (RocksDBException | IOException e) {
             options.close();
-            throw new JobStoreException("Cannot open the job read model in " + directory + " (" + e.getMessage()
-                    + "). If another process uses this directory, give each its own"
-                    + " turnstile.projections.jobs.state-dir; if the store is damaged, delete the directory: it is"
-                    + " rebuilt from the job-events topic.", e);
+            throw new JobStoreException(
+                    "Cannot open the job read model in " + directory + " (" + e.getMessage()
+                            + "). If another process uses this directory, give each its own"
+                            + " turnstile.projections.jobs.state-dir; if the store is damaged, delete the directory: it is"
+                            + " rebuilt from the job-events topic.",
+                    e);
         }
     }
 
@@ -188,8 +197,8 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                                 answers.add(new Answer(event, record.answers()));
                             }
                             var name = event.queue();
-                            var queue = touched.computeIfAbsent(
-                                    name, q -> queues.getOrDefault(q, QueueOverview.empty(q)));
+                            var queue =
+                                    touched.computeIfAbsent(name, q -> queues.getOrDefault(q, QueueOverview.empty(q)));
                             if (!JobFold.isNew(queue, event)) {
                                 repeats++;
                                 continue;
@@ -212,10 +221,12 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                             fresh++;
                             if (folded.streamed()) {
                                 var type = JobEventType.of(event);
-                                var change = new JobChange.EventApplied(name, event.sequence(), event.eventId(), type,
-                                        jobId, decoded.streamJson());
-                                batch.put(StoreKeys.event(name, event.sequence()), Json.MAPPER.writeValueAsBytes(
-                                        new StreamedEvent(type.wireName(), jobId, decoded.streamJson())));
+                                var change = new JobChange.EventApplied(
+                                        name, event.sequence(), event.eventId(), type, jobId, decoded.streamJson());
+                                batch.put(
+                                        StoreKeys.event(name, event.sequence()),
+                                        Json.MAPPER.writeValueAsBytes(
+                                                new StreamedEvent(type.wireName(), jobId, decoded.streamJson())));
                                 changes.add(change);
                             }
                         }
@@ -225,18 +236,24 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                     batch.put(StoreKeys.queue(queue.queue()), Json.MAPPER.writeValueAsBytes(queue));
                     long keepFrom = queue.lastSequence() - limits.replayEvents() + 1;
                     if (keepFrom > 1) {
-                        batch.deleteRange(StoreKeys.ofQueue(StoreKeys.EVENTS, queue.queue()),
+                        batch.deleteRange(
+                                StoreKeys.ofQueue(StoreKeys.EVENTS, queue.queue()),
                                 StoreKeys.event(queue.queue(), keepFrom));
                     }
                 }
                 for (var offset : offsets.entrySet()) {
-                    batch.put(StoreKeys.offset(offset.getKey()), ByteBuffer.allocate(8).putLong(offset.getValue()).array());
+                    batch.put(
+                            StoreKeys.offset(offset.getKey()),
+                            ByteBuffer.allocate(8).putLong(offset.getValue()).array());
                 }
                 db.write(writeOptions, batch);
             } catch (RocksDBException e) {
-                throw new JobStoreException("Writing " + records.size() + " job events to the read model in "
-                        + directory + " failed (" + e.getMessage() + "); nothing of them was written, they are read"
-                        + " again.", e);
+                throw new JobStoreException(
+                        "Writing " + records.size() + " job events to the read model in "
+                                + directory + " failed (" + e.getMessage()
+                                + "); nothing of them was written, they are read"
+                                + " again.",
+                        e);
             }
             queues.putAll(touched);
             if (!touched.isEmpty()) {
@@ -285,7 +302,12 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         }
         batch.put(StoreKeys.job(queue, jobId), Json.MAPPER.writeValueAsBytes(after));
         if (folded.timeline() != null) {
-            putBounded(batch, StoreKeys.TIMELINE, after, after.timelineCount(), folded.timeline(),
+            putBounded(
+                    batch,
+                    StoreKeys.TIMELINE,
+                    after,
+                    after.timelineCount(),
+                    folded.timeline(),
                     limits.timelineEntries());
         }
         for (var line : folded.logs()) {
@@ -334,12 +356,20 @@ public final class JobProjection implements JobQueries, AutoCloseable {
     private void logSkip(JobEventRecord record, JobEventDecoder.Skipped skip) {
         boolean first = warnedKinds.size() < MAX_WARNED_KINDS && warnedKinds.add(skip.kind());
         if (first) {
-            log.warn("Skipping a record at partition {} offset {} of the job events topic: {} ({}). Records of this"
+            log.warn(
+                    "Skipping a record at partition {} offset {} of the job events topic: {} ({}). Records of this"
                             + " kind are skipped and counted in turnstile.projections.jobs.skipped; this is logged once.",
-                    record.partition(), record.offset(), skip.kind(), skip.detail());
+                    record.partition(),
+                    record.offset(),
+                    skip.kind(),
+                    skip.detail());
         } else {
-            log.debug("Skipping a record at partition {} offset {}: {} ({})", record.partition(), record.offset(),
-                    skip.kind(), skip.detail());
+            log.debug(
+                    "Skipping a record at partition {} offset {}: {} ({})",
+                    record.partition(),
+                    record.offset(),
+                    skip.kind(),
+                    skip.detail());
         }
     }
 
@@ -349,9 +379,11 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                 listener.accept(change);
             } catch (RuntimeException e) {
                 listenerErrors.incrementAndGet();
-                log.warn("A job read-model listener failed on a change of queue {}; the read model goes on and the"
-                        + " listener stays subscribed (counted in turnstile.projections.jobs.listener.errors)",
-                        change.queue(), e);
+                log.warn(
+                        "A job read-model listener failed on a change of queue {}; the read model goes on and the"
+                                + " listener stays subscribed (counted in turnstile.projections.jobs.listener.errors)",
+                        change.queue(),
+                        e);
             }
         }
     }
@@ -371,9 +403,12 @@ public final class JobProjection implements JobQueries, AutoCloseable {
             ensureOpen();
             var offsets = new TreeMap<Integer, Long>();
             try (var it = db.newIterator()) {
-                for (it.seek(StoreKeys.OFFSET); it.isValid() && StoreKeys.startsWith(it.key(), StoreKeys.OFFSET);
+                for (it.seek(StoreKeys.OFFSET);
+                        it.isValid() && StoreKeys.startsWith(it.key(), StoreKeys.OFFSET);
                         it.next()) {
-                    offsets.put(StoreKeys.partitionOf(it.key()), ByteBuffer.wrap(it.value()).getLong());
+                    offsets.put(
+                            StoreKeys.partitionOf(it.key()),
+                            ByteBuffer.wrap(it.value()).getLong());
                 }
             }
             return offsets;
@@ -441,7 +476,8 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         Long after = cursor == null || cursor.isBlank() ? null : decodeCursor(cursor);
         var index = wanted.state() != null
                 ? StoreKeys.byStatePrefix(queue, wanted.state())
-                : wanted.name() != null ? StoreKeys.byNamePrefix(queue, wanted.name())
+                : wanted.name() != null
+                        ? StoreKeys.byNamePrefix(queue, wanted.name())
                         : StoreKeys.ofQueue(StoreKeys.ALL_JOBS, queue);
         lock.readLock().lock();
         try {
@@ -483,9 +519,18 @@ public final class JobProjection implements JobQueries, AutoCloseable {
             if (job == null) {
                 return Optional.empty();
             }
-            return Optional.of(new JobDetail(job.summary(), job.payload(), job.backoff(), job.leaseSeconds(),
-                    job.fencingToken(), job.progressMessage(), job.lastHeartbeatAt(), job.result(), job.lastError(),
-                    job.lastFailure(), job.cancelledBy(),
+            return Optional.of(new JobDetail(
+                    job.summary(),
+                    job.payload(),
+                    job.backoff(),
+                    job.leaseSeconds(),
+                    job.fencingToken(),
+                    job.progressMessage(),
+                    job.lastHeartbeatAt(),
+                    job.result(),
+                    job.lastError(),
+                    job.lastFailure(),
+                    job.cancelledBy(),
                     bounded(StoreKeys.TIMELINE, job, job.timelineCount(), TimelineEntry.class),
                     bounded(StoreKeys.LOGS, job, job.logCount(), LogLine.class),
                     bounded(StoreKeys.ARTIFACTS, job, job.artifactCount(), Artifact.class)));
@@ -515,14 +560,19 @@ public final class JobProjection implements JobQueries, AutoCloseable {
             var prefix = StoreKeys.ofQueue(StoreKeys.EVENTS, queue);
             try (var it = db.newIterator()) {
                 for (it.seek(StoreKeys.event(queue, Math.max(0, afterSequence) + 1));
-                        it.isValid() && StoreKeys.startsWith(it.key(), prefix); it.next()) {
+                        it.isValid() && StoreKeys.startsWith(it.key(), prefix);
+                        it.next()) {
                     var stored = decode(it.value(), StreamedEvent.class);
                     if (jobId == null || jobId.equals(stored.jobId())) {
                         long sequence = StoreKeys.numberAtEnd(it.key());
                         var type = JobEventType.fromWireName(stored.type()).orElseThrow();
-                        events.add(new JobChange.EventApplied(queue, sequence,
-                                JobEventHeader.eventId(queue, sequence), type,
-                                stored.jobId(), stored.json()));
+                        events.add(new JobChange.EventApplied(
+                                queue,
+                                sequence,
+                                JobEventHeader.eventId(queue, sequence),
+                                type,
+                                stored.jobId(),
+                                stored.json()));
                     }
                 }
             }
@@ -535,10 +585,14 @@ public final class JobProjection implements JobQueries, AutoCloseable {
     @Override
     public CleanResult clean(String queue, Set<JobState> states, Duration olderThan) {
         if (states == null || states.isEmpty()) {
-            throw new IllegalArgumentException("states must name at least one finished state: succeeded, dead or"
-                    + " cancelled");
+            throw new IllegalArgumentException(
+                    "states must name at least one finished state: succeeded, dead or" + " cancelled");
         }
-        var unfinished = states.stream().filter(state -> !state.finished()).map(JobState::wireName).sorted().toList();
+        var unfinished = states.stream()
+                .filter(state -> !state.finished())
+                .map(JobState::wireName)
+                .sorted()
+                .toList();
         if (!unfinished.isEmpty()) {
             throw new IllegalArgumentException("Only finished jobs may be cleaned (succeeded, dead, cancelled); "
                     + String.join(", ", unfinished) + " jobs are not finished: cancel them first");
@@ -558,8 +612,13 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         }
         cleaned.addAndGet(removed);
         if (removed > 0) {
-            log.info("Cleaned {} {} jobs of queue {} that finished before {} from the job read model (the log keeps"
-                    + " them)", removed, wanted, queue, before);
+            log.info(
+                    "Cleaned {} {} jobs of queue {} that finished before {} from the job read model (the log keeps"
+                            + " them)",
+                    removed,
+                    wanted,
+                    queue,
+                    before);
             notifyListeners(new JobChange.Cleaned(queue, removed));
         }
         return new CleanResult(queue, wanted, before, removed);
@@ -599,15 +658,22 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                     deleteRows(batch, queue, job.jobId());
                     counts = counts.plus(job.state(), -1);
                 }
-                var updated = new QueueOverview(queue, counts, current.paused(), current.concurrency(),
-                        current.lastSequence(), current.lastEventAt());
+                var updated = new QueueOverview(
+                        queue,
+                        counts,
+                        current.paused(),
+                        current.concurrency(),
+                        current.lastSequence(),
+                        current.lastEventAt());
                 batch.put(StoreKeys.queue(queue), Json.MAPPER.writeValueAsBytes(updated));
                 db.write(writeOptions, batch);
                 queues.put(queue, updated);
                 publishQueues();
             } catch (RocksDBException e) {
-                throw new JobStoreException("Cleaning jobs of queue " + queue + " from the read model in " + directory
-                        + " failed (" + e.getMessage() + "); nothing of this part was dropped.", e);
+                throw new JobStoreException(
+                        "Cleaning jobs of queue " + queue + " from the read model in " + directory + " failed ("
+                                + e.getMessage() + "); nothing of this part was dropped.",
+                        e);
             }
             return new Chunk(doomed.size(), next);
         } finally {
@@ -651,8 +717,8 @@ public final class JobProjection implements JobQueries, AutoCloseable {
             var bytes = db.get(StoreKeys.job(queue, jobId));
             return bytes == null ? null : decode(bytes, StoredJob.class);
         } catch (RocksDBException e) {
-            throw new JobStoreException("Reading job " + queue + ":" + jobId + " from " + directory + " failed: "
-                    + e.getMessage(), e);
+            throw new JobStoreException(
+                    "Reading job " + queue + ":" + jobId + " from " + directory + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -660,8 +726,10 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         try {
             return Json.MAPPER.readValue(json, type);
         } catch (JacksonException e) {
-            throw new JobStoreException("An entry in the job read model in " + directory + " cannot be read ("
-                    + e.getOriginalMessage() + "); delete the directory to rebuild it from the job-events topic.", e);
+            throw new JobStoreException(
+                    "An entry in the job read model in " + directory + " cannot be read (" + e.getOriginalMessage()
+                            + "); delete the directory to rebuild it from the job-events topic.",
+                    e);
         }
     }
 
@@ -676,7 +744,9 @@ public final class JobProjection implements JobQueries, AutoCloseable {
     }
 
     private void publishQueues() {
-        queueSnapshot = queues.values().stream().sorted(Comparator.comparing(QueueOverview::queue)).toList();
+        queueSnapshot = queues.values().stream()
+                .sorted(Comparator.comparing(QueueOverview::queue))
+                .toList();
     }
 
     private String storedString(byte[] key) {
@@ -703,8 +773,12 @@ public final class JobProjection implements JobQueries, AutoCloseable {
     }
 
     private static String encodeCursor(long enqueueSequence) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ByteBuffer.allocate(9).put(CURSOR_VERSION).putLong(enqueueSequence).array());
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(ByteBuffer.allocate(9)
+                        .put(CURSOR_VERSION)
+                        .putLong(enqueueSequence)
+                        .array());
     }
 
     private static long decodeCursor(String cursor) {
@@ -733,8 +807,10 @@ public final class JobProjection implements JobQueries, AutoCloseable {
                 Files.delete(path);
             }
         } catch (IOException e) {
-            throw new JobStoreException("Cannot delete " + directory + " to rebuild the job read model ("
-                    + e.getMessage() + "); delete it by hand.", e);
+            throw new JobStoreException(
+                    "Cannot delete " + directory + " to rebuild the job read model (" + e.getMessage()
+                            + "); delete it by hand.",
+                    e);
         }
     }
 }

@@ -117,9 +117,12 @@ public final class JobProjectionRunner implements AutoCloseable {
                         break;
                     }
                     errors.incrementAndGet();
-                    log.error("The job read model failed to read or apply job events; retrying in {} from the offsets"
-                            + " it stored. The Runs page and the job API show older states meanwhile. Check that Kafka"
-                            + " is reachable and the state directory is writable.", RETRY_PAUSE, e);
+                    log.error(
+                            "The job read model failed to read or apply job events; retrying in {} from the offsets"
+                                    + " it stored. The Runs page and the job API show older states meanwhile. Check that Kafka"
+                                    + " is reachable and the state directory is writable.",
+                            RETRY_PAUSE,
+                            e);
                     pause();
                     // Rewind to what the store holds: a failed batch was not written.
                     assigned = false;
@@ -138,7 +141,9 @@ public final class JobProjectionRunner implements AutoCloseable {
             pause();
             return false;
         }
-        var partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        var partitions = infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
         var stored = projection.storedOffsets();
         var fromStart = new ArrayList<TopicPartition>();
@@ -156,8 +161,12 @@ public final class JobProjectionRunner implements AutoCloseable {
         }
         if (caughtUp.getCount() > 0) {
             startEnds = consumer.endOffsets(partitions);
-            log.info("Job read model reading {} partitions of {} ({} resumed from stored offsets, {} from offset 0)",
-                    partitions.size(), topic, partitions.size() - fromStart.size(), fromStart.size());
+            log.info(
+                    "Job read model reading {} partitions of {} ({} resumed from stored offsets, {} from offset 0)",
+                    partitions.size(),
+                    topic,
+                    partitions.size() - fromStart.size(),
+                    fromStart.size());
         }
         observeProgress();
         return true;
@@ -191,7 +200,10 @@ public final class JobProjectionRunner implements AutoCloseable {
         var out = new ArrayList<JobEventRecord>(records.count());
         for (var record : records) {
             var answers = record.headers().lastHeader(JobTopics.ANSWERED_REQUEST_HEADER);
-            out.add(new JobEventRecord(record.partition(), record.offset(), record.value(),
+            out.add(new JobEventRecord(
+                    record.partition(),
+                    record.offset(),
+                    record.value(),
                     answers == null ? null : new String(answers.value(), StandardCharsets.UTF_8)));
         }
         return out;

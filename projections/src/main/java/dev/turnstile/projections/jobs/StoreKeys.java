@@ -33,7 +33,10 @@ final class StoreKeys {
     private StoreKeys() {}
 
     static byte[] offset(int partition) {
-        return ByteBuffer.allocate(OFFSET.length + 4).put(OFFSET).putInt(partition).array();
+        return ByteBuffer.allocate(OFFSET.length + 4)
+                .put(OFFSET)
+                .putInt(partition)
+                .array();
     }
 
     static int partitionOf(byte[] offsetKey) {

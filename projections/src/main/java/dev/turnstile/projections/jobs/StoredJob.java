@@ -48,9 +48,23 @@ record StoredJob(
     }
 
     JobSummary summary() {
-        return new JobSummary(new JobRef(queue, jobId).toString(), queue, jobId, name, state, priority, attempt,
-                maxAttempts, workerId, progress, enqueuedAt, updatedAt, runAt,
-                state == JobState.ACTIVE ? leaseExpiresAt : null, finishedAt, dedupKey);
+        return new JobSummary(
+                new JobRef(queue, jobId).toString(),
+                queue,
+                jobId,
+                name,
+                state,
+                priority,
+                attempt,
+                maxAttempts,
+                workerId,
+                progress,
+                enqueuedAt,
+                updatedAt,
+                runAt,
+                state == JobState.ACTIVE ? leaseExpiresAt : null,
+                finishedAt,
+                dedupKey);
     }
 
     /** Whether the job is done (succeeded, dead or cancelled), so that a clean may drop it. */

@@ -1,7 +1,7 @@
 package dev.turnstile.projections.query;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.turnstile.contracts.claim.DecisionType;
 import java.time.Instant;
@@ -55,6 +55,7 @@ public record Attempt(
      */
     @JsonIgnore
     public boolean isClaim() {
-        return kind == null || DecisionType.fromWireName(kind).map(DecisionType::isClaim).orElse(false);
+        return kind == null
+                || DecisionType.fromWireName(kind).map(DecisionType::isClaim).orElse(false);
     }
 }

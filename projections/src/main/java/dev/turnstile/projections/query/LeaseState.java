@@ -41,7 +41,9 @@ public enum LeaseState {
                 return state;
             }
         }
-        throw new InvalidQueryException("state", "enum",
+        throw new InvalidQueryException(
+                "state",
+                "enum",
                 "state must be \"active\", \"expired\", \"released\" or \"completed\"; got \"" + text + "\"");
     }
 }

@@ -23,8 +23,9 @@ public enum Result {
         return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
             case "granted" -> GRANTED;
             case "blocked" -> BLOCKED;
-            default -> throw new InvalidQueryException("result", "enum",
-                    "result must be \"granted\" or \"blocked\"; got \"" + text + "\"");
+            default ->
+                throw new InvalidQueryException(
+                        "result", "enum", "result must be \"granted\" or \"blocked\"; got \"" + text + "\"");
         };
     }
 }

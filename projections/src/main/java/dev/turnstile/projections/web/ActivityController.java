@@ -77,8 +77,12 @@ class ActivityController {
                 stats.duplicatesBlockedLast24h(),
                 Math.round(stats.blockRatePercent() * 10) / 10.0,
                 stats.activeProjects(),
-                stats.byProject().stream().map(b -> new ProjectCount(b.label(), b.total(), b.blocked())).toList(),
-                stats.byTask().stream().map(b -> new TaskCount(b.label(), b.total(), b.blocked())).toList(),
+                stats.byProject().stream()
+                        .map(b -> new ProjectCount(b.label(), b.total(), b.blocked()))
+                        .toList(),
+                stats.byTask().stream()
+                        .map(b -> new TaskCount(b.label(), b.total(), b.blocked()))
+                        .toList(),
                 stats.asOf().toString(),
                 queries.ready());
     }
@@ -107,8 +111,11 @@ class ActivityController {
             }
         }
         if (present(sha) && !isHex(sha.strip(), 1)) {
-            violations.add(new FieldViolation("sha", "pattern", "sha must be 1 to " + SHA_MAX_LENGTH
-                    + " hexadecimal characters (the start of a git SHA, e.g. 3f9c2ab); got \"" + sha + "\""));
+            violations.add(new FieldViolation(
+                    "sha",
+                    "pattern",
+                    "sha must be 1 to " + SHA_MAX_LENGTH
+                            + " hexadecimal characters (the start of a git SHA, e.g. 3f9c2ab); got \"" + sha + "\""));
         }
         int size = parseLimit(limit, violations);
         if (!violations.isEmpty()) {
@@ -116,8 +123,7 @@ class ActivityController {
         }
         try {
             var page = queries.recentAttempts(new AttemptFilter(project, task, wanted, sha), cursor, size);
-            return ResponseEntity.ok(new AttemptsAnswer(
-                    page.items(), page.nextCursor()));
+            return ResponseEntity.ok(new AttemptsAnswer(page.items(), page.nextCursor()));
         } catch (InvalidQueryException e) {
             return badRequest(List.of(e.violation()));
         }
@@ -126,15 +132,19 @@ class ActivityController {
     @GetMapping("/api/attempts/by-sha/{gitSha}")
     ResponseEntity<?> bySha(@PathVariable("gitSha") String gitSha) {
         if (!isHex(gitSha, BY_SHA_MIN_LENGTH)) {
-            return badRequest(List.of(new FieldViolation("gitSha", "pattern", "gitSha must be " + BY_SHA_MIN_LENGTH
-                    + " to " + SHA_MAX_LENGTH + " hexadecimal characters (a git SHA or the start of one, e.g."
-                    + " 3f9c2ab); got \"" + gitSha + "\"")));
+            return badRequest(List.of(new FieldViolation(
+                    "gitSha",
+                    "pattern",
+                    "gitSha must be " + BY_SHA_MIN_LENGTH
+                            + " to " + SHA_MAX_LENGTH + " hexadecimal characters (a git SHA or the start of one, e.g."
+                            + " 3f9c2ab); got \"" + gitSha + "\"")));
         }
         try {
             var attempts = queries.attemptsForSha(gitSha);
-            var matched = attempts.isEmpty() ? gitSha.toLowerCase(java.util.Locale.ROOT) : attempts.getFirst().gitSha();
-            return ResponseEntity.ok(
-                    new ShaAnswer(matched, attempts));
+            var matched = attempts.isEmpty()
+                    ? gitSha.toLowerCase(java.util.Locale.ROOT)
+                    : attempts.getFirst().gitSha();
+            return ResponseEntity.ok(new ShaAnswer(matched, attempts));
         } catch (InvalidQueryException e) {
             return badRequest(List.of(e.violation()));
         }
@@ -204,9 +214,13 @@ class ActivityController {
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        violations.add(new FieldViolation("limit", "range", "limit must be a whole number from 1 to "
-                + ActivityQueries.MAX_PAGE_SIZE + " (larger values are lowered to " + ActivityQueries.MAX_PAGE_SIZE
-                + "); got \"" + limit + "\""));
+        violations.add(new FieldViolation(
+                "limit",
+                "range",
+                "limit must be a whole number from 1 to "
+                        + ActivityQueries.MAX_PAGE_SIZE + " (larger values are lowered to "
+                        + ActivityQueries.MAX_PAGE_SIZE
+                        + "); got \"" + limit + "\""));
         return 0;
     }
 
@@ -214,8 +228,10 @@ class ActivityController {
         try {
             return Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
-            violations.add(new FieldViolation(field, "format", field
-                    + " must be an ISO-8601 instant such as 2026-11-23T10:00:00Z; got \"" + value + "\""));
+            violations.add(new FieldViolation(
+                    field,
+                    "format",
+                    field + " must be an ISO-8601 instant such as 2026-11-23T10:00:00Z; got \"" + value + "\""));
             return null;
         }
     }
@@ -224,7 +240,9 @@ class ActivityController {
         try {
             return Duration.parse(value.strip());
         } catch (DateTimeParseException e) {
-            violations.add(new FieldViolation("bucket", "format",
+            violations.add(new FieldViolation(
+                    "bucket",
+                    "format",
                     "bucket must be an ISO-8601 duration of whole minutes such as PT5M, PT1H or P1D; got \"" + value
                             + "\""));
             return null;
@@ -232,7 +250,9 @@ class ActivityController {
     }
 
     private static boolean isHex(String value, int minLength) {
-        return value.length() >= minLength && value.length() <= SHA_MAX_LENGTH && HEX.matcher(value).matches();
+        return value.length() >= minLength
+                && value.length() <= SHA_MAX_LENGTH
+                && HEX.matcher(value).matches();
     }
 
     private static boolean present(String value) {
@@ -240,7 +260,8 @@ class ActivityController {
     }
 
     private static ResponseEntity<ErrorAnswer> badRequest(List<FieldViolation> violations) {
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
     }
 

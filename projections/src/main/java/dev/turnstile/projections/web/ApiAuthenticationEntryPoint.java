@@ -28,15 +28,19 @@ public final class ApiAuthenticationEntryPoint implements AuthenticationEntryPoi
         }
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Turnstile\"");
-        write(response, "unauthorized", failure instanceof BadCredentialsException
-                ? "Wrong user name or password. Repeated wrong passwords are throttled."
-                : SignedInUserInterceptor.NEEDS_A_USER);
+        write(
+                response,
+                "unauthorized",
+                failure instanceof BadCredentialsException
+                        ? "Wrong user name or password. Repeated wrong passwords are throttled."
+                        : SignedInUserInterceptor.NEEDS_A_USER);
     }
 
     private static void write(HttpServletResponse response, String error, String message) throws IOException {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\")
-                .replace("\"", "\\\"") + "\",\"violations\":[]}");
+        response.getWriter()
+                .write("{\"error\":\"" + error + "\",\"message\":\""
+                        + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"violations\":[]}");
     }
 }

@@ -31,7 +31,8 @@ final class SignedInUserInterceptor implements HandlerInterceptor {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Turnstile\"");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"unauthorized\",\"message\":\"" + NEEDS_A_USER + "\",\"violations\":[]}");
+        response.getWriter()
+                .write("{\"error\":\"unauthorized\",\"message\":\"" + NEEDS_A_USER + "\",\"violations\":[]}");
         return false;
     }
 }

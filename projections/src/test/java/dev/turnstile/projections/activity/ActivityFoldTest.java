@@ -61,12 +61,13 @@ class ActivityFoldTest {
             var change = evolve(decisions.once(KEY, "a1", 1, T0));
 
             assertThat(change.listed()).isTrue();
-            assertThat(change.indexes()).containsExactly(
-                    AttemptIndex.ALL,
-                    new AttemptIndex.ByProject("hire"),
-                    new AttemptIndex.ByTask("deploy"),
-                    new AttemptIndex.ByResult(Result.GRANTED),
-                    new AttemptIndex.BySha("3f9c2ab"));
+            assertThat(change.indexes())
+                    .containsExactly(
+                            AttemptIndex.ALL,
+                            new AttemptIndex.ByProject("hire"),
+                            new AttemptIndex.ByTask("deploy"),
+                            new AttemptIndex.ByResult(Result.GRANTED),
+                            new AttemptIndex.BySha("3f9c2ab"));
             assertThat(change.tally()).isEqualTo(new ActivityFold.Tally("hire", "deploy", T0_MINUTE, new Counts(1, 0)));
             assertThat(change.lease()).isNull();
         }
@@ -78,8 +79,8 @@ class ActivityFoldTest {
 
             var change = evolve(decisions.deny(grant, "a2", T0.plusSeconds(60)));
 
-            assertThat(change.tally()).isEqualTo(
-                    new ActivityFold.Tally("hire", "deploy", T0_MINUTE + 1, new Counts(1, 1)));
+            assertThat(change.tally())
+                    .isEqualTo(new ActivityFold.Tally("hire", "deploy", T0_MINUTE + 1, new Counts(1, 1)));
             assertThat(change.indexes()).contains(new AttemptIndex.ByResult(Result.BLOCKED));
             assertThat(change.attempt().claimedBy()).isEqualTo("a1");
             assertThat(change.attempt().claimedAt()).isEqualTo(T0);
@@ -133,8 +134,12 @@ class ActivityFoldTest {
                 var change = evolve(event);
 
                 assertThat(change.listed()).as(change.attempt().kind()).isTrue();
-                assertThat(change.attempt().result()).as(change.attempt().kind()).isNull();
-                assertThat(change.indexes()).as(change.attempt().kind()).hasSize(4)
+                assertThat(change.attempt().result())
+                        .as(change.attempt().kind())
+                        .isNull();
+                assertThat(change.indexes())
+                        .as(change.attempt().kind())
+                        .hasSize(4)
                         .noneMatch(index -> index instanceof AttemptIndex.ByResult);
                 assertThat(change.tally()).as(change.attempt().kind()).isNull();
             }
@@ -182,12 +187,24 @@ class ActivityFoldTest {
                 assertThat(lease.state()).isEqualTo(LeaseState.of(holder.status()));
                 assertThat(lease.grantedAt()).isEqualTo(holder.since());
                 assertThat(lease.expiresAt()).isEqualTo(holder.expiresAt());
-                assertThat(lease.outcome()).isEqualTo(holder.outcome() == null ? null : holder.outcome().wireName());
+                assertThat(lease.outcome())
+                        .isEqualTo(
+                                holder.outcome() == null
+                                        ? null
+                                        : holder.outcome().wireName());
                 states.add(lease.state());
             }
-            assertThat(states).containsExactly(LeaseState.ACTIVE, LeaseState.ACTIVE, LeaseState.ACTIVE,
-                    LeaseState.ACTIVE, LeaseState.EXPIRED, LeaseState.ACTIVE, LeaseState.ACTIVE, LeaseState.ACTIVE,
-                    LeaseState.COMPLETED);
+            assertThat(states)
+                    .containsExactly(
+                            LeaseState.ACTIVE,
+                            LeaseState.ACTIVE,
+                            LeaseState.ACTIVE,
+                            LeaseState.ACTIVE,
+                            LeaseState.EXPIRED,
+                            LeaseState.ACTIVE,
+                            LeaseState.ACTIVE,
+                            LeaseState.ACTIVE,
+                            LeaseState.COMPLETED);
         }
 
         @Test
@@ -196,7 +213,8 @@ class ActivityFoldTest {
             var once = decisions.once(KEY, "a2", 2, T0.plusSeconds(40));
 
             assertThat(ActivityFold.leaseAfter(lease, once)).isSameAs(lease);
-            assertThat(ActivityFold.leaseAfter(null, decisions.once(KEY, "a2", 2, T0))).isNull();
+            assertThat(ActivityFold.leaseAfter(null, decisions.once(KEY, "a2", 2, T0)))
+                    .isNull();
         }
 
         @Test
@@ -205,9 +223,13 @@ class ActivityFoldTest {
             var current = decisions.lease(KEY, "a2", 2, T0.plusSeconds(40), TTL);
             evolve(current);
 
-            assertThat(evolve(decisions.deny(current, "a3", T0.plusSeconds(41))).lease()).isNull();
-            assertThat(evolve(decisions.refuse(current, "a3", 1, T0.plusSeconds(42))).lease()).isNull();
-            assertThat(evolve(decisions.release(old, T0.plusSeconds(43))).lease()).isNull();
+            assertThat(evolve(decisions.deny(current, "a3", T0.plusSeconds(41))).lease())
+                    .isNull();
+            assertThat(evolve(decisions.refuse(current, "a3", 1, T0.plusSeconds(42)))
+                            .lease())
+                    .isNull();
+            assertThat(evolve(decisions.release(old, T0.plusSeconds(43))).lease())
+                    .isNull();
             assertThat(leases.get(KEY.value()).state()).isEqualTo(LeaseState.ACTIVE);
         }
 
@@ -220,12 +242,20 @@ class ActivityFoldTest {
                 evolve(grant);
             }
 
-            assertThat(evolve(decisions.expire(expiring, T0.plusSeconds(45))).lease().after().endedAt())
+            assertThat(evolve(decisions.expire(expiring, T0.plusSeconds(45)))
+                            .lease()
+                            .after()
+                            .endedAt())
                     .isEqualTo(T0.plusSeconds(30));
-            assertThat(evolve(decisions.release(released, T0.plusSeconds(5))).lease().after().endedAt())
+            assertThat(evolve(decisions.release(released, T0.plusSeconds(5)))
+                            .lease()
+                            .after()
+                            .endedAt())
                     .isEqualTo(T0.plusSeconds(5));
-            assertThat(evolve(decisions.complete(completed, ClaimOutcome.SUCCEEDED, T0.plusSeconds(6))).lease()
-                    .after()).satisfies(lease -> {
+            assertThat(evolve(decisions.complete(completed, ClaimOutcome.SUCCEEDED, T0.plusSeconds(6)))
+                            .lease()
+                            .after())
+                    .satisfies(lease -> {
                         assertThat(lease.endedAt()).isEqualTo(T0.plusSeconds(6));
                         assertThat(lease.state()).isEqualTo(LeaseState.COMPLETED);
                         assertThat(lease.outcome()).isEqualTo("succeeded");
@@ -240,12 +270,15 @@ class ActivityFoldTest {
             var fromExpiry = ActivityFold.leaseAfter(null, decisions.expire(unseen, T0.plusSeconds(31)));
             var fromRelease = ActivityFold.leaseAfter(null, decisions.release(unseen, T0.plusSeconds(7)));
 
-            assertThat(fromDenial).extracting(Lease::holder, Lease::fencingToken, Lease::state, Lease::grantedAt)
+            assertThat(fromDenial)
+                    .extracting(Lease::holder, Lease::fencingToken, Lease::state, Lease::grantedAt)
                     .containsExactly("a1", 4L, LeaseState.ACTIVE, T0);
-            assertThat(fromExpiry).extracting(Lease::state, Lease::grantedAt, Lease::endedAt)
+            assertThat(fromExpiry)
+                    .extracting(Lease::state, Lease::grantedAt, Lease::endedAt)
                     .containsExactly(LeaseState.EXPIRED, T0, T0.plusSeconds(30));
             // A release does not say when the lease was granted: the release stands in for it.
-            assertThat(fromRelease).extracting(Lease::state, Lease::grantedAt, Lease::endedAt)
+            assertThat(fromRelease)
+                    .extracting(Lease::state, Lease::grantedAt, Lease::endedAt)
                     .containsExactly(LeaseState.RELEASED, T0.plusSeconds(7), T0.plusSeconds(7));
         }
     }

@@ -53,8 +53,12 @@ class ActivityHttpApiTest {
         var clock = new SettableClock(NOW);
         projection = ActivityProjection.open(dir.resolve("store"), "claim-decisions", clock, false);
         for (int i = 0; i < 12; i++) {
-            events.add(decisions.attempt(i % 2 == 0 ? "hire" : "web", i % 3 == 0 ? "deploy" : "build",
-                    i < 6 ? "3f9c2ab" : "3f9c000", "agent-" + i, NOW.minus(Duration.ofMinutes(30L * i))));
+            events.add(decisions.attempt(
+                    i % 2 == 0 ? "hire" : "web",
+                    i % 3 == 0 ? "deploy" : "build",
+                    i < 6 ? "3f9c2ab" : "3f9c000",
+                    "agent-" + i,
+                    NOW.minus(Duration.ofMinutes(30L * i))));
         }
         projection.apply(decisions.records(events));
         app = new SpringApplicationBuilder(App.class)
@@ -105,7 +109,9 @@ class ActivityHttpApiTest {
         var first = get("/api/attempts?project=hire&limit=4");
         var attempts = list(first.json().get("attempts"));
         assertThat(first.status()).isEqualTo(200);
-        assertThat(attempts).hasSize(4).allSatisfy(attempt -> assertThat(attempt).containsEntry("project", "hire"));
+        assertThat(attempts)
+                .hasSize(4)
+                .allSatisfy(attempt -> assertThat(attempt).containsEntry("project", "hire"));
         assertThat(attempts.getFirst()).containsEntry("attemptedAt", NOW.toString());
 
         var second = get("/api/attempts?project=hire&limit=4&cursor="
@@ -114,13 +120,17 @@ class ActivityHttpApiTest {
         assertThat(second.json().get("nextCursor")).isNull();
 
         var blocked = list(get("/api/attempts?result=blocked").json().get("attempts"));
-        assertThat(blocked).hasSize(4).allSatisfy(attempt -> assertThat(attempt)
-                .containsEntry("result", "blocked")
-                .containsEntry("wasGranted", false)
-                .containsEntry("kind", "ClaimDenied")
-                .containsKeys("decisionId", "taskKey", "task", "gitSha", "agentId", "requestId", "attemptedAt")
-                .hasEntrySatisfying("claimedBy", holder -> assertThat(holder).isNotNull())
-                .hasEntrySatisfying("claimedAt", since -> assertThat(since).isNotNull()));
+        assertThat(blocked)
+                .hasSize(4)
+                .allSatisfy(attempt -> assertThat(attempt)
+                        .containsEntry("result", "blocked")
+                        .containsEntry("wasGranted", false)
+                        .containsEntry("kind", "ClaimDenied")
+                        .containsKeys("decisionId", "taskKey", "task", "gitSha", "agentId", "requestId", "attemptedAt")
+                        .hasEntrySatisfying(
+                                "claimedBy", holder -> assertThat(holder).isNotNull())
+                        .hasEntrySatisfying(
+                                "claimedAt", since -> assertThat(since).isNotNull()));
     }
 
     @Test
@@ -140,7 +150,8 @@ class ActivityHttpApiTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json()).containsEntry("gitSha", "3f9c2ab");
         assertThat(list(response.json().get("attempts"))).hasSize(6);
-        assertThat(list(get("/api/attempts/by-sha/0000000").json().get("attempts"))).isEmpty();
+        assertThat(list(get("/api/attempts/by-sha/0000000").json().get("attempts")))
+                .isEmpty();
     }
 
     @Test
@@ -151,7 +162,10 @@ class ActivityHttpApiTest {
         assertThat(response.json()).containsEntry("bucket", "PT1H").containsEntry("to", NOW.toString());
         var buckets = list(response.json().get("buckets"));
         assertThat(buckets).hasSize(25);
-        assertThat(buckets.stream().mapToInt(bucket -> (Integer) bucket.get("attempts")).sum()).isEqualTo(12);
+        assertThat(buckets.stream()
+                        .mapToInt(bucket -> (Integer) bucket.get("attempts"))
+                        .sum())
+                .isEqualTo(12);
 
         var custom = get("/api/timeline?from=2026-11-23T06:00:00Z&to=2026-11-23T12:00:00Z&bucket=PT2H");
         assertThat(list(custom.json().get("buckets")))
@@ -182,7 +196,9 @@ class ActivityHttpApiTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json()).containsEntry("error", "invalid_request");
         assertThat((String) response.json().get("message")).contains(rule);
-        assertThat(list(response.json().get("violations"))).extracting(v -> v.get("field")).containsExactly(field);
+        assertThat(list(response.json().get("violations")))
+                .extracting(v -> v.get("field"))
+                .containsExactly(field);
     }
 
     @Test
@@ -203,13 +219,17 @@ class ActivityHttpApiTest {
     private Response get(String path) throws Exception {
         var response = http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                                .encodeToString("analyst:secret".getBytes(StandardCharsets.UTF_8)))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString("analyst:secret".getBytes(StandardCharsets.UTF_8)))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Response(
-                response.statusCode(), Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {}));
+                response.statusCode(),
+                Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {}));
     }
 
     @SuppressWarnings("unchecked")

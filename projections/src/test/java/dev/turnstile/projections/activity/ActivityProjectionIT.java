@@ -75,16 +75,20 @@ class ActivityProjectionIT {
         bootstrap = SharedTestKafka.bootstrapServers();
         topics = SharedTestKafka.freshClaimTopics();
         root = Files.createTempDirectory("turnstile-projections-it-");
-        var settings = ProcessorProperties.defaults(SharedTestKafka.uniqueName("projections-it"), root.resolve("processor").toString());
+        var settings = ProcessorProperties.defaults(
+                SharedTestKafka.uniqueName("projections-it"),
+                root.resolve("processor").toString());
         processor = new ClaimProcessorService(
-                settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics), topics);
+                settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics),
+                topics);
         processor.start();
         assertThat(processor.awaitRunning(WAIT)).as("processor running").isTrue();
         commands = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 0),
                 topics.requests().keySerde().serializer(),
                 topics.requests().valueSerde().serializer());
-        projection = ActivityProjection.open(root.resolve("projection"), topics.decisions().name(), clock, false);
+        projection = ActivityProjection.open(
+                root.resolve("projection"), topics.decisions().name(), clock, false);
         runner = startRunner(projection);
     }
 
@@ -124,14 +128,18 @@ class ActivityProjectionIT {
         assertThat(stats.duplicatesBlockedLast24h()).isEqualTo(expected.lastDay(NOW, true));
         assertThat(stats.byProject()).containsExactlyElementsOf(expected.breakdown(Expected::project));
         assertThat(stats.byTask()).containsExactlyElementsOf(expected.breakdown(Expected::task));
-        assertThat(projection.repeatedCount()).as("redeliveries of retried requests").isEqualTo(expected.retries);
-        assertThat(projection.skippedCount()).as("records that are not decisions").isEqualTo(2);
+        assertThat(projection.repeatedCount())
+                .as("redeliveries of retried requests")
+                .isEqualTo(expected.retries);
+        assertThat(projection.skippedCount())
+                .as("records that are not decisions")
+                .isEqualTo(2);
 
         assertThat(allPages(new AttemptFilter("web", null, Result.BLOCKED, null)))
                 .containsExactlyElementsOf(expected.ids(e -> e.project().equals("web") && !e.granted()));
         assertThat(allPages(new AttemptFilter(null, "convex-deploy", null, "3f9c2")))
-                .containsExactlyElementsOf(
-                        expected.ids(e -> e.task().equals("convex-deploy") && e.sha().startsWith("3f9c2")));
+                .containsExactlyElementsOf(expected.ids(
+                        e -> e.task().equals("convex-deploy") && e.sha().startsWith("3f9c2")));
         assertThat(projection.queries().attemptsForSha("a11ce00"))
                 .extracting(Attempt::decisionId)
                 .containsExactlyElementsOf(expected.ids(e -> e.sha().equals("a11ce00")));
@@ -150,12 +158,17 @@ class ActivityProjectionIT {
         projection.close();
         sendClaims(30);
 
-        projection = ActivityProjection.open(root.resolve("projection"), topics.decisions().name(), clock, false);
+        projection = ActivityProjection.open(
+                root.resolve("projection"), topics.decisions().name(), clock, false);
         runner = startRunner(projection);
 
         awaitTotal(projection, expected.attempts.size());
-        assertThat(projection.appliedCount()).as("applied after the restart").isEqualTo(expected.attempts.size() - before);
-        assertThat(projection.repeatedCount()).as("re-read after the restart").isEqualTo(expected.retries - retriesBefore);
+        assertThat(projection.appliedCount())
+                .as("applied after the restart")
+                .isEqualTo(expected.attempts.size() - before);
+        assertThat(projection.repeatedCount())
+                .as("re-read after the restart")
+                .isEqualTo(expected.retries - retriesBefore);
         assertThat(projection.skippedCount()).isZero();
         assertThat(projection.queries().stats().duplicatesBlocked()).isEqualTo(expected.blocked());
     }
@@ -167,15 +180,18 @@ class ActivityProjectionIT {
     void a_rebuild_from_offset_0_into_a_fresh_directory_gives_identical_answers() throws Exception {
         awaitTotal(projection, expected.attempts.size());
 
-        try (var rebuilt = ActivityProjection.open(root.resolve("rebuilt"), topics.decisions().name(), clock, false);
+        try (var rebuilt = ActivityProjection.open(
+                        root.resolve("rebuilt"), topics.decisions().name(), clock, false);
                 var rebuilder = startRunner(rebuilt)) {
             assertThat(rebuilder.awaitReady(WAIT)).isTrue();
 
             assertThat(rebuilt.queries().stats()).isEqualTo(projection.queries().stats());
-            assertThat(allPages(rebuilt, AttemptFilter.none())).containsExactlyElementsOf(allPages(AttemptFilter.none()))
+            assertThat(allPages(rebuilt, AttemptFilter.none()))
+                    .containsExactlyElementsOf(allPages(AttemptFilter.none()))
                     .hasSize(expected.attempts.size());
             for (var sha : SHAS) {
-                assertThat(rebuilt.queries().attemptsForSha(sha)).isEqualTo(projection.queries().attemptsForSha(sha));
+                assertThat(rebuilt.queries().attemptsForSha(sha))
+                        .isEqualTo(projection.queries().attemptsForSha(sha));
             }
             var from = NOW.minus(Duration.ofHours(72));
             assertThat(rebuilt.queries().timeline(from, NOW, Duration.ofHours(1)))
@@ -205,7 +221,11 @@ class ActivityProjectionIT {
             var key = new TaskKey(
                     PROJECTS.get(sent % PROJECTS.size()), TASKS.get(sent % TASKS.size()), SHAS.get(sent % SHAS.size()));
             var at = NOW.minus(Duration.ofMinutes(17L * (sent % 200)));
-            var claim = ClaimRequested.of(key, "agent-" + sent, "req-" + sent + "-" + topics.requests().name(), at);
+            var claim = ClaimRequested.of(
+                    key,
+                    "agent-" + sent,
+                    "req-" + sent + "-" + topics.requests().name(),
+                    at);
             send(claim);
             expected.claimed(claim);
             if (sent % 5 == 0) {
@@ -228,17 +248,22 @@ class ActivityProjectionIT {
                 Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(topics.decisions().name(), "hire:convex-deploy:3f9c2ab",
+            raw.send(new ProducerRecord<>(
+                            topics.decisions().name(),
+                            "hire:convex-deploy:3f9c2ab",
                             "{\"type\":\"LeaseExpired\",\"taskKey\":\"hire:convex-deploy:3f9c2ab\"}"
                                     .getBytes(StandardCharsets.UTF_8)))
                     .get();
-            raw.send(new ProducerRecord<>(topics.decisions().name(), "x", new byte[] {1, 2, 3})).get();
+            raw.send(new ProducerRecord<>(topics.decisions().name(), "x", new byte[] {1, 2, 3}))
+                    .get();
         }
     }
 
     private static void awaitTotal(ActivityProjection target, long total) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(target.queries().stats().totalAttempts()).isEqualTo(total));
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() ->
+                        assertThat(target.queries().stats().totalAttempts()).isEqualTo(total));
     }
 
     private List<String> allPages(AttemptFilter filter) {
@@ -274,8 +299,10 @@ class ActivityProjectionIT {
             }
             int sequence = decisionsPerKey.merge(claim.taskKey(), 1, Integer::sum);
             var id = claim.taskKey() + "#" + sequence;
-            attempts.put(id, new Expected(id, claim.project(), claim.task(), claim.gitSha(), claim.requestedAt(),
-                    sequence == 1));
+            attempts.put(
+                    id,
+                    new Expected(
+                            id, claim.project(), claim.task(), claim.gitSha(), claim.requestedAt(), sequence == 1));
         }
 
         long blocked() {
@@ -302,7 +329,9 @@ class ActivityProjectionIT {
             }
             return counts.entrySet().stream()
                     .map(entry -> new Breakdown(entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
-                    .sorted(Comparator.comparingLong(Breakdown::total).reversed().thenComparing(Breakdown::label))
+                    .sorted(Comparator.comparingLong(Breakdown::total)
+                            .reversed()
+                            .thenComparing(Breakdown::label))
                     .toList();
         }
 

@@ -66,8 +66,11 @@ class ActivityProjectionTest {
         void other_event_kinds_and_undecodable_records_are_skipped_counted_and_do_not_stall() {
             var records = new ArrayList<DecisionRecord>();
             records.add(decisions.record("k", Decisions.json("{\"type\":\"LeaseAudited\",\"taskKey\":\"p:t:a\"}")));
-            records.add(decisions.record("k", Decisions.json(
-                    "{\"type\":\"LeaseExpired\",\"decisionId\":\"p:t:aaaaaaa#9\",\"taskKey\":\"p:t:aaaaaaa\"}")));
+            records.add(
+                    decisions.record(
+                            "k",
+                            Decisions.json(
+                                    "{\"type\":\"LeaseExpired\",\"decisionId\":\"p:t:aaaaaaa#9\",\"taskKey\":\"p:t:aaaaaaa\"}")));
             records.add(decisions.record("k", Decisions.json("not json")));
             records.add(decisions.record("k", Decisions.json("{\"no\":\"type\"}")));
             records.add(decisions.record("k", null));
@@ -85,15 +88,18 @@ class ActivityProjectionTest {
         void a_completion_without_its_outcome_is_skipped_because_it_cannot_end_a_claim() {
             var key = new TaskKey("p", "t", "aaaaaaa");
             var lease = decisions.lease(key, "a1", 1, NOW, Duration.ofSeconds(30));
-            var completed = Json.MAPPER.writeValueAsString(decisions.complete(lease, ClaimOutcome.SUCCEEDED, NOW.plusSeconds(5)));
-            var withoutOutcome = decisions.record(key.value(), Decisions.json(completed.replace(",\"outcome\":\"succeeded\"", "")));
+            var completed = Json.MAPPER.writeValueAsString(
+                    decisions.complete(lease, ClaimOutcome.SUCCEEDED, NOW.plusSeconds(5)));
+            var withoutOutcome =
+                    decisions.record(key.value(), Decisions.json(completed.replace(",\"outcome\":\"succeeded\"", "")));
 
             var records = new ArrayList<>(decisions.records(List.of(lease)));
             records.add(withoutOutcome);
             projection.apply(records);
 
             assertThat(projection.skippedCount()).isEqualTo(1);
-            assertThat(projection.queries().leases(LeaseState.ACTIVE, 10)).extracting(Lease::holder)
+            assertThat(projection.queries().leases(LeaseState.ACTIVE, 10))
+                    .extracting(Lease::holder)
                     .containsExactly("a1");
         }
     }
@@ -156,7 +162,8 @@ class ActivityProjectionTest {
 
             assertThat(projection.queries().stats()).isEqualTo(stats);
             assertThat(projection.storedOffsets()).isEqualTo(offsets).isNotEmpty();
-            assertThat(projection.queries().recentAttempts(null, null, 10).items()).hasSize(2);
+            assertThat(projection.queries().recentAttempts(null, null, 10).items())
+                    .hasSize(2);
         }
 
         @Test
@@ -169,10 +176,12 @@ class ActivityProjectionTest {
             apply(decisions.expire(lease, NOW.plusSeconds(41)));
 
             assertThat(projection.queries().leases(LeaseState.ACTIVE, 10)).isEmpty();
-            assertThat(projection.queries().leases(LeaseState.EXPIRED, 10)).singleElement().satisfies(expired -> {
-                assertThat(expired.grantedAt()).isEqualTo(NOW);
-                assertThat(expired.expiresAt()).isEqualTo(NOW.plusSeconds(40));
-            });
+            assertThat(projection.queries().leases(LeaseState.EXPIRED, 10))
+                    .singleElement()
+                    .satisfies(expired -> {
+                        assertThat(expired.grantedAt()).isEqualTo(NOW);
+                        assertThat(expired.expiresAt()).isEqualTo(NOW.plusSeconds(40));
+                    });
         }
 
         @Test
@@ -194,7 +203,8 @@ class ActivityProjectionTest {
         void a_store_of_an_older_layout_is_rebuilt_from_offset_0() throws Exception {
             apply(attempt("hire", "deploy", "aaaaaaa", "a1", NOW));
             projection.close();
-            try (var options = new Options(); var db = RocksDB.open(options, dir.resolve("store").toString())) {
+            try (var options = new Options();
+                    var db = RocksDB.open(options, dir.resolve("store").toString())) {
                 db.put(ascii("M:layout"), ascii("1"));
             }
 
@@ -215,10 +225,13 @@ class ActivityProjectionTest {
             var grantedAt = Instant.parse("2026-11-23T12:00:00Z");
             var position = Keys.position(grantedAt.toEpochMilli(), key + "#1");
             var counts = ByteBuffer.allocate(16).putLong(1).putLong(0).array();
-            try (var options = new Options(); var db = RocksDB.open(options, dir.resolve("store").toString())) {
+            try (var options = new Options();
+                    var db = RocksDB.open(options, dir.resolve("store").toString())) {
                 db.put(ascii("M:topic"), ascii(TOPIC));
                 db.put(ascii("M:layout"), ascii("2"));
-                db.put(Keys.concat(ascii("O:"), ByteBuffer.allocate(4).putInt(0).array()),
+                db.put(
+                        Keys.concat(
+                                ascii("O:"), ByteBuffer.allocate(4).putInt(0).array()),
                         ByteBuffer.allocate(8).putLong(1).array());
                 db.put(ascii("D:" + key + "#1"), new byte[0]);
                 db.put(ascii("C:all"), counts);
@@ -244,18 +257,24 @@ class ActivityProjectionTest {
             var queries = projection.queries();
             assertThat(queries.stats().totalAttempts()).isEqualTo(1);
             assertThat(queries.stats().attemptsLast24h()).isEqualTo(1);
-            assertThat(queries.attemptsForSha("3f9c")).extracting(Attempt::agentId).containsExactly("a1");
-            assertThat(queries.leases(LeaseState.ACTIVE, 10)).extracting(Lease::holder).containsExactly("a1");
+            assertThat(queries.attemptsForSha("3f9c"))
+                    .extracting(Attempt::agentId)
+                    .containsExactly("a1");
+            assertThat(queries.leases(LeaseState.ACTIVE, 10))
+                    .extracting(Lease::holder)
+                    .containsExactly("a1");
             assertThat(projection.storedOffsets()).containsEntry(0, 1L);
 
-            var stored = decisions.lease(new TaskKey("hire", "deploy", "3f9c2ab"), "a1", 1, grantedAt,
-                    Duration.ofSeconds(30));
-            projection.apply(List.of(new DecisionRecord(0, 1, Decisions.serialize(stored)),
+            var stored = decisions.lease(
+                    new TaskKey("hire", "deploy", "3f9c2ab"), "a1", 1, grantedAt, Duration.ofSeconds(30));
+            projection.apply(List.of(
+                    new DecisionRecord(0, 1, Decisions.serialize(stored)),
                     new DecisionRecord(0, 2, Decisions.serialize(decisions.release(stored, NOW)))));
 
             assertThat(projection.repeatedCount()).isEqualTo(1);
             assertThat(queries.leases(LeaseState.ACTIVE, 10)).isEmpty();
-            assertThat(queries.leases(LeaseState.RELEASED, 10)).singleElement()
+            assertThat(queries.leases(LeaseState.RELEASED, 10))
+                    .singleElement()
                     .satisfies(released -> assertThat(released.endedAt()).isEqualTo(NOW));
             assertThat(projection.storedOffsets()).containsEntry(0, 3L);
         }
@@ -264,7 +283,8 @@ class ActivityProjectionTest {
         void queries_on_a_closed_projection_say_it_is_closed() {
             projection.close();
 
-            assertThatThrownBy(() -> projection.queries().stats()).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> projection.queries().stats())
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         }
     }

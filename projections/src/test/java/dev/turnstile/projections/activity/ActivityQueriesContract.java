@@ -106,7 +106,8 @@ abstract class ActivityQueriesContract {
         void lease_events_are_listed_but_not_counted_and_heartbeats_are_not_listed() {
             var key = new TaskKey("hire", "deploy", "eeeeeee");
             var lease = decisions.lease(key, "a1", 1, NOW, TTL);
-            apply(lease,
+            apply(
+                    lease,
                     decisions.deny(lease, "a2", NOW.plusSeconds(1)),
                     decisions.renew(lease, NOW.plusSeconds(10)),
                     decisions.refuse(lease, "a3", 1, NOW.plusSeconds(11)),
@@ -117,7 +118,8 @@ abstract class ActivityQueriesContract {
             assertThat(stats.duplicatesBlocked()).isEqualTo(1);
             assertThat(stats.attemptsLast24h()).isEqualTo(2);
             var listed = queries.recentAttempts(AttemptFilter.none(), null, 50).items();
-            assertThat(listed).extracting(Attempt::kind)
+            assertThat(listed)
+                    .extracting(Attempt::kind)
                     .containsExactly("LeaseReleased", "RequestRefused", "ClaimDenied", "ClaimGranted");
             assertThat(listed.getFirst().result()).isNull();
         }
@@ -131,7 +133,12 @@ abstract class ActivityQueriesContract {
             var nowMinute = Instant.parse("2026-11-23T12:00:00Z");
             apply(
                     attempt("p", "t", "aaaaaaa", "too-old", nowMinute.minus(Duration.ofHours(24))),
-                    attempt("p", "t", "aaaaaaa", "oldest-counted", nowMinute.minus(Duration.ofHours(24)).plusSeconds(60)),
+                    attempt(
+                            "p",
+                            "t",
+                            "aaaaaaa",
+                            "oldest-counted",
+                            nowMinute.minus(Duration.ofHours(24)).plusSeconds(60)),
                     attempt("p", "t", "aaaaaaa", "recent", NOW.minusSeconds(1)),
                     attempt("p", "t", "bbbbbbb", "future", NOW.plusSeconds(60)));
 
@@ -227,21 +234,24 @@ abstract class ActivityQueriesContract {
             assertThat(queries.stats().byTask()).containsExactly(new Breakdown("deploy", 1, 0));
             var hour = Instant.parse("2026-11-23T12:00:00Z");
             assertThat(queries.timeline(hour, hour.plus(Duration.ofHours(1)), Duration.ofHours(1)))
-                    .extracting(TimelineBucket::attempts).containsExactly(1L);
+                    .extracting(TimelineBucket::attempts)
+                    .containsExactly(1L);
         }
 
         @Test
         void replaying_lease_decisions_changes_no_lease() {
             var key = new TaskKey("hire", "deploy", "fffffff");
             var lease = decisions.lease(key, "a1", 1, NOW, TTL);
-            var events = List.of(lease, decisions.renew(lease, NOW.plusSeconds(5)),
-                    decisions.release(lease, NOW.plusSeconds(6)));
+            var events = List.of(
+                    lease, decisions.renew(lease, NOW.plusSeconds(5)), decisions.release(lease, NOW.plusSeconds(6)));
             apply(events);
             var before = queries.leases(LeaseState.RELEASED, 10);
 
             apply(events);
 
-            assertThat(queries.leases(LeaseState.RELEASED, 10)).isEqualTo(before).hasSize(1);
+            assertThat(queries.leases(LeaseState.RELEASED, 10))
+                    .isEqualTo(before)
+                    .hasSize(1);
             assertThat(queries.leases(LeaseState.ACTIVE, 10)).isEmpty();
         }
     }
@@ -260,12 +270,34 @@ abstract class ActivityQueriesContract {
 
             assertThat(items)
                     .containsExactly(
-                            new Attempt("hire:deploy:AbCdEf1#2", "hire:deploy:AbCdEf1", "hire", "deploy", "abcdef1",
-                                    "a2", items.get(0).requestId(), first.plusSeconds(5), false, "a1", first,
+                            new Attempt(
+                                    "hire:deploy:AbCdEf1#2",
+                                    "hire:deploy:AbCdEf1",
+                                    "hire",
+                                    "deploy",
+                                    "abcdef1",
+                                    "a2",
+                                    items.get(0).requestId(),
+                                    first.plusSeconds(5),
+                                    false,
+                                    "a1",
+                                    first,
                                     "ClaimDenied"),
-                            new Attempt("hire:deploy:AbCdEf1#1", "hire:deploy:AbCdEf1", "hire", "deploy", "abcdef1",
-                                    "a1", items.get(1).requestId(), first, true, null, null, "ClaimGranted"));
-            assertThat(items).allSatisfy(attempt -> assertThat(attempt.requestId()).startsWith("req-"));
+                            new Attempt(
+                                    "hire:deploy:AbCdEf1#1",
+                                    "hire:deploy:AbCdEf1",
+                                    "hire",
+                                    "deploy",
+                                    "abcdef1",
+                                    "a1",
+                                    items.get(1).requestId(),
+                                    first,
+                                    true,
+                                    null,
+                                    null,
+                                    "ClaimGranted"));
+            assertThat(items)
+                    .allSatisfy(attempt -> assertThat(attempt.requestId()).startsWith("req-"));
         }
 
         @Test
@@ -298,7 +330,8 @@ abstract class ActivityQueriesContract {
         void a_page_that_ends_exactly_at_the_last_attempt_has_no_cursor() {
             appliedAttempts(6);
 
-            var second = queries.recentAttempts(null, queries.recentAttempts(null, null, 3).nextCursor(), 3);
+            var second = queries.recentAttempts(
+                    null, queries.recentAttempts(null, null, 3).nextCursor(), 3);
 
             assertThat(second.items()).hasSize(3);
             assertThat(second.nextCursor()).isNull();
@@ -313,7 +346,8 @@ abstract class ActivityQueriesContract {
             var second = queries.recentAttempts(null, first.nextCursor(), 3);
 
             assertThat(ids(second)).containsExactlyElementsOf(all.subList(3, 6));
-            assertThat(queries.recentAttempts(null, null, 1).items().getFirst().project()).isEqualTo("late");
+            assertThat(queries.recentAttempts(null, null, 1).items().getFirst().project())
+                    .isEqualTo("late");
         }
 
         @Test
@@ -328,7 +362,8 @@ abstract class ActivityQueriesContract {
         @Test
         void a_cursor_that_this_api_did_not_make_is_rejected_naming_the_cursor() {
             assertThatThrownBy(() -> queries.recentAttempts(null, "not a cursor!", 10))
-                    .isInstanceOfSatisfying(InvalidQueryException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
                             e -> assertThat(e.field()).isEqualTo("cursor"))
                     .hasMessageStartingWith("cursor ");
             assertThatThrownBy(() -> queries.recentAttempts(null, "AQ", 10))
@@ -374,25 +409,30 @@ abstract class ActivityQueriesContract {
 
         @Test
         void a_project_filter_keeps_that_project() {
-            assertFiltered(new AttemptFilter("web", null, null, null), e -> e.project().equals("web"));
+            assertFiltered(
+                    new AttemptFilter("web", null, null, null), e -> e.project().equals("web"));
         }
 
         @Test
         void a_task_filter_keeps_that_task() {
-            assertFiltered(new AttemptFilter(null, "build", null, null), e -> e.task().equals("build"));
+            assertFiltered(
+                    new AttemptFilter(null, "build", null, null), e -> e.task().equals("build"));
         }
 
         @Test
         void a_result_filter_keeps_claims_granted_or_blocked_and_no_other_decision() {
-            assertFiltered(new AttemptFilter(null, null, Result.BLOCKED, null),
+            assertFiltered(
+                    new AttemptFilter(null, null, Result.BLOCKED, null),
                     e -> DecisionType.of(e).isClaim() && !e.wasGranted());
             assertFiltered(new AttemptFilter(null, null, Result.GRANTED, null), ClaimEvent::wasGranted);
         }
 
         @Test
         void a_sha_prefix_keeps_the_shas_it_starts_ignoring_case() {
-            assertFiltered(new AttemptFilter(null, null, null, "ABC"), e -> e.gitSha().equals("abc1234"));
-            assertFiltered(new AttemptFilter(null, null, null, "ab"), e -> e.gitSha().startsWith("ab"));
+            assertFiltered(
+                    new AttemptFilter(null, null, null, "ABC"), e -> e.gitSha().equals("abc1234"));
+            assertFiltered(
+                    new AttemptFilter(null, null, null, "ab"), e -> e.gitSha().startsWith("ab"));
         }
 
         @Test
@@ -405,10 +445,14 @@ abstract class ActivityQueriesContract {
                             && e.gitSha().startsWith("ab"));
             assertFiltered(
                     new AttemptFilter("api", null, Result.GRANTED, "fff0000"),
-                    e -> e.project().equals("api") && e.wasGranted() && e.gitSha().equals("fff0000"));
+                    e -> e.project().equals("api")
+                            && e.wasGranted()
+                            && e.gitSha().equals("fff0000"));
             assertFiltered(
                     new AttemptFilter("web", "deploy", null, "abc"),
-                    e -> e.project().equals("web") && e.task().equals("deploy") && e.gitSha().equals("abc1234"));
+                    e -> e.project().equals("web")
+                            && e.task().equals("deploy")
+                            && e.gitSha().equals("abc1234"));
         }
 
         @Test
@@ -417,9 +461,11 @@ abstract class ActivityQueriesContract {
 
             assertThat(page.items()).isEmpty();
             assertThat(page.nextCursor()).isNull();
-            assertThat(queries.recentAttempts(new AttemptFilter(null, null, null, "0123"), null, 10).items())
+            assertThat(queries.recentAttempts(new AttemptFilter(null, null, null, "0123"), null, 10)
+                            .items())
                     .isEmpty();
-            assertThat(queries.recentAttempts(new AttemptFilter("hire", "nothing", null, null), null, 10).items())
+            assertThat(queries.recentAttempts(new AttemptFilter("hire", "nothing", null, null), null, 10)
+                            .items())
                     .isEmpty();
         }
 
@@ -433,7 +479,10 @@ abstract class ActivityQueriesContract {
 
         /** Pages through {@code filter} two at a time and compares with the stream filtered by hand. */
         private void assertFiltered(AttemptFilter filter, Predicate<ClaimEvent> expected) {
-            var wanted = events.reversed().stream().filter(expected).map(ClaimEvent::decisionId).toList();
+            var wanted = events.reversed().stream()
+                    .filter(expected)
+                    .map(ClaimEvent::decisionId)
+                    .toList();
             var seen = new ArrayList<String>();
             String cursor = null;
             do {
@@ -465,7 +514,9 @@ abstract class ActivityQueriesContract {
         void a_prefix_of_exactly_one_sha_is_enough_and_an_unknown_sha_has_no_attempts() {
             apply(attempt("hire", "deploy", "abc1234", "a1", NOW), attempt("hire", "deploy", "abd0000", "a1", NOW));
 
-            assertThat(queries.attemptsForSha("abc")).extracting(Attempt::gitSha).containsExactly("abc1234");
+            assertThat(queries.attemptsForSha("abc"))
+                    .extracting(Attempt::gitSha)
+                    .containsExactly("abc1234");
             assertThat(queries.attemptsForSha("0000000")).isEmpty();
         }
 
@@ -489,7 +540,8 @@ abstract class ActivityQueriesContract {
         @Test
         void a_blank_sha_is_rejected_naming_git_sha() {
             assertThatThrownBy(() -> queries.attemptsForSha(" "))
-                    .isInstanceOfSatisfying(InvalidQueryException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
                             e -> assertThat(e.field()).isEqualTo("gitSha"));
         }
     }
@@ -504,7 +556,12 @@ abstract class ActivityQueriesContract {
             apply(
                     attempt("p", "t", "aaaaaaa", "a1", hour.plusSeconds(10)),
                     attempt("p", "t", "aaaaaaa", "a2", hour.plusSeconds(1800)),
-                    attempt("p", "t", "bbbbbbb", "a1", hour.plus(Duration.ofHours(2)).plusSeconds(59)),
+                    attempt(
+                            "p",
+                            "t",
+                            "bbbbbbb",
+                            "a1",
+                            hour.plus(Duration.ofHours(2)).plusSeconds(59)),
                     lease,
                     decisions.release(lease, hour.plusSeconds(30)));
 
@@ -520,14 +577,17 @@ abstract class ActivityQueriesContract {
         @Test
         void rejects_a_range_that_does_not_move_forward_naming_from() {
             assertThatThrownBy(() -> queries.timeline(NOW, NOW, Duration.ofHours(1)))
-                    .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.field()).isEqualTo("from"))
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
+                            e -> assertThat(e.field()).isEqualTo("from"))
                     .hasMessageContaining("from must be before to");
         }
 
         @Test
         void rejects_a_bucket_that_is_not_whole_minutes_naming_the_bucket() {
             assertThatThrownBy(() -> queries.timeline(NOW.minusSeconds(60), NOW, Duration.ofSeconds(30)))
-                    .isInstanceOfSatisfying(InvalidQueryException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
                             e -> assertThat(e.field()).isEqualTo("bucket"))
                     .hasMessageContaining("whole number of minutes");
         }
@@ -535,7 +595,8 @@ abstract class ActivityQueriesContract {
         @Test
         void rejects_more_than_10000_buckets_naming_the_bucket() {
             assertThatThrownBy(() -> queries.timeline(Instant.EPOCH, NOW, Duration.ofMinutes(1)))
-                    .isInstanceOfSatisfying(InvalidQueryException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
                             e -> assertThat(e.field()).isEqualTo("bucket"))
                     .hasMessageContaining("at most 10000");
         }
@@ -562,7 +623,8 @@ abstract class ActivityQueriesContract {
             apply(decisions.release(lease, NOW.plusSeconds(8)));
 
             assertThat(queries.leases(LeaseState.ACTIVE, 10)).isEmpty();
-            assertThat(queries.leases(LeaseState.RELEASED, 10)).singleElement()
+            assertThat(queries.leases(LeaseState.RELEASED, 10))
+                    .singleElement()
                     .satisfies(released -> assertThat(released.endedAt()).isEqualTo(NOW.plusSeconds(8)));
         }
 
@@ -580,7 +642,9 @@ abstract class ActivityQueriesContract {
         @Test
         void an_expired_lease_taken_over_shows_the_new_holder_with_a_larger_token() {
             var first = decisions.lease(key, "a1", 1, NOW, TTL);
-            apply(first, decisions.expire(first, NOW.plusSeconds(31)),
+            apply(
+                    first,
+                    decisions.expire(first, NOW.plusSeconds(31)),
                     decisions.lease(key, "a2", 2, NOW.plusSeconds(31), TTL));
 
             assertThat(queries.leases(LeaseState.EXPIRED, 10)).isEmpty();
@@ -594,7 +658,9 @@ abstract class ActivityQueriesContract {
         void completed_means_succeeded_or_failed_and_carries_the_outcome() {
             var succeeded = decisions.lease(key, "a1", 1, NOW, TTL);
             var failed = decisions.lease(new TaskKey("hire", "deploy", "bbbbbbb"), "a2", 1, NOW.plusSeconds(1), TTL);
-            apply(succeeded, failed,
+            apply(
+                    succeeded,
+                    failed,
                     decisions.complete(succeeded, ClaimOutcome.SUCCEEDED, NOW.plusSeconds(9)),
                     decisions.complete(failed, ClaimOutcome.FAILED, NOW.plusSeconds(10)));
 
@@ -609,7 +675,8 @@ abstract class ActivityQueriesContract {
         void events_of_a_stale_holder_change_nothing() {
             var stale = decisions.lease(key, "old-holder", 2, NOW.minusSeconds(60), TTL);
             var current = decisions.lease(key, "a1", 3, NOW, TTL);
-            apply(current,
+            apply(
+                    current,
                     decisions.renew(stale, NOW.plusSeconds(1)),
                     decisions.release(stale, NOW.plusSeconds(2)),
                     decisions.complete(current, ClaimOutcome.FAILED, NOW.plusSeconds(9)));
@@ -625,27 +692,37 @@ abstract class ActivityQueriesContract {
         @Test
         void once_claims_have_no_lease_and_leave_the_last_lease_as_it_ended() {
             var lease = decisions.lease(key, "a1", 1, NOW, TTL);
-            apply(attempt("hire", "deploy", "bbbbbbb", "a9", NOW), lease, decisions.expire(lease, NOW.plusSeconds(31)),
+            apply(
+                    attempt("hire", "deploy", "bbbbbbb", "a9", NOW),
+                    lease,
+                    decisions.expire(lease, NOW.plusSeconds(31)),
                     decisions.once(key, "a2", 2, NOW.plusSeconds(31)));
 
             assertThat(queries.leases(LeaseState.ACTIVE, 10)).isEmpty();
-            assertThat(queries.leases(LeaseState.EXPIRED, 10)).extracting(Lease::holder).containsExactly("a1");
+            assertThat(queries.leases(LeaseState.EXPIRED, 10))
+                    .extracting(Lease::holder)
+                    .containsExactly("a1");
         }
 
         @Test
         void leases_are_listed_most_recently_granted_first_and_limited() {
-            apply(decisions.lease(new TaskKey("p", "t", "1111111"), "a1", 1, NOW, TTL),
+            apply(
+                    decisions.lease(new TaskKey("p", "t", "1111111"), "a1", 1, NOW, TTL),
                     decisions.lease(new TaskKey("p", "t", "2222222"), "a2", 1, NOW.plusSeconds(1), TTL),
                     decisions.lease(new TaskKey("p", "t", "3333333"), "a3", 1, NOW.plusSeconds(2), TTL));
 
-            assertThat(queries.leases(LeaseState.ACTIVE, 2)).extracting(Lease::holder).containsExactly("a3", "a2");
+            assertThat(queries.leases(LeaseState.ACTIVE, 2))
+                    .extracting(Lease::holder)
+                    .containsExactly("a3", "a2");
             assertThat(queries.leases(LeaseState.ACTIVE, 0)).hasSize(3);
         }
 
         @Test
         void a_state_must_be_given() {
             assertThatThrownBy(() -> queries.leases(null, 10))
-                    .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.field()).isEqualTo("state"));
+                    .isInstanceOfSatisfying(
+                            InvalidQueryException.class,
+                            e -> assertThat(e.field()).isEqualTo("state"));
         }
     }
 

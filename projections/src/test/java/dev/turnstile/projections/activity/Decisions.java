@@ -69,8 +69,12 @@ public final class Decisions {
 
     /** The holder of {@code lease} renewing it at {@code at} for the lease's time to live. */
     public LeaseRenewed renew(ClaimGranted lease, Instant at) {
-        return new LeaseRenewed(header(lease, lease.agentId(), at), ClaimMode.LEASE, lease.fencingToken(),
-                at.plusSeconds(lease.ttlSeconds()), lease.ttlSeconds());
+        return new LeaseRenewed(
+                header(lease, lease.agentId(), at),
+                ClaimMode.LEASE,
+                lease.fencingToken(),
+                at.plusSeconds(lease.ttlSeconds()),
+                lease.ttlSeconds());
     }
 
     public LeaseReleased release(ClaimGranted lease, Instant at) {
@@ -79,8 +83,12 @@ public final class Decisions {
 
     /** {@code lease} announced expired (at its granted expiry) by a command at {@code at}. */
     public LeaseExpired expire(ClaimGranted lease, Instant at) {
-        return new LeaseExpired(header(lease, lease.agentId(), at), ClaimMode.LEASE, lease.fencingToken(),
-                lease.expiresAt(), lease.attemptedAt());
+        return new LeaseExpired(
+                header(lease, lease.agentId(), at),
+                ClaimMode.LEASE,
+                lease.fencingToken(),
+                lease.expiresAt(),
+                lease.attemptedAt());
     }
 
     public ClaimCompleted complete(ClaimGranted lease, ClaimOutcome outcome, Instant at) {
@@ -89,8 +97,15 @@ public final class Decisions {
 
     /** {@code agent}'s renewal of {@code lease} with {@code token}, refused: it is not the holder. */
     public RequestRefused refuse(ClaimGranted lease, String agent, long token, Instant at) {
-        return new RequestRefused(header(lease, agent, at), HolderRequest.RENEW, RefusalReason.NOT_HOLDER,
-                lease.mode(), token, lease.fencingToken(), lease.agentId(), lease.expiresAt());
+        return new RequestRefused(
+                header(lease, agent, at),
+                HolderRequest.RENEW,
+                RefusalReason.NOT_HOLDER,
+                lease.mode(),
+                token,
+                lease.fencingToken(),
+                lease.agentId(),
+                lease.expiresAt());
     }
 
     /** The same decision, repeated for a retried request id, as the processor redelivers it. */
@@ -122,8 +137,14 @@ public final class Decisions {
     }
 
     private static ClaimDenied deny(ClaimGranted holder, DecisionHeader header) {
-        return new ClaimDenied(header, holder.agentId(), holder.attemptedAt(), holder.mode(), holder.fencingToken(),
-                holder.expiresAt(), null);
+        return new ClaimDenied(
+                header,
+                holder.agentId(),
+                holder.attemptedAt(),
+                holder.mode(),
+                holder.fencingToken(),
+                holder.expiresAt(),
+                null);
     }
 
     private DecisionHeader header(ClaimEvent about, String agent, Instant at) {
@@ -136,7 +157,17 @@ public final class Decisions {
 
     private DecisionHeader header(String key, String project, String task, String sha, String agent, Instant at) {
         long sequence = sequences.merge(key, 1L, Long::sum);
-        return new DecisionHeader(DecisionHeader.SCHEMA_VERSION, ClaimEvent.decisionId(key, sequence), sequence,
-                "req-" + UUID.randomUUID(), key, project, task, sha, agent, at, false);
+        return new DecisionHeader(
+                DecisionHeader.SCHEMA_VERSION,
+                ClaimEvent.decisionId(key, sequence),
+                sequence,
+                "req-" + UUID.randomUUID(),
+                key,
+                project,
+                task,
+                sha,
+                agent,
+                at,
+                false);
     }
 }

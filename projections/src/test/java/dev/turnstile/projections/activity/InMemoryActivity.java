@@ -42,6 +42,7 @@ public final class InMemoryActivity implements ActivityQueries {
     private final Set<String> seen = new HashSet<>();
     /** Listed attempts by position: newest first. */
     private final NavigableMap<byte[], Attempt> listed = new TreeMap<>(Arrays::compareUnsigned);
+
     private final Map<String, Counts> projects = new HashMap<>();
     private final Map<String, Counts> tasks = new HashMap<>();
     private final NavigableMap<Long, Counts> minutes = new TreeMap<>();
@@ -104,8 +105,18 @@ public final class InMemoryActivity implements ActivityQueries {
         synchronized (this) {
             sequence = sequences.merge(key, 1L, Long::sum);
         }
-        var header = new DecisionHeader(DecisionHeader.SCHEMA_VERSION, ClaimEvent.decisionId(key, sequence), sequence,
-                "req-" + key + "-" + sequence, key, project, task, sha, agent, at, false);
+        var header = new DecisionHeader(
+                DecisionHeader.SCHEMA_VERSION,
+                ClaimEvent.decisionId(key, sequence),
+                sequence,
+                "req-" + key + "-" + sequence,
+                key,
+                project,
+                task,
+                sha,
+                agent,
+                at,
+                false);
         ClaimEvent decision = granted
                 ? new ClaimGranted(header, ClaimMode.ONCE, 1, null, null, false)
                 : new ClaimDenied(header, "holder", at, ClaimMode.ONCE, 1, null, null);
@@ -143,8 +154,14 @@ public final class InMemoryActivity implements ActivityQueries {
     public synchronized ActivityStats stats() {
         var now = clock.instant();
         var lastDay = sum(QueryRules.lastDay(now));
-        return new ActivityStats(totals.total(), lastDay.total(), totals.blocked(), lastDay.blocked(),
-                QueryRules.breakdown(projects), QueryRules.breakdown(tasks), now);
+        return new ActivityStats(
+                totals.total(),
+                lastDay.total(),
+                totals.blocked(),
+                lastDay.blocked(),
+                QueryRules.breakdown(projects),
+                QueryRules.breakdown(tasks),
+                now);
     }
 
     @Override
@@ -174,11 +191,14 @@ public final class InMemoryActivity implements ActivityQueries {
             }
         }
         var match = QueryRules.matchSha(
-                gitSha, shas.stream().limit(QueryRules.SHAS_LISTED_WHEN_AMBIGUOUS + 1).toList());
+                gitSha,
+                shas.stream().limit(QueryRules.SHAS_LISTED_WHEN_AMBIGUOUS + 1).toList());
         if (match == null) {
             return List.of();
         }
-        return listed.values().stream().filter(attempt -> attempt.gitSha().equals(match)).toList();
+        return listed.values().stream()
+                .filter(attempt -> attempt.gitSha().equals(match))
+                .toList();
     }
 
     @Override

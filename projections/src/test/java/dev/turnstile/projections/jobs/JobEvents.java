@@ -64,13 +64,13 @@ final class JobEvents {
     }
 
     JobEnqueued enqueued(String queue, String jobId, String name) {
-        return add(new JobEnqueued(next(queue), jobId, name, payload(jobId), 0, now, 3, Backoff.DEFAULT, 30, null,
-                JobState.WAITING));
+        return add(new JobEnqueued(
+                next(queue), jobId, name, payload(jobId), 0, now, 3, Backoff.DEFAULT, 30, null, JobState.WAITING));
     }
 
     JobEnqueued delayed(String queue, String jobId, String name, Instant runAt) {
-        return add(new JobEnqueued(next(queue), jobId, name, null, 0, runAt, 3, Backoff.DEFAULT, 30, null,
-                JobState.DELAYED));
+        return add(new JobEnqueued(
+                next(queue), jobId, name, null, 0, runAt, 3, Backoff.DEFAULT, 30, null, JobState.DELAYED));
     }
 
     JobAlreadyEnqueued alreadyEnqueued(String queue, String jobId, String requestedJobId) {
@@ -82,28 +82,49 @@ final class JobEvents {
     }
 
     JobClaimed claimed(String queue, String jobId, String worker, int attempt, long token) {
-        return add(new JobClaimed(next(queue), jobId, worker, attempt, token, 30, now.plusSeconds(30), "send",
-                payload(jobId), 0, 3));
+        return add(new JobClaimed(
+                next(queue), jobId, worker, attempt, token, 30, now.plusSeconds(30), "send", payload(jobId), 0, 3));
     }
 
-    JobHeartbeatReceived heartbeat(String queue, String jobId, String worker, int attempt, long token,
-            Integer progress, String message) {
-        return add(new JobHeartbeatReceived(next(queue), jobId, worker, attempt, token, now.plusSeconds(30), progress,
-                message));
+    JobHeartbeatReceived heartbeat(
+            String queue, String jobId, String worker, int attempt, long token, Integer progress, String message) {
+        return add(new JobHeartbeatReceived(
+                next(queue), jobId, worker, attempt, token, now.plusSeconds(30), progress, message));
     }
 
     JobSucceeded succeeded(String queue, String jobId, String worker, int attempt, long token) {
-        return add(new JobSucceeded(next(queue), jobId, worker, attempt, token, Json.MAPPER.valueToTree(Map.of("ok", 1))));
+        return add(
+                new JobSucceeded(next(queue), jobId, worker, attempt, token, Json.MAPPER.valueToTree(Map.of("ok", 1))));
     }
 
     JobFailed failed(String queue, String jobId, String worker, int attempt, long token, JobState state) {
-        return add(new JobFailed(next(queue), jobId, worker, attempt, token, FailureKind.WORKER_FAILED, "boom", true,
-                state, state == JobState.DEAD ? null : now.plusSeconds(5), null));
+        return add(new JobFailed(
+                next(queue),
+                jobId,
+                worker,
+                attempt,
+                token,
+                FailureKind.WORKER_FAILED,
+                "boom",
+                true,
+                state,
+                state == JobState.DEAD ? null : now.plusSeconds(5),
+                null));
     }
 
     JobFailed leaseExpired(String queue, String jobId, String worker, int attempt, long token) {
-        return add(new JobFailed(next(queue), jobId, worker, attempt, token, FailureKind.LEASE_EXPIRED,
-                "lease expired", true, JobState.FAILED_WILL_RETRY, now.plusSeconds(5), now.minusSeconds(1)));
+        return add(new JobFailed(
+                next(queue),
+                jobId,
+                worker,
+                attempt,
+                token,
+                FailureKind.LEASE_EXPIRED,
+                "lease expired",
+                true,
+                JobState.FAILED_WILL_RETRY,
+                now.plusSeconds(5),
+                now.minusSeconds(1)));
     }
 
     JobLogsAppended logs(String queue, String jobId, String worker, int attempt, long token, String... lines) {
@@ -111,8 +132,8 @@ final class JobEvents {
     }
 
     JobArtifactAttached artifact(String queue, String jobId, String worker, String name) {
-        return add(new JobArtifactAttached(next(queue), jobId, worker, 1, 1, name, "s3://bucket/" + name, 123,
-                "a".repeat(64), "text/html"));
+        return add(new JobArtifactAttached(
+                next(queue), jobId, worker, 1, 1, name, "s3://bucket/" + name, 123, "a".repeat(64), "text/html"));
     }
 
     JobCancelled cancelled(String queue, String jobId, JobState previous, String worker, Long token) {

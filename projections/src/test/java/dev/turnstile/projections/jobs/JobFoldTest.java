@@ -23,7 +23,9 @@ class JobFoldTest {
 
     /** Folds {@code event} into the queue and job held by this test, as the store would keep them. */
     private JobFold.Folded apply(JobEvent event) {
-        assertThat(JobFold.isNew(queue, event)).as("event %s is new", event.eventId()).isTrue();
+        assertThat(JobFold.isNew(queue, event))
+                .as("event %s is new", event.eventId())
+                .isTrue();
         var folded = JobFold.fold(queue, job, event);
         queue = folded.queue();
         if (folded.before() != null || folded.after() != null) {
@@ -65,7 +67,8 @@ class JobFoldTest {
 
             assertThat(queue.counts()).isEqualTo(StateCounts.NONE.plus(JobState.WAITING, 1));
             assertThat(job.summary().runAt()).isNull();
-            assertThat(timeline).extracting(TimelineEntry::description)
+            assertThat(timeline)
+                    .extracting(TimelineEntry::description)
                     .containsExactly("Enqueued, delayed until " + runAt, "Its delay ended: waiting");
         }
 
@@ -92,8 +95,8 @@ class JobFoldTest {
         void heartbeats_move_the_progress_and_the_lease_without_a_timeline_entry() {
             apply(events.enqueued("emails", "welcome-1", "send-welcome"));
             apply(events.claimed("emails", "welcome-1", "worker-1", 1, 1));
-            apply(events.after(Duration.ofSeconds(10)).heartbeat("emails", "welcome-1", "worker-1", 1, 1, 40,
-                    "rendering"));
+            apply(events.after(Duration.ofSeconds(10))
+                    .heartbeat("emails", "welcome-1", "worker-1", 1, 1, 40, "rendering"));
             apply(events.after(Duration.ofSeconds(10)).heartbeat("emails", "welcome-1", "worker-1", 1, 1, null, null));
 
             assertThat(job.progress()).isEqualTo(40);
@@ -126,7 +129,9 @@ class JobFoldTest {
             assertThat(queue.counts()).isEqualTo(StateCounts.NONE.plus(JobState.SUCCEEDED, 1));
             assertThat(job.finishedAt()).isEqualTo(events.now());
             assertThat(job.result().get("ok").asInt()).isEqualTo(1);
-            assertThat(job.summary().leaseExpiresAt()).as("only active jobs show a lease").isNull();
+            assertThat(job.summary().leaseExpiresAt())
+                    .as("only active jobs show a lease")
+                    .isNull();
             assertThat(timeline.getLast().description()).isEqualTo("Succeeded: attempt 1 by worker-1");
         }
 
@@ -139,7 +144,8 @@ class JobFoldTest {
             assertThat(job.lastError()).isEqualTo("boom");
             assertThat(job.lastFailure()).isEqualTo("worker_failed");
             assertThat(timeline.getLast().description())
-                    .isEqualTo("Attempt 1 by worker-1 failed: boom; retried at " + events.now().plusSeconds(5));
+                    .isEqualTo("Attempt 1 by worker-1 failed: boom; retried at "
+                            + events.now().plusSeconds(5));
 
             apply(events.ready("emails", "welcome-1", JobState.FAILED_WILL_RETRY));
             apply(events.claimed("emails", "welcome-1", "worker-1", 2, 2));
@@ -169,8 +175,9 @@ class JobFoldTest {
 
             assertThat(queue.counts()).isEqualTo(StateCounts.NONE.plus(JobState.CANCELLED, 1));
             assertThat(job.cancelledBy()).isEqualTo("operator");
-            assertThat(timeline.getLast().description()).isEqualTo("Cancelled by operator while worker-1 ran it (token"
-                    + " 4): its next heartbeat is refused, so it stops");
+            assertThat(timeline.getLast().description())
+                    .isEqualTo("Cancelled by operator while worker-1 ran it (token"
+                            + " 4): its next heartbeat is refused, so it stops");
         }
 
         @Test
@@ -230,9 +237,11 @@ class JobFoldTest {
             apply(events.refused("emails", "welcome-1", JobRequestKind.HEARTBEAT, JobRefusalReason.STALE_TOKEN));
             apply(events.refused("emails", "welcome-1", JobRequestKind.COMPLETE, JobRefusalReason.STALE_TOKEN));
 
-            assertThat(timeline).extracting(TimelineEntry::description).containsExactly(
-                    "Enqueued: waiting (priority 0)",
-                    "A complete by worker-1 with token 1 was refused: stale_token");
+            assertThat(timeline)
+                    .extracting(TimelineEntry::description)
+                    .containsExactly(
+                            "Enqueued: waiting (priority 0)",
+                            "A complete by worker-1 with token 1 was refused: stale_token");
         }
     }
 

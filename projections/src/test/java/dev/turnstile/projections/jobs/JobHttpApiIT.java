@@ -70,7 +70,8 @@ class JobHttpApiIT {
     private static final String OPERATOR = "operator:operator-secret";
     private static final int MAX_STREAMS = 4;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private String bootstrap;
     private JobTopics topics;
@@ -89,30 +90,50 @@ class JobHttpApiIT {
         bootstrap = SharedTestKafka.bootstrapServers();
         var claimTopics = SharedTestKafka.freshClaimTopics();
         topics = SharedTestKafka.freshJobTopics();
-        var settings = ProcessorProperties.defaults(SharedTestKafka.uniqueName("job-http"), dir.resolve("processor")
-                .toString());
+        var settings = ProcessorProperties.defaults(
+                SharedTestKafka.uniqueName("job-http"), dir.resolve("processor").toString());
         processor = new ClaimProcessorService(
                 settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics),
-                ProcessorTopology.build(claimTopics, Duration.ofSeconds(1), settings.requestMemory(), topics,
+                ProcessorTopology.build(
+                        claimTopics,
+                        Duration.ofSeconds(1),
+                        settings.requestMemory(),
+                        topics,
                         settings.jobs().topologySettings(settings.requestMemory())));
         processor.start();
         assertThat(processor.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        producer = new KafkaProducer<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                topics.requests().keySerde().serializer(), topics.requests().valueSerde().serializer());
+        producer = new KafkaProducer<>(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                topics.requests().keySerde().serializer(),
+                topics.requests().valueSerde().serializer());
         var users = new InMemoryUserDetailsManager(
-                User.withUsername("analyst").password("{noop}read-only-secret").roles("ANALYST").build(),
-                User.withUsername("operator").password("{noop}operator-secret").roles("OPERATOR").build());
+                User.withUsername("analyst")
+                        .password("{noop}read-only-secret")
+                        .roles("ANALYST")
+                        .build(),
+                User.withUsername("operator")
+                        .password("{noop}operator-secret")
+                        .roles("OPERATOR")
+                        .build());
         app = new SpringApplicationBuilder(App.class)
                 .initializers(context -> context.getBeanFactory().registerSingleton("users", users))
                 .properties(Map.ofEntries(
                         Map.entry("server.port", "0"),
                         Map.entry("spring.kafka.bootstrap-servers", bootstrap),
-                        Map.entry("turnstile.topics.requests", claimTopics.requests().name()),
-                        Map.entry("turnstile.topics.decisions", claimTopics.decisions().name()),
-                        Map.entry("turnstile.topics.job-requests", topics.requests().name()),
+                        Map.entry(
+                                "turnstile.topics.requests",
+                                claimTopics.requests().name()),
+                        Map.entry(
+                                "turnstile.topics.decisions",
+                                claimTopics.decisions().name()),
+                        Map.entry(
+                                "turnstile.topics.job-requests",
+                                topics.requests().name()),
                         Map.entry("turnstile.topics.job-events", topics.events().name()),
                         Map.entry("turnstile.processor.enabled", "false"),
-                        Map.entry("turnstile.projections.state-dir", dir.resolve("activity").toString()),
+                        Map.entry(
+                                "turnstile.projections.state-dir",
+                                dir.resolve("activity").toString()),
                         Map.entry("turnstile.projections.jobs.max-streams", Integer.toString(MAX_STREAMS)),
                         // A closed stream is noticed at its next write: soon, so that the cap frees up between tests.
                         Map.entry("turnstile.projections.jobs.stream-heartbeat", "300ms"),
@@ -149,10 +170,14 @@ class JobHttpApiIT {
 
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.json()).containsKey("ready");
-            assertThat(list(answer.json().get("queues"))).filteredOn(q -> queue.equals(q.get("queue"))).singleElement()
+            assertThat(list(answer.json().get("queues")))
+                    .filteredOn(q -> queue.equals(q.get("queue")))
+                    .singleElement()
                     .satisfies(q -> {
                         assertThat(q).containsEntry("total", 2).containsEntry("paused", false);
-                        assertThat(map(q.get("counts"))).containsEntry("waiting", 1).containsEntry("active", 1)
+                        assertThat(map(q.get("counts")))
+                                .containsEntry("waiting", 1)
+                                .containsEntry("active", 1)
                                 .containsEntry("failed_will_retry", 0);
                     });
         }
@@ -166,7 +191,10 @@ class JobHttpApiIT {
             awaitJob(queue, "job-5", "waiting");
 
             var first = get("/api/queues/" + queue + "/jobs?limit=2", ANALYST);
-            var next = get("/api/queues/" + queue + "/jobs?limit=2&cursor=" + first.json().get("nextCursor"), ANALYST);
+            var next = get(
+                    "/api/queues/" + queue + "/jobs?limit=2&cursor="
+                            + first.json().get("nextCursor"),
+                    ANALYST);
             var odd = get("/api/queues/" + queue + "/jobs?name=odd&state=waiting", ANALYST);
 
             assertThat(ids(first)).containsExactly(queue + ":job-5", queue + ":job-4");
@@ -182,12 +210,26 @@ class JobHttpApiIT {
             claim(queue, "worker-1");
             var token = token(awaitJob(queue, "report-1", "active"));
             send(new HeartbeatJob(header(queue), "report-1", "worker-1", token, 60, "rendering page 3", Instant.now()));
-            send(new AppendJobLogs(header(queue), "report-1", "worker-1", token, List.of("start", "page 3"),
+            send(new AppendJobLogs(
+                    header(queue), "report-1", "worker-1", token, List.of("start", "page 3"), Instant.now()));
+            send(new AttachJobArtifact(
+                    header(queue),
+                    "report-1",
+                    "worker-1",
+                    token,
+                    "report.pdf",
+                    "s3://reports/report-1.pdf",
+                    2048,
+                    "b".repeat(64),
+                    "application/pdf",
                     Instant.now()));
-            send(new AttachJobArtifact(header(queue), "report-1", "worker-1", token, "report.pdf",
-                    "s3://reports/report-1.pdf", 2048, "b".repeat(64), "application/pdf", Instant.now()));
-            send(new CompleteJob(header(queue), "report-1", "worker-1", token,
-                    Json.MAPPER.valueToTree(Map.of("pages", 3)), Instant.now()));
+            send(new CompleteJob(
+                    header(queue),
+                    "report-1",
+                    "worker-1",
+                    token,
+                    Json.MAPPER.valueToTree(Map.of("pages", 3)),
+                    Instant.now()));
 
             var job = awaitJob(queue, "report-1", "succeeded");
 
@@ -199,13 +241,17 @@ class JobHttpApiIT {
                     .containsEntry("result", Map.of("pages", 3))
                     .containsEntry("workerId", "worker-1")
                     .containsEntry("attempt", 1);
-            assertThat(list(map(job.get("timeline")).get("items"))).extracting(entry -> entry.get("type"))
+            assertThat(list(map(job.get("timeline")).get("items")))
+                    .extracting(entry -> entry.get("type"))
                     .containsExactly("JobEnqueued", "JobClaimed", "JobArtifactAttached", "JobSucceeded");
             assertThat(map(job.get("logs"))).containsEntry("dropped", 0);
-            assertThat(list(map(job.get("logs")).get("items"))).extracting(line -> line.get("text"))
+            assertThat(list(map(job.get("logs")).get("items")))
+                    .extracting(line -> line.get("text"))
                     .containsExactly("start", "page 3");
-            assertThat(list(map(job.get("artifacts")).get("items"))).singleElement()
-                    .satisfies(a -> assertThat(a).containsEntry("name", "report.pdf").containsEntry("bytes", 2048));
+            assertThat(list(map(job.get("artifacts")).get("items")))
+                    .singleElement()
+                    .satisfies(a ->
+                            assertThat(a).containsEntry("name", "report.pdf").containsEntry("bytes", 2048));
         }
 
         @Test
@@ -216,25 +262,35 @@ class JobHttpApiIT {
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.json()).containsEntry("error", "unknown_job");
             assertThat(unqualified.status()).isEqualTo(400);
-            assertThat(violations(unqualified)).singleElement().satisfies(v -> assertThat(v)
-                    .containsEntry("field", "jobId").containsEntry("rule", "format"));
+            assertThat(violations(unqualified))
+                    .singleElement()
+                    .satisfies(
+                            v -> assertThat(v).containsEntry("field", "jobId").containsEntry("rule", "format"));
         }
 
         @Test
         void bad_parameters_get_400_naming_the_parameter_and_rule() throws Exception {
             var queue = queue("params");
             Map<String, String> cases = Map.of(
-                    "/api/queues/" + queue + "/jobs?state=maybe", "state:enum",
-                    "/api/queues/" + queue + "/jobs?limit=0", "limit:range",
-                    "/api/queues/" + queue + "/jobs?cursor=nonsense", "cursor:cursor",
-                    "/api/queues/bad:queue/jobs", "queue:pattern",
-                    "/api/queues/" + queue + "/jobs?name=%20padded%20x%01", "name:pattern");
+                    "/api/queues/" + queue + "/jobs?state=maybe",
+                    "state:enum",
+                    "/api/queues/" + queue + "/jobs?limit=0",
+                    "limit:range",
+                    "/api/queues/" + queue + "/jobs?cursor=nonsense",
+                    "cursor:cursor",
+                    "/api/queues/bad:queue/jobs",
+                    "queue:pattern",
+                    "/api/queues/" + queue + "/jobs?name=%20padded%20x%01",
+                    "name:pattern");
             for (var entry : cases.entrySet()) {
                 var answer = get(entry.getKey(), ANALYST);
                 var expected = entry.getValue().split(":");
                 assertThat(answer.status()).as(entry.getKey()).isEqualTo(400);
-                assertThat(violations(answer)).as(entry.getKey()).anySatisfy(v -> assertThat(v)
-                        .containsEntry("field", expected[0]).containsEntry("rule", expected[1]));
+                assertThat(violations(answer))
+                        .as(entry.getKey())
+                        .anySatisfy(v -> assertThat(v)
+                                .containsEntry("field", expected[0])
+                                .containsEntry("rule", expected[1]));
             }
         }
 
@@ -245,8 +301,8 @@ class JobHttpApiIT {
 
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(anonymous.json()).containsEntry("error", "unauthorized");
-            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
-                    assertThat(v).startsWith("Basic"));
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
             assertThat(wrongPassword.status()).isEqualTo(401);
         }
     }
@@ -304,7 +360,8 @@ class JobHttpApiIT {
         @Test
         void a_dead_job_is_retried_an_active_one_is_not_deleted_and_a_finished_one_is() throws Exception {
             var queue = queue("retry");
-            send(EnqueueJob.of(queue, "req-" + UUID.randomUUID(), "a", "send", null, Instant.now()).withMaxAttempts(1));
+            send(EnqueueJob.of(queue, "req-" + UUID.randomUUID(), "a", "send", null, Instant.now())
+                    .withMaxAttempts(1));
             enqueue(queue, "b", "send");
             claim(queue, "worker-1");
             var token = token(awaitJob(queue, "a", "active"));
@@ -321,7 +378,9 @@ class JobHttpApiIT {
             var unknown = post("/api/jobs/" + queue + ":nobody/cancel", "", OPERATOR);
 
             assertThat(retried.status()).isEqualTo(200);
-            assertThat(retried.json()).containsEntry("result", "retried").containsEntry("previousState", "dead")
+            assertThat(retried.json())
+                    .containsEntry("result", "retried")
+                    .containsEntry("previousState", "dead")
                     .containsEntry("requestId", "retry-" + run);
             assertThat(notRetryable.status()).isEqualTo(409);
             assertThat(notRetryable.json()).containsEntry("reason", "not_retryable");
@@ -351,9 +410,10 @@ class JobHttpApiIT {
             assertThat(pausedAgain.status()).isEqualTo(409);
             assertThat(pausedAgain.json()).containsEntry("reason", "already_paused");
             assertThat(limited.json()).containsEntry("result", "configured").containsEntry("concurrency", 3);
-            assertThat(list(overview.json().get("queues"))).filteredOn(q -> queue.equals(q.get("queue")))
-                    .singleElement().satisfies(q -> assertThat(q).containsEntry("paused", true)
-                            .containsEntry("concurrency", 3));
+            assertThat(list(overview.json().get("queues")))
+                    .filteredOn(q -> queue.equals(q.get("queue")))
+                    .singleElement()
+                    .satisfies(q -> assertThat(q).containsEntry("paused", true).containsEntry("concurrency", 3));
             assertThat(resumed.json()).containsEntry("result", "resumed");
             assertThat(unlimited.json()).containsEntry("result", "configured").doesNotContainKey("concurrency");
         }
@@ -367,11 +427,15 @@ class JobHttpApiIT {
             send(new CompleteJob(header(queue), "a", "worker-1", token, null, Instant.now()));
             awaitJob(queue, "a", "succeeded");
 
-            var cleaned = post("/api/queues/" + queue + "/clean",
-                    "{\"states\":[\"succeeded\",\"dead\"],\"olderThanSeconds\":0}", OPERATOR);
+            var cleaned = post(
+                    "/api/queues/" + queue + "/clean",
+                    "{\"states\":[\"succeeded\",\"dead\"],\"olderThanSeconds\":0}",
+                    OPERATOR);
 
             assertThat(cleaned.status()).isEqualTo(200);
-            assertThat(cleaned.json()).containsEntry("removed", 1).containsEntry("states", List.of("dead", "succeeded"));
+            assertThat(cleaned.json())
+                    .containsEntry("removed", 1)
+                    .containsEntry("states", List.of("dead", "succeeded"));
             assertThat(get("/api/jobs/" + queue + ":a", ANALYST).status()).isEqualTo(404);
             assertThat(eventTypes(queue)).as("the log keeps the job").contains("JobEnqueued", "JobSucceeded");
         }
@@ -380,23 +444,33 @@ class JobHttpApiIT {
         void bad_operator_requests_get_400_or_415_and_nothing_is_written() throws Exception {
             var queue = queue("badop");
             var cases = List.of(
-                    new Object[] {post("/api/queues/" + queue + "/clean", "{\"states\":[\"active\"]}", OPERATOR),
-                            "states", "enum"},
+                    new Object[] {
+                        post("/api/queues/" + queue + "/clean", "{\"states\":[\"active\"]}", OPERATOR), "states", "enum"
+                    },
                     new Object[] {post("/api/queues/" + queue + "/clean", "{}", OPERATOR), "states", "required"},
-                    new Object[] {request("PUT", "/api/queues/" + queue + "/settings", "{\"concurrency\":0}", OPERATOR),
-                            "concurrency", "range"},
-                    new Object[] {request("PUT", "/api/queues/" + queue + "/settings", "{}", OPERATOR),
-                            "concurrency", "required"},
-                    new Object[] {post("/api/queues/" + queue + "/pause", "{\"reason\":\"x\"}", OPERATOR),
-                            "reason", "unknown"},
-                    new Object[] {post("/api/jobs/" + queue + ":a/cancel", "{\"requestId\":\"x\"}", OPERATOR),
-                            "requestId", "pattern"},
+                    new Object[] {
+                        request("PUT", "/api/queues/" + queue + "/settings", "{\"concurrency\":0}", OPERATOR),
+                        "concurrency",
+                        "range"
+                    },
+                    new Object[] {
+                        request("PUT", "/api/queues/" + queue + "/settings", "{}", OPERATOR), "concurrency", "required"
+                    },
+                    new Object[] {
+                        post("/api/queues/" + queue + "/pause", "{\"reason\":\"x\"}", OPERATOR), "reason", "unknown"
+                    },
+                    new Object[] {
+                        post("/api/jobs/" + queue + ":a/cancel", "{\"requestId\":\"x\"}", OPERATOR),
+                        "requestId",
+                        "pattern"
+                    },
                     new Object[] {post("/api/jobs/a/cancel", "", OPERATOR), "jobId", "format"});
             for (var each : cases) {
                 var answer = (Response) each[0];
                 assertThat(answer.status()).as(answer.body()).isEqualTo(400);
-                assertThat(violations(answer)).anySatisfy(v -> assertThat(v)
-                        .containsEntry("field", each[1]).containsEntry("rule", each[2]));
+                assertThat(violations(answer))
+                        .anySatisfy(v ->
+                                assertThat(v).containsEntry("field", each[1]).containsEntry("rule", each[2]));
             }
             var notJson = request("POST", "/api/queues/" + queue + "/pause", "", OPERATOR, "text/plain");
 
@@ -451,7 +525,9 @@ class JobHttpApiIT {
                 var claimed = stream.event();
 
                 assertThat(first.json()).containsEntry("type", "JobEnqueued").containsEntry("jobId", "b");
-                assertThat(claimed.json()).containsEntry("type", "JobClaimed").containsEntry("jobId", "b")
+                assertThat(claimed.json())
+                        .containsEntry("type", "JobClaimed")
+                        .containsEntry("jobId", "b")
                         .containsEntry("workerId", "worker-2");
             }
         }
@@ -462,12 +538,16 @@ class JobHttpApiIT {
             var queue = queue("cap");
             var wrongId = get("/api/queues/" + queue + "/events?lastEventId=other%2342", ANALYST);
             assertThat(wrongId.status()).isEqualTo(400);
-            assertThat(violations(wrongId)).singleElement().satisfies(v ->
-                    assertThat(v).containsEntry("field", "Last-Event-ID").containsEntry("rule", "format"));
+            assertThat(violations(wrongId))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v)
+                            .containsEntry("field", "Last-Event-ID")
+                            .containsEntry("rule", "format"));
 
             var meters = app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    meters.get("turnstile.jobs.streams.open").gauge().value() == 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            meters.get("turnstile.jobs.streams.open").gauge().value() == 0);
             var streams = new ArrayList<SseClient>();
             try {
                 for (int i = 0; i < MAX_STREAMS; i++) {
@@ -487,7 +567,8 @@ class JobHttpApiIT {
 
         @Test
         void a_stream_needs_a_signed_in_user() throws Exception {
-            assertThat(get("/api/queues/" + queue("anon") + "/events", null).status()).isEqualTo(401);
+            assertThat(get("/api/queues/" + queue("anon") + "/events", null).status())
+                    .isEqualTo(401);
         }
     }
 
@@ -590,12 +671,18 @@ class JobHttpApiIT {
     }
 
     private void send(JobCommand command) throws Exception {
-        producer.send(new ProducerRecord<>(topics.requests().name(), null, command.timestamp().toEpochMilli(),
-                command.queue(), command)).get();
+        producer.send(new ProducerRecord<>(
+                        topics.requests().name(), null, command.timestamp().toEpochMilli(), command.queue(), command))
+                .get();
     }
 
     private void enqueue(String queue, String jobId, String name) throws Exception {
-        send(EnqueueJob.of(queue, "req-" + UUID.randomUUID(), jobId, name, Json.MAPPER.valueToTree(Map.of("n", 1)),
+        send(EnqueueJob.of(
+                queue,
+                "req-" + UUID.randomUUID(),
+                jobId,
+                name,
+                Json.MAPPER.valueToTree(Map.of("n", 1)),
                 Instant.now()));
     }
 
@@ -606,12 +693,14 @@ class JobHttpApiIT {
     /** The job as the API shows it, once it is in {@code state}. */
     private Map<String, Object> awaitJob(String queue, String jobId, String state) {
         var found = new ArrayList<Map<String, Object>>();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            var answer = get("/api/jobs/" + queue + ":" + jobId, ANALYST);
-            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-            assertThat(answer.json()).containsEntry("state", state);
-            found.add(answer.json());
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    var answer = get("/api/jobs/" + queue + ":" + jobId, ANALYST);
+                    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                    assertThat(answer.json()).containsEntry("state", state);
+                    found.add(answer.json());
+                });
         return found.getLast();
     }
 
@@ -635,8 +724,9 @@ class JobHttpApiIT {
             throws Exception {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", contentType);
         }
@@ -652,7 +742,9 @@ class JobHttpApiIT {
     }
 
     private static List<String> ids(Response answer) {
-        return list(answer.json().get("jobs")).stream().map(job -> (String) job.get("id")).toList();
+        return list(answer.json().get("jobs")).stream()
+                .map(job -> (String) job.get("id"))
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -672,7 +764,8 @@ class JobHttpApiIT {
     /** The event types of {@code queue} on job-events, committed, so far. */
     private List<String> eventTypes(String queue) {
         return readAll(topics.events().name(), queue).stream()
-                .map(value -> Json.MAPPER.readTree(value).get("type").asString()).toList();
+                .map(value -> Json.MAPPER.readTree(value).get("type").asString())
+                .toList();
     }
 
     /** The requests (not timer commands) on job-requests for any of {@code queues}. */
@@ -690,12 +783,16 @@ class JobHttpApiIT {
     }
 
     private List<byte[]> readAll(String topic, String key) {
-        var config = Map.<String, Object>of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var config = Map.<String, Object>of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         var values = new ArrayList<byte[]>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);

@@ -60,16 +60,27 @@ class JobProjectionTest {
         var second = projection.jobs("emails", JobFilter.none(), first.nextCursor(), 2);
         var third = projection.jobs("emails", JobFilter.none(), second.nextCursor(), 2);
 
-        assertThat(second.items()).as("a job enqueued meanwhile never shifts later pages")
-                .extracting(JobSummary::jobId).containsExactly("job-3", "job-2");
+        assertThat(second.items())
+                .as("a job enqueued meanwhile never shifts later pages")
+                .extracting(JobSummary::jobId)
+                .containsExactly("job-3", "job-2");
         assertThat(third.items()).extracting(JobSummary::jobId).containsExactly("job-1");
         assertThat(third.nextCursor()).isNull();
-        assertThat(projection.jobs("emails", new JobFilter(JobState.WAITING, null), null, 10).items())
-                .extracting(JobSummary::jobId).containsExactly("job-6", "job-5", "job-4", "job-3", "job-1");
-        assertThat(projection.jobs("emails", new JobFilter(null, "even"), null, 10).items())
-                .extracting(JobSummary::jobId).containsExactly("job-4", "job-2");
-        assertThat(projection.jobs("emails", new JobFilter(JobState.ACTIVE, "even"), null, 10).items())
-                .extracting(JobSummary::jobId).containsExactly("job-2");
+        assertThat(projection
+                        .jobs("emails", new JobFilter(JobState.WAITING, null), null, 10)
+                        .items())
+                .extracting(JobSummary::jobId)
+                .containsExactly("job-6", "job-5", "job-4", "job-3", "job-1");
+        assertThat(projection
+                        .jobs("emails", new JobFilter(null, "even"), null, 10)
+                        .items())
+                .extracting(JobSummary::jobId)
+                .containsExactly("job-4", "job-2");
+        assertThat(projection
+                        .jobs("emails", new JobFilter(JobState.ACTIVE, "even"), null, 10)
+                        .items())
+                .extracting(JobSummary::jobId)
+                .containsExactly("job-2");
         assertThat(projection.jobs("other", JobFilter.none(), null, 10).items()).isEmpty();
     }
 
@@ -82,14 +93,16 @@ class JobProjectionTest {
 
     @Test
     void queues_are_listed_by_name_with_their_counts_pause_and_limit() {
-        apply(events.enqueued("web", "a", "build"), events.enqueued("emails", "b", "send"),
+        apply(
+                events.enqueued("web", "a", "build"),
+                events.enqueued("emails", "b", "send"),
                 events.enqueued("emails", "c", "send"));
-        apply(events.claimed("emails", "b", "worker-1", 1, 1), events.paused("emails"),
-                events.configured("emails", 2));
+        apply(events.claimed("emails", "b", "worker-1", 1, 1), events.paused("emails"), events.configured("emails", 2));
 
         assertThat(projection.queues()).extracting(QueueOverview::queue).containsExactly("emails", "web");
         var emails = projection.queue("emails").orElseThrow();
-        assertThat(emails.counts()).isEqualTo(StateCounts.NONE.plus(JobState.WAITING, 1).plus(JobState.ACTIVE, 1));
+        assertThat(emails.counts())
+                .isEqualTo(StateCounts.NONE.plus(JobState.WAITING, 1).plus(JobState.ACTIVE, 1));
         assertThat(emails.paused()).isTrue();
         assertThat(emails.concurrency()).isEqualTo(2);
     }
@@ -97,7 +110,8 @@ class JobProjectionTest {
     @Test
     void a_job_keeps_only_its_newest_log_lines_and_says_how_many_were_dropped() {
         apply(events.enqueued("emails", "a", "send"), events.claimed("emails", "a", "worker-1", 1, 1));
-        apply(events.logs("emails", "a", "worker-1", 1, 1, "l1", "l2", "l3"),
+        apply(
+                events.logs("emails", "a", "worker-1", 1, 1, "l1", "l2", "l3"),
                 events.logs("emails", "a", "worker-1", 1, 1, "l4", "l5", "l6", "l7"));
 
         var logs = projection.job("emails", "a").orElseThrow().logs();
@@ -110,7 +124,9 @@ class JobProjectionTest {
     @Test
     void a_jobs_timeline_and_artifacts_keep_their_newest_entries_within_their_bounds() {
         apply(events.enqueued("emails", "a", "send"), events.claimed("emails", "a", "worker-1", 1, 1));
-        apply(events.artifact("emails", "a", "worker-1", "one"), events.artifact("emails", "a", "worker-1", "two"),
+        apply(
+                events.artifact("emails", "a", "worker-1", "one"),
+                events.artifact("emails", "a", "worker-1", "two"),
                 events.artifact("emails", "a", "worker-1", "three"));
 
         var job = projection.job("emails", "a").orElseThrow();
@@ -125,9 +141,12 @@ class JobProjectionTest {
 
     @Test
     void a_deleted_job_is_gone_with_its_history_and_its_id_starts_afresh_when_enqueued_again() {
-        apply(events.enqueued("emails", "a", "send"), events.claimed("emails", "a", "worker-1", 1, 1),
-                events.logs("emails", "a", "worker-1", 1, 1, "old"), events.cancelled("emails", "a",
-                        JobState.ACTIVE, "worker-1", 1L), events.deleted("emails", "a", JobState.CANCELLED));
+        apply(
+                events.enqueued("emails", "a", "send"),
+                events.claimed("emails", "a", "worker-1", 1, 1),
+                events.logs("emails", "a", "worker-1", 1, 1, "old"),
+                events.cancelled("emails", "a", JobState.ACTIVE, "worker-1", 1L),
+                events.deleted("emails", "a", JobState.CANCELLED));
         assertThat(projection.job("emails", "a")).isEmpty();
         assertThat(projection.queue("emails").orElseThrow().counts()).isEqualTo(StateCounts.NONE);
 
@@ -137,22 +156,30 @@ class JobProjectionTest {
         assertThat(job.summary().name()).isEqualTo("send-again");
         assertThat(job.logs().items()).isEmpty();
         assertThat(job.timeline().items()).hasSize(1);
-        assertThat(projection.jobs("emails", JobFilter.none(), null, 10).items()).hasSize(1);
+        assertThat(projection.jobs("emails", JobFilter.none(), null, 10).items())
+                .hasSize(1);
     }
 
     @Test
     void events_after_a_sequence_are_replayed_and_a_gap_beyond_the_kept_events_is_reported() {
-        apply(events.enqueued("emails", "a", "send"), events.enqueued("emails", "b", "send"),
-                events.parked("emails"), events.claimed("emails", "a", "worker-1", 1, 1));
+        apply(
+                events.enqueued("emails", "a", "send"),
+                events.enqueued("emails", "b", "send"),
+                events.parked("emails"),
+                events.claimed("emails", "a", "worker-1", 1, 1));
 
         var all = projection.eventsAfter("emails", 0, null);
         var ofA = projection.eventsAfter("emails", 1, "a");
 
         assertThat(all.complete()).isTrue();
-        assertThat(all.events()).extracting(JobChange.EventApplied::eventId)
-                .as("parkings are not streamed").containsExactly("emails#1", "emails#2", "emails#4");
+        assertThat(all.events())
+                .extracting(JobChange.EventApplied::eventId)
+                .as("parkings are not streamed")
+                .containsExactly("emails#1", "emails#2", "emails#4");
         assertThat(ofA.events()).extracting(JobChange.EventApplied::eventId).containsExactly("emails#4");
-        assertThat(ofA.events().getFirst().json()).contains("\"type\":\"JobClaimed\"").doesNotContain("payload");
+        assertThat(ofA.events().getFirst().json())
+                .contains("\"type\":\"JobClaimed\"")
+                .doesNotContain("payload");
 
         for (int i = 0; i < 6; i++) {
             apply(events.enqueued("emails", "more-" + i, "send"));
@@ -165,9 +192,14 @@ class JobProjectionTest {
 
     @Test
     void clean_drops_old_finished_jobs_of_the_states_asked_for_from_lists_and_counts_only() {
-        apply(events.enqueued("emails", "old-ok", "send"), events.enqueued("emails", "old-dead", "send"),
-                events.enqueued("emails", "new-ok", "send"), events.enqueued("emails", "waiting", "send"));
-        apply(events.claimed("emails", "old-ok", "w", 1, 1), events.succeeded("emails", "old-ok", "w", 1, 1),
+        apply(
+                events.enqueued("emails", "old-ok", "send"),
+                events.enqueued("emails", "old-dead", "send"),
+                events.enqueued("emails", "new-ok", "send"),
+                events.enqueued("emails", "waiting", "send"));
+        apply(
+                events.claimed("emails", "old-ok", "w", 1, 1),
+                events.succeeded("emails", "old-ok", "w", 1, 1),
                 events.claimed("emails", "old-dead", "w", 1, 2),
                 events.failed("emails", "old-dead", "w", 1, 2, JobState.DEAD));
         events.after(Duration.ofHours(2));
@@ -181,11 +213,16 @@ class JobProjectionTest {
         assertThat(result.removed()).isEqualTo(1);
         assertThat(projection.job("emails", "old-ok")).isEmpty();
         assertThat(projection.job("emails", "old-dead")).as("another state").isPresent();
-        assertThat(projection.job("emails", "new-ok")).as("finished too recently").isPresent();
+        assertThat(projection.job("emails", "new-ok"))
+                .as("finished too recently")
+                .isPresent();
         assertThat(projection.queue("emails").orElseThrow().counts())
-                .isEqualTo(StateCounts.NONE.plus(JobState.SUCCEEDED, 1).plus(JobState.DEAD, 1)
+                .isEqualTo(StateCounts.NONE
+                        .plus(JobState.SUCCEEDED, 1)
+                        .plus(JobState.DEAD, 1)
                         .plus(JobState.WAITING, 1));
-        assertThat(projection.jobs("emails", JobFilter.none(), null, 10).items()).extracting(JobSummary::jobId)
+        assertThat(projection.jobs("emails", JobFilter.none(), null, 10).items())
+                .extracting(JobSummary::jobId)
                 .containsExactly("waiting", "new-ok", "old-dead");
         assertThat(heard).containsExactly(new JobChange.Cleaned("emails", 1));
     }
@@ -218,8 +255,8 @@ class JobProjectionTest {
 
         projection = JobProjection.open(dir.resolve("jobs"), "job-events", clock, SMALL, false);
         var replayed = projection.apply(JobEvents.records(events.all(), 0));
-        var redelivered = projection.apply(List.of(new JobEventRecord(0, 2,
-                Json.MAPPER.writeValueAsBytes(events.all().getLast().asRedelivery()), "fingerprint")));
+        var redelivered = projection.apply(List.of(new JobEventRecord(
+                0, 2, Json.MAPPER.writeValueAsBytes(events.all().getLast().asRedelivery()), "fingerprint")));
 
         assertThat(projection.storedOffsets()).containsEntry(0, 3L);
         assertThat(replayed).isEmpty();
@@ -232,9 +269,11 @@ class JobProjectionTest {
     @Test
     void a_rebuild_from_offset_zero_gives_the_same_answers() {
         apply(events.enqueued("emails", "a", "send"), events.enqueued("web", "b", "build"));
-        apply(events.claimed("emails", "a", "worker-1", 1, 1),
+        apply(
+                events.claimed("emails", "a", "worker-1", 1, 1),
                 events.heartbeat("emails", "a", "worker-1", 1, 1, 50, "half"),
-                events.logs("emails", "a", "worker-1", 1, 1, "hello"), events.succeeded("emails", "a", "worker-1", 1, 1));
+                events.logs("emails", "a", "worker-1", 1, 1, "hello"),
+                events.succeeded("emails", "a", "worker-1", 1, 1));
         var queues = projection.queues();
         var job = projection.job("emails", "a").orElseThrow();
         projection.close();
@@ -254,9 +293,14 @@ class JobProjectionTest {
             throw new IllegalStateException("a broken subscriber");
         });
         projection.subscribe(change -> heard.add(((JobChange.EventApplied) change).eventId() + " "
-                + projection.job("emails", "a").map(j -> j.summary().state().wireName()).orElse("-")));
+                + projection
+                        .job("emails", "a")
+                        .map(j -> j.summary().state().wireName())
+                        .orElse("-")));
 
-        apply(events.enqueued("emails", "a", "send"), events.parked("emails"),
+        apply(
+                events.enqueued("emails", "a", "send"),
+                events.parked("emails"),
                 events.claimed("emails", "a", "worker-1", 1, 1));
 
         assertThat(heard).containsExactly("emails#1 active", "emails#3 active");
@@ -272,8 +316,8 @@ class JobProjectionTest {
         var timer = events.ready("emails", "b", JobState.DELAYED);
 
         projection.apply(List.of(record));
-        projection.apply(List.of(new JobEventRecord(0, 1,
-                Json.MAPPER.writeValueAsBytes(cancelled.asRedelivery()), "cancel job=a by operator")));
+        projection.apply(List.of(new JobEventRecord(
+                0, 1, Json.MAPPER.writeValueAsBytes(cancelled.asRedelivery()), "cancel job=a by operator")));
         projection.apply(List.of(new JobEventRecord(0, 2, Json.MAPPER.writeValueAsBytes(timer), null)));
 
         assertThat(answers).containsExactly("emails#1 cancel job=a by operator", "emails#1 cancel job=a by operator");

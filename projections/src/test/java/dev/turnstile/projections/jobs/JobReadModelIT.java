@@ -52,16 +52,23 @@ class JobReadModelIT {
         bootstrap = SharedTestKafka.bootstrapServers();
         var claimTopics = SharedTestKafka.freshClaimTopics();
         topics = SharedTestKafka.freshJobTopics();
-        var settings = ProcessorProperties.defaults(SharedTestKafka.uniqueName("job-model"), dir.resolve("processor")
-                .toString());
+        var settings = ProcessorProperties.defaults(
+                SharedTestKafka.uniqueName("job-model"),
+                dir.resolve("processor").toString());
         processor = new ClaimProcessorService(
                 settings.toStreamsConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), claimTopics),
-                ProcessorTopology.build(claimTopics, Duration.ofSeconds(1), settings.requestMemory(), topics,
+                ProcessorTopology.build(
+                        claimTopics,
+                        Duration.ofSeconds(1),
+                        settings.requestMemory(),
+                        topics,
                         settings.jobs().topologySettings(settings.requestMemory())));
         processor.start();
         assertThat(processor.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        producer = new KafkaProducer<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                topics.requests().keySerde().serializer(), topics.requests().valueSerde().serializer());
+        producer = new KafkaProducer<>(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                topics.requests().keySerde().serializer(),
+                topics.requests().valueSerde().serializer());
     }
 
     @AfterAll
@@ -78,8 +85,13 @@ class JobReadModelIT {
     void the_read_model_resumes_after_a_restart_without_applying_twice_and_a_rebuild_gives_the_same_answers()
             throws Exception {
         for (int i = 0; i < 20; i++) {
-            send(EnqueueJob.of(queue, id(), "job-" + i, i % 2 == 0 ? "even" : "odd",
-                    Json.MAPPER.valueToTree(Map.of("i", i)), Instant.now()));
+            send(EnqueueJob.of(
+                    queue,
+                    id(),
+                    "job-" + i,
+                    i % 2 == 0 ? "even" : "odd",
+                    Json.MAPPER.valueToTree(Map.of("i", i)),
+                    Instant.now()));
         }
         for (int i = 0; i < 5; i++) {
             send(ClaimNextJob.of(queue, id(), "worker-" + i, 0, Instant.now()));
@@ -88,35 +100,39 @@ class JobReadModelIT {
         var model = JobProjection.open(store, topics.events().name(), Clock.systemUTC(), JobLimits.DEFAULT, false);
         var runner = runner(model);
         runner.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(model, JobState.ACTIVE) == 5
-                && count(model, JobState.WAITING) == 15);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count(model, JobState.ACTIVE) == 5 && count(model, JobState.WAITING) == 15);
         var active = model.jobs(queue, new JobFilter(JobState.ACTIVE, null), null, 1)
-                .items().getFirst();
+                .items()
+                .getFirst();
         var token = model.job(queue, active.jobId()).orElseThrow().fencingToken();
         runner.close();
         model.close();
 
         // Events committed while the read model is down are read when it comes back, and nothing twice.
-        send(new HeartbeatJob(JobCommandHeader.of(queue, id()), active.jobId(), active.workerId(), token, 50, "half",
-                Instant.now()));
-        send(new CompleteJob(JobCommandHeader.of(queue, id()), active.jobId(), active.workerId(), token, null,
-                Instant.now()));
+        send(new HeartbeatJob(
+                JobCommandHeader.of(queue, id()), active.jobId(), active.workerId(), token, 50, "half", Instant.now()));
+        send(new CompleteJob(
+                JobCommandHeader.of(queue, id()), active.jobId(), active.workerId(), token, null, Instant.now()));
         var restarted = JobProjection.open(store, topics.events().name(), Clock.systemUTC(), JobLimits.DEFAULT, false);
         var resumed = runner(restarted);
         resumed.start();
         assertThat(resumed.awaitReady(Duration.ofSeconds(30))).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> count(restarted, JobState.SUCCEEDED) == 1);
-        assertThat(restarted.appliedCount()).as("only the events after the stored offsets").isEqualTo(2);
+        assertThat(restarted.appliedCount())
+                .as("only the events after the stored offsets")
+                .isEqualTo(2);
         assertThat(restarted.repeatedCount()).isZero();
-        assertThat(restarted.job(queue, active.jobId()).orElseThrow().summary().progress()).isEqualTo(50);
+        assertThat(restarted.job(queue, active.jobId()).orElseThrow().summary().progress())
+                .isEqualTo(50);
         var queues = restarted.queues();
         var detail = restarted.job(queue, active.jobId()).orElseThrow();
         var page = restarted.jobs(queue, null, null, 100);
         resumed.close();
         restarted.close();
 
-        var rebuilt = JobProjection.open(dir.resolve("rebuilt"), topics.events().name(), Clock.systemUTC(),
-                JobLimits.DEFAULT, false);
+        var rebuilt = JobProjection.open(
+                dir.resolve("rebuilt"), topics.events().name(), Clock.systemUTC(), JobLimits.DEFAULT, false);
         var fromZero = runner(rebuilt);
         fromZero.start();
         try {
@@ -131,8 +147,11 @@ class JobReadModelIT {
     }
 
     private JobProjectionRunner runner(JobProjection model) {
-        return new JobProjectionRunner(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                topics.events().name(), model, Duration.ofMillis(200));
+        return new JobProjectionRunner(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                topics.events().name(),
+                model,
+                Duration.ofMillis(200));
     }
 
     private long count(JobProjection model, JobState state) {
@@ -140,8 +159,9 @@ class JobReadModelIT {
     }
 
     private void send(JobCommand command) throws Exception {
-        producer.send(new ProducerRecord<>(topics.requests().name(), null, command.timestamp().toEpochMilli(),
-                command.queue(), command)).get();
+        producer.send(new ProducerRecord<>(
+                        topics.requests().name(), null, command.timestamp().toEpochMilli(), command.queue(), command))
+                .get();
     }
 
     private static String id() {

@@ -67,37 +67,48 @@ class ClaimController {
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) throws IOException {
         if (!isJson(request.getContentType())) {
-            return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(new ErrorAnswer(
-                    "unsupported_media_type",
-                    "Send the body as JSON with Content-Type: application/json. Nothing was written.",
-                    List.of(),
-                    null));
+            return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                    .body(new ErrorAnswer(
+                            "unsupported_media_type",
+                            "Send the body as JSON with Content-Type: application/json. Nothing was written.",
+                            List.of(),
+                            null));
         }
         var body = request.getContentLengthLong() > MAX_BODY_BYTES
                 ? null
                 : request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
         if (body == null || body.length > MAX_BODY_BYTES) {
             return badRequest(List.of(new FieldViolation(
-                    "body", "size", "Request body is larger than " + MAX_BODY_BYTES + " bytes; a request is a few hundred")));
+                    "body",
+                    "size",
+                    "Request body is larger than " + MAX_BODY_BYTES + " bytes; a request is a few hundred")));
         }
         var read = reader.read(body);
         if (!read.isValid()) {
             return badRequest(read.violations());
         }
         var claim = read.claim();
-        var requestId = claim.requestId() != null ? claim.requestId() : UUID.randomUUID().toString();
+        var requestId = claim.requestId() != null
+                ? claim.requestId()
+                : UUID.randomUUID().toString();
         // PostgreSQL keeps microseconds: the answer shows the instant as stored.
         var now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
         ClaimStore.Decision decision;
         try {
             decision = store.claim(claim.key(), claim.agentId(), requestId, now);
         } catch (DataAccessException e) {
-            log.warn("Claim of {} by {} not decided, the database did not answer ({}); answered 503, the agent retries",
-                    claim.key(), claim.agentId(), e.getMostSpecificCause().toString());
+            log.warn(
+                    "Claim of {} by {} not decided, the database did not answer ({}); answered 503, the agent retries",
+                    claim.key(),
+                    claim.agentId(),
+                    e.getMostSpecificCause().toString());
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, "1")
-                    .body(new ErrorAnswer("unavailable", "The database did not answer. Retry with the same requestId ("
-                            + requestId + ").", List.of(), requestId));
+                    .body(new ErrorAnswer(
+                            "unavailable",
+                            "The database did not answer. Retry with the same requestId (" + requestId + ").",
+                            List.of(),
+                            requestId));
         }
         return ResponseEntity.ok(reply(claim, requestId, decision));
     }
@@ -115,7 +126,8 @@ class ClaimController {
         }
     }
 
-    private static ClaimReply reply(ClaimRequestReader.ClaimRequest claim, String requestId, ClaimStore.Decision decision) {
+    private static ClaimReply reply(
+            ClaimRequestReader.ClaimRequest claim, String requestId, ClaimStore.Decision decision) {
         var holder = decision.holder();
         var claimedAt = holder.claimedAt().toString();
         // As in Turnstile: the holder asking again is told it holds the task.
@@ -142,7 +154,8 @@ class ClaimController {
     }
 
     private static ResponseEntity<?> badRequest(List<FieldViolation> violations) {
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations, null));
     }
 

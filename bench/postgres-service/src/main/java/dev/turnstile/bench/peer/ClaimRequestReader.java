@@ -31,13 +31,14 @@ final class ClaimRequestReader {
         }
     }
 
-    private static final JsonMapper STRICT =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private static final List<String> STRINGS = List.of("project", "task", "gitSha", "agentId", "requestId", "mode");
 
-    private static final List<String> FIELDS = List.of(
-            "project", "task", "gitSha", "agentId", "requestId", "mode", "ttlSeconds", "takeoverAfterFailure");
+    private static final List<String> FIELDS =
+            List.of("project", "task", "gitSha", "agentId", "requestId", "mode", "ttlSeconds", "takeoverAfterFailure");
 
     private static final String EXAMPLE =
             "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"agent-1\"}";
@@ -49,7 +50,8 @@ final class ClaimRequestReader {
         } catch (JacksonException e) {
             var where = e.getLocation() == null
                     ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             return refused(new FieldViolation(
                     "body", "json", "Request body is not valid JSON" + where + ": " + e.getOriginalMessage()));
         }
@@ -59,13 +61,17 @@ final class ClaimRequestReader {
         }
         if (!root.isObject()) {
             return refused(new FieldViolation(
-                    "body", "type", "Request body must be a JSON object such as " + EXAMPLE + "; got " + describe(root)));
+                    "body",
+                    "type",
+                    "Request body must be a JSON object such as " + EXAMPLE + "; got " + describe(root)));
         }
         var violations = new ArrayList<FieldViolation>();
         for (var name : root.propertyNames()) {
             if (!FIELDS.contains(name)) {
                 violations.add(new FieldViolation(
-                        name, "unknown", "Unknown field \"" + name + "\": the fields are " + String.join(", ", FIELDS)));
+                        name,
+                        "unknown",
+                        "Unknown field \"" + name + "\": the fields are " + String.join(", ", FIELDS)));
             }
         }
         var values = new HashMap<String, Object>();
@@ -76,17 +82,22 @@ final class ClaimRequestReader {
             }
             var value = valueOf(field, node);
             if (value == null) {
-                violations.add(new FieldViolation(field, "type", field + " must be " + typeOf(field) + "; got " + describe(node)));
+                violations.add(new FieldViolation(
+                        field, "type", field + " must be " + typeOf(field) + "; got " + describe(node)));
             } else {
                 values.put(field, value);
             }
         }
         var rules = new ArrayList<FieldViolation>(ClaimRules.checkClaim(
-                string(values, "project"), string(values, "task"), string(values, "gitSha"),
-                string(values, "agentId"), string(values, "requestId")));
+                string(values, "project"),
+                string(values, "task"),
+                string(values, "gitSha"),
+                string(values, "agentId"),
+                string(values, "requestId")));
         rules.addAll(ClaimRules.checkPolicy(string(values, "mode"), (Long) values.get("ttlSeconds")));
         rules.addAll(onceOnly(values));
-        rules.stream().filter(rule -> violations.stream().noneMatch(v -> v.field().equals(rule.field())))
+        rules.stream()
+                .filter(rule -> violations.stream().noneMatch(v -> v.field().equals(rule.field())))
                 .forEach(violations::add);
         if (!violations.isEmpty()) {
             return new Read(null, List.copyOf(violations));
@@ -103,11 +114,15 @@ final class ClaimRequestReader {
     private static List<FieldViolation> onceOnly(Map<String, Object> values) {
         var violations = new ArrayList<FieldViolation>();
         if ("lease".equals(values.get("mode")) || values.containsKey("ttlSeconds")) {
-            violations.add(new FieldViolation("mode", "unsupported",
+            violations.add(new FieldViolation(
+                    "mode",
+                    "unsupported",
                     "This PostgreSQL benchmark peer decides once claims only; leave out mode and ttlSeconds"));
         }
         if (Boolean.TRUE.equals(values.get("takeoverAfterFailure"))) {
-            violations.add(new FieldViolation("takeoverAfterFailure", "unsupported",
+            violations.add(new FieldViolation(
+                    "takeoverAfterFailure",
+                    "unsupported",
                     "This PostgreSQL benchmark peer decides once claims only; leave out takeoverAfterFailure"));
         }
         return violations;

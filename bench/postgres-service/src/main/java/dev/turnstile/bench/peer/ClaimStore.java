@@ -75,7 +75,12 @@ class ClaimStore implements InitializingBean {
                             .single();
             long attemptId = jdbc.sql("INSERT INTO claim_attempts (task_key, agent_id, request_id, attempted_at,"
                             + " proceed) VALUES (?, ?, ?, ?, ?) RETURNING id")
-                    .params(key.value(), agentId, requestId, at, granted || holder.agentId().equals(agentId))
+                    .params(
+                            key.value(),
+                            agentId,
+                            requestId,
+                            at,
+                            granted || holder.agentId().equals(agentId))
                     .query(Long.class)
                     .single();
             return new Decision(granted, holder, attemptId);

@@ -17,7 +17,8 @@ class ClaimRequestReaderTest {
 
     @Test
     void a_valid_claim_is_read_with_its_sha_in_lower_case() {
-        var read = read("{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"agent-1\"}");
+        var read = read(
+                "{\"project\":\"hire\",\"task\":\"convex-deploy\",\"gitSha\":\"3F9C2AB\",\"agentId\":\"agent-1\"}");
 
         assertThat(read.isValid()).isTrue();
         assertThat(read.claim().key().value()).isEqualTo("hire:convex-deploy:3f9c2ab");
@@ -39,28 +40,28 @@ class ClaimRequestReaderTest {
         var read = read("{\"project\":\"has space\",\"task\":\"deploy\",\"gitSha\":\"xyz\",\"agentId\":\"\"}");
 
         assertThat(read.isValid()).isFalse();
-        assertThat(read.violations()).extracting(FieldViolation::field, FieldViolation::rule)
-                .containsExactly(
-                        tuple("project", "pattern"),
-                        tuple("gitSha", "pattern"),
-                        tuple("agentId", "required"));
+        assertThat(read.violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("project", "pattern"), tuple("gitSha", "pattern"), tuple("agentId", "required"));
     }
 
     @Test
     void unknown_fields_and_wrong_types_are_refused_without_repeating_their_rules() {
         var read = read("{\"project\":1,\"task\":\"deploy\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a\",\"sha\":\"x\"}");
 
-        assertThat(read.violations()).extracting(FieldViolation::field, FieldViolation::rule)
-                .containsExactly(
-                        tuple("sha", "unknown"),
-                        tuple("project", "type"));
+        assertThat(read.violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
+                .containsExactly(tuple("sha", "unknown"), tuple("project", "type"));
     }
 
     @Test
     void a_body_that_is_not_a_json_object_is_refused_as_a_whole() {
-        assertThat(read("[1]").violations()).extracting(FieldViolation::field, FieldViolation::rule)
+        assertThat(read("[1]").violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("body", "type"));
-        assertThat(read("{\"project\":").violations()).extracting(FieldViolation::rule).containsExactly("json");
+        assertThat(read("{\"project\":").violations())
+                .extracting(FieldViolation::rule)
+                .containsExactly("json");
         assertThat(read("").violations()).extracting(FieldViolation::rule).containsExactly("required");
     }
 
@@ -71,9 +72,11 @@ class ClaimRequestReaderTest {
         var takeover = read("{\"project\":\"hire\",\"task\":\"e2e\",\"gitSha\":\"3f9c2ab\",\"agentId\":\"a\","
                 + "\"takeoverAfterFailure\":true}");
 
-        assertThat(lease.violations()).extracting(FieldViolation::field, FieldViolation::rule)
+        assertThat(lease.violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("mode", "unsupported"));
-        assertThat(takeover.violations()).extracting(FieldViolation::field, FieldViolation::rule)
+        assertThat(takeover.violations())
+                .extracting(FieldViolation::field, FieldViolation::rule)
                 .containsExactly(tuple("takeoverAfterFailure", "unsupported"));
     }
 }

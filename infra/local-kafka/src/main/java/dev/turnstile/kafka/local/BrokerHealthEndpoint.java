@@ -49,9 +49,12 @@ final class BrokerHealthEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(LocalKafkaBroker.HOST, port), 16);
         } catch (IOException e) {
-            throw new LocalKafkaException("Health port " + port + " on " + LocalKafkaBroker.HOST + " is not available ("
-                    + e.getMessage() + "). Stop the process holding it (`ss -ltnp 'sport = :" + port + "'` shows it)"
-                    + " or choose another --health-port.", e);
+            throw new LocalKafkaException(
+                    "Health port " + port + " on " + LocalKafkaBroker.HOST + " is not available ("
+                            + e.getMessage() + "). Stop the process holding it (`ss -ltnp 'sport = :" + port
+                            + "'` shows it)"
+                            + " or choose another --health-port.",
+                    e);
         }
         var endpoint = new BrokerHealthEndpoint(broker, Math.min(2, (int) replicationFactor), server);
         server.createContext("/health", endpoint::handle);
@@ -79,7 +82,8 @@ final class BrokerHealthEndpoint implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("The health probe failed unexpectedly; answering 503", e);
                     lastStatus = 503;
-                    lastBody = "{\"status\":\"DOWN\",\"error\":\"" + String.valueOf(e).replace("\"", "'") + "\"}";
+                    lastBody = "{\"status\":\"DOWN\",\"error\":\""
+                            + String.valueOf(e).replace("\"", "'") + "\"}";
                 }
             }
             var body = lastBody.getBytes(StandardCharsets.UTF_8);

@@ -118,8 +118,8 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
     }
 
     private static TopicSpec claimTopicSpec(String name, int partitions, short replicationFactor) {
-        return new TopicSpec(name, partitions, replicationFactor, Map.of(TopicConfig.RETENTION_MS_CONFIG,
-                RETAIN_FOREVER));
+        return new TopicSpec(
+                name, partitions, replicationFactor, Map.of(TopicConfig.RETENTION_MS_CONFIG, RETAIN_FOREVER));
     }
 
     /**
@@ -241,9 +241,12 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
                 throw new TopicProvisioningException("Interrupted while waiting for " + count + " brokers.", e);
             }
         }
-        throw new TopicProvisioningException(clusterDescription + " had " + seen + " brokers registered after "
-                + timeout.toSeconds() + " s, fewer than the " + count + " the topics' replication factor needs. Start the"
-                + " other brokers (bin/turnstile status shows which are down).", null);
+        throw new TopicProvisioningException(
+                clusterDescription + " had " + seen + " brokers registered after "
+                        + timeout.toSeconds() + " s, fewer than the " + count
+                        + " the topics' replication factor needs. Start the"
+                        + " other brokers (bin/turnstile status shows which are down).",
+                null);
     }
 
     /** Closes the Admin client if this provisioner created it. */
@@ -255,7 +258,8 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
     }
 
     private Map<String, TopicDescription> describeExisting(Collection<String> names) {
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(names).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(names).topicNameValues();
         Map<String, TopicDescription> existing = new LinkedHashMap<>();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : futures.entrySet()) {
             try {
@@ -271,8 +275,8 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
 
     private List<String> create(List<TopicSpec> missing) {
         List<NewTopic> newTopics = missing.stream()
-                .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
-                        .configs(spec.configs()))
+                .map(spec ->
+                        new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()))
                 .toList();
         Map<String, KafkaFuture<Void>> futures = admin.createTopics(newTopics).values();
         List<String> created = new ArrayList<>();
@@ -281,8 +285,12 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
             try {
                 await(futures.get(spec.name()), "creating topic " + spec.name());
                 created.add(spec.name());
-                log.info("Created topic {} with {} partitions, replication factor {}, configs {}", spec.name(),
-                        spec.partitions(), spec.replicationFactor(), spec.configs());
+                log.info(
+                        "Created topic {} with {} partitions, replication factor {}, configs {}",
+                        spec.name(),
+                        spec.partitions(),
+                        spec.replicationFactor(),
+                        spec.configs());
             } catch (TopicProvisioningException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -310,37 +318,45 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
         Map<String, TopicDescription> usable = new LinkedHashMap<>();
         while (true) {
             Map<String, TopicDescription> described = describeExisting(pending);
-            described.values().stream().filter(ClaimTopicsProvisioner::hasAllLeaders)
+            described.values().stream()
+                    .filter(ClaimTopicsProvisioner::hasAllLeaders)
                     .forEach(description -> usable.put(description.name(), description));
             pending = pending.stream().filter(name -> !usable.containsKey(name)).toList();
             if (pending.isEmpty()) {
                 return usable;
             }
             if (System.nanoTime() > deadline) {
-                throw new TopicProvisioningException(clusterDescription + " created topics " + pending + " but did"
-                        + " not report them with a leader for every partition within " + timeout.toSeconds()
-                        + " s. Check that enough brokers are up for their replication factor.", null);
+                throw new TopicProvisioningException(
+                        clusterDescription + " created topics " + pending + " but did"
+                                + " not report them with a leader for every partition within " + timeout.toSeconds()
+                                + " s. Check that enough brokers are up for their replication factor.",
+                        null);
             }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new TopicProvisioningException("Interrupted while waiting for topics " + pending
-                        + " to become usable.", e);
+                throw new TopicProvisioningException(
+                        "Interrupted while waiting for topics " + pending + " to become usable.", e);
             }
         }
     }
 
     private static boolean hasAllLeaders(TopicDescription description) {
         return description.partitions().stream()
-                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                .allMatch(partition ->
+                        partition.leader() != null && !partition.leader().isEmpty());
     }
 
     private void verifyPartitions(TopicSpec spec, TopicDescription description) {
         int actual = description.partitions().size();
         if (actual != spec.partitions()) {
-            throw new TopicMismatchException(spec.name(), "partitions", Integer.toString(spec.partitions()),
-                    Integer.toString(actual), "Topic '" + spec.name() + "' has " + actual + " partitions but"
+            throw new TopicMismatchException(
+                    spec.name(),
+                    "partitions",
+                    Integer.toString(spec.partitions()),
+                    Integer.toString(actual),
+                    "Topic '" + spec.name() + "' has " + actual + " partitions but"
                             + " Turnstile expects " + spec.partitions() + ". Turnstile does not repartition topics"
                             + " itself: a key's partition, and so which processor owns its state, depends on the"
                             + " count, and the claim requests and decisions topics must have the same count. Either"
@@ -352,27 +368,37 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
     }
 
     private void verifyConfigs(List<TopicSpec> specs) {
-        List<TopicSpec> withConfigs = specs.stream().filter(spec -> !spec.configs().isEmpty()).toList();
+        List<TopicSpec> withConfigs =
+                specs.stream().filter(spec -> !spec.configs().isEmpty()).toList();
         if (withConfigs.isEmpty()) {
             return;
         }
         List<ConfigResource> resources = withConfigs.stream()
                 .map(spec -> new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))
                 .toList();
-        Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(),
-                "reading the configs of topics " + withConfigs.stream().map(TopicSpec::name).toList());
+        Map<ConfigResource, Config> configs = await(
+                admin.describeConfigs(resources).all(),
+                "reading the configs of topics "
+                        + withConfigs.stream().map(TopicSpec::name).toList());
         for (TopicSpec spec : withConfigs) {
             Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
             spec.configs().forEach((key, expected) -> {
                 ConfigEntry entry = actual == null ? null : actual.get(key);
                 String value = entry == null ? null : entry.value();
                 if (!expected.equals(value)) {
-                    throw new TopicMismatchException(spec.name(), key, expected, value, "Topic '" + spec.name()
-                            + "' has " + key + "=" + value + " but Turnstile expects " + key + "=" + expected
-                            + ". Set it (kafka-configs.sh --bootstrap-server " + bootstrapHint + " --alter"
-                            + " --entity-type topics --entity-name " + spec.name() + " --add-config " + key + "="
-                            + expected + "), or, if the topic's data may be lost, delete the topic and start again"
-                            + " so Turnstile creates it.");
+                    throw new TopicMismatchException(
+                            spec.name(),
+                            key,
+                            expected,
+                            value,
+                            "Topic '" + spec.name()
+                                    + "' has " + key + "=" + value + " but Turnstile expects " + key + "=" + expected
+                                    + ". Set it (kafka-configs.sh --bootstrap-server " + bootstrapHint + " --alter"
+                                    + " --entity-type topics --entity-name " + spec.name() + " --add-config " + key
+                                    + "="
+                                    + expected
+                                    + "), or, if the topic's data may be lost, delete the topic and start again"
+                                    + " so Turnstile creates it.");
                 }
             });
         }
@@ -383,12 +409,16 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new TopicProvisioningException(clusterDescription + " failed " + what + ": " + cause.getMessage()
-                    + ". Check that the broker is running and this client may manage topics.", cause);
+            throw new TopicProvisioningException(
+                    clusterDescription + " failed " + what + ": " + cause.getMessage()
+                            + ". Check that the broker is running and this client may manage topics.",
+                    cause);
         } catch (TimeoutException e) {
-            throw new TopicProvisioningException(clusterDescription + " did not answer within "
-                    + timeout.toSeconds() + " s while " + what + ". Check that the broker is running and"
-                    + " reachable.", e);
+            throw new TopicProvisioningException(
+                    clusterDescription + " did not answer within "
+                            + timeout.toSeconds() + " s while " + what + ". Check that the broker is running and"
+                            + " reachable.",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicProvisioningException("Interrupted while " + what + ".", e);

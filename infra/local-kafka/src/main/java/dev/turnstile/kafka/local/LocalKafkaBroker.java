@@ -177,7 +177,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 if (!portsWerePicked || attempt == FREE_PORT_ATTEMPTS) {
                     throw e;
                 }
-                log.warn("Port {} was taken between picking it and binding it; retrying with other free ports",
+                log.warn(
+                        "Port {} was taken between picking it and binding it; retrying with other free ports",
                         e.port());
                 chosen = choosePorts();
             }
@@ -190,8 +191,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw e;
         }
         state = State.RUNNING;
-        log.info("Kafka broker ready at {} in {} ms (cluster {}, data in {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), clusterId, dataDirectory);
+        log.info(
+                "Kafka broker ready at {} in {} ms (cluster {}, data in {})",
+                bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt),
+                clusterId,
+                dataDirectory);
         return this;
     }
 
@@ -244,7 +249,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         long stoppingAt = System.nanoTime();
         state = State.CLOSED;
         stopServer();
-        log.info("Kafka broker on port {} stopped in {} ms", ports.client(),
+        log.info(
+                "Kafka broker on port {} stopped in {} ms",
+                ports.client(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppingAt));
     }
 
@@ -259,16 +266,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Checks the data directory is ours, formats it if new, and returns its cluster id. */
     private String prepareDataDirectory() {
         if (Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
-            throw incompatible(dataDirectory + " is a file, but the local Kafka broker needs a data directory there.",
-                    null);
+            throw incompatible(
+                    dataDirectory + " is a file, but the local Kafka broker needs a data directory there.", null);
         }
         Path metaProperties = dataDirectory.resolve("meta.properties");
         if (Files.isRegularFile(metaProperties)) {
             return verifyFormatted(metaProperties);
         }
         if (hasEntries(dataDirectory)) {
-            throw incompatible("Data directory " + dataDirectory + " is not empty but has no Kafka meta.properties: it"
-                    + " is not a Kafka data directory, or formatting it was interrupted.", null);
+            throw incompatible(
+                    "Data directory " + dataDirectory + " is not empty but has no Kafka meta.properties: it"
+                            + " is not a Kafka data directory, or formatting it was interrupted.",
+                    null);
         }
         return format();
     }
@@ -284,31 +293,41 @@ public final class LocalKafkaBroker implements AutoCloseable {
         String nodeId = meta.getProperty("node.id");
         String storedClusterId = meta.getProperty("cluster.id");
         if (!"1".equals(version)) {
-            throw incompatible("Data directory " + dataDirectory + " was written by a ZooKeeper-based Kafka"
-                    + " (meta.properties version " + version + "); this broker runs in KRaft mode.", null);
+            throw incompatible(
+                    "Data directory " + dataDirectory + " was written by a ZooKeeper-based Kafka"
+                            + " (meta.properties version " + version + "); this broker runs in KRaft mode.",
+                    null);
         }
         if (!Integer.toString(this.nodeId).equals(nodeId)) {
-            throw incompatible("Data directory " + dataDirectory + " belongs to Kafka node " + nodeId
-                    + " of cluster " + storedClusterId + "; this broker is node " + this.nodeId + ".", null);
+            throw incompatible(
+                    "Data directory " + dataDirectory + " belongs to Kafka node " + nodeId + " of cluster "
+                            + storedClusterId + "; this broker is node " + this.nodeId + ".",
+                    null);
         }
         if (requestedClusterId != null && !requestedClusterId.equals(storedClusterId)) {
-            throw incompatible("Data directory " + dataDirectory + " belongs to Kafka cluster " + storedClusterId
-                    + ", not to cluster " + requestedClusterId + " this node was asked to join.", null);
+            throw incompatible(
+                    "Data directory " + dataDirectory + " belongs to Kafka cluster " + storedClusterId
+                            + ", not to cluster " + requestedClusterId + " this node was asked to join.",
+                    null);
         }
         if (storedClusterId == null || storedClusterId.isBlank()) {
             throw incompatible(metaProperties + " has no cluster.id.", null);
         }
         if (!Files.isDirectory(dataDirectory.resolve(METADATA_LOG_DIR_NAME))) {
-            throw incompatible("Data directory " + dataDirectory + " belongs to Kafka cluster " + storedClusterId
-                    + " but holds no KRaft metadata log (" + METADATA_LOG_DIR_NAME + "): it was a broker-only"
-                    + " directory of another cluster.", null);
+            throw incompatible(
+                    "Data directory " + dataDirectory + " belongs to Kafka cluster " + storedClusterId
+                            + " but holds no KRaft metadata log (" + METADATA_LOG_DIR_NAME + "): it was a broker-only"
+                            + " directory of another cluster.",
+                    null);
         }
         log.debug("Reusing data directory {} of cluster {}", dataDirectory, storedClusterId);
         return storedClusterId;
     }
 
     private String format() {
-        String newClusterId = requestedClusterId != null ? requestedClusterId : Uuid.randomUuid().toString();
+        String newClusterId = requestedClusterId != null
+                ? requestedClusterId
+                : Uuid.randomUuid().toString();
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
         try (PrintStream formatterLog = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
             Files.createDirectories(dataDirectory);
@@ -321,19 +340,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .run();
         } catch (Exception e) {
-            throw new LocalKafkaException("Could not format Kafka storage in " + dataDirectory + ": " + e.getMessage()
-                    + ". Check that the directory is writable, or pass another data directory.", e);
+            throw new LocalKafkaException(
+                    "Could not format Kafka storage in " + dataDirectory + ": " + e.getMessage()
+                            + ". Check that the directory is writable, or pass another data directory.",
+                    e);
         }
         log.info("Formatted {} for new Kafka cluster {}", dataDirectory, newClusterId);
-        log.debug("Formatter output: {}", formatterOutput.toString(StandardCharsets.UTF_8).strip());
+        log.debug(
+                "Formatter output: {}",
+                formatterOutput.toString(StandardCharsets.UTF_8).strip());
         return newClusterId;
     }
 
     private IncompatibleDataDirectoryException incompatible(String problem, Throwable cause) {
-        return new IncompatibleDataDirectoryException(dataDirectory, problem
-                + " If you do not need its data, delete " + dataDirectory + " and start again (a fresh one is"
-                + " formatted); otherwise choose another data directory (--data-dir, or"
-                + " LocalKafkaBroker.Builder.dataDirectory).", cause);
+        return new IncompatibleDataDirectoryException(
+                dataDirectory,
+                problem
+                        + " If you do not need its data, delete " + dataDirectory + " and start again (a fresh one is"
+                        + " formatted); otherwise choose another data directory (--data-dir, or"
+                        + " LocalKafkaBroker.Builder.dataDirectory).",
+                cause);
     }
 
     private static boolean hasEntries(Path directory) {
@@ -343,8 +369,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try (Stream<Path> entries = Files.list(directory)) {
             return entries.findAny().isPresent();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not list data directory " + directory
-                    + "; check its permissions.", e);
+            throw new UncheckedIOException(
+                    "Could not list data directory " + directory + "; check its permissions.", e);
         }
     }
 
@@ -390,8 +416,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             socket.close();
         } catch (IOException e) {
-            log.debug("Closing the probe socket on port {} failed; the broker will report it if it matters",
-                    socket.getLocalPort(), e);
+            log.debug(
+                    "Closing the probe socket on port {} failed; the broker will report it if it matters",
+                    socket.getLocalPort(),
+                    e);
         }
     }
 
@@ -411,11 +439,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
 
         PortInUseException inUse(int port, Throwable cause) {
-            return new PortInUseException(port, "Kafka " + description + " port " + port + " on " + HOST
-                    + " is already in use (another Kafka broker, or an earlier Turnstile run still going?). Stop the"
-                    + " process holding it (`ss -ltnp 'sport = :" + port + "'` shows it) or choose another port: "
-                    + option + " <port> on the command line, LocalKafkaBroker.Builder." + builderMethod
-                    + "(port) in code; 0 picks a free one.", cause);
+            return new PortInUseException(
+                    port,
+                    "Kafka " + description + " port " + port + " on " + HOST
+                            + " is already in use (another Kafka broker, or an earlier Turnstile run still going?). Stop the"
+                            + " process holding it (`ss -ltnp 'sport = :" + port
+                            + "'` shows it) or choose another port: "
+                            + option + " <port> on the command line, LocalKafkaBroker.Builder." + builderMethod
+                            + "(port) in code; 0 picks a free one.",
+                    cause);
         }
     }
 
@@ -426,8 +458,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             config = new KafkaConfig(brokerProperties(chosen, deadline), false);
         } catch (RuntimeException e) {
-            throw new LocalKafkaException("Kafka rejected the broker configuration: " + e.getMessage()
-                    + ". Check the extra broker properties passed to LocalKafkaBroker.Builder.", e);
+            throw new LocalKafkaException(
+                    "Kafka rejected the broker configuration: " + e.getMessage()
+                            + ". Check the extra broker properties passed to LocalKafkaBroker.Builder.",
+                    e);
         }
         KafkaRaftServer created;
         try {
@@ -451,13 +485,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.put("node.id", Integer.toString(nodeId));
         // Static voters (kraft.version 0): the controller addresses live in config, not in the metadata log, so a
         // restart may use other ports. One node votes alone; a cluster's nodes are each given the whole list.
-        props.put("controller.quorum.voters",
+        props.put(
+                "controller.quorum.voters",
                 quorumVoters != null ? quorumVoters : nodeId + "@" + HOST + ":" + chosen.controller());
-        props.put("listeners", CLIENT_LISTENER + "://" + HOST + ":" + chosen.client() + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + chosen.controller());
+        props.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + HOST + ":" + chosen.client() + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                        + chosen.controller());
         props.put("advertised.listeners", CLIENT_LISTENER + "://" + HOST + ":" + chosen.client());
-        props.put("listener.security.protocol.map",
-                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
         props.put("log.dirs", dir);
@@ -514,20 +551,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         : PortRole.CLIENT.inUse(chosen.client(), failure);
             }
             if (message.contains("Failed to acquire lock")) {
-                return new LocalKafkaException("Data directory " + dataDirectory + " is in use by another Kafka"
-                        + " broker (another Turnstile launcher or LocalKafkaMain?). Stop that broker, or choose"
-                        + " another data directory.", failure);
-            }
-            String type = t.getClass().getSimpleName();
-            if (type.startsWith("Inconsistent") || message.contains("meta.properties")
-                    || message.contains("metadata.version") || message.contains("MetadataVersion")) {
-                return incompatible("Kafka cannot use data directory " + dataDirectory + ": " + message + ".",
+                return new LocalKafkaException(
+                        "Data directory " + dataDirectory + " is in use by another Kafka"
+                                + " broker (another Turnstile launcher or LocalKafkaMain?). Stop that broker, or choose"
+                                + " another data directory.",
                         failure);
             }
+            String type = t.getClass().getSimpleName();
+            if (type.startsWith("Inconsistent")
+                    || message.contains("meta.properties")
+                    || message.contains("metadata.version")
+                    || message.contains("MetadataVersion")) {
+                return incompatible("Kafka cannot use data directory " + dataDirectory + ": " + message + ".", failure);
+            }
         }
-        return new LocalKafkaException("Kafka broker failed to start on data directory " + dataDirectory + ": "
-                + failure.getMessage() + ". If that directory was written by another Kafka version or is damaged,"
-                + " and you do not need its data, delete it and start again.", failure);
+        return new LocalKafkaException(
+                "Kafka broker failed to start on data directory " + dataDirectory + ": "
+                        + failure.getMessage()
+                        + ". If that directory was written by another Kafka version or is damaged,"
+                        + " and you do not need its data, delete it and start again.",
+                failure);
     }
 
     private static void shutdownAfterFailedStart(KafkaRaftServer failed) {
@@ -559,10 +602,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             while (true) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remainingMs <= 0) {
-                    throw new LocalKafkaException("Kafka broker at " + HOST + ":" + ports.client()
-                            + " did not answer a client within the startup timeout of " + startupTimeout.toSeconds()
-                            + " s (data in " + dataDirectory + "). The machine may be busy: raise it with"
-                            + " LocalKafkaBroker.Builder.startupTimeout, and check the kafka.* log for errors.",
+                    throw new LocalKafkaException(
+                            "Kafka broker at " + HOST + ":" + ports.client()
+                                    + " did not answer a client within the startup timeout of "
+                                    + startupTimeout.toSeconds()
+                                    + " s (data in " + dataDirectory + "). The machine may be busy: raise it with"
+                                    + " LocalKafkaBroker.Builder.startupTimeout, and check the kafka.* log for errors.",
                             lastFailure);
                 }
                 try {
@@ -618,8 +663,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
          */
         public Builder quorumVoters(String quorumVoters) {
             if (quorumVoters == null || !quorumVoters.matches("\\d+@[^,@]+:\\d+(,\\d+@[^,@]+:\\d+)*")) {
-                throw new IllegalArgumentException("quorumVoters must look like 1@127.0.0.1:19431,2@127.0.0.1:19432,"
-                        + " was " + quorumVoters);
+                throw new IllegalArgumentException(
+                        "quorumVoters must look like 1@127.0.0.1:19431,2@127.0.0.1:19432," + " was " + quorumVoters);
             }
             this.quorumVoters = quorumVoters;
             return this;

@@ -40,46 +40,74 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "local-kafka",
         mixinStandardHelpOptions = true,
-        description = "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim and job topics.")
+        description =
+                "Runs a single-node Apache Kafka broker (KRaft) on 127.0.0.1 with Turnstile's claim and job topics.")
 public final class LocalKafkaMain implements Callable<Integer> {
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where topics and records are kept between"
-            + " runs; created and formatted if new (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Where topics and records are kept between"
+                    + " runs; created and formatted if new (default: ${DEFAULT-VALUE}).")
     Path dataDirectory = LocalKafkaBroker.DEFAULT_DATA_DIRECTORY;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port for Kafka clients; 0 picks a free one"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port for Kafka clients; 0 picks a free one" + " (default: ${DEFAULT-VALUE}).")
     int port = LocalKafkaBroker.DEFAULT_CLIENT_PORT;
 
-    @Option(names = "--controller-port", paramLabel = "PORT", description = "Port of the KRaft controller"
-            + " listener; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--controller-port",
+            paramLabel = "PORT",
+            description = "Port of the KRaft controller" + " listener; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int controllerPort = LocalKafkaBroker.DEFAULT_CONTROLLER_PORT;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the claim and job topics when they are"
-            + " created (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description =
+                    "Partitions of the claim and job topics when they are" + " created (default: ${DEFAULT-VALUE}).")
     int partitions = ClaimTopics.DEFAULT_PARTITIONS;
 
-    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id in its cluster (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-id",
+            paramLabel = "ID",
+            description = "This node's id in its cluster (default: ${DEFAULT-VALUE}).")
     int nodeId = LocalKafkaBroker.NODE_ID;
 
-    @Option(names = "--quorum-voters", paramLabel = "VOTERS", description = "The cluster's KRaft controllers,"
-            + " id@host:port,... (every node is a broker and a controller). Unset: this node alone.")
+    @Option(
+            names = "--quorum-voters",
+            paramLabel = "VOTERS",
+            description = "The cluster's KRaft controllers,"
+                    + " id@host:port,... (every node is a broker and a controller). Unset: this node alone.")
     String quorumVoters;
 
-    @Option(names = "--cluster-id", paramLabel = "ID", description = "Cluster id to format a new data directory"
-            + " with; the same on every node of a cluster. Unset: a random one.")
+    @Option(
+            names = "--cluster-id",
+            paramLabel = "ID",
+            description = "Cluster id to format a new data directory"
+                    + " with; the same on every node of a cluster. Unset: a random one.")
     String clusterId;
 
-    @Option(names = "--replication-factor", paramLabel = "N", description = "Replicas of every topic, internal"
-            + " ones included; above 1, min.insync.replicas is 2 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            description = "Replicas of every topic, internal"
+                    + " ones included; above 1, min.insync.replicas is 2 (default: ${DEFAULT-VALUE}).")
     short replicationFactor = ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR;
 
-    @Option(names = "--health-port", paramLabel = "PORT", description = "Answer GET /health on this port of"
-            + " 127.0.0.1 (0: no endpoint; default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--health-port",
+            paramLabel = "PORT",
+            description =
+                    "Answer GET /health on this port of" + " 127.0.0.1 (0: no endpoint; default: ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--broker-property", paramLabel = "NAME=VALUE", description = "Any other broker property"
-            + " (repeatable).")
+    @Option(
+            names = "--broker-property",
+            paramLabel = "NAME=VALUE",
+            description = "Any other broker property" + " (repeatable).")
     Map<String, String> brokerProperties = new LinkedHashMap<>();
 
     @Spec
@@ -179,12 +207,15 @@ public final class LocalKafkaMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LocalKafkaBroker broker = broker();
         // Registered before start so Ctrl-C during the seconds of start-up also shuts the broker down cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "local-kafka-shutdown"));
-        BrokerHealthEndpoint health = healthPort == 0 ? null : BrokerHealthEndpoint.start(broker, healthPort,
-                replicationFactor);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "local-kafka-shutdown"));
+        BrokerHealthEndpoint health =
+                healthPort == 0 ? null : BrokerHealthEndpoint.start(broker, healthPort, replicationFactor);
         if (health != null) {
             Runtime.getRuntime().addShutdownHook(new Thread(health::close, "local-kafka-health-shutdown"));
         }
@@ -194,8 +225,8 @@ public final class LocalKafkaMain implements Callable<Integer> {
             health.topicsReady();
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Kafka is ready at " + broker.bootstrapServers() + " (cluster " + broker.clusterId()
-                + ", data in " + broker.dataDirectory() + "). Press Ctrl-C to stop.");
+        out.println("Kafka is ready at " + broker.bootstrapServers() + " (cluster " + broker.clusterId() + ", data in "
+                + broker.dataDirectory() + "). Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return 0;

@@ -75,8 +75,8 @@ public final class SharedTestKafka {
      */
     public static ClaimTopics freshClaimTopics() {
         String suffix = randomSuffix();
-        ClaimTopics topics = ClaimTopics.named(ClaimTopics.DEFAULT_REQUESTS + "-" + suffix,
-                ClaimTopics.DEFAULT_DECISIONS + "-" + suffix);
+        ClaimTopics topics = ClaimTopics.named(
+                ClaimTopics.DEFAULT_REQUESTS + "-" + suffix, ClaimTopics.DEFAULT_DECISIONS + "-" + suffix);
         cluster().provisioner().ensureClaimTopics(topics);
         return topics;
     }
@@ -87,10 +87,11 @@ public final class SharedTestKafka {
      */
     public static JobTopics freshJobTopics() {
         String suffix = randomSuffix();
-        JobTopics topics = JobTopics.named(JobTopics.DEFAULT_REQUESTS + "-" + suffix,
-                JobTopics.DEFAULT_EVENTS + "-" + suffix);
-        cluster().provisioner().ensureJobTopics(topics, JobTopics.DEFAULT_PARTITIONS,
-                ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
+        JobTopics topics =
+                JobTopics.named(JobTopics.DEFAULT_REQUESTS + "-" + suffix, JobTopics.DEFAULT_EVENTS + "-" + suffix);
+        cluster()
+                .provisioner()
+                .ensureJobTopics(topics, JobTopics.DEFAULT_PARTITIONS, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
         return topics;
     }
 
@@ -125,8 +126,9 @@ public final class SharedTestKafka {
                 return cluster;
             }
             if (startFailure != null) {
-                throw new LocalKafkaException("The shared test Kafka failed to start earlier in this JVM: "
-                        + startFailure.getMessage(), startFailure);
+                throw new LocalKafkaException(
+                        "The shared test Kafka failed to start earlier in this JVM: " + startFailure.getMessage(),
+                        startFailure);
             }
             String external = System.getenv(BOOTSTRAP_SERVERS_ENV);
             try {
@@ -140,7 +142,9 @@ public final class SharedTestKafka {
     }
 
     private static Cluster useExternal(String bootstrapServers) {
-        log.info("Integration tests use the external Kafka cluster at {} ({} is set)", bootstrapServers,
+        log.info(
+                "Integration tests use the external Kafka cluster at {} ({} is set)",
+                bootstrapServers,
                 BOOTSTRAP_SERVERS_ENV);
         ClaimTopicsProvisioner provisioner = ClaimTopicsProvisioner.connect(bootstrapServers);
         Runtime.getRuntime().addShutdownHook(new Thread(provisioner::close, "shared-test-kafka-shutdown"));
@@ -152,8 +156,10 @@ public final class SharedTestKafka {
         try {
             dataDirectory = Files.createTempDirectory("turnstile-test-kafka-");
         } catch (IOException e) {
-            throw new LocalKafkaException("Could not create a temporary directory for the shared test Kafka ("
-                    + e.getMessage() + "); check java.io.tmpdir has space and is writable.", e);
+            throw new LocalKafkaException(
+                    "Could not create a temporary directory for the shared test Kafka (" + e.getMessage()
+                            + "); check java.io.tmpdir has space and is writable.",
+                    e);
         }
         LocalKafkaBroker broker = LocalKafkaBroker.builder()
                 .dataDirectory(dataDirectory)
@@ -167,11 +173,14 @@ public final class SharedTestKafka {
             throw e;
         }
         ClaimTopicsProvisioner provisioner = ClaimTopicsProvisioner.connect(broker.bootstrapServers());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            provisioner.close();
-            broker.close();
-            deleteRecursively(dataDirectory);
-        }, "shared-test-kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            provisioner.close();
+                            broker.close();
+                            deleteRecursively(dataDirectory);
+                        },
+                        "shared-test-kafka-shutdown"));
         log.info("Shared test Kafka started at {} (data in {})", broker.bootstrapServers(), dataDirectory);
         return new Cluster(broker.bootstrapServers(), provisioner, false);
     }

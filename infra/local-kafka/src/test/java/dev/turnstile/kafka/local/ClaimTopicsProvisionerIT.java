@@ -43,7 +43,9 @@ class ClaimTopicsProvisionerIT {
         String requests = topics.requests().name();
         String decisions = topics.decisions().name();
         assertThat(created).containsExactly(requests, decisions, topics.deadLetterTopicName());
-        assertThat(partitionCount(admin, requests)).isEqualTo(ClaimTopics.DEFAULT_PARTITIONS).isEqualTo(6);
+        assertThat(partitionCount(admin, requests))
+                .isEqualTo(ClaimTopics.DEFAULT_PARTITIONS)
+                .isEqualTo(6);
         assertThat(partitionCount(admin, decisions)).isEqualTo(6);
         assertThat(topicConfig(admin, requests, "retention.ms")).isEqualTo("-1");
         assertThat(topicConfig(admin, decisions, "retention.ms")).isEqualTo("-1");
@@ -61,8 +63,7 @@ class ClaimTopicsProvisionerIT {
     }
 
     @Test
-    void existing_topic_with_another_partition_count_is_reported_with_expected_and_actual_counts()
-            throws Exception {
+    void existing_topic_with_another_partition_count_is_reported_with_expected_and_actual_counts() throws Exception {
         ClaimTopics topics = freshNames();
         String requests = topics.requests().name();
         admin.createTopics(List.of(new NewTopic(requests, 3, (short) 1))).all().get();
@@ -83,11 +84,13 @@ class ClaimTopicsProvisionerIT {
     void existing_claim_topic_that_would_delete_old_records_is_reported() throws Exception {
         ClaimTopics topics = freshNames();
         String decisions = topics.decisions().name();
-        admin.createTopics(List.of(new NewTopic(decisions, 6, (short) 1)
-                .configs(Map.of("retention.ms", "86400000")))).all().get();
+        admin.createTopics(List.of(new NewTopic(decisions, 6, (short) 1).configs(Map.of("retention.ms", "86400000"))))
+                .all()
+                .get();
 
         assertThatThrownBy(() -> provisioner.ensureClaimTopics(topics))
-                .isInstanceOfSatisfying(TopicMismatchException.class,
+                .isInstanceOfSatisfying(
+                        TopicMismatchException.class,
                         e -> assertThat(e.property()).isEqualTo("retention.ms"))
                 .hasMessageContaining("Topic '" + decisions + "' has retention.ms=86400000 but Turnstile expects"
                         + " retention.ms=-1")
@@ -108,15 +111,16 @@ class ClaimTopicsProvisionerIT {
     void job_topics_are_created_like_the_claim_topics_with_six_partitions_and_unlimited_retention() throws Exception {
         JobTopics topics = JobTopics.named(uniqueName("job-requests"), uniqueName("job-events"));
 
-        List<String> created = provisioner.ensureJobTopics(topics, JobTopics.DEFAULT_PARTITIONS,
-                ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
+        List<String> created = provisioner.ensureJobTopics(
+                topics, JobTopics.DEFAULT_PARTITIONS, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR);
 
-        assertThat(created).containsExactly(topics.requests().name(), topics.events().name(),
-                topics.deadLetterTopicName());
+        assertThat(created)
+                .containsExactly(topics.requests().name(), topics.events().name(), topics.deadLetterTopicName());
         assertThat(partitionCount(admin, topics.requests().name())).isEqualTo(6);
         assertThat(partitionCount(admin, topics.events().name())).isEqualTo(6);
         assertThat(topicConfig(admin, topics.events().name(), "retention.ms")).isEqualTo("-1");
-        assertThat(provisioner.ensureJobTopics(topics, 6, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR)).isEmpty();
+        assertThat(provisioner.ensureJobTopics(topics, 6, ClaimTopicsProvisioner.LOCAL_REPLICATION_FACTOR))
+                .isEmpty();
     }
 
     private static ClaimTopics freshNames() {

@@ -55,7 +55,8 @@ class LocalKafkaBrokerIT {
                     .build();
 
             assertThatThrownBy(broker::start)
-                    .isInstanceOfSatisfying(PortInUseException.class, e -> assertThat(e.port()).isEqualTo(port))
+                    .isInstanceOfSatisfying(
+                            PortInUseException.class, e -> assertThat(e.port()).isEqualTo(port))
                     .hasMessageContaining("Kafka client port " + port + " on 127.0.0.1 is already in use")
                     .hasMessageContaining("--port <port>")
                     .hasMessageContaining("LocalKafkaBroker.Builder.clientPort(port)")
@@ -87,7 +88,8 @@ class LocalKafkaBrokerIT {
         LocalKafkaBroker broker = onFreePorts(dataDirectory).build();
 
         assertThatThrownBy(broker::start)
-                .isInstanceOfSatisfying(IncompatibleDataDirectoryException.class,
+                .isInstanceOfSatisfying(
+                        IncompatibleDataDirectoryException.class,
                         e -> assertThat(e.directory()).isEqualTo(dataDirectory.toAbsolutePath()))
                 .hasMessageContaining("belongs to Kafka node 3 of cluster other")
                 .hasMessageContaining("delete " + dataDirectory.toAbsolutePath() + " and start again");
@@ -113,6 +115,9 @@ class LocalKafkaBrokerIT {
     }
 
     private static LocalKafkaBroker.Builder onFreePorts(Path dataDirectory) {
-        return LocalKafkaBroker.builder().dataDirectory(dataDirectory).clientPort(0).controllerPort(0);
+        return LocalKafkaBroker.builder()
+                .dataDirectory(dataDirectory)
+                .clientPort(0)
+                .controllerPort(0);
     }
 }

@@ -34,8 +34,13 @@ class LocalKafkaMainTest {
             StringWriter err = new StringWriter();
             commandLine.setErr(new PrintWriter(err));
 
-            int exitCode = commandLine.execute("--data-dir", dataDirectory.toString(),
-                    "--port", Integer.toString(occupied.getLocalPort()), "--controller-port", "0");
+            int exitCode = commandLine.execute(
+                    "--data-dir",
+                    dataDirectory.toString(),
+                    "--port",
+                    Integer.toString(occupied.getLocalPort()),
+                    "--controller-port",
+                    "0");
 
             assertThat(exitCode).isEqualTo(1);
             assertThat(err.toString())

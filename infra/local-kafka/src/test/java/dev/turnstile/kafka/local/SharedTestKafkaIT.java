@@ -25,7 +25,8 @@ class SharedTestKafkaIT {
         } else {
             assertThat(SharedTestKafka.isExternal()).isTrue();
             assertThat(SharedTestKafka.bootstrapServers())
-                    .isEqualTo(System.getenv(SharedTestKafka.BOOTSTRAP_SERVERS_ENV).strip());
+                    .isEqualTo(
+                            System.getenv(SharedTestKafka.BOOTSTRAP_SERVERS_ENV).strip());
         }
     }
 
@@ -37,7 +38,9 @@ class SharedTestKafkaIT {
 
         produce(bootstrapServers, first.requests().name(), "app:deploy:abc123", "{\"agentId\":\"agent-1\"}");
 
-        assertThat(second.requests().name()).isNotEqualTo(first.requests().name()).startsWith("claim-requests-");
+        assertThat(second.requests().name())
+                .isNotEqualTo(first.requests().name())
+                .startsWith("claim-requests-");
         try (Admin admin = KafkaTestClients.admin(bootstrapServers)) {
             assertThat(partitionCount(admin, first.decisions().name())).isEqualTo(ClaimTopics.DEFAULT_PARTITIONS);
         }

@@ -48,16 +48,24 @@ public class JobsAutoConfiguration {
     @ConditionalOnMissingBean(JobQueries.class)
     JobProjection jobProjection(
             JobsProperties settings, ProjectionsProperties projections, JobTopics topics, ObjectProvider<Clock> clock) {
-        return JobProjection.open(Path.of(settings.stateDirBeside(projections.stateDir())), topics.events().name(),
-                clock.getIfAvailable(Clock::systemUTC), settings.limits(), settings.rebuildOnStart());
+        return JobProjection.open(
+                Path.of(settings.stateDirBeside(projections.stateDir())),
+                topics.events().name(),
+                clock.getIfAvailable(Clock::systemUTC),
+                settings.limits(),
+                settings.rebuildOnStart());
     }
 
     @Bean(destroyMethod = "")
     @ConditionalOnBean(JobProjection.class)
-    JobProjectionRunner jobProjectionRunner(KafkaProperties kafka, ProjectionsProperties projections,
-            JobsProperties settings, JobTopics topics, JobProjection projection) {
-        return new JobProjectionRunner(consumerConfig(kafka, projections), topics.events().name(), projection,
-                settings.pollTimeout());
+    JobProjectionRunner jobProjectionRunner(
+            KafkaProperties kafka,
+            ProjectionsProperties projections,
+            JobsProperties settings,
+            JobTopics topics,
+            JobProjection projection) {
+        return new JobProjectionRunner(
+                consumerConfig(kafka, projections), topics.events().name(), projection, settings.pollTimeout());
     }
 
     @Bean
@@ -72,7 +80,8 @@ public class JobsAutoConfiguration {
     KafkaProducer<String, JobCommand> jobOperationsProducer(
             KafkaProperties kafka, ProjectionsProperties projections, JobsProperties settings, JobTopics topics) {
         var config = new HashMap<>(kafka.buildProducerProperties());
-        if (projections.bootstrapServers() != null && !projections.bootstrapServers().isBlank()) {
+        if (projections.bootstrapServers() != null
+                && !projections.bootstrapServers().isBlank()) {
             config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, projections.bootstrapServers());
         }
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -85,15 +94,25 @@ public class JobsAutoConfiguration {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, deadline - 1));
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
         var requests = topics.requests();
-        return new KafkaProducer<>(config, requests.keySerde().serializer(), requests.valueSerde().serializer());
+        return new KafkaProducer<>(
+                config, requests.keySerde().serializer(), requests.valueSerde().serializer());
     }
 
     @Bean
     @ConditionalOnBean(JobProjection.class)
-    JobOperations jobOperations(KafkaProducer<String, JobCommand> jobOperationsProducer, JobTopics topics,
-            JobProjection projection, JobsProperties settings, ObjectProvider<Clock> clock) {
-        return new JobOperations(jobOperationsProducer, topics.requests(), projection,
-                clock.getIfAvailable(Clock::systemUTC), settings.operationTimeout(), settings.maxPendingOperations());
+    JobOperations jobOperations(
+            KafkaProducer<String, JobCommand> jobOperationsProducer,
+            JobTopics topics,
+            JobProjection projection,
+            JobsProperties settings,
+            ObjectProvider<Clock> clock) {
+        return new JobOperations(
+                jobOperationsProducer,
+                topics.requests(),
+                projection,
+                clock.getIfAvailable(Clock::systemUTC),
+                settings.operationTimeout(),
+                settings.maxPendingOperations());
     }
 
     /** The reader's consumer settings: {@code spring.kafka.consumer.*}, the projections' own cluster, then extras. */

@@ -25,18 +25,42 @@ public class JobsMetricsAutoConfiguration {
     MeterBinder jobProjectionMeters(
             JobProjection projection, ObjectProvider<JobProjectionRunner> runner, ObjectProvider<JobOperations> ops) {
         return registry -> {
-            counter(registry, "turnstile.projections.jobs.applied", projection, JobProjection::appliedCount,
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.applied",
+                    projection,
+                    JobProjection::appliedCount,
                     "Job events applied to the job read model");
-            counter(registry, "turnstile.projections.jobs.repeated", projection, JobProjection::repeatedCount,
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.repeated",
+                    projection,
+                    JobProjection::repeatedCount,
                     "Job events ignored because their queue had applied them before (redeliveries, replays)");
-            counter(registry, "turnstile.projections.jobs.skipped", projection, JobProjection::skippedCount,
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.skipped",
+                    projection,
+                    JobProjection::skippedCount,
                     "Records on job-events that are not job events this version reads (other types, undecodable)");
-            counter(registry, "turnstile.projections.jobs.restarted", projection, JobProjection::restartedCount,
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.restarted",
+                    projection,
+                    JobProjection::restartedCount,
                     "Jobs first seen after their enqueue (cleaned earlier, or the enqueue no longer on the topic)");
-            counter(registry, "turnstile.projections.jobs.cleaned", projection, JobProjection::cleanedCount,
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.cleaned",
+                    projection,
+                    JobProjection::cleanedCount,
                     "Finished jobs dropped from the read model by cleans");
-            counter(registry, "turnstile.projections.jobs.listener.errors", projection,
-                    JobProjection::listenerErrorCount, "Exceptions thrown by job read-model subscribers");
+            counter(
+                    registry,
+                    "turnstile.projections.jobs.listener.errors",
+                    projection,
+                    JobProjection::listenerErrorCount,
+                    "Exceptions thrown by job read-model subscribers");
             Gauge.builder("turnstile.projections.jobs.ready", projection, p -> p.ready() ? 1 : 0)
                     .description("1 once the job read model has caught up with job-events as of start-up")
                     .register(registry);
@@ -45,15 +69,20 @@ public class JobsMetricsAutoConfiguration {
                 Gauge.builder("turnstile.projections.jobs.lag", reader, JobProjectionRunner::lag)
                         .description("Job events on the topic not yet applied (-1 before the first poll)")
                         .register(registry);
-                counter(registry, "turnstile.projections.jobs.errors", reader, JobProjectionRunner::errorCount,
+                counter(
+                        registry,
+                        "turnstile.projections.jobs.errors",
+                        reader,
+                        JobProjectionRunner::errorCount,
                         "Errors reading or applying job events; each was retried");
             }
             var operations = ops.getIfAvailable();
             if (operations != null) {
-                for (var outcome : List.of("done", "refused", "timeout", "overloaded", "unavailable",
-                        "request_id_conflict")) {
+                for (var outcome :
+                        List.of("done", "refused", "timeout", "overloaded", "unavailable", "request_id_conflict")) {
                     FunctionCounter.builder("turnstile.jobs.operations", operations, o -> o.count(outcome))
-                            .description("Operator requests (cancel, retry, delete, pause, resume, settings) by outcome")
+                            .description(
+                                    "Operator requests (cancel, retry, delete, pause, resume, settings) by outcome")
                             .tag("outcome", outcome)
                             .register(registry);
                 }

@@ -15,7 +15,8 @@ import org.springframework.http.ResponseEntity;
 record ApiError(String error, String message, List<FieldViolation> violations, String requestId) {
 
     static ResponseEntity<ApiError> badRequest(List<FieldViolation> violations) {
-        var message = String.join("; ", violations.stream().map(FieldViolation::message).toList());
+        var message = String.join(
+                "; ", violations.stream().map(FieldViolation::message).toList());
         return ResponseEntity.badRequest().body(new ApiError("invalid_request", message, violations, null));
     }
 
@@ -33,8 +34,12 @@ record ApiError(String error, String message, List<FieldViolation> violations, S
         var given = contentType == null
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
-        return status(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the request with"
-                + " Content-Type: application/json (an empty body is fine where nothing is needed); got " + given
-                + ". Nothing was done.");
+        return status(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the request with"
+                        + " Content-Type: application/json (an empty body is fine where nothing is needed); got "
+                        + given
+                        + ". Nothing was done.");
     }
 }

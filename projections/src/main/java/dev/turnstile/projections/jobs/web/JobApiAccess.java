@@ -54,7 +54,8 @@ public final class JobApiAccess implements HandlerInterceptor {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\")
-                .replace("\"", "\\\"") + "\",\"violations\":[]}");
+        response.getWriter()
+                .write("{\"error\":\"" + error + "\",\"message\":\""
+                        + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"violations\":[]}");
     }
 }

@@ -66,14 +66,20 @@ public class JobApiSecurityAutoConfiguration {
         return http.securityMatcher(PATHS)
                 .authorizeHttpRequests(requests -> requests
                         // A stream's later dispatches and error pages belong to a request already authorised.
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers(operatorRequests()).hasRole(JobApiAccess.OPERATOR_ROLE)
-                        .anyRequest().authenticated())
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(operatorRequests())
+                        .hasRole(JobApiAccess.OPERATOR_ROLE)
+                        .anyRequest()
+                        .authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler((request, response, denied) -> JobApiAccess.refuse(
-                                response, HttpServletResponse.SC_FORBIDDEN, "forbidden", JobApiAccess.NEEDS_AN_OPERATOR)))
+                                response,
+                                HttpServletResponse.SC_FORBIDDEN,
+                                "forbidden",
+                                JobApiAccess.NEEDS_AN_OPERATOR)))
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -89,7 +95,10 @@ public class JobApiSecurityAutoConfiguration {
                 return;
             }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Turnstile\"");
-            JobApiAccess.refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+            JobApiAccess.refuse(
+                    response,
+                    HttpServletResponse.SC_UNAUTHORIZED,
+                    "unauthorized",
                     failure instanceof org.springframework.security.authentication.BadCredentialsException
                             ? "Wrong user name or password. Repeated wrong passwords are throttled."
                             : JobApiAccess.NEEDS_A_USER);

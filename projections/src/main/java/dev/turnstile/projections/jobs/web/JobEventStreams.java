@@ -137,16 +137,19 @@ final class JobEventStreams implements AutoCloseable {
 
         private void write() {
             try {
-                emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).comment(jobId == null
-                        ? "events of queue " + queue
-                        : "events of job " + queue + ":" + jobId));
+                emitter.send(SseEmitter.event()
+                        .reconnectTime(RECONNECT_MILLIS)
+                        .comment(jobId == null ? "events of queue " + queue : "events of job " + queue + ":" + jobId));
                 long last = after == null ? 0 : after;
                 if (after != null) {
                     var replay = queries.eventsAfter(queue, after, jobId);
                     if (!replay.complete()) {
-                        emitter.send(SseEmitter.event().name("reset").data("{\"reason\":\"events_dropped\","
-                                + "\"message\":\"Events after " + queue + "#" + after + " are no longer kept: read the"
-                                + " state again and go on from the events that follow\"}"));
+                        emitter.send(SseEmitter.event()
+                                .name("reset")
+                                .data("{\"reason\":\"events_dropped\","
+                                        + "\"message\":\"Events after " + queue + "#" + after
+                                        + " are no longer kept: read the"
+                                        + " state again and go on from the events that follow\"}"));
                     }
                     for (var event : replay.events()) {
                         send(event);
@@ -156,8 +159,11 @@ final class JobEventStreams implements AutoCloseable {
                 while (!closed.get()) {
                     if (behind) {
                         overflowed.incrementAndGet();
-                        log.debug("A live stream of queue {} fell {} events behind; closed, its client resumes with"
-                                + " Last-Event-ID", queue, settings.buffer());
+                        log.debug(
+                                "A live stream of queue {} fell {} events behind; closed, its client resumes with"
+                                        + " Last-Event-ID",
+                                queue,
+                                settings.buffer());
                         emitter.complete();
                         return;
                     }
@@ -180,7 +186,10 @@ final class JobEventStreams implements AutoCloseable {
         }
 
         private void send(JobChange.EventApplied event) throws IOException {
-            emitter.send(SseEmitter.event().id(event.eventId()).name(event.type().wireName()).data(event.json()));
+            emitter.send(SseEmitter.event()
+                    .id(event.eventId())
+                    .name(event.type().wireName())
+                    .data(event.json()));
         }
 
         void close() {

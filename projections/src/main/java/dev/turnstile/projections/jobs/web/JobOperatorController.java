@@ -47,14 +47,20 @@ class JobOperatorController {
 
     @PostMapping("/api/jobs/{jobId}/cancel")
     ResponseEntity<?> cancel(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return onJob(id, request, (job, user, requestId) ->
-                OperatorReplies.answer(operations.cancel(job, user, requestId).join(), OperatorReplies::cancelled));
+        return onJob(
+                id,
+                request,
+                (job, user, requestId) -> OperatorReplies.answer(
+                        operations.cancel(job, user, requestId).join(), OperatorReplies::cancelled));
     }
 
     @PostMapping("/api/jobs/{jobId}/retry")
     ResponseEntity<?> retry(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
-        return onJob(id, request, (job, user, requestId) ->
-                OperatorReplies.answer(operations.retry(job, user, requestId).join(), OperatorReplies::retried));
+        return onJob(
+                id,
+                request,
+                (job, user, requestId) -> OperatorReplies.answer(
+                        operations.retry(job, user, requestId).join(), OperatorReplies::retried));
     }
 
     /** No body: the request id of a retry, if any, is a query parameter. */
@@ -69,20 +75,26 @@ class JobOperatorController {
         if (!violations.isEmpty()) {
             return ApiError.badRequest(violations);
         }
-        return OperatorReplies.answer(operations.delete(ref.ref(), user(request), requestId).join(),
-                OperatorReplies::deleted);
+        return OperatorReplies.answer(
+                operations.delete(ref.ref(), user(request), requestId).join(), OperatorReplies::deleted);
     }
 
     @PostMapping("/api/queues/{queue}/pause")
     ResponseEntity<?> pause(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
-        return onQueue(queue, request, (user, requestId) ->
-                OperatorReplies.answer(operations.pause(queue, user, requestId).join(), OperatorReplies::paused));
+        return onQueue(
+                queue,
+                request,
+                (user, requestId) -> OperatorReplies.answer(
+                        operations.pause(queue, user, requestId).join(), OperatorReplies::paused));
     }
 
     @PostMapping("/api/queues/{queue}/resume")
     ResponseEntity<?> resume(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
-        return onQueue(queue, request, (user, requestId) ->
-                OperatorReplies.answer(operations.resume(queue, user, requestId).join(), OperatorReplies::resumed));
+        return onQueue(
+                queue,
+                request,
+                (user, requestId) -> OperatorReplies.answer(
+                        operations.resume(queue, user, requestId).join(), OperatorReplies::resumed));
     }
 
     /** {@code {"concurrency": 5}}, or {@code {"concurrency": null}} for no limit. */
@@ -98,8 +110,11 @@ class JobOperatorController {
         String requestId = null;
         if (read.fields() != null) {
             if (!read.fields().has("concurrency")) {
-                violations.add(new FieldViolation("concurrency", "required", "concurrency is required: the most jobs"
-                        + " of the queue active at once (1 to " + JobRules.CONCURRENCY_MAX + "), or null for no limit"));
+                violations.add(new FieldViolation(
+                        "concurrency",
+                        "required",
+                        "concurrency is required: the most jobs" + " of the queue active at once (1 to "
+                                + JobRules.CONCURRENCY_MAX + "), or null for no limit"));
             }
             var given = JsonBody.wholeNumber(read.fields(), "concurrency", violations);
             if (given != null) {
@@ -112,7 +127,10 @@ class JobOperatorController {
         if (!violations.isEmpty()) {
             return ApiError.badRequest(violations);
         }
-        return OperatorReplies.answer(operations.configure(queue, concurrency, user(request), requestId).join(),
+        return OperatorReplies.answer(
+                operations
+                        .configure(queue, concurrency, user(request), requestId)
+                        .join(),
                 OperatorReplies::configured);
     }
 
@@ -145,7 +163,11 @@ class JobOperatorController {
         }
         var result = queries.clean(queue, states, Duration.ofSeconds(olderThan));
         var names = result.states().stream().map(JobState::wireName).sorted().toList();
-        return ResponseEntity.ok(new CleanAnswer(queue, names, result.finishedBefore().toString(), result.removed(),
+        return ResponseEntity.ok(new CleanAnswer(
+                queue,
+                names,
+                result.finishedBefore().toString(),
+                result.removed(),
                 "Dropped " + result.removed() + " " + String.join("/", names) + " jobs of queue " + queue
                         + " that finished before " + result.finishedBefore() + " from the read model; the job-events"
                         + " topic keeps them (a rebuild brings them back)"));
@@ -161,17 +183,24 @@ class JobOperatorController {
             return states;
         }
         if (!node.isArray() || node.isEmpty()) {
-            violations.add(new FieldViolation("states", "type", "states must be " + allowed + "; got "
-                    + JsonBody.describe(node)));
+            violations.add(new FieldViolation(
+                    "states", "type", "states must be " + allowed + "; got " + JsonBody.describe(node)));
             return states;
         }
         for (var element : node) {
             var state = element.isString()
-                    ? Arrays.stream(JobState.values()).filter(s -> s.wireName().equals(element.asString())).findFirst()
+                    ? Arrays.stream(JobState.values())
+                            .filter(s -> s.wireName().equals(element.asString()))
+                            .findFirst()
                     : Optional.<JobState>empty();
             if (state.isEmpty() || !state.get().finished()) {
-                violations.add(new FieldViolation("states", "enum", "states must be " + allowed + "; got "
-                        + (element.isString() ? "\"" + element.asString() + "\"" : JsonBody.describe(element))));
+                violations.add(new FieldViolation(
+                        "states",
+                        "enum",
+                        "states must be " + allowed + "; got "
+                                + (element.isString()
+                                        ? "\"" + element.asString() + "\""
+                                        : JsonBody.describe(element))));
                 return states;
             }
             states.add(state.get());

@@ -40,10 +40,17 @@ class JobQueryController {
 
     @GetMapping("/api/queues")
     QueuesAnswer queues() {
-        return new QueuesAnswer(queries.queues().stream()
-                .map(q -> new QueueAnswer(q.queue(), q.counts(), q.counts().total(), q.paused(), q.concurrency(),
-                        q.lastEventAt()))
-                .toList(), queries.ready());
+        return new QueuesAnswer(
+                queries.queues().stream()
+                        .map(q -> new QueueAnswer(
+                                q.queue(),
+                                q.counts(),
+                                q.counts().total(),
+                                q.paused(),
+                                q.concurrency(),
+                                q.lastEventAt()))
+                        .toList(),
+                queries.ready());
     }
 
     @GetMapping("/api/queues/{queue}/jobs")
@@ -61,8 +68,15 @@ class JobQueryController {
                     .findFirst()
                     .orElse(null);
             if (wanted == null) {
-                violations.add(new FieldViolation("state", "enum", "state must be one of " + String.join(", ",
-                        Arrays.stream(JobState.values()).map(JobState::wireName).toList()) + "; got \"" + state + "\""));
+                violations.add(new FieldViolation(
+                        "state",
+                        "enum",
+                        "state must be one of "
+                                + String.join(
+                                        ", ",
+                                        Arrays.stream(JobState.values())
+                                                .map(JobState::wireName)
+                                                .toList()) + "; got \"" + state + "\""));
             }
         }
         if (present(name)) {
@@ -89,9 +103,14 @@ class JobQueryController {
         var job = ref.ref();
         return queries.job(job.queue(), job.jobId())
                 .<ResponseEntity<?>>map(JobQueryController::answer)
-                .orElseGet(() -> ApiError.status(HttpStatus.NOT_FOUND, "unknown_job", "No job " + job.jobId()
-                        + " in queue " + job.queue() + " is in the read model: never enqueued, deleted, cleaned, or"
-                        + " not read yet. List the queue's jobs with GET /api/queues/" + job.queue() + "/jobs"));
+                .orElseGet(() -> ApiError.status(
+                        HttpStatus.NOT_FOUND,
+                        "unknown_job",
+                        "No job " + job.jobId()
+                                + " in queue " + job.queue()
+                                + " is in the read model: never enqueued, deleted, cleaned, or"
+                                + " not read yet. List the queue's jobs with GET /api/queues/" + job.queue()
+                                + "/jobs"));
     }
 
     private static ResponseEntity<JobDetail> answer(JobDetail detail) {
@@ -110,9 +129,13 @@ class JobQueryController {
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        violations.add(new FieldViolation("limit", "range", "limit must be a whole number from 1 to "
-                + JobQueries.MAX_PAGE_SIZE + " (larger values are lowered to " + JobQueries.MAX_PAGE_SIZE + "); got \""
-                + limit + "\""));
+        violations.add(new FieldViolation(
+                "limit",
+                "range",
+                "limit must be a whole number from 1 to "
+                        + JobQueries.MAX_PAGE_SIZE + " (larger values are lowered to " + JobQueries.MAX_PAGE_SIZE
+                        + "); got \""
+                        + limit + "\""));
         return 0;
     }
 

@@ -42,8 +42,11 @@ class JobStreamController {
             @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
         var ref = JobPaths.job(id);
         var violations = new ArrayList<FieldViolation>(ref.violations());
-        return open(ref.isValid() ? ref.ref().queue() : null, ref.isValid() ? ref.ref().jobId() : null,
-                lastEventId != null ? lastEventId : lastEventIdParameter, violations);
+        return open(
+                ref.isValid() ? ref.ref().queue() : null,
+                ref.isValid() ? ref.ref().jobId() : null,
+                lastEventId != null ? lastEventId : lastEventIdParameter,
+                violations);
     }
 
     private ResponseEntity<?> open(String queue, String jobId, String lastEventId, List<FieldViolation> violations) {
@@ -55,15 +58,20 @@ class JobStreamController {
             return json(ApiError.badRequest(violations));
         }
         return switch (streams.open(queue, jobId, after)) {
-            case JobEventStreams.Opened opened -> ResponseEntity.ok()
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                    // Proxies such as nginx buffer responses unless told otherwise; events must flow at once.
-                    .header("X-Accel-Buffering", "no")
-                    .contentType(MediaType.TEXT_EVENT_STREAM)
-                    .body(opened.emitter());
-            case JobEventStreams.TooMany tooMany -> json(ApiError.unavailable("too_many_streams", tooMany.openNow()
-                    + " live streams are open, the most this application serves (turnstile.projections.jobs"
-                    + ".max-streams); retry shortly, or read GET /api/queues instead", null));
+            case JobEventStreams.Opened opened ->
+                ResponseEntity.ok()
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                        // Proxies such as nginx buffer responses unless told otherwise; events must flow at once.
+                        .header("X-Accel-Buffering", "no")
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
+                        .body(opened.emitter());
+            case JobEventStreams.TooMany tooMany ->
+                json(ApiError.unavailable(
+                        "too_many_streams",
+                        tooMany.openNow()
+                                + " live streams are open, the most this application serves (turnstile.projections.jobs"
+                                + ".max-streams); retry shortly, or read GET /api/queues instead",
+                        null));
         };
     }
 
@@ -81,9 +89,12 @@ class JobStreamController {
                 // Reported below.
             }
         }
-        violations.add(new FieldViolation("Last-Event-ID", "format", "Last-Event-ID must be the id of an event of"
-                + " this stream, " + prefix + "<sequence> (e.g. " + prefix + "42); got \""
-                + (eventId.length() > 60 ? eventId.substring(0, 60) + "…" : eventId) + "\""));
+        violations.add(new FieldViolation(
+                "Last-Event-ID",
+                "format",
+                "Last-Event-ID must be the id of an event of"
+                        + " this stream, " + prefix + "<sequence> (e.g. " + prefix + "42); got \""
+                        + (eventId.length() > 60 ? eventId.substring(0, 60) + "…" : eventId) + "\""));
         return null;
     }
 

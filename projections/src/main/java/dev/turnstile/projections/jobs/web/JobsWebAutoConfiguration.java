@@ -42,8 +42,13 @@ public class JobsWebAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     JobEventStreams jobEventStreams(JobQueries queries, JobsProperties settings) {
-        return new JobEventStreams(queries, new JobEventStreams.Settings(
-                settings.maxStreams(), settings.streamBuffer(), settings.streamHeartbeat(), settings.streamMaxDuration()));
+        return new JobEventStreams(
+                queries,
+                new JobEventStreams.Settings(
+                        settings.maxStreams(),
+                        settings.streamBuffer(),
+                        settings.streamHeartbeat(),
+                        settings.streamMaxDuration()));
     }
 
     /** The live streams' meters, when the application has Micrometer. */

@@ -24,8 +24,9 @@ final class JsonBody {
 
     static final int MAX_BYTES = 8192;
 
-    private static final JsonMapper STRICT =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private JsonBody() {}
 
@@ -70,8 +71,11 @@ final class JsonBody {
         var violations = new ArrayList<FieldViolation>();
         for (var name : object.propertyNames()) {
             if (!accepted.contains(name)) {
-                violations.add(new FieldViolation(name, "unknown", "Unknown field \"" + name + "\": the fields are "
-                        + String.join(", ", accepted.stream().sorted().toList())));
+                violations.add(new FieldViolation(
+                        name,
+                        "unknown",
+                        "Unknown field \"" + name + "\": the fields are "
+                                + String.join(", ", accepted.stream().sorted().toList())));
             }
         }
         return new Read(object, violations);

@@ -64,86 +64,155 @@ final class OperatorReplies {
                 var body = reply.apply(answered.answer());
                 yield body.accepted()
                         ? ResponseEntity.ok(body)
-                        : ResponseEntity.status("unknown_job".equals(body.reason()) ? HttpStatus.NOT_FOUND
-                                : HttpStatus.CONFLICT).body(body);
+                        : ResponseEntity.status(
+                                        "unknown_job".equals(body.reason())
+                                                ? HttpStatus.NOT_FOUND
+                                                : HttpStatus.CONFLICT)
+                                .body(body);
             }
-            case JobOperations.Unanswered<A> unanswered -> ApiError.unavailable(
-                    "timeout".equals(unanswered.reason()) ? "decision_timeout" : unanswered.reason(),
-                    unanswered.message(), unanswered.requestId());
+            case JobOperations.Unanswered<A> unanswered ->
+                ApiError.unavailable(
+                        "timeout".equals(unanswered.reason()) ? "decision_timeout" : unanswered.reason(),
+                        unanswered.message(),
+                        unanswered.requestId());
             case JobOperations.RequestIdInUse<A> inUse -> requestIdReused(inUse.requestId());
         };
     }
 
     static OperatorReply cancelled(CancelAnswer answer) {
         return switch (answer) {
-            case JobCancelled e -> job(e, "cancelled", new JobRef(e.queue(), e.jobId()), JobState.CANCELLED,
-                    e.previousState(), e.workerId() == null
-                            ? "Cancelled " + new JobRef(e.queue(), e.jobId()) + " (it was " + e.previousState().wireName()
-                                    + "); it is never handed out again"
-                            : "Cancelled " + new JobRef(e.queue(), e.jobId()) + " while " + e.workerId() + " ran it: the"
-                                    + " worker's next heartbeat is refused with cancelled, so it stops");
+            case JobCancelled e ->
+                job(
+                        e,
+                        "cancelled",
+                        new JobRef(e.queue(), e.jobId()),
+                        JobState.CANCELLED,
+                        e.previousState(),
+                        e.workerId() == null
+                                ? "Cancelled " + new JobRef(e.queue(), e.jobId()) + " (it was "
+                                        + e.previousState().wireName() + "); it is never handed out again"
+                                : "Cancelled " + new JobRef(e.queue(), e.jobId()) + " while " + e.workerId()
+                                        + " ran it: the"
+                                        + " worker's next heartbeat is refused with cancelled, so it stops");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
     static OperatorReply retried(RetryAnswer answer) {
         return switch (answer) {
-            case JobRetried e -> job(e, "retried", new JobRef(e.queue(), e.jobId()), JobState.WAITING,
-                    e.previousState(), "Retried " + new JobRef(e.queue(), e.jobId()) + ": waiting, with a fresh round"
-                            + " of attempts");
+            case JobRetried e ->
+                job(
+                        e,
+                        "retried",
+                        new JobRef(e.queue(), e.jobId()),
+                        JobState.WAITING,
+                        e.previousState(),
+                        "Retried " + new JobRef(e.queue(), e.jobId()) + ": waiting, with a fresh round"
+                                + " of attempts");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
     static OperatorReply deleted(DeleteAnswer answer) {
         return switch (answer) {
-            case JobDeleted e -> job(e, "deleted", new JobRef(e.queue(), e.jobId()), null, e.previousState(),
-                    "Deleted " + new JobRef(e.queue(), e.jobId()) + "; its job id may be used again");
+            case JobDeleted e ->
+                job(
+                        e,
+                        "deleted",
+                        new JobRef(e.queue(), e.jobId()),
+                        null,
+                        e.previousState(),
+                        "Deleted " + new JobRef(e.queue(), e.jobId()) + "; its job id may be used again");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
     static OperatorReply paused(PauseAnswer answer) {
         return switch (answer) {
-            case QueuePaused e -> queue(e, "paused", null, "Paused queue " + e.queue() + ": claim-next hands out"
-                    + " nothing until it is resumed; active jobs go on");
+            case QueuePaused e ->
+                queue(
+                        e,
+                        "paused",
+                        null,
+                        "Paused queue " + e.queue() + ": claim-next hands out"
+                                + " nothing until it is resumed; active jobs go on");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
     static OperatorReply resumed(ResumeAnswer answer) {
         return switch (answer) {
-            case QueueResumed e -> queue(e, "resumed", null, "Resumed queue " + e.queue() + ": waiting jobs are"
-                    + " handed out again");
+            case QueueResumed e ->
+                queue(e, "resumed", null, "Resumed queue " + e.queue() + ": waiting jobs are" + " handed out again");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
     static OperatorReply configured(ConfigureAnswer answer) {
         return switch (answer) {
-            case QueueConfigured e -> queue(e, "configured", e.concurrency(), e.concurrency() == null
-                    ? "Queue " + e.queue() + " has no concurrency limit"
-                    : "At most " + e.concurrency() + " jobs of queue " + e.queue() + " are active at once");
+            case QueueConfigured e ->
+                queue(
+                        e,
+                        "configured",
+                        e.concurrency(),
+                        e.concurrency() == null
+                                ? "Queue " + e.queue() + " has no concurrency limit"
+                                : "At most " + e.concurrency() + " jobs of queue " + e.queue() + " are active at once");
             case JobRequestRefused e -> refusal(e);
         };
     }
 
-    private static OperatorReply job(JobAnswer e, String result, JobRef ref, JobState state, JobState previous,
-            String message) {
-        return new OperatorReply(true, result, null, message, ref.toString(), ref.queue(), ref.jobId(), state,
-                previous, null, e.requestId(), e.eventId(), e.redelivery());
+    private static OperatorReply job(
+            JobAnswer e, String result, JobRef ref, JobState state, JobState previous, String message) {
+        return new OperatorReply(
+                true,
+                result,
+                null,
+                message,
+                ref.toString(),
+                ref.queue(),
+                ref.jobId(),
+                state,
+                previous,
+                null,
+                e.requestId(),
+                e.eventId(),
+                e.redelivery());
     }
 
     private static OperatorReply queue(JobAnswer e, String result, Integer concurrency, String message) {
-        return new OperatorReply(true, result, null, message, null, e.queue(), null, null, null, concurrency,
-                e.requestId(), e.eventId(), e.redelivery());
+        return new OperatorReply(
+                true,
+                result,
+                null,
+                message,
+                null,
+                e.queue(),
+                null,
+                null,
+                null,
+                concurrency,
+                e.requestId(),
+                e.eventId(),
+                e.redelivery());
     }
 
     static OperatorReply refusal(JobRequestRefused e) {
         var ref = e.jobId() == null ? null : new JobRef(e.queue(), e.jobId());
-        return new OperatorReply(false, "refused", e.reason().wireName(), refusalMessage(e, ref),
-                ref == null ? null : ref.toString(), e.queue(), e.jobId(), e.state(), null, null, e.requestId(),
-                e.eventId(), e.redelivery());
+        return new OperatorReply(
+                false,
+                "refused",
+                e.reason().wireName(),
+                refusalMessage(e, ref),
+                ref == null ? null : ref.toString(),
+                e.queue(),
+                e.jobId(),
+                e.state(),
+                null,
+                null,
+                e.requestId(),
+                e.eventId(),
+                e.redelivery());
     }
 
     /** What the refusal means for an operator, in one sentence. */
@@ -152,23 +221,28 @@ final class OperatorReplies {
         return switch (e.reason()) {
             case UNKNOWN_JOB -> "Queue " + e.queue() + " holds no job " + e.jobId() + " (never enqueued, or deleted)";
             case JOB_FINISHED -> ref + " already finished (" + state + "): there is nothing to cancel";
-            case NOT_RETRYABLE -> "Only a dead job, or one waiting out its backoff, can be retried; " + ref + " is "
-                    + state;
+            case NOT_RETRYABLE ->
+                "Only a dead job, or one waiting out its backoff, can be retried; " + ref + " is " + state;
             case DEDUP_KEY_TAKEN -> ref + " cannot be retried: another unfinished job of the queue holds its dedup key";
             case JOB_ACTIVE -> ref + " is active: cancel it first, or wait for it to finish, then delete it";
             case ALREADY_PAUSED -> "Queue " + e.queue() + " is already paused";
             case NOT_PAUSED -> "Queue " + e.queue() + " is not paused";
-            case REQUEST_ID_REUSED -> "Request id " + e.requestId() + " already names a different request on queue "
-                    + e.queue() + "; use a new request id (the same one only to retry the same request)";
+            case REQUEST_ID_REUSED ->
+                "Request id " + e.requestId() + " already names a different request on queue " + e.queue()
+                        + "; use a new request id (the same one only to retry the same request)";
             case STALE_TOKEN, NOT_HOLDER, LEASE_EXPIRED, CANCELLED, ALREADY_COMPLETED, ALREADY_FAILED ->
-                    "Refused: " + e.reason().wireName() + " (" + ref + " is " + state + ")";
+                "Refused: " + e.reason().wireName() + " (" + ref + " is " + state + ")";
         };
     }
 
     static ResponseEntity<ApiError> requestIdReused(String requestId) {
         var message = "Request id " + requestId + " already names a different operator request waiting here. A request"
                 + " id names one request: send it again only to retry that same request. Nothing was done.";
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(new ApiError("request_id_conflict", message,
-                List.of(new FieldViolation("requestId", "unique", message)), requestId));
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(new ApiError(
+                        "request_id_conflict",
+                        message,
+                        List.of(new FieldViolation("requestId", "unique", message)),
+                        requestId));
     }
 }
