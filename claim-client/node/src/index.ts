@@ -7,6 +7,22 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coordinatorUrlFromEnvironment, defaultAgentId, detectGitSha } from './ci.js';
 import { checkClaim, checkFencingToken, checkTtlSeconds, normalizeGitSha, type FieldViolation } from './rules.js';
+import {
+  CoordinatorUnavailableError,
+  coordinatorBaseUrl,
+  delayBefore,
+  describeNetworkError,
+  errorSummary,
+  problemDetail,
+  excerpt,
+  isTimeout,
+  optionalString,
+  parseObject,
+  retryAfter,
+  toViolation,
+  type JsonObject,
+  type Logger,
+} from './transport.js';
 
 export {
   COORDINATOR_URL_VARIABLES,
@@ -20,12 +36,32 @@ export {
   type ShaLookup,
 } from './ci.js';
 export { checkClaim, normalizeGitSha, type FieldViolation } from './rules.js';
-
-/** Where decisions (`info`) and retries (`warn`) are logged; `console` by default. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+export { CoordinatorUnavailableError, delayBefore, type Logger } from './transport.js';
+export {
+  JobFailure,
+  JobRejectedError,
+  JobStopped,
+  appendJobLogs,
+  attachArtifact,
+  claimNext,
+  completeJob,
+  enqueue,
+  failJob,
+  heartbeat,
+  work,
+  type Artifact,
+  type EnqueuedJob,
+  type Job,
+  type JobClientOptions,
+  type JobContext,
+  type JobHandler,
+  type JobState,
+  type NewJob,
+  type WorkOptions,
+  type Worker,
+  type WorkerAnswer,
+  type WorkerStats,
+} from './jobs.js';
 
 /** What to claim, from where, and how hard to try. */
 export interface CheckInOptions {
@@ -105,43 +141,12 @@ export class ClaimRejectedError extends Error {
   }
 }
 
-/**
- * The coordinator gave no decision: unreachable, timing out or answering 502/503/504 on every attempt, or answering
- * in a way this client cannot use. CI should fail: running the task unclaimed risks a duplicate deployment.
- */
-export class CoordinatorUnavailableError extends Error {
-  constructor(
-    message: string,
-    /** The endpoint that was called. */
-    readonly url: string,
-    /** How many attempts were made. */
-    readonly attempts: number,
-    /** The HTTP status of the last answer, if the last attempt got one. */
-    readonly lastStatus?: number,
-  ) {
-    super(message);
-    this.name = 'CoordinatorUnavailableError';
-  }
-}
-
 const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_INITIAL_BACKOFF_MS = 200;
 const DEFAULT_MAX_BACKOFF_MS = 3_000;
-const JITTER = 0.25;
-const EXCERPT_LENGTH = 200;
 const CHECK_RUNNING =
   'Check TURNSTILE_URL (or coordinatorUrl) and that the coordinator is running and reachable from this agent.';
-const CONNECT_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /**
  * Claims `project:task:gitSha` for this agent. Resolves `shouldProceed: true` when this agent is the first and should
  * run the task, `false` when another agent already claimed it (the caller then skips and reports success). Logs the
@@ -534,23 +539,6 @@ function retrySettings(options: CheckInOptions): Settings {
   return { attempts: retries + 1, timeoutMs, initialMs, maxMs, token };
 }
 
-/**
- * The pause before retry number `retry` (1 after the first attempt): the backoff doubles from `initialMs` up to
- * `maxMs`, is never shorter than a Retry-After (up to `maxMs`), and jitter only lengthens it, so that agents failing
- * together do not retry together. The same schedule as the Java client's `RetrySettings`.
- */
-export function delayBefore(
-  retry: number,
-  retryAfterMs: number | undefined,
-  random: number,
-  backoff: { initialMs: number; maxMs: number },
-): number {
-  const exponential = Math.min(backoff.initialMs * 2 ** Math.max(retry - 1, 0), backoff.maxMs);
-  const floor = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, backoff.maxMs);
-  const base = Math.max(exponential, floor);
-  return Math.round(Math.min(base + base * JITTER * random, backoff.maxMs));
-}
-
 type Outcome =
   | { kind: 'answer'; status: number; json: JsonObject | undefined; text: string }
   | { kind: 'retry'; description: string; hint: string; status?: number; retryAfterMs?: number };
@@ -571,7 +559,7 @@ async function attemptCall(
       method: init.method,
       headers: {
         'content-type': 'application/json',
-        accept: 'application/json',
+        accept: 'application/json, application/problem+json',
         ...(token !== undefined && { authorization: `Bearer ${token}` }),
       },
       ...(init.body !== undefined && { body: init.body }),
@@ -600,7 +588,7 @@ async function attemptCall(
   // 409 here (a claim): its request id already names another request; nothing was decided for it.
   if (status === 400 || status === 409) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-    const message = typeof json?.message === 'string' ? json.message : `HTTP ${status} ${excerpt(text)}`;
+    const message = problemDetail(json) ?? `HTTP ${status} ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join('; ') : message;
     throw new ClaimRejectedError(
       `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,
@@ -653,91 +641,3 @@ function unusable(
   );
 }
 
-/** The base URL without trailing slashes, checked: `http://turnstile:8080/` gives `http://turnstile:8080`. */
-function coordinatorBaseUrl(coordinatorUrl: string | undefined): string {
-  if (coordinatorUrl === undefined || coordinatorUrl.trim() === '') {
-    throw new Error(
-      'No coordinator URL: pass coordinatorUrl or set TURNSTILE_URL (e.g. http://turnstile:8080)',
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(coordinatorUrl.trim());
-  } catch {
-    url = new URL('invalid:');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
-    throw new Error(
-      'The coordinator URL must be an http(s) URL such as http://turnstile:8080, without query or fragment;' +
-        ` got "${coordinatorUrl}"`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-/** `fetch failed` says little; its cause has the code (ECONNREFUSED, ENOTFOUND...) and the address. */
-function describeNetworkError(error: unknown, url: string): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
-  const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-  if (code !== undefined && CONNECT_ERROR_CODES.has(code)) {
-    return `could not connect to ${new URL(url).host} (${detail || code})`;
-  }
-  const summary = error instanceof Error ? error.message : String(error);
-  return detail && detail !== summary ? `${summary}: ${detail}` : summary;
-}
-
-function retryAfter(header: string | null): { retryAfterMs?: number } {
-  if (header === null || header.trim() === '') {
-    return {};
-  }
-  const value = header.trim();
-  if (/^\d+$/.test(value)) {
-    return { retryAfterMs: Number(value) * 1000 };
-  }
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - Date.now()) };
-}
-
-type JsonObject = Record<string, unknown>;
-
-function parseObject(text: string): JsonObject | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
-  } catch {
-    // Not JSON: callers report an excerpt of the body instead.
-    return undefined;
-  }
-}
-
-function optionalString<K extends string>(json: JsonObject, key: K): { [P in K]?: string } {
-  const value = json[key];
-  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
-}
-
-function toViolation(value: unknown): FieldViolation {
-  const json = typeof value === 'object' && value !== null ? (value as JsonObject) : {};
-  const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : '');
-  return { field: text('field'), rule: text('rule'), message: text('message') || JSON.stringify(value) };
-}
-
-function errorSummary(json: JsonObject | undefined, text: string): string {
-  if (json !== undefined && (typeof json.error === 'string' || typeof json.message === 'string')) {
-    const error = typeof json.error === 'string' ? json.error : 'error';
-    return typeof json.message === 'string' ? `${error}: ${json.message}` : error;
-  }
-  return excerpt(text);
-}
-
-function excerpt(body: string): string {
-  const oneLine = body.trim().replace(/\s+/g, ' ');
-  if (oneLine === '') {
-    return '(empty body)';
-  }
-  return oneLine.length <= EXCERPT_LENGTH ? oneLine : oneLine.slice(0, EXCERPT_LENGTH) + '...';
-}

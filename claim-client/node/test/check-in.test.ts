@@ -61,7 +61,7 @@ describe('checkInAndProceed', () => {
   });
 
   test('a coordinator that requires a token answers 401, not retried, with what to do', async () => {
-    coordinator.answer(401, '{"error":"missing_token","message":"This coordinator requires an agent token"}');
+    coordinator.answer(401, '{"error":"missing_token","detail":"This coordinator requires an agent token"}');
 
     await assert.rejects(checkInAndProceed(options()), (error: unknown) => {
       assert.ok(error instanceof CoordinatorUnavailableError);
@@ -156,7 +156,7 @@ describe('checkInAndProceed', () => {
 
   test('a busy coordinator is asked again with the same request id until it decides', async () => {
     coordinator
-      .answer(503, '{"error":"overloaded","message":"Too many pending claims"}', { 'retry-after': '0' })
+      .answer(503, '{"error":"overloaded","detail":"Too many pending claims"}', { 'retry-after': '0' })
       .answer(502, '')
       .grant();
 

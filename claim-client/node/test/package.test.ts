@@ -119,12 +119,20 @@ describe('the npm package, installed from its tarball', () => {
       const lookup: ShaLookup = detectGitSha({ GITHUB_SHA: 'abcdef1' });
       // @ts-expect-error gitSha must be a string
       checkInAndProceed({ project: 'hire', task: 'deploy', gitSha: 7 });
-      export { result, lookup };
+      const queued: Promise<EnqueuedJob> = enqueue('emails', { name: 'send', payload: { to: 'ada' }, maxAttempts: 2 });
+      const worker: Worker = work('emails', async (job: Job, context: JobContext) => {
+        context.progress(10, 'start');
+        return context.signal.aborted ? null : job.payload;
+      }, { concurrency: 5 });
+      // @ts-expect-error a job needs a name
+      enqueue('emails', { payload: 1 });
+      export { result, lookup, queued, worker };
     `;
+    const imports = 'checkInAndProceed, detectGitSha, enqueue, work, type CheckInOptions, type CheckInResult,'
+      + ' type ShaLookup, type EnqueuedJob, type Job, type JobContext, type Worker';
     writeFileSync(join(scratch, 'use-types.cts'),
-      `import { checkInAndProceed, detectGitSha, type CheckInOptions, type CheckInResult, type ShaLookup } from '@turnstile/claim-client';${use}`);
-    writeFileSync(join(scratch, 'use-types.mts'),
-      `import { checkInAndProceed, detectGitSha, type CheckInOptions, type CheckInResult, type ShaLookup } from '@turnstile/claim-client';${use}`);
+      `import { ${imports} } from '@turnstile/claim-client';${use}`);
+    writeFileSync(join(scratch, 'use-types.mts'), `import { ${imports} } from '@turnstile/claim-client';${use}`);
     const tsc = join(PACKAGE_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
 
     const check = await runProcess(process.execPath, [

@@ -282,16 +282,8 @@ function printable(id) {
 // src/index.ts
 var import_node_crypto = require("node:crypto");
 var import_promises = require("node:timers/promises");
-var ClaimRejectedError = class extends Error {
-  constructor(message, violations, checkedLocally) {
-    super(message);
-    this.violations = violations;
-    this.checkedLocally = checkedLocally;
-    this.name = "ClaimRejectedError";
-  }
-  violations;
-  checkedLocally;
-};
+
+// src/transport.ts
 var CoordinatorUnavailableError = class extends Error {
   constructor(message, url, attempts, lastStatus) {
     super(message);
@@ -304,13 +296,8 @@ var CoordinatorUnavailableError = class extends Error {
   attempts;
   lastStatus;
 };
-var DEFAULT_RETRIES = 3;
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_INITIAL_BACKOFF_MS = 200;
-var DEFAULT_MAX_BACKOFF_MS = 3e3;
 var JITTER = 0.25;
 var EXCERPT_LENGTH = 200;
-var CHECK_RUNNING = "Check TURNSTILE_URL (or coordinatorUrl) and that the coordinator is running and reachable from this agent.";
 var CONNECT_ERROR_CODES = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -320,6 +307,113 @@ var CONNECT_ERROR_CODES = /* @__PURE__ */ new Set([
   "EAI_AGAIN",
   "UND_ERR_CONNECT_TIMEOUT"
 ]);
+function delayBefore(retry, retryAfterMs, random, backoff) {
+  const exponential = Math.min(backoff.initialMs * 2 ** Math.max(retry - 1, 0), backoff.maxMs);
+  const floor = retryAfterMs === void 0 ? 0 : Math.min(retryAfterMs, backoff.maxMs);
+  const base = Math.max(exponential, floor);
+  return Math.round(Math.min(base + base * JITTER * random, backoff.maxMs));
+}
+function coordinatorBaseUrl(coordinatorUrl) {
+  if (coordinatorUrl === void 0 || coordinatorUrl.trim() === "") {
+    throw new Error(
+      "No coordinator URL: pass coordinatorUrl or set TURNSTILE_URL (e.g. http://turnstile:8080)"
+    );
+  }
+  let url;
+  try {
+    url = new URL(coordinatorUrl.trim());
+  } catch {
+    url = new URL("invalid:");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:" || url.search !== "" || url.hash !== "") {
+    throw new Error(
+      `The coordinator URL must be an http(s) URL such as http://turnstile:8080, without query or fragment; got "${coordinatorUrl}"`
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+function isTimeout(error) {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+function describeNetworkError(error, url) {
+  const cause = error instanceof Error ? error.cause : void 0;
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : void 0;
+  const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+  if (code !== void 0 && CONNECT_ERROR_CODES.has(code)) {
+    return `could not connect to ${new URL(url).host} (${detail || code})`;
+  }
+  const summary = error instanceof Error ? error.message : String(error);
+  return detail && detail !== summary ? `${summary}: ${detail}` : summary;
+}
+function retryAfter(header) {
+  if (header === null || header.trim() === "") {
+    return {};
+  }
+  const value = header.trim();
+  if (/^\d+$/.test(value)) {
+    return { retryAfterMs: Number(value) * 1e3 };
+  }
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - Date.now()) };
+}
+function parseObject(text) {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function optionalString(json, key) {
+  const value = json[key];
+  return typeof value === "string" ? { [key]: value } : {};
+}
+function toViolation(value) {
+  const json = typeof value === "object" && value !== null ? value : {};
+  const text = (key) => typeof json[key] === "string" ? json[key] : "";
+  return { field: text("field"), rule: text("rule"), message: text("message") || JSON.stringify(value) };
+}
+function problemDetail(json) {
+  if (json === void 0) {
+    return void 0;
+  }
+  if (typeof json.detail === "string") {
+    return json.detail;
+  }
+  return typeof json.message === "string" ? json.message : void 0;
+}
+function errorSummary(json, text) {
+  const detail = problemDetail(json);
+  if (json !== void 0 && (typeof json.error === "string" || detail !== void 0)) {
+    const error = typeof json.error === "string" ? json.error : "error";
+    return detail !== void 0 ? `${error}: ${detail}` : error;
+  }
+  return excerpt(text);
+}
+function excerpt(body) {
+  const oneLine = body.trim().replace(/\s+/g, " ");
+  if (oneLine === "") {
+    return "(empty body)";
+  }
+  return oneLine.length <= EXCERPT_LENGTH ? oneLine : oneLine.slice(0, EXCERPT_LENGTH) + "...";
+}
+
+// src/index.ts
+var ClaimRejectedError = class extends Error {
+  constructor(message, violations, checkedLocally) {
+    super(message);
+    this.violations = violations;
+    this.checkedLocally = checkedLocally;
+    this.name = "ClaimRejectedError";
+  }
+  violations;
+  checkedLocally;
+};
+var DEFAULT_RETRIES = 3;
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_INITIAL_BACKOFF_MS = 200;
+var DEFAULT_MAX_BACKOFF_MS = 3e3;
+var CHECK_RUNNING = "Check TURNSTILE_URL (or coordinatorUrl) and that the coordinator is running and reachable from this agent.";
 async function checkInAndProceed(options) {
   const result = await claim(options, options.takeoverAfterFailure === true ? { takeoverAfterFailure: true } : {});
   (options.logger ?? console).info(decisionLine(`${options.project}:${options.task}`, result));
@@ -453,12 +547,6 @@ function retrySettings(options) {
   const token = (options.token ?? process.env.TURNSTILE_TOKEN)?.trim() || void 0;
   return { attempts: retries + 1, timeoutMs, initialMs, maxMs, token };
 }
-function delayBefore(retry, retryAfterMs, random, backoff) {
-  const exponential = Math.min(backoff.initialMs * 2 ** Math.max(retry - 1, 0), backoff.maxMs);
-  const floor = retryAfterMs === void 0 ? 0 : Math.min(retryAfterMs, backoff.maxMs);
-  const base = Math.max(exponential, floor);
-  return Math.round(Math.min(base + base * JITTER * random, backoff.maxMs));
-}
 async function attemptCall(call, init, timeoutMs, attempt, token) {
   let response;
   let text;
@@ -468,7 +556,7 @@ async function attemptCall(call, init, timeoutMs, attempt, token) {
       method: init.method,
       headers: {
         "content-type": "application/json",
-        accept: "application/json",
+        accept: "application/json, application/problem+json",
         ...token !== void 0 && { authorization: `Bearer ${token}` }
       },
       ...init.body !== void 0 && { body: init.body },
@@ -493,7 +581,7 @@ async function attemptCall(call, init, timeoutMs, attempt, token) {
   }
   if (status === 400 || status === 409) {
     const violations = Array.isArray(json?.violations) ? json.violations.map(toViolation) : [];
-    const message = typeof json?.message === "string" ? json.message : `HTTP ${status} ${excerpt(text)}`;
+    const message = problemDetail(json) ?? `HTTP ${status} ${excerpt(text)}`;
     const details = violations.length > 0 ? violations.map((v) => v.message).join("; ") : message;
     throw new ClaimRejectedError(
       `The coordinator at ${call.url} rejected the ${call.action} as invalid: ${details}`,
@@ -523,80 +611,6 @@ function unusable(url, attempt, status, what, body, healthUrl, tokenSent = false
     attempt,
     status
   );
-}
-function coordinatorBaseUrl(coordinatorUrl) {
-  if (coordinatorUrl === void 0 || coordinatorUrl.trim() === "") {
-    throw new Error(
-      "No coordinator URL: pass coordinatorUrl or set TURNSTILE_URL (e.g. http://turnstile:8080)"
-    );
-  }
-  let url;
-  try {
-    url = new URL(coordinatorUrl.trim());
-  } catch {
-    url = new URL("invalid:");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:" || url.search !== "" || url.hash !== "") {
-    throw new Error(
-      `The coordinator URL must be an http(s) URL such as http://turnstile:8080, without query or fragment; got "${coordinatorUrl}"`
-    );
-  }
-  return url.href.replace(/\/+$/, "");
-}
-function isTimeout(error) {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-}
-function describeNetworkError(error, url) {
-  const cause = error instanceof Error ? error.cause : void 0;
-  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : void 0;
-  const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-  if (code !== void 0 && CONNECT_ERROR_CODES.has(code)) {
-    return `could not connect to ${new URL(url).host} (${detail || code})`;
-  }
-  const summary = error instanceof Error ? error.message : String(error);
-  return detail && detail !== summary ? `${summary}: ${detail}` : summary;
-}
-function retryAfter(header) {
-  if (header === null || header.trim() === "") {
-    return {};
-  }
-  const value = header.trim();
-  if (/^\d+$/.test(value)) {
-    return { retryAfterMs: Number(value) * 1e3 };
-  }
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - Date.now()) };
-}
-function parseObject(text) {
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function optionalString(json, key) {
-  const value = json[key];
-  return typeof value === "string" ? { [key]: value } : {};
-}
-function toViolation(value) {
-  const json = typeof value === "object" && value !== null ? value : {};
-  const text = (key) => typeof json[key] === "string" ? json[key] : "";
-  return { field: text("field"), rule: text("rule"), message: text("message") || JSON.stringify(value) };
-}
-function errorSummary(json, text) {
-  if (json !== void 0 && (typeof json.error === "string" || typeof json.message === "string")) {
-    const error = typeof json.error === "string" ? json.error : "error";
-    return typeof json.message === "string" ? `${error}: ${json.message}` : error;
-  }
-  return excerpt(text);
-}
-function excerpt(body) {
-  const oneLine = body.trim().replace(/\s+/g, " ");
-  if (oneLine === "") {
-    return "(empty body)";
-  }
-  return oneLine.length <= EXCERPT_LENGTH ? oneLine : oneLine.slice(0, EXCERPT_LENGTH) + "...";
 }
 
 // src/github-action.ts

@@ -153,7 +153,7 @@ export class FakeCoordinator {
     const answer = this.script.shift() ?? {
       status: 500,
       headers: {},
-      body: () => '{"error":"test","message":"no answer scripted"}',
+      body: () => '{"error":"test","detail":"no answer scripted"}',
     };
     if ('hang' in answer) {
       this.hanging.push(response);

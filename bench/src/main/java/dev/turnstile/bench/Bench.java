@@ -40,6 +40,13 @@ import picocli.CommandLine.Spec;
                     + " DO NOTHING + attempt row, synchronous_commit=off), and the floor: postgres (the same SQL over"
                     + " JDBC from the load generator) and etcd (one transaction through its JSON gateway).",
             "",
+            "Queue workload (--workload queue): work queues instead of claims, peers turnstile (its work-queue HTTP"
+                    + " API), postgres-service (the same endpoints over PostgreSQL, SELECT ... FOR UPDATE SKIP LOCKED,"
+                    + " seed 002), postgres (that SQL over JDBC, the floor) and bullmq (BullMQ on Redis, seed 004, driven"
+                    + " from Node). At each level N producers enqueue no-op jobs for the window, then N workers drain"
+                    + " them (claim-next, complete): enqueues/s, end-to-end jobs/s and claim-next p50/p99, ratios"
+                    + " first; issue 11's targets; queue-results.json and charts.",
+            "",
             "Pinning (--pin=on, the default, on Linux with taskset and two or more CPUs): the load generator on the"
                     + " first half of the CPUs, each system under test with its database or broker on the rest (on 2"
                     + " CPUs: load generator on CPU 0, system on CPU 1), the same for every peer. The report says"
@@ -52,6 +59,9 @@ import picocli.CommandLine.Spec;
             "  bin/bench                                           all peers, 1, 8 and 64 agents",
             "  bin/bench --peers turnstile,postgres-service --agents 1,8,64",
             "  bin/bench --quick                                   smoke run: a few seconds per level",
+            "  bin/bench --workload queue                          work queues: turnstile, postgres-service, postgres,"
+                    + " bullmq",
+            "  bin/bench --workload queue --quick --agents 1,8     a queue smoke run",
             "  bin/bench --long-run                                Turnstile, 64 agents for 10 minutes, RSS and NMT",
             "  bin/bench --peers turnstile --agents 64 --duration-per-level 10m --warmup 0s --system-warmup 0s --nmt",
             "                                                      the same, spelled out",
@@ -60,6 +70,12 @@ import picocli.CommandLine.Spec;
             "  bin/bench --url http://host:8080 --peers turnstile  a Turnstile already running (not pinned, no memory)"
         })
 public final class Bench implements Callable<Integer> {
+
+    /** What is measured: claims (the claim path) or work queues. */
+    enum Workload {
+        claims,
+        queue
+    }
 
     /** On or off, for {@code --pin}. */
     enum Switch {
@@ -71,12 +87,21 @@ public final class Bench implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(
+            names = "--workload",
+            paramLabel = "claims|queue",
+            defaultValue = "claims",
+            description = "What to measure: the claim path, or work queues (enqueue, claim-next, complete) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Workload workload;
+
+    @Option(
             names = "--peers",
             split = ",",
             converter = Peer.Converter.class,
             paramLabel = "<peer>",
             description = "Systems to measure, in this order; the first is compared with the others: turnstile,"
-                    + " postgres-service, postgres, etcd (default: ${DEFAULT-VALUE}).",
+                    + " postgres-service, postgres, etcd; with --workload queue turnstile, postgres-service, postgres,"
+                    + " bullmq (default: ${DEFAULT-VALUE}; for queues turnstile,postgres-service,postgres,bullmq).",
             defaultValue = "turnstile,postgres-service,postgres,etcd")
     List<Peer> peers;
 
@@ -84,7 +109,8 @@ public final class Bench implements Callable<Integer> {
             names = "--agents",
             split = ",",
             paramLabel = "<n>",
-            description = "Concurrency levels: agents claiming at once (default: ${DEFAULT-VALUE}).",
+            description = "Concurrency levels: agents claiming at once, or producers and then workers of the queue"
+                    + " workload (default: ${DEFAULT-VALUE}).",
             defaultValue = "1,8,64")
     List<Integer> agents;
 
@@ -253,6 +279,9 @@ public final class Bench implements Callable<Integer> {
                     machine.loadAverage(), machine.onlineCpus());
         }
 
+        if (workload == Workload.queue) {
+            return runQueues(started, machine, pinning, jvmUnderTest);
+        }
         var measure = new PeerRun(pinning, out, settings(), Progress.interactive());
         var results = new ArrayList<LevelResult>();
         var memory = new ArrayList<SystemMemory>();
@@ -292,10 +321,37 @@ public final class Bench implements Callable<Integer> {
         return results.stream().anyMatch(result -> result.doubleGrants() > 0) ? 1 : 0;
     }
 
+    /** The queue workload: each peer in turn, then the report with ratios first. Exit 1 if a job went out twice. */
+    private int runQueues(Instant started, Machine machine, Pinning pinning, String jvmUnderTest) throws Exception {
+        var measure = new QueuePeerRun(pinning, out, settings(), Progress.interactive());
+        var results = new ArrayList<QueueLevelResult>();
+        var memory = new ArrayList<SystemMemory>();
+        for (var peer : peers) {
+            var found = measure.run(peer);
+            results.addAll(found.results());
+            memory.add(found.memory());
+        }
+        var described = new LinkedHashMap<String, Object>();
+        described.put("workload", "queue");
+        described.putAll(settings().describe());
+        described.remove("duplicateRatio");
+        described.remove("hopsDuration");
+        var report = new QueueReport(started, machine, pinning, jvmUnderTest, described, results, memory);
+        report.print(System.out);
+        var written = report.write(out);
+        System.out.println("\nWrote "
+                + String.join(", ", written.stream().map(Path::toString).toList()) + "; logs in "
+                + out.resolve("logs"));
+        return results.stream().anyMatch(result -> result.doubleClaims() > 0) ? 1 : 0;
+    }
+
     /** {@code --quick} and {@code --long-run} set what was not given explicitly. */
     void applyPresets() {
         if (quick && longRun) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Use --quick or --long-run, not both");
+        }
+        if (workload == Workload.queue) {
+            preset("--peers", () -> peers = Peer.QUEUE_PEERS);
         }
         if (quick) {
             preset("--duration-per-level", () -> duration = Duration.ofSeconds(3));
@@ -320,7 +376,7 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    private void validate() {
+    void validate() {
         var problems = new ArrayList<String>();
         if (agents.isEmpty() || agents.stream().anyMatch(n -> n < 1)) {
             problems.add("--agents needs whole numbers of 1 or more, e.g. 1,8,64; got " + agents);
@@ -336,6 +392,16 @@ public final class Bench implements Callable<Integer> {
         }
         if (postgresServicePool < 1) {
             problems.add("--postgres-service-pool must be 1 or more; got " + postgresServicePool);
+        }
+        if (workload == Workload.queue && peers.contains(Peer.ETCD)) {
+            problems.add(
+                    "etcd is not a queue: --workload queue measures turnstile, postgres-service, postgres, bullmq");
+        }
+        if (workload == Workload.claims && peers.contains(Peer.BULLMQ)) {
+            problems.add("bullmq runs jobs, not claims: use it with --workload queue");
+        }
+        if (workload == Workload.queue && longRun) {
+            problems.add("--long-run measures the claim path's memory; leave out --workload queue");
         }
         if (peers.stream().distinct().count() != peers.size()) {
             problems.add("--peers names a peer twice: "

@@ -129,7 +129,9 @@ final class LocalServices implements AutoCloseable {
         var url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            try (var ignored = DriverManager.getConnection(url, "postgres", "")) {
+            try (var connection = DriverManager.getConnection(url, "postgres", "")) {
+                // Answering a query, not just accepting the connection: the server is up.
+                connection.isValid(5);
                 return url;
             } catch (SQLException e) {
                 if (!postgres.isAlive() || System.nanoTime() > deadline) {
@@ -174,6 +176,57 @@ final class LocalServices implements AutoCloseable {
         var base = URI.create(clientUrl);
         awaitHealthy(base.resolve("/health"), Duration.ofSeconds(30), etcd, "etcd");
         return base;
+    }
+
+    /**
+     * A private Redis from Debian's {@code redis-server} package on loopback, appending every write to its log and
+     * syncing it once a second ({@code appendfsync everysec}: acknowledged from the page cache, as Kafka on one broker
+     * and PostgreSQL with {@code synchronous_commit=off} are); returns its port.
+     */
+    int startRedis() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+            throw new IllegalStateException(
+                    "Redis is not installed (no /usr/bin/redis-server): install it with"
+                            + " 'apt-get install redis-server' (bin/bench does this when it may), or leave out the bullmq peer");
+        }
+        int port = freePort();
+        var dir = Files.createDirectories(work.resolve("redis"));
+        var redis = start(
+                "redis",
+                List.of(
+                        "/usr/bin/redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        dir.toString(),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "everysec",
+                        "--protected-mode",
+                        "no",
+                        "--daemonize",
+                        "no"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                var answer = new byte[7];
+                if (socket.getInputStream().readNBytes(answer, 0, 7) == 7 && new String(answer).startsWith("+PONG")) {
+                    return port;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            if (!redis.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Redis did not start; see " + log("redis") + tail(log("redis")));
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The all-in-one's HTTP API, once started. */

@@ -43,7 +43,7 @@ final class PeerRun {
             var mainProcess = switch (peer) {
                 case TURNSTILE -> external ? null : "the all-in-one JVM";
                 case POSTGRES_SERVICE -> "the service JVM";
-                case POSTGRES, ETCD -> null;
+                case POSTGRES, ETCD, BULLMQ -> null;
             };
             int loadCpus = pinning.active()
                     ? pinning.loadGenerator().size()
@@ -109,6 +109,7 @@ final class PeerRun {
                                 64,
                                 settings.agents().stream().max(Integer::compare).orElse(64)));
             case ETCD -> new EtcdTarget(services.startEtcd());
+            case BULLMQ -> throw new IllegalArgumentException("bullmq runs jobs, not claims: use --workload queue");
         };
     }
 

@@ -65,4 +65,27 @@ class BenchOptionsTest {
                 .isEqualTo(List.of("-Xmx512m", "-XX:+UseZGC"));
         assertThat(parse().jvmOptions()).isEmpty();
     }
+
+    @Test
+    void the_queue_workload_measures_the_queue_peers_by_default_and_refuses_etcd() {
+        assertThat(parse("--workload", "queue").peers())
+                .containsExactly(Peer.TURNSTILE, Peer.POSTGRES_SERVICE, Peer.POSTGRES, Peer.BULLMQ);
+        assertThatThrownBy(() -> validated("--workload", "queue", "--peers", "turnstile,etcd"))
+                .hasMessageContaining("etcd is not a queue");
+    }
+
+    @Test
+    void bullmq_is_refused_for_the_claim_workload() {
+        assertThatThrownBy(() -> validated("--peers", "turnstile,bullmq"))
+                .hasMessageContaining("bullmq runs jobs, not claims: use it with --workload queue");
+    }
+
+    private static void validated(String... args) {
+        var bench = new Bench();
+        var commandLine = new CommandLine(bench);
+        commandLine.parseArgs(args);
+        bench.spec = commandLine.getCommandSpec();
+        bench.applyPresets();
+        bench.validate();
+    }
 }

@@ -6,7 +6,13 @@ import dev.failsafe.RetryPolicy;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimPolicy;
-import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.http.ClaimBody;
+import dev.turnstile.contracts.http.ClaimReply;
+import dev.turnstile.contracts.http.HealthReply;
+import dev.turnstile.contracts.http.HolderBody;
+import dev.turnstile.contracts.http.HolderReply;
+import dev.turnstile.contracts.http.OutcomeReply;
+import dev.turnstile.contracts.http.Problem;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,7 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +41,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Asks a Turnstile coordinator whether this agent may run a task ({@code POST /api/claim}), retrying while the
@@ -60,9 +65,13 @@ public final class ClaimClient implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private static final int EXCERPT_LENGTH = 200;
+
+    /** Answers are JSON; errors are RFC 9457 problems. */
+    private static final String ACCEPT = "application/json, application/problem+json";
 
     /** The longest long-poll the coordinator allows per request. */
     private static final long MAX_OUTCOME_WAIT_SECONDS = 60;
@@ -142,14 +151,15 @@ public final class ClaimClient implements AutoCloseable {
      */
     public ClaimResult claim(ClaimRequest request, ClaimPolicy policy) {
         ClaimRequest sent = withRequestId(request);
-        var body = fields(sent);
-        body.put("mode", policy.mode().wireName());
-        if (policy.ttlSeconds() != null) {
-            body.put("ttlSeconds", policy.ttlSeconds());
-        }
-        if (policy.takeoverAfterFailure()) {
-            body.put("takeoverAfterFailure", true);
-        }
+        var body = new ClaimBody(
+                sent.project(),
+                sent.task(),
+                sent.gitSha(),
+                sent.agentId(),
+                sent.requestId(),
+                policy.mode().wireName(),
+                policy.ttlSeconds(),
+                policy.takeoverAfterFailure() ? Boolean.TRUE : null);
         var call = new Call("claim", "decision", sent.taskKey(), sent.requestId(), claimUrl);
         return call(call, post(claimUrl, body), (response, attempt) -> decision(response, sent, attempt));
     }
@@ -188,16 +198,16 @@ public final class ClaimClient implements AutoCloseable {
      * @throws CoordinatorUnavailableException as {@link #claim(ClaimRequest)}
      */
     public HolderResult renew(ClaimRequest request, long fencingToken, Duration ttl) {
-        var body = holderFields(request, fencingToken);
-        if (ttl != null) {
-            body.put("ttlSeconds", Math.max(1, ttl.toSeconds()));
-        }
-        return holderCall("renew", renewUrl, request, body);
+        return holderCall(
+                "renew",
+                renewUrl,
+                request,
+                holderBody(request, fencingToken, ttl == null ? null : Math.max(1, ttl.toSeconds()), null));
     }
 
     /** Releases the claim {@code fencingToken}: the next claimer wins. A refusal is a result, as for renewals. */
     public HolderResult release(ClaimRequest request, long fencingToken) {
-        return holderCall("release", releaseUrl, request, holderFields(request, fencingToken));
+        return holderCall("release", releaseUrl, request, holderBody(request, fencingToken, null, null));
     }
 
     /**
@@ -205,9 +215,8 @@ public final class ClaimClient implements AutoCloseable {
      * (e.g. the lease expired before) is a result, as for renewals.
      */
     public HolderResult complete(ClaimRequest request, long fencingToken, ClaimOutcome outcome) {
-        var body = holderFields(request, fencingToken);
-        body.put("outcome", outcome.wireName());
-        return holderCall("complete", completeUrl, request, body);
+        return holderCall(
+                "complete", completeUrl, request, holderBody(request, fencingToken, null, outcome.wireName()));
     }
 
     /**
@@ -226,7 +235,7 @@ public final class ClaimClient implements AutoCloseable {
                     + "&waitSeconds=" + wait);
             var request = authorized(HttpRequest.newBuilder(url))
                     .timeout(attemptTimeout.plusSeconds(wait))
-                    .header("Accept", "application/json")
+                    .header("Accept", ACCEPT)
                     .GET()
                     .build();
             var call = new Call("outcome", "answer", taskKey, "-", outcomeUrl);
@@ -249,7 +258,7 @@ public final class ClaimClient implements AutoCloseable {
     public HealthReport health() {
         HttpRequest request = HttpRequest.newBuilder(healthUrl)
                 .timeout(attemptTimeout)
-                .header("Accept", "application/json")
+                .header("Accept", ACCEPT)
                 .GET()
                 .build();
         HttpResponse<String> response;
@@ -264,22 +273,23 @@ public final class ClaimClient implements AutoCloseable {
                     failure.getCause());
         }
         int status = response.statusCode();
-        Optional<JsonNode> body = readObject(response.body());
+        Optional<HealthReply> body = read(response.body(), HealthReply.class);
         if (status == 200 && body.isPresent()) {
-            String reported = text(body.get(), "status").orElse("");
+            String reported = Objects.requireNonNullElse(body.get().status(), "");
             return new HealthReport(
                     reported.equals("healthy"),
                     reported,
-                    text(body.get(), "timestamp").orElse(null),
-                    text(body.get(), "error").orElse(reported.equals("healthy") ? null : "status " + reported));
+                    body.get().timestamp(),
+                    body.get().error() != null
+                            ? body.get().error()
+                            : reported.equals("healthy") ? null : "status " + reported);
         }
         if (status >= 500) {
             return new HealthReport(
                     false,
-                    body.flatMap(node -> text(node, "status")).orElse("unhealthy"),
-                    body.flatMap(node -> text(node, "timestamp")).orElse(null),
-                    body.flatMap(node -> text(node, "error"))
-                            .orElse("HTTP " + status + " " + excerpt(response.body())));
+                    body.map(HealthReply::status).orElse("unhealthy"),
+                    body.map(HealthReply::timestamp).orElse(null),
+                    body.map(HealthReply::error).orElse("HTTP " + status + " " + excerpt(response.body())));
         }
         throw unusable(response, 1, "HTTP " + status);
     }
@@ -355,7 +365,7 @@ public final class ClaimClient implements AutoCloseable {
             throw rejected(response, call.url());
         }
         if (status == 502 || status == 503 || status == 504) {
-            Optional<String> error = readObject(response.body()).flatMap(body -> text(body, "error"));
+            Optional<String> error = problem(response.body()).map(Problem::error);
             String hint = status == 503
                     ? "The coordinator is up but could not decide"
                             + error.map(e -> " (" + e + ")").orElse("") + "; check its health (GET " + healthUrl
@@ -403,72 +413,76 @@ public final class ClaimClient implements AutoCloseable {
     }
 
     private ClaimResult decision(HttpResponse<String> response, ClaimRequest sent, int attempt) {
-        JsonNode body = readObject(response.body())
+        ClaimReply reply = readObject(response.body())
                 .filter(node -> node.path("proceed").isBoolean())
+                .map(node -> JSON.treeToValue(node, ClaimReply.class))
                 .orElseThrow(() -> unusable(response, attempt, "HTTP 200 without a boolean \"proceed\""));
-        boolean proceed = body.path("proceed").booleanValue();
-        Optional<String> claimedBy = text(body, "claimedBy");
+        boolean proceed = reply.proceed();
+        Optional<String> claimedBy = Optional.ofNullable(reply.claimedBy());
         return new ClaimResult(
                 proceed,
-                text(body, "taskKey").orElse(sent.taskKey()),
-                text(body, "requestId").orElse(sent.requestId()),
+                Objects.requireNonNullElse(reply.taskKey(), sent.taskKey()),
+                Objects.requireNonNullElse(reply.requestId(), sent.requestId()),
                 claimedBy.orElse(null),
-                text(body, "claimedAt").flatMap(ClaimClient::instant).orElse(null),
-                text(body, "message")
+                Optional.ofNullable(reply.claimedAt())
+                        .flatMap(ClaimClient::instant)
+                        .orElse(null),
+                Optional.ofNullable(reply.message())
                         .orElse((proceed ? "Claimed by " : "Already claimed by ") + claimedBy.orElse("another agent")),
-                text(body, "mode").flatMap(ClaimMode::fromWireName).orElse(ClaimMode.ONCE),
-                body.path("fencingToken").asLong(0),
-                text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null),
-                body.path("ttlSeconds").isIntegralNumber()
-                        ? body.path("ttlSeconds").asInt()
-                        : null,
-                text(body, "outcome").orElse(null));
+                Optional.ofNullable(reply.mode())
+                        .flatMap(ClaimMode::fromWireName)
+                        .orElse(ClaimMode.ONCE),
+                reply.fencingToken(),
+                Optional.ofNullable(reply.expiresAt())
+                        .flatMap(ClaimClient::instant)
+                        .orElse(null),
+                reply.ttlSeconds(),
+                reply.outcome());
     }
 
-    private HolderResult holderCall(String action, URI url, ClaimRequest request, ObjectNode body) {
-        var call = new Call(
-                action, "decision", request.taskKey(), body.path("requestId").asString(), url);
+    private HolderResult holderCall(String action, URI url, ClaimRequest request, HolderBody body) {
+        var call = new Call(action, "decision", request.taskKey(), body.requestId(), url);
         return call(call, post(url, body), (response, attempt) -> holderResult(response, attempt));
     }
 
     private HolderResult holderResult(HttpResponse<String> response, int attempt) {
-        JsonNode body = readObject(response.body())
+        HolderReply reply = readObject(response.body())
                 .filter(node -> node.path("accepted").isBoolean())
+                .map(node -> JSON.treeToValue(node, HolderReply.class))
                 .orElseThrow(() -> unusable(
                         response, attempt, "HTTP " + response.statusCode() + " without a boolean \"accepted\""));
         return new HolderResult(
-                body.path("accepted").booleanValue(),
-                text(body, "result").orElse(""),
-                text(body, "reason").orElse(null),
-                text(body, "message").orElse(""),
-                body.path("fencingToken").asLong(0),
-                body.path("currentFencingToken").isIntegralNumber()
-                        ? body.path("currentFencingToken").asLong()
-                        : null,
-                text(body, "heldBy").orElse(null),
-                text(body, "expiresAt").flatMap(ClaimClient::instant).orElse(null));
+                reply.accepted(),
+                Objects.requireNonNullElse(reply.result(), ""),
+                reply.reason(),
+                Objects.requireNonNullElse(reply.message(), ""),
+                reply.fencingToken(),
+                reply.currentFencingToken(),
+                reply.heldBy(),
+                Optional.ofNullable(reply.expiresAt())
+                        .flatMap(ClaimClient::instant)
+                        .orElse(null));
     }
 
     private OutcomeResult outcome(HttpResponse<String> response, String taskKey, int attempt) {
-        JsonNode body = readObject(response.body())
+        OutcomeReply reply = readObject(response.body())
                 .filter(node -> node.path("status").isString())
+                .map(node -> JSON.treeToValue(node, OutcomeReply.class))
                 .orElseThrow(() -> unusable(response, attempt, "HTTP 200 without a \"status\""));
         return new OutcomeResult(
-                text(body, "taskKey").orElse(taskKey),
-                text(body, "status").orElseThrow(),
-                body.path("ended").asBoolean(false),
-                text(body, "agentId").orElse(null),
-                body.path("fencingToken").isIntegralNumber()
-                        ? body.path("fencingToken").asLong()
-                        : null,
-                text(body, "message").orElse(""));
+                Objects.requireNonNullElse(reply.taskKey(), taskKey),
+                reply.status(),
+                reply.ended(),
+                reply.agentId(),
+                reply.fencingToken(),
+                Objects.requireNonNullElse(reply.message(), ""));
     }
 
-    private HttpRequest post(URI url, ObjectNode body) {
+    private HttpRequest post(URI url, Object body) {
         return authorized(HttpRequest.newBuilder(url))
                 .timeout(attemptTimeout)
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .header("Accept", ACCEPT)
                 .POST(BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                 .build();
     }
@@ -484,18 +498,17 @@ public final class ClaimClient implements AutoCloseable {
                 : request.withRequestId(UUID.randomUUID().toString());
     }
 
-    private static ObjectNode fields(ClaimRequest request) {
-        return JSON.createObjectNode()
-                .put("project", request.project())
-                .put("task", request.task())
-                .put("gitSha", request.gitSha())
-                .put("agentId", request.agentId())
-                .put("requestId", request.requestId());
-    }
-
-    /** The fields of a holder request; every call is a new request (its retries share the request id). */
-    private static ObjectNode holderFields(ClaimRequest request, long fencingToken) {
-        return fields(request.withRequestId(UUID.randomUUID().toString())).put("fencingToken", fencingToken);
+    /** The body of a holder request; every call is a new request (its retries share the request id). */
+    private static HolderBody holderBody(ClaimRequest request, long fencingToken, Long ttlSeconds, String outcome) {
+        return new HolderBody(
+                request.project(),
+                request.task(),
+                request.gitSha(),
+                request.agentId(),
+                fencingToken,
+                UUID.randomUUID().toString(),
+                ttlSeconds,
+                outcome);
     }
 
     private static void pause(Duration duration) {
@@ -508,17 +521,10 @@ public final class ClaimClient implements AutoCloseable {
     }
 
     private ClaimRejectedException rejected(HttpResponse<String> response, URI url) {
-        Optional<JsonNode> body = readObject(response.body());
-        var violations = new ArrayList<FieldViolation>();
-        body.map(node -> node.path("violations")).filter(JsonNode::isArray).ifPresent(array -> {
-            for (JsonNode violation : array.values()) {
-                violations.add(new FieldViolation(
-                        text(violation, "field").orElse(""),
-                        text(violation, "rule").orElse(""),
-                        text(violation, "message").orElse(violation.toString())));
-            }
-        });
-        String message = body.flatMap(node -> text(node, "message")).orElse("HTTP 400 " + excerpt(response.body()));
+        Optional<Problem> problem = problem(response.body());
+        var violations = problem.map(Problem::violations).orElse(List.of());
+        String message =
+                problem.map(Problem::detail).orElse("HTTP " + response.statusCode() + " " + excerpt(response.body()));
         return ClaimRejectedException.byCoordinator(url.toString(), message, violations);
     }
 
@@ -568,6 +574,16 @@ public final class ClaimClient implements AutoCloseable {
         }
     }
 
+    private static <T> Optional<T> read(String body, Class<T> type) {
+        return readObject(body).flatMap(node -> {
+            try {
+                return Optional.of(JSON.treeToValue(node, type));
+            } catch (JacksonException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     private static Optional<JsonNode> readObject(String body) {
         if (body == null || body.isBlank()) {
             return Optional.empty();
@@ -580,9 +596,19 @@ public final class ClaimClient implements AutoCloseable {
         }
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isString() ? Optional.of(value.stringValue()) : Optional.empty();
+    /** The body as a problem (RFC 9457), when it is one. */
+    private static Optional<Problem> problem(String body) {
+        return readObject(body)
+                .filter(node ->
+                        node.path("error").isString() || node.path("detail").isString())
+                .flatMap(node -> {
+                    try {
+                        return Optional.of(JSON.treeToValue(node, Problem.class));
+                    } catch (JacksonException e) {
+                        // A problem of another shape: the caller reports the body excerpt instead.
+                        return Optional.empty();
+                    }
+                });
     }
 
     private static Optional<Instant> instant(String value) {
@@ -594,12 +620,11 @@ public final class ClaimClient implements AutoCloseable {
         }
     }
 
-    /** {@code "overloaded: Too many pending claims"} from an error body, else an excerpt of the body. */
+    /** {@code "overloaded: Too many pending claims"} from a problem, else an excerpt of the body. */
     private static String errorSummary(String body) {
-        return readObject(body)
-                .filter(node -> node.has("error") || node.has("message"))
-                .map(node -> text(node, "error").orElse("error")
-                        + text(node, "message").map(m -> ": " + m).orElse(""))
+        return problem(body)
+                .map(problem -> Objects.requireNonNullElse(problem.error(), "error")
+                        + (problem.detail() == null ? "" : ": " + problem.detail()))
                 .orElse(excerpt(body));
     }
 

@@ -14,7 +14,12 @@ public final class CoordinatorUnavailableException extends ClaimClientException 
     private final int attempts;
     private final int lastStatus;
 
-    CoordinatorUnavailableException(String message, URI url, int attempts, int lastStatus, Throwable cause) {
+    /**
+     * @param url the endpoint that was called
+     * @param attempts how many attempts were made
+     * @param lastStatus the HTTP status of the last answer, or -1 when the last attempt got none
+     */
+    public CoordinatorUnavailableException(String message, URI url, int attempts, int lastStatus, Throwable cause) {
         super(message, cause);
         this.url = url;
         this.attempts = attempts;

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
 public final class Lease implements AutoCloseable {
 
     private static final Duration SHORTEST_RENEWAL_INTERVAL = Duration.ofMillis(200);
+    /** How long ending a lease waits for a renewal in flight (bounded by the client's own timeouts anyway). */
+    private static final Duration RENEWAL_IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
     private final ClaimClient client;
     private final ClaimRequest request;
@@ -36,6 +38,7 @@ public final class Lease implements AutoCloseable {
     private volatile String lostBecause;
     private volatile boolean ended;
     private ScheduledExecutorService renewer;
+    private volatile Thread renewerThread;
 
     Lease(ClaimClient client, ClaimRequest request, ClaimResult grant, Duration ttl) {
         this.client = client;
@@ -104,10 +107,14 @@ public final class Lease implements AutoCloseable {
         if (interval.compareTo(SHORTEST_RENEWAL_INTERVAL) < 0) {
             interval = SHORTEST_RENEWAL_INTERVAL;
         }
-        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
-                .name("lease-keep-alive-" + taskKey())
-                .daemon()
-                .unstarted(runnable));
+        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = Thread.ofPlatform()
+                    .name("lease-keep-alive-" + taskKey())
+                    .daemon()
+                    .unstarted(runnable);
+            renewerThread = thread;
+            return thread;
+        });
         renewer.scheduleWithFixedDelay(
                 () -> renewInBackground(onLost), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
@@ -136,15 +143,15 @@ public final class Lease implements AutoCloseable {
 
     /** Reports the task's outcome and ends the claim; agents waiting for the winner learn it. */
     public HolderResult complete(ClaimOutcome outcome) {
-        stopRenewing();
         ended = true;
+        stopRenewing();
         return client.complete(request, fencingToken(), outcome);
     }
 
     /** Gives the claim back without an outcome: the next claimer wins. */
     public HolderResult release() {
-        stopRenewing();
         ended = true;
+        stopRenewing();
         return client.release(request, fencingToken());
     }
 
@@ -164,10 +171,30 @@ public final class Lease implements AutoCloseable {
         }
     }
 
-    private synchronized void stopRenewing() {
-        if (renewer != null) {
-            renewer.shutdown();
+    /**
+     * Stops the renewals and waits for one in flight, so that nothing the renewer sends can reach the coordinator
+     * after what the caller sends next (a completion or a release).
+     */
+    private void stopRenewing() {
+        ScheduledExecutorService stopping;
+        synchronized (this) {
+            stopping = renewer;
             renewer = null;
+        }
+        if (stopping == null) {
+            return;
+        }
+        stopping.shutdown();
+        if (Thread.currentThread() == renewerThread) {
+            return; // The renewer stops itself (the lease was lost): nothing else is in flight.
+        }
+        try {
+            if (!stopping.awaitTermination(RENEWAL_IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                client.log("A renewal of " + taskKey() + " is still in flight after " + RENEWAL_IN_FLIGHT_WAIT
+                        + "; going on without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -55,7 +55,7 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
      * @param retryAfter the wait the server asked for, if any
      * @param random a number in [0, 1) that picks the jitter
      */
-    Duration delayBefore(int retry, Optional<Duration> retryAfter, double random) {
+    public Duration delayBefore(int retry, Optional<Duration> retryAfter, double random) {
         long initial = initialBackoff.toNanos();
         long max = maxBackoff.toNanos();
         int doublings = Math.min(Math.max(retry - 1, 0), 62);

@@ -145,7 +145,7 @@ class ClaimClientTest {
         @Test
         void a_claim_the_coordinator_answers_with_400_is_rejected_with_its_violations_and_not_retried() {
             coordinator.answer(400, """
-                    {"error":"invalid_request","message":"The claim is invalid",
+                    {"error":"invalid_request","detail":"The claim is invalid",
                      "violations":[{"field":"gitSha","rule":"pattern","message":"gitSha must be hexadecimal"}]}
                     """);
 
@@ -187,7 +187,7 @@ class ClaimClientTest {
         void a_busy_coordinator_is_asked_again_with_the_same_request_id_until_it_decides() {
             coordinator
                     .answer(503, Map.of("Retry-After", "0"), """
-                            {"error":"overloaded","message":"Too many pending claims"}""")
+                            {"error":"overloaded","detail":"Too many pending claims"}""")
                     .answer(504, "")
                     .grant();
 
@@ -213,7 +213,7 @@ class ClaimClientTest {
         void retry_after_in_seconds_is_honoured_up_to_the_backoff_cap() {
             var retry = new RetrySettings(2, Duration.ofMillis(1), Duration.ofMillis(300), 0.0);
             coordinator.answer(503, Map.of("Retry-After", "1"), """
-                    {"error":"decision_timeout","message":"No decision within 5 s"}""").grant();
+                    {"error":"decision_timeout","detail":"No decision within 5 s"}""").grant();
 
             try (var client = client(retry)) {
                 client.claim(claim());
@@ -273,7 +273,7 @@ class ClaimClientTest {
         void a_coordinator_that_stays_busy_fails_with_its_last_status() {
             for (int i = 0; i < 4; i++) {
                 coordinator.answer(503, """
-                        {"error":"unavailable","message":"Kafka is unreachable"}""");
+                        {"error":"unavailable","detail":"Kafka is unreachable"}""");
             }
 
             try (var client = client(FAST)) {

@@ -183,8 +183,8 @@ public final class FakeCoordinator implements AutoCloseable {
             received.add(request);
             Answer answer = script.poll();
             if (answer == null) {
-                answer = new Answer(
-                        500, Map.of(), r -> "{\"error\":\"test\",\"message\":\"no answer scripted\"}", false);
+                answer =
+                        new Answer(500, Map.of(), r -> "{\"error\":\"test\",\"detail\":\"no answer scripted\"}", false);
             }
             if (answer.hang()) {
                 awaitClose();

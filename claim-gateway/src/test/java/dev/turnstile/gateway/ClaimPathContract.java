@@ -2,6 +2,9 @@ package dev.turnstile.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.turnstile.contracts.json.Json;
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.processor.claim.ClaimProcessorService;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.core.type.TypeReference;
@@ -248,7 +252,7 @@ abstract class ClaimPathContract {
                 .isEqualTo(400);
         assertThat(notUtf8.statusCode()).as("invalid UTF-8").isEqualTo(400);
         assertThat(controlInProject.status()).isEqualTo(400);
-        assertThat(controlInProject.json().get("message").toString()).contains("\\u0007");
+        assertThat(controlInProject.json().get("detail").toString()).contains("\\u0007");
         assertThat(requestsWritten()).isEqualTo(before);
         assertThat(claim(body("hire", "deploy", sha(), "still-serving", null)).status())
                 .isEqualTo(200);
@@ -289,7 +293,7 @@ abstract class ClaimPathContract {
                         .containsEntry("error", "unsupported_media_type")
                         .containsEntry("violations", List.of())
                         .hasEntrySatisfying(
-                                "message",
+                                "detail",
                                 message -> assertThat((String) message)
                                         .contains("Content-Type: application/json")
                                         .contains(contentType == null ? "got none" : "got \"" + contentType + "\""));
@@ -337,6 +341,35 @@ abstract class ClaimPathContract {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(parse(response.body())).containsEntry("status", "healthy").containsKey("timestamp");
+    }
+
+    @Test
+    void a_claims_log_lines_name_its_request_id_beside_the_trace_of_its_http_request() throws Exception {
+        var logger =
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.turnstile.gateway.claim.ClaimService");
+        var events = new ListAppender<ILoggingEvent>();
+        events.start();
+        var level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(events);
+        try {
+            var requestId = "req-traced-" + UUID.randomUUID();
+            assertThat(claim(body("traced", "deploy", sha(), "agent-1", requestId))
+                            .status())
+                    .isEqualTo(200);
+
+            var written = events.list.stream()
+                    .filter(event -> event.getFormattedMessage().contains(requestId))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no log line names " + requestId + ": " + events.list));
+            assertThat(written.getMDCPropertyMap())
+                    .containsEntry("requestId", requestId)
+                    .hasEntrySatisfying(
+                            "traceId", traceId -> assertThat(traceId).matches("[0-9a-f]{16,32}"));
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(level);
+        }
     }
 
     @Test
@@ -426,7 +459,7 @@ abstract class ClaimPathContract {
             assertThat(unanswered.json())
                     .containsEntry("error", "decision_timeout")
                     .containsKey("requestId");
-            assertThat(unanswered.json().get("message").toString())
+            assertThat(unanswered.json().get("detail").toString())
                     .contains(unanswered.json().get("requestId").toString());
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(parse(health.body()))

@@ -2,7 +2,7 @@ package dev.turnstile.dashboard;
 
 import com.vaadin.flow.spring.annotation.EnableVaadin;
 import com.vaadin.flow.spring.security.RequestUtil;
-import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
+import com.vaadin.flow.spring.security.VaadinDefaultRequestCache;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.turnstile.dashboard.signin.SignInFailureHandler;
 import dev.turnstile.dashboard.view.LoginView;
@@ -25,12 +25,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
  * The analytics dashboard (Vaadin Flow) over the projections, behind a sign-in: form login for the users of
@@ -43,7 +43,6 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnBean(ActivityQueries.class)
 @EnableConfigurationProperties(DashboardProperties.class)
 @EnableVaadin("dev.turnstile.dashboard")
-@Import(VaadinAwareSecurityContextHolderStrategyConfiguration.class)
 public class DashboardAutoConfiguration {
 
     /**
@@ -91,10 +90,19 @@ public class DashboardAutoConfiguration {
     @Bean
     @Order(PAGES_ORDER)
     SecurityFilterChain turnstileDashboardSecurity(
-            HttpSecurity http, RequestUtil vaadinRequests, ObjectProvider<ClientRegistrationRepository> registrations)
+            HttpSecurity http,
+            RequestUtil vaadinRequests,
+            VaadinDefaultRequestCache vaadinRequestCache,
+            ObjectProvider<ClientRegistrationRepository> registrations)
             throws Exception {
+        // After sign-in, back to the page asked for at its own address: Spring Security's request cache would add
+        // "?continue" to it (to recognise the replay), which then stays in the address bar and in shared links.
+        var requestCache = new HttpSessionRequestCache();
+        requestCache.setMatchingRequestParameterName(null);
+        vaadinRequestCache.setDelegateRequestCache(requestCache);
         // Error dispatches render failures of other chains (a 401 must stay a 401, not become a sign-in redirect).
-        http.authorizeHttpRequests(requests -> requests.requestMatchers("/turnstile/**")
+        // The dashboard's own files and the chart's WebJars are static and public.
+        http.authorizeHttpRequests(requests -> requests.requestMatchers("/turnstile/**", "/webjars/**")
                 .permitAll()
                 .dispatcherTypeMatchers(DispatcherType.ERROR)
                 .permitAll());

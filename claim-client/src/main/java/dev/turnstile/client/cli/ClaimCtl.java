@@ -3,6 +3,7 @@ package dev.turnstile.client.cli;
 import dev.turnstile.client.ClaimRejectedException;
 import dev.turnstile.client.CoordinatorUnavailableException;
 import dev.turnstile.client.GitSha;
+import dev.turnstile.client.jobs.JobRejectedException;
 import dev.turnstile.contracts.claim.FieldViolation;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {
             "Asks the Turnstile coordinator whether this CI agent may run a task. The first agent to claim"
                     + " project:task:sha proceeds; every other agent skips it and exits 0, so the pipeline carries on.",
+            "Work queues: enqueue adds a job; worker runs a command for each job of a queue.",
         },
         subcommands = {
             ClaimCommand.class,
@@ -36,7 +38,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             HolderCommands.Renew.class,
             HolderCommands.Release.class,
             HolderCommands.Complete.class,
-            HealthCommand.class
+            HealthCommand.class,
+            EnqueueCommand.class,
+            WorkerCommand.class
         },
         footerHeading = "%n",
         footer = ClaimCtl.FOOTER)
@@ -75,6 +79,9 @@ public final class ClaimCtl implements Runnable {
     /** {@code renew}, {@code release}, {@code complete}: the coordinator refused (stale token, expired, …). */
     public static final int REFUSED = 15;
 
+    /** {@code worker}: stopped by a signal, but jobs still running after the shutdown grace were stopped and failed. */
+    public static final int DRAIN_INCOMPLETE = 16;
+
     /** {@code run}: the command was granted but could not be started (as shells report "command not found"). */
     public static final int CANNOT_START = 127;
 
@@ -99,8 +106,19 @@ public final class ClaimCtl implements Runnable {
               14   run --lease: this agent lost its lease (another agent took
                    over); the command was stopped
               15   renew, release, complete: refused (stale token, expired, ...)
+              16   worker: stopped by SIGTERM/SIGINT, but jobs still running
+                   after --shutdown-grace were stopped and failed (retryable)
               run  the command's own exit code when granted; 127 when it
                    cannot be started
+              enqueue  0 when added or already there; 3 invalid job; 4 as above
+              worker   0 when stopped by SIGTERM/SIGINT (or --max-jobs done)
+                   after every job finished; 3 when the coordinator refuses
+                   the queue or worker id; it keeps asking while the
+                   coordinator is unreachable
+
+            Exit codes of a worker's COMMAND: 0 the job succeeded; 100 (see
+            --permanent-exit-codes) it failed for good, no retry; any other
+            it failed and is retried after its backoff while attempts remain.
 
             Environment (options on the command line win):
               TURNSTILE_URL       coordinator URL, e.g. http://turnstile:8080
@@ -171,17 +189,20 @@ public final class ClaimCtl implements Runnable {
      */
     public static CommandLine commandLine(UnaryOperator<String> env, GitSha.Git git) {
         CommandLine commandLine = new CommandLine(new ClaimCtl(env, git));
+        // "@file" is a value here (enqueue --payload @job.json), not a file of arguments.
+        commandLine.setExpandAtFiles(false);
         commandLine.setExecutionExceptionHandler(ClaimCtl::handleExecutionException);
         commandLine.setParameterExceptionHandler(ClaimCtl::handleParameterException);
         // Everything after the command name belongs to the command: `run ... sh -c 'exit 7'` needs no `--`.
         commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        commandLine.getSubcommands().get("worker").setStopAtPositional(true);
         return commandLine;
     }
 
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: claim, run, renew, release, complete or health");
+                spec.commandLine(), "Missing command: claim, run, renew, release, complete, health, enqueue or worker");
     }
 
     /** Expected failures become an exit code and a message; anything else is a bug and keeps picocli's report. */
@@ -193,6 +214,20 @@ public final class ClaimCtl implements Runnable {
                     rejected.checkedLocally()
                             ? "claimctl: invalid claim, not sent to the coordinator:"
                             : "claimctl: the coordinator rejected the claim as invalid:");
+            if (rejected.violations().isEmpty()) {
+                err.println("  - " + rejected.getMessage());
+            }
+            for (FieldViolation violation : rejected.violations()) {
+                err.println("  - " + violation.message());
+            }
+            err.flush();
+            return INVALID;
+        }
+        if (failure instanceof JobRejectedException rejected) {
+            err.println(
+                    rejected.checkedLocally()
+                            ? "claimctl: invalid request, not sent to the coordinator:"
+                            : "claimctl: the coordinator rejected the request as invalid:");
             if (rejected.violations().isEmpty()) {
                 err.println("  - " + rejected.getMessage());
             }

@@ -2,6 +2,7 @@ package dev.turnstile.client.cli;
 
 import dev.turnstile.client.ClaimClient;
 import dev.turnstile.client.RetrySettings;
+import dev.turnstile.client.jobs.JobClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -44,6 +45,38 @@ final class CoordinatorOptions {
 
     /** A client for the coordinator named by {@code --url} or the environment; a usage error when neither does. */
     ClaimClient client(CommandLine commandLine, UnaryOperator<String> env, RetrySettings retry) {
+        var target = target(commandLine, env);
+        try {
+            return ClaimClient.builder(target.url())
+                    .token(target.token())
+                    .attemptTimeout(timeout)
+                    .retry(retry)
+                    .logger(line -> say(commandLine, line))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "Invalid " + target.source() + ": " + e.getMessage());
+        }
+    }
+
+    /** A work-queue client for the same coordinator, with the same token and timeout. */
+    JobClient jobClient(CommandLine commandLine, UnaryOperator<String> env, RetrySettings retry) {
+        var target = target(commandLine, env);
+        try {
+            return JobClient.builder(target.url())
+                    .token(target.token())
+                    .attemptTimeout(timeout)
+                    .retry(retry)
+                    .logger(line -> say(commandLine, line))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "Invalid " + target.source() + ": " + e.getMessage());
+        }
+    }
+
+    /** Where the coordinator is, where that came from, and the agent token, if any. */
+    private record Target(URI url, String source, String token) {}
+
+    private Target target(CommandLine commandLine, UnaryOperator<String> env) {
         String value = url;
         String source = "--url";
         for (String variable : new String[] {URL_ENV_VAR, NX_URL_ENV_VAR}) {
@@ -57,19 +90,18 @@ final class CoordinatorOptions {
                     commandLine,
                     "No coordinator URL: pass --url or set " + URL_ENV_VAR + " (e.g. http://turnstile:8080)");
         }
+        URI parsed;
         try {
-            String agentToken = token != null ? token : env.apply(TOKEN_ENV_VAR);
-            return ClaimClient.builder(new URI(value.strip()))
-                    .token(agentToken == null || agentToken.isBlank() ? null : agentToken.strip())
-                    .attemptTimeout(timeout)
-                    .retry(retry)
-                    .logger(line -> {
-                        commandLine.getErr().println("claimctl: " + line);
-                        commandLine.getErr().flush();
-                    })
-                    .build();
-        } catch (URISyntaxException | IllegalArgumentException e) {
+            parsed = new URI(value.strip());
+        } catch (URISyntaxException e) {
             throw new ParameterException(commandLine, "Invalid " + source + ": " + e.getMessage());
         }
+        String agentToken = token != null ? token : env.apply(TOKEN_ENV_VAR);
+        return new Target(parsed, source, agentToken == null || agentToken.isBlank() ? null : agentToken.strip());
+    }
+
+    private static void say(CommandLine commandLine, String line) {
+        commandLine.getErr().println("claimctl: " + line);
+        commandLine.getErr().flush();
     }
 }

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code 10s}, {@code 500ms}, {@code 2m}, a bare number of seconds, or ISO-8601 such as {@code PT10S}. */
+/** Reads {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601 such as {@code PT10S}. */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     @Override
     public Duration convert(String value) {
@@ -21,13 +21,17 @@ final class DurationConverter implements ITypeConverter<Duration> {
             if (unit == null || unit.equals("s")) {
                 return Duration.ofSeconds(amount);
             }
-            return unit.equals("ms") ? Duration.ofMillis(amount) : Duration.ofMinutes(amount);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
         }
         try {
             return Duration.parse(value.strip());
         } catch (DateTimeParseException e) {
             throw new TypeConversionException(
-                    "expected a duration such as 10s, 500ms, 2m or PT10S; got '" + value + "'");
+                    "expected a duration such as 10s, 500ms, 2m, 1h or PT10S; got '" + value + "'");
         }
     }
 }

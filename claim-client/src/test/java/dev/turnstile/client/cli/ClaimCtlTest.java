@@ -139,7 +139,7 @@ class ClaimCtlTest {
         @Test
         void a_claim_the_coordinator_rejects_exits_3_with_each_violation() {
             coordinator.answer(400, """
-                    {"error":"invalid_request","message":"The claim is invalid","violations":[
+                    {"error":"invalid_request","detail":"The claim is invalid","violations":[
                      {"field":"project","rule":"reserved","message":"project \\"hire\\" is reserved"},
                      {"field":"task","rule":"reserved","message":"task \\"convex-deploy\\" is reserved"}]}""");
 
@@ -172,7 +172,7 @@ class ClaimCtlTest {
         @Test
         void each_retry_is_reported_on_standard_error() {
             coordinator.answer(503, Map.of("Retry-After", "0"), """
-                    {"error":"overloaded","message":"Too many pending claims"}""").grant();
+                    {"error":"overloaded","detail":"Too many pending claims"}""").grant();
 
             int exitCode = claimctl(args("claim", CLAIM, "--retries", "1"));
 
@@ -613,6 +613,7 @@ class ClaimCtlTest {
     @Test
     void no_command_is_a_usage_error() {
         assertThat(claimctl()).isEqualTo(ClaimCtl.USAGE);
-        assertThat(err.toString()).contains("Missing command: claim, run, renew, release, complete or health");
+        assertThat(err.toString())
+                .contains("Missing command: claim, run, renew, release, complete, health, enqueue or worker");
     }
 }

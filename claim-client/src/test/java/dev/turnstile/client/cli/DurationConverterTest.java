@@ -24,6 +24,11 @@ class DurationConverterTest {
     }
 
     @Test
+    void hours_are_accepted_for_long_leases() {
+        assertThat(converter.convert("2h")).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
     void iso_8601_durations_are_accepted() {
         assertThat(converter.convert("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
     }
@@ -32,6 +37,6 @@ class DurationConverterTest {
     void anything_else_is_refused_with_examples() {
         assertThatThrownBy(() -> converter.convert("ten seconds"))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessageContaining("such as 10s, 500ms, 2m or PT10S");
+                .hasMessageContaining("such as 10s, 500ms, 2m, 1h or PT10S");
     }
 }

@@ -14,6 +14,7 @@ import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.ClaimRequested;
 import dev.turnstile.contracts.claim.DecisionHeader;
+import dev.turnstile.contracts.claim.DecisionType;
 import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseExpired;
 import dev.turnstile.contracts.claim.LeaseReleased;
@@ -326,6 +327,39 @@ class DecisionSchemaTest {
         json.remove("heldBy");
 
         assertThat(schema.validate(json)).isNotEmpty();
+    }
+
+    @Test
+    void a_decision_of_a_type_added_later_validates_on_its_envelope_alone() {
+        var json = written(DENIED);
+        json.put("type", "ClaimQueued");
+        json.remove("heldBy");
+        json.put("position", 2);
+
+        assertThat(schema.validate(json)).isEmpty();
+    }
+
+    @Test
+    void a_decision_of_a_type_added_later_still_needs_the_envelope() {
+        var json = written(GRANTED);
+        json.put("type", "ClaimQueued");
+        json.remove("decisionId");
+
+        assertThat(schema.validate(json)).isNotEmpty();
+    }
+
+    @Test
+    void the_schema_describes_every_decision_type_and_no_other() {
+        var types = Json.MAPPER
+                .readTree(getClass().getResourceAsStream("/schemas/claim-decisions.v1.schema.json"))
+                .get("$defs")
+                .get("knownType")
+                .get("enum");
+
+        assertThat(types.valueStream().map(node -> node.asString()).toList())
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(DecisionType.values())
+                        .map(DecisionType::wireName)
+                        .toArray(String[]::new));
     }
 
     @Test

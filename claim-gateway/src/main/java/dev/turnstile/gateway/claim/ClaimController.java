@@ -1,11 +1,13 @@
 package dev.turnstile.gateway.claim;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimAnswer;
 import dev.turnstile.contracts.claim.ClaimDenied;
 import dev.turnstile.contracts.claim.ClaimGranted;
 import dev.turnstile.contracts.claim.ClaimMode;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.contracts.http.ClaimBody;
+import dev.turnstile.contracts.http.ClaimReply;
+import dev.turnstile.gateway.api.ApiContract;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -30,32 +32,13 @@ class ClaimController {
     }
 
     /**
-     * The answer to an agent: proceed, or skip because another agent holds (or finished) the task.
-     *
-     * @param fencingToken a grant's new token; for a denial, the holder's
-     * @param expiresAt a lease's expiry (the agent's own on a grant, the holder's on a denial)
-     * @param outcome on a denial, what the holder reported once it finished
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimReply(
-            boolean proceed,
-            String message,
-            String taskKey,
-            String requestId,
-            String decisionId,
-            String claimedBy,
-            String claimedAt,
-            boolean redelivery,
-            String mode,
-            long fencingToken,
-            String expiresAt,
-            Integer ttlSeconds,
-            String outcome) {}
-
-    /**
      * Waits for the decision on the request's own (virtual) thread: completing it there costs one pass through the
      * servlet pipeline, where an asynchronous answer costs a second dispatch (see bench/README.md).
      */
+    @ApiContract(
+            summary = "May this agent run this task at this commit? proceed, or skip",
+            body = ClaimBody.class,
+            answers = @ApiContract.Answer(status = 200, body = ClaimReply.class, description = "Decided"))
     @PostMapping("/api/claim")
     ResponseEntity<?> claim(HttpServletRequest request) {
         var notJson = replies.unlessJson(request);

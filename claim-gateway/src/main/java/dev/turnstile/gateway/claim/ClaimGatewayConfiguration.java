@@ -1,15 +1,20 @@
 package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimCommand;
+import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.answers.PendingAnswers;
+import dev.turnstile.gateway.health.DecisionListenerStatus;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.web.RequestDrain;
 import dev.turnstile.gateway.web.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +26,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class ClaimGatewayConfiguration {
 
     @Bean
-    PendingDecisions pendingDecisions(GatewayProperties settings) {
-        return new PendingDecisions(settings.maxPending(), settings.decisionTimeout());
+    PendingAnswers<ClaimEvent> pendingDecisions(GatewayProperties settings) {
+        return PendingAnswers.forDecisions(settings.maxPending());
     }
 
     @Bean
@@ -36,7 +41,7 @@ public class ClaimGatewayConfiguration {
     DecisionListener decisionListener(
             KafkaProperties kafka,
             ClaimTopics topics,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             ClaimOutcomes outcomes,
             MeterRegistry meters) {
         var config = kafka.buildConsumerProperties();
@@ -84,21 +89,33 @@ public class ClaimGatewayConfiguration {
     @Bean
     KafkaTemplate<String, ClaimCommand> claimCommandTemplate(
             DefaultKafkaProducerFactory<String, ClaimCommand> claimCommandProducerFactory) {
-        return new KafkaTemplate<>(claimCommandProducerFactory);
+        var template = new KafkaTemplate<>(claimCommandProducerFactory);
+        // The command record carries the HTTP request's trace (W3C traceparent) to the requests topic.
+        template.setObservationEnabled(true);
+        return template;
     }
 
     @Bean
     ClaimService claimService(
             KafkaTemplate<String, ClaimCommand> claimCommandTemplate,
             ClaimTopics topics,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             DiskSpace diskSpace,
-            Clock clock) {
-        return new ClaimService(claimCommandTemplate, topics.requests(), pending, diskSpace, clock);
+            Clock clock,
+            GatewayProperties settings,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new ClaimService(
+                claimCommandTemplate,
+                topics.requests(),
+                pending,
+                diskSpace,
+                clock,
+                settings.decisionTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
-    ClaimMetrics claimMetrics(MeterRegistry meters, PendingDecisions pending) {
+    ClaimMetrics claimMetrics(MeterRegistry meters, PendingAnswers<ClaimEvent> pending) {
         return new ClaimMetrics(meters, pending);
     }
 
@@ -138,11 +155,5 @@ public class ClaimGatewayConfiguration {
     @Bean
     DecisionListenerStatus decisionListenerStatus(DecisionListener listener) {
         return listener::isListening;
-    }
-
-    /** Whether this gateway hears decisions. */
-    @FunctionalInterface
-    public interface DecisionListenerStatus {
-        boolean isListening();
     }
 }

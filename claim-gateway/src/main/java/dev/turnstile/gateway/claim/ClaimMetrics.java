@@ -1,6 +1,7 @@
 package dev.turnstile.gateway.claim;
 
 import dev.turnstile.contracts.claim.ClaimEvent;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,7 +33,7 @@ final class ClaimMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
 
-    ClaimMetrics(MeterRegistry registry, PendingDecisions pending) {
+    ClaimMetrics(MeterRegistry registry, PendingAnswers<ClaimEvent> pending) {
         this.registry = registry;
         this.latency = Timer.builder("turnstile.claim.latency")
                 .description("Time from a valid claim request to its decision")
@@ -40,7 +41,7 @@ final class ClaimMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-        registry.gauge("turnstile.claims.pending", pending, PendingDecisions::size);
+        registry.gauge("turnstile.claims.pending", pending, PendingAnswers::size);
     }
 
     void decided(ClaimEvent decision, long startNanos) {

@@ -9,11 +9,17 @@ import dev.turnstile.contracts.claim.HolderAnswer;
 import dev.turnstile.contracts.claim.LeaseRenewRequested;
 import dev.turnstile.contracts.claim.ReleaseRequested;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestIdLogContext;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -22,23 +28,31 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 final class ClaimService {
 
+    private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
+
     private final KafkaTemplate<String, ClaimCommand> template;
     private final Topic<String, ClaimCommand> requests;
-    private final PendingDecisions pending;
+    private final PendingAnswers<ClaimEvent> pending;
     private final DiskSpace disk;
     private final Clock clock;
+    private final Duration decisionTimeout;
+    private final ObservationRegistry observations;
 
     ClaimService(
             KafkaTemplate<String, ClaimCommand> template,
             Topic<String, ClaimCommand> requests,
-            PendingDecisions pending,
+            PendingAnswers<ClaimEvent> pending,
             DiskSpace disk,
-            Clock clock) {
+            Clock clock,
+            Duration decisionTimeout,
+            ObservationRegistry observations) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
         this.disk = disk;
         this.clock = clock;
+        this.decisionTimeout = decisionTimeout;
+        this.observations = observations;
     }
 
     /**
@@ -133,14 +147,17 @@ final class ClaimService {
         }
         var key = command.taskKey();
         var requestId = command.requestId();
+        // Every later log line of this HTTP request names it; RequestIdLogContext clears it when the request ends.
+        RequestIdLogContext.attach(requestId, observations);
+        log.debug("Writing {} {} on {}", command.getClass().getSimpleName(), requestId, key);
         // Wait first, then write: the decision may arrive before send() returns.
         CompletableFuture<ClaimEvent> decision;
-        switch (pending.register(key, requestId, command.fingerprint())) {
-            case PendingDecisions.Waiting waiting -> decision = waiting.decision();
-            case PendingDecisions.Full full -> {
+        switch (pending.register(key, requestId, command.fingerprint(), decisionTimeout)) {
+            case PendingAnswers.Waiting<ClaimEvent> waiting -> decision = waiting.answer();
+            case PendingAnswers.Full<ClaimEvent> full -> {
                 return new Overloaded<>(requestId, full.waitingNow());
             }
-            case PendingDecisions.Conflict conflict -> {
+            case PendingAnswers.Conflict<ClaimEvent> conflict -> {
                 return new RequestIdInUse<>(requestId, key);
             }
         }

@@ -1,6 +1,5 @@
 package dev.turnstile.gateway.claim;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimCompleted;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.claim.HolderAnswer;
@@ -8,6 +7,9 @@ import dev.turnstile.contracts.claim.HolderRequest;
 import dev.turnstile.contracts.claim.LeaseReleased;
 import dev.turnstile.contracts.claim.LeaseRenewed;
 import dev.turnstile.contracts.claim.RequestRefused;
+import dev.turnstile.contracts.http.HolderBody;
+import dev.turnstile.contracts.http.HolderReply;
+import dev.turnstile.gateway.api.ApiContract;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.EnumMap;
@@ -41,47 +43,37 @@ class HolderController {
         }
     }
 
-    /**
-     * The answer to a holder's request.
-     *
-     * @param accepted true when done; false when refused (HTTP 409)
-     * @param result {@code renewed}, {@code released}, {@code completed} or {@code refused}
-     * @param reason when refused: {@code stale_token}, {@code not_holder}, {@code no_active_claim},
-     *     {@code lease_expired}, {@code already_released}, {@code already_completed} or {@code not_a_lease}
-     * @param fencingToken the token presented
-     * @param currentFencingToken when refused: the token of the key's current or last holder
-     * @param heldBy when refused: the key's current or last holder
-     * @param expiresAt renewed: the lease's new expiry; lease_expired: when it ran out
-     * @param outcome completed: the outcome recorded
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record HolderReply(
-            boolean accepted,
-            String result,
-            String reason,
-            String message,
-            String taskKey,
-            String requestId,
-            String decisionId,
-            String agentId,
-            String mode,
-            long fencingToken,
-            Long currentFencingToken,
-            String heldBy,
-            String expiresAt,
-            String outcome,
-            boolean redelivery) {}
-
+    @ApiContract(
+            summary = "Renews (heartbeats) a lease",
+            body = HolderBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = HolderReply.class, description = "Done"),
+                @ApiContract.Answer(status = 409, body = HolderReply.class, description = "Refused; see reason")
+            })
     @PostMapping("/api/lease/renew")
     ResponseEntity<?> renew(HttpServletRequest request) {
         return handle(HolderRequest.RENEW, request);
     }
 
+    @ApiContract(
+            summary = "Releases a claim: the next claimer wins",
+            body = HolderBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = HolderReply.class, description = "Done"),
+                @ApiContract.Answer(status = 409, body = HolderReply.class, description = "Refused; see reason")
+            })
     @PostMapping("/api/lease/release")
     ResponseEntity<?> release(HttpServletRequest request) {
         return handle(HolderRequest.RELEASE, request);
     }
 
+    @ApiContract(
+            summary = "Reports how the claimed task ended",
+            body = HolderBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = HolderReply.class, description = "Done"),
+                @ApiContract.Answer(status = 409, body = HolderReply.class, description = "Refused; see reason")
+            })
     @PostMapping("/api/claim/complete")
     ResponseEntity<?> complete(HttpServletRequest request) {
         return handle(HolderRequest.COMPLETE, request);

@@ -1,9 +1,11 @@
 package dev.turnstile.gateway.claim;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.ClaimStatus;
 import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.contracts.claim.TaskKey;
+import dev.turnstile.contracts.http.OutcomeReply;
+import dev.turnstile.contracts.http.ProblemType;
+import dev.turnstile.gateway.api.ApiContract;
 import dev.turnstile.gateway.claim.ClaimOutcomes.Standing;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,28 +40,11 @@ class OutcomeController {
         this.maxWait = maxWait;
     }
 
-    /**
-     * Where a key stands.
-     *
-     * @param status {@code active} (the holder runs), {@code succeeded}, {@code failed}, {@code expired} (a lease ran
-     *     out), {@code released}, or {@code unknown} (this gateway has heard no decision on the key since it started)
-     * @param ended whether the claim has ended, so that waiting longer cannot change the answer of this holder
-     * @param agentId the holder (or last holder)
-     * @param decidedAt when the decision behind this status was made
-     * @param expiresAt a running lease's expiry
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record OutcomeAnswer(
-            String taskKey,
-            String status,
-            boolean ended,
-            String message,
-            String agentId,
-            String mode,
-            Long fencingToken,
-            String decidedAt,
-            String expiresAt) {}
-
+    @ApiContract(
+            summary = "How did the winner's claim end? Long-polls with waitSeconds",
+            query = {"taskKey", "waitSeconds"},
+            answers =
+                    @ApiContract.Answer(status = 200, body = OutcomeReply.class, description = "Where the key stands"))
     @GetMapping("/api/claim/outcome")
     DeferredResult<ResponseEntity<?>> outcome(HttpServletRequest request) {
         var violations = new ArrayList<FieldViolation>();
@@ -82,7 +67,7 @@ class OutcomeController {
         if (standing.isEmpty()) {
             result.setResult(replies.unavailable(
                     ClaimMetrics.Rejection.OVERLOADED,
-                    "overloaded",
+                    ProblemType.OVERLOADED,
                     "Too many agents are waiting for outcomes on this gateway; retry shortly",
                     null));
             return result;
@@ -132,9 +117,9 @@ class OutcomeController {
         return 0;
     }
 
-    private static OutcomeAnswer answer(String taskKey, Optional<Standing> known) {
+    private static OutcomeReply answer(String taskKey, Optional<Standing> known) {
         if (known.isEmpty()) {
-            return new OutcomeAnswer(
+            return new OutcomeReply(
                     taskKey,
                     "unknown",
                     false,
@@ -147,7 +132,7 @@ class OutcomeController {
         }
         var standing = known.get();
         var holder = standing.holder();
-        return new OutcomeAnswer(
+        return new OutcomeReply(
                 taskKey,
                 holder.status().wireName(),
                 holder.status().ended(),

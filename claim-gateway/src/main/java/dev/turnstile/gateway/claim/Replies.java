@@ -1,9 +1,11 @@
 package dev.turnstile.gateway.claim;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.http.Problem;
+import dev.turnstile.contracts.http.ProblemType;
 import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
 import dev.turnstile.gateway.logging.SampledLog;
+import dev.turnstile.gateway.web.Problems;
 import dev.turnstile.gateway.web.RequestDeadline;
 import dev.turnstile.gateway.web.SlowRequests;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,31 +18,18 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * The answers every endpoint shares: the body limit, 400 naming each broken rule (nothing written), 503 with
- * {@code Retry-After} when no decision came, and 500 for the unexpected. Counted in {@link ClaimMetrics}.
+ * The answers every endpoint shares, as RFC 9457 problems ({@link Problem}): the body limit, 400 naming each broken
+ * rule (nothing written), 503 with {@code Retry-After} when no decision came, and 500 for the unexpected. Counted in
+ * {@link ClaimMetrics}.
  */
 final class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
-
-    /**
-     * A request that got no decision, and why.
-     *
-     * @param requestId the request's id when one was assigned (every 503 and 409 carries it): retry with it
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ErrorAnswer(String error, String message, List<FieldViolation> violations, String requestId) {
-
-        ErrorAnswer(String error, String message, List<FieldViolation> violations) {
-            this(error, message, violations, null);
-        }
-    }
 
     private final ClaimMetrics metrics;
     private final SlowRequests slowRequests;
@@ -87,12 +76,9 @@ final class Replies {
         var given = contentType == null
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorAnswer(
-                        "unsupported_media_type",
-                        "Send the body as JSON with Content-Type:" + " application/json; got " + given
-                                + ". Nothing was written.",
-                        List.of()));
+        return Problems.answer(Problem.of(
+                ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON with Content-Type: application/json; got " + given + ". Nothing was written."));
     }
 
     /** The request body did not arrive: the client stopped sending, or sent too slowly and was cut off. */
@@ -144,13 +130,11 @@ final class Replies {
      */
     ResponseEntity<?> bodyNotReceived() {
         metrics.rejected(Rejection.INCOMPLETE_BODY);
-        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
-                .header(HttpHeaders.CONNECTION, "close")
-                .body(new ErrorAnswer(
-                        "incomplete_body",
-                        "The request body did not arrive in time (turnstile.gateway.request-read-timeout); nothing was"
-                                + " written. Send it whole and retry with the same requestId.",
-                        List.of()));
+        var problem = Problem.of(
+                ProblemType.INCOMPLETE_BODY,
+                "The request body did not arrive in time (turnstile.gateway.request-read-timeout); nothing was"
+                        + " written. Send it whole and retry with the same requestId.");
+        return Problems.status(problem).header(HttpHeaders.CONNECTION, "close").body(problem);
     }
 
     ResponseEntity<?> tooLarge() {
@@ -162,19 +146,20 @@ final class Replies {
         metrics.rejected(Rejection.INVALID);
         var message = String.join(
                 "; ", violations.stream().map(FieldViolation::message).toList());
-        return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations));
+        return Problems.answer(Problem.of(ProblemType.INVALID_REQUEST, message, violations, null));
     }
 
     /** 503 with {@code Retry-After}; {@code requestId} (null when none was assigned yet) is the one to retry with. */
-    ResponseEntity<?> unavailable(Rejection reason, String error, String message, String requestId) {
+    ResponseEntity<?> unavailable(Rejection reason, ProblemType type, String message, String requestId) {
         metrics.rejected(reason);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        var problem = Problem.of(type, message, List.of(), requestId);
+        return Problems.status(problem)
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .body(new ErrorAnswer(error, message, List.of(), requestId));
+                .body(problem);
     }
 
     ResponseEntity<?> overloaded(ClaimService.Overloaded<?> overloaded) {
-        return unavailable(Rejection.OVERLOADED, "overloaded", overloaded.message(), overloaded.requestId());
+        return unavailable(Rejection.OVERLOADED, ProblemType.OVERLOADED, overloaded.message(), overloaded.requestId());
     }
 
     /**
@@ -186,17 +171,16 @@ final class Replies {
         var message = "Request id " + requestId + " already names a different request on " + taskKey + " (another"
                 + " agent, mode or settings). A request id names one request: send it again only to retry that same"
                 + " request, and use a new one (or none) for anything else. Nothing was decided for this request.";
-        return ResponseEntity.status(HttpStatus.CONFLICT)
-                .body(new ErrorAnswer(
-                        "request_id_conflict",
-                        message,
-                        List.of(new FieldViolation("requestId", "unique", message)),
-                        requestId));
+        return Problems.answer(Problem.of(
+                ProblemType.REQUEST_ID_CONFLICT,
+                message,
+                List.of(new FieldViolation("requestId", "unique", message)),
+                requestId));
     }
 
     /** Logged by {@link dev.turnstile.gateway.health.DiskSpace} when the disk turns low, not once per request. */
     ResponseEntity<?> diskLow(ClaimService.DiskLow<?> diskLow) {
-        return unavailable(Rejection.DISK_LOW, "disk_low", diskLow.message(), diskLow.requestId());
+        return unavailable(Rejection.DISK_LOW, ProblemType.DISK_LOW, diskLow.message(), diskLow.requestId());
     }
 
     /**
@@ -212,7 +196,7 @@ final class Replies {
                     + " status, /api/health)");
             return unavailable(
                     Rejection.TIMEOUT,
-                    "decision_timeout",
+                    ProblemType.DECISION_TIMEOUT,
                     "No decision within " + decisionTimeout.toMillis() + " ms. Retry with the same requestId ("
                             + requestId + "): a retried request is answered with its original decision, never"
                             + " decided twice.",
@@ -222,13 +206,16 @@ final class Replies {
             notWritten.warn(() -> error.getMessage() + "; answered 503, the agent retries");
             return unavailable(
                     Rejection.UNAVAILABLE,
-                    "unavailable",
+                    ProblemType.UNAVAILABLE,
                     error.getMessage() + ". Retry with the same requestId (" + requestId + ").",
                     requestId);
         }
         log.error("Unexpected error while waiting for the decision on the {}; answered 500", what, error);
         metrics.rejected(Rejection.UNEXPECTED);
-        return ResponseEntity.internalServerError()
-                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of(), requestId));
+        return Problems.answer(Problem.of(
+                ProblemType.INTERNAL_ERROR,
+                "Unexpected error; the gateway logged it. Retry with the same requestId (" + requestId + ").",
+                List.of(),
+                requestId));
     }
 }

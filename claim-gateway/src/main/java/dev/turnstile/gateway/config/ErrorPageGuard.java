@@ -1,12 +1,14 @@
 package dev.turnstile.gateway.config;
 
+import dev.turnstile.contracts.http.Problem;
+import dev.turnstile.contracts.http.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The error page renders the failures of other requests; opened directly it has no failure to show and Spring Boot
@@ -19,10 +21,10 @@ final class ErrorPageGuard extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException {
         response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter()
-                .write("{\"error\":\"not_found\",\"message\":\"Nothing here: this path shows the errors of"
-                        + " other requests\",\"violations\":[]}");
+        var problem = Problem.of(ProblemType.NOT_FOUND, "Nothing here: this path shows the errors of other requests")
+                .at(request.getRequestURI());
+        response.getWriter().write(JsonMapper.shared().writeValueAsString(problem));
     }
 }

@@ -1,9 +1,11 @@
 package dev.turnstile.gateway.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.gateway.api.ApiDocsConfiguration;
 import dev.turnstile.gateway.claim.ClaimGatewayConfiguration;
 import dev.turnstile.gateway.health.HealthConfiguration;
 import dev.turnstile.gateway.jobs.JobGatewayConfiguration;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import dev.turnstile.gateway.web.WebConfiguration;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -31,6 +33,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication
 @EnableConfigurationProperties(GatewayProperties.class)
 @Import({
+    ApiDocsConfiguration.class,
     ClaimGatewayConfiguration.class,
     JobGatewayConfiguration.class,
     HealthConfiguration.class,

@@ -1,8 +1,7 @@
 package dev.turnstile.gateway.health;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
-import dev.turnstile.gateway.claim.ClaimGatewayConfiguration.DecisionListenerStatus;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -1,7 +1,7 @@
 package dev.turnstile.gateway.health;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.turnstile.contracts.http.HealthReply;
+import dev.turnstile.gateway.api.ApiContract;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,15 +17,20 @@ class HealthController {
         this.health = health;
     }
 
+    @ApiContract(
+            summary = "Can claims be decided now?",
+            problems = false,
+            answers = {
+                @ApiContract.Answer(status = 200, body = HealthReply.class, description = "Healthy"),
+                @ApiContract.Answer(status = 503, body = HealthReply.class, description = "Unhealthy; see error")
+            })
     @GetMapping("/api/health")
-    ResponseEntity<Map<String, Object>> health() {
+    ResponseEntity<HealthReply> health() {
         var status = health.status();
-        var body = new LinkedHashMap<String, Object>();
-        body.put("status", status.healthy() ? "healthy" : "unhealthy");
-        body.put("timestamp", status.checkedAt().toString());
-        if (!status.healthy()) {
-            body.put("error", status.error());
-        }
+        var body = new HealthReply(
+                status.healthy() ? "healthy" : "unhealthy",
+                status.checkedAt().toString(),
+                status.healthy() ? null : status.error());
         return ResponseEntity.status(status.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(body);
     }

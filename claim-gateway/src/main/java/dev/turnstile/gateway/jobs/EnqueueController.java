@@ -1,7 +1,7 @@
 package dev.turnstile.gateway.jobs;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.turnstile.contracts.job.Backoff;
+import dev.turnstile.contracts.http.EnqueueBody;
+import dev.turnstile.contracts.http.EnqueueReply;
 import dev.turnstile.contracts.job.DedupMatch;
 import dev.turnstile.contracts.job.EnqueueAnswer;
 import dev.turnstile.contracts.job.JobAlreadyEnqueued;
@@ -10,16 +10,15 @@ import dev.turnstile.contracts.job.JobRef;
 import dev.turnstile.contracts.job.JobRequestKind;
 import dev.turnstile.contracts.job.JobRequestRefused;
 import dev.turnstile.contracts.job.JobState;
+import dev.turnstile.gateway.api.ApiContract;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** {@code POST /api/queues/{queue}/jobs}: add a job to a queue; 201 with the job, 200 with an existing one. */
 @RestController
@@ -33,37 +32,13 @@ class EnqueueController {
         this.requests = requests;
     }
 
-    /**
-     * The answer to an enqueue.
-     *
-     * @param created true when this request added the job (201); false when it was answered with a job already in the
-     *     queue (200), one with the same job id or an unfinished one with the same dedup key
-     * @param id {@code <queue>:<jobId>}: how the other endpoints name the job
-     * @param matchedBy for an existing job: {@code job_id} or {@code dedup_key}
-     * @param requestedJobId for an existing job: the job id this request asked for
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record EnqueueReply(
-            boolean created,
-            String message,
-            String id,
-            String queue,
-            String jobId,
-            JobState state,
-            String name,
-            JsonNode payload,
-            Integer priority,
-            Instant runAt,
-            Integer maxAttempts,
-            Backoff backoff,
-            Integer leaseSeconds,
-            String dedupKey,
-            String matchedBy,
-            String requestedJobId,
-            String requestId,
-            String eventId,
-            boolean redelivery) {}
-
+    @ApiContract(
+            summary = "Adds a job to a queue",
+            body = EnqueueBody.class,
+            answers = {
+                @ApiContract.Answer(status = 201, body = EnqueueReply.class, description = "Enqueued"),
+                @ApiContract.Answer(status = 200, body = EnqueueReply.class, description = "Already in the queue")
+            })
     @PostMapping("/api/queues/{queue}/jobs")
     ResponseEntity<?> enqueue(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
         return requests.handle(

@@ -1,6 +1,7 @@
 package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.gateway.web.JsonSyntax;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -126,12 +127,7 @@ final class JobFields {
         try {
             root = STRICT.readTree(body);
         } catch (JacksonException e) {
-            var where = e.getLocation() == null
-                    ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr();
-            return fatal(new FieldViolation(
-                    "body", "json", "Request body is not valid JSON" + where + ": " + e.getOriginalMessage()));
+            return fatal(new FieldViolation("body", "json", JsonSyntax.describe(e)));
         }
         if (root == null || root.isMissingNode()) {
             return fatal(new FieldViolation(

@@ -1,13 +1,17 @@
 package dev.turnstile.gateway.jobs;
 
 import dev.turnstile.contracts.job.JobCommand;
+import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.topic.JobTopics;
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,13 +35,13 @@ public class JobGatewayConfiguration {
     }
 
     @Bean
-    PendingJobAnswers pendingJobAnswers(JobGatewayProperties settings) {
-        return new PendingJobAnswers(settings.maxPending());
+    PendingAnswers<JobEvent> pendingJobAnswers(JobGatewayProperties settings) {
+        return PendingAnswers.forJobAnswers(settings.maxPending());
     }
 
     @Bean
     JobEventListener jobEventListener(
-            KafkaProperties kafka, JobTopics topics, PendingJobAnswers pending, MeterRegistry meters) {
+            KafkaProperties kafka, JobTopics topics, PendingAnswers<JobEvent> pending, MeterRegistry meters) {
         var config = kafka.buildConsumerProperties();
         // No group: every gateway reads every partition from the end and commits nothing.
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -77,23 +81,28 @@ public class JobGatewayConfiguration {
     JobService jobService(
             DefaultKafkaProducerFactory<String, JobCommand> jobCommandProducerFactory,
             JobTopics topics,
-            PendingJobAnswers pending,
+            PendingAnswers<JobEvent> pending,
             JobEventListener listener,
             DiskSpace diskSpace,
             Clock clock,
-            GatewayProperties settings) {
+            GatewayProperties settings,
+            ObjectProvider<ObservationRegistry> observations) {
+        var template = new KafkaTemplate<>(jobCommandProducerFactory);
+        // The command record carries the HTTP request's trace (W3C traceparent) to the job requests topic.
+        template.setObservationEnabled(true);
         return new JobService(
-                new KafkaTemplate<>(jobCommandProducerFactory),
+                template,
                 topics.requests(),
                 pending,
                 listener::isListening,
                 diskSpace,
                 clock,
-                settings.decisionTimeout());
+                settings.decisionTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
-    JobMetrics jobMetrics(MeterRegistry meters, PendingJobAnswers pending) {
+    JobMetrics jobMetrics(MeterRegistry meters, PendingAnswers<JobEvent> pending) {
         return new JobMetrics(meters, pending);
     }
 

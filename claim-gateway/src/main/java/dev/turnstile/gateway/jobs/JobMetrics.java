@@ -5,6 +5,7 @@ import dev.turnstile.contracts.job.JobEventType;
 import dev.turnstile.contracts.job.JobRequestKind;
 import dev.turnstile.contracts.job.JobRequestRefused;
 import dev.turnstile.contracts.job.NoJobAvailable;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,9 +35,9 @@ final class JobMetrics {
 
     private final MeterRegistry registry;
 
-    JobMetrics(MeterRegistry registry, PendingJobAnswers pending) {
+    JobMetrics(MeterRegistry registry, PendingAnswers<JobEvent> pending) {
         this.registry = registry;
-        registry.gauge("turnstile.jobs.pending", pending, PendingJobAnswers::size);
+        registry.gauge("turnstile.jobs.pending", pending, PendingAnswers::size);
     }
 
     /** A request answered: its kind, and the answer's type or refusal reason ({@code no_job:<reason>} for none). */

@@ -1,8 +1,10 @@
 package dev.turnstile.gateway.jobs;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.turnstile.contracts.claim.FieldViolation;
+import dev.turnstile.contracts.http.Problem;
+import dev.turnstile.contracts.http.ProblemType;
 import dev.turnstile.gateway.jobs.JobMetrics.Rejection;
+import dev.turnstile.gateway.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +16,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,14 +30,6 @@ final class JobReplies {
 
     private static final Logger log = LoggerFactory.getLogger(JobReplies.class);
     private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
-
-    /**
-     * A request that got no answer, and why.
-     *
-     * @param requestId the request's id when one was assigned (every 503 and 409 carries it): retry with it
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ErrorAnswer(String error, String message, List<FieldViolation> violations, String requestId) {}
 
     private final JobMetrics metrics;
     private final int maxBodyBytes;
@@ -70,13 +63,9 @@ final class JobReplies {
         var given = contentType == null
                 ? "none"
                 : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorAnswer(
-                        "unsupported_media_type",
-                        "Send the body as JSON with Content-Type:" + " application/json; got " + given
-                                + ". Nothing was written.",
-                        List.of(),
-                        null));
+        return Problems.answer(Problem.of(
+                ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON with Content-Type: application/json; got " + given + ". Nothing was written."));
     }
 
     /** The body, or null when it exceeds the limit (read no further than the limit). */
@@ -102,21 +91,22 @@ final class JobReplies {
         metrics.rejected(Rejection.INVALID);
         var message = String.join(
                 "; ", violations.stream().map(FieldViolation::message).toList());
-        return ResponseEntity.badRequest().body(new ErrorAnswer("invalid_request", message, violations, null));
+        return Problems.answer(Problem.of(ProblemType.INVALID_REQUEST, message, violations, null));
     }
 
     /** 503 with {@code Retry-After}; {@code requestId} is the one to retry with. */
-    ResponseEntity<?> unavailable(Rejection reason, String error, String message, String requestId) {
+    ResponseEntity<?> unavailable(Rejection reason, ProblemType type, String message, String requestId) {
         metrics.rejected(reason);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        var problem = Problem.of(type, message, List.of(), requestId);
+        return Problems.status(problem)
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .body(new ErrorAnswer(error, message, List.of(), requestId));
+                .body(problem);
     }
 
     ResponseEntity<?> overloaded(String requestId, int waitingNow) {
         return unavailable(
                 Rejection.OVERLOADED,
-                "overloaded",
+                ProblemType.OVERLOADED,
                 "The gateway has " + waitingNow + " job requests waiting"
                         + " for answers, its limit (turnstile.gateway.jobs.max-pending); retry shortly with requestId "
                         + requestId,
@@ -127,7 +117,7 @@ final class JobReplies {
     ResponseEntity<?> diskLow(String requestId, String problem) {
         return unavailable(
                 Rejection.DISK_LOW,
-                "disk_low",
+                ProblemType.DISK_LOW,
                 problem + "; the job request was not written, so that what"
                         + " was accepted before can still be decided. Free space there, then retry with the same requestId ("
                         + requestId + ").",
@@ -139,7 +129,7 @@ final class JobReplies {
                 + " job topics, or check that Kafka is reachable.");
         return unavailable(
                 Rejection.UNAVAILABLE,
-                "unavailable",
+                ProblemType.UNAVAILABLE,
                 "This gateway is not reading job events yet (the job"
                         + " topics may be missing); nothing was written. Retry shortly with requestId " + requestId
                         + ".",
@@ -152,12 +142,11 @@ final class JobReplies {
         var message = "Request id " + requestId + " already names a different request on queue " + queue + ". A request"
                 + " id names one request: send it again only to retry that same request, and use a new one (or none)"
                 + " for anything else. Nothing was decided for this request.";
-        return ResponseEntity.status(HttpStatus.CONFLICT)
-                .body(new ErrorAnswer(
-                        "request_id_conflict",
-                        message,
-                        List.of(new FieldViolation("requestId", "unique", message)),
-                        requestId));
+        return Problems.answer(Problem.of(
+                ProblemType.REQUEST_ID_CONFLICT,
+                message,
+                List.of(new FieldViolation("requestId", "unique", message)),
+                requestId));
     }
 
     /**
@@ -172,7 +161,7 @@ final class JobReplies {
                     + "; answered 503, the client retries with its requestId. Check that the processor is running.");
             return unavailable(
                     Rejection.TIMEOUT,
-                    "decision_timeout",
+                    ProblemType.DECISION_TIMEOUT,
                     "No answer within " + decisionTimeout.toMillis()
                             + " ms. Retry with the same requestId (" + requestId
                             + "): a retried request is answered with its"
@@ -183,14 +172,17 @@ final class JobReplies {
             warn(() -> error.getMessage() + "; answered 503, the client retries");
             return unavailable(
                     Rejection.UNAVAILABLE,
-                    "unavailable",
+                    ProblemType.UNAVAILABLE,
                     error.getMessage() + ". Retry with the same requestId (" + requestId + ").",
                     requestId);
         }
         log.error("Unexpected error while waiting for the answer to the {}; answered 500", what, error);
         metrics.rejected(Rejection.UNEXPECTED);
-        return ResponseEntity.internalServerError()
-                .body(new ErrorAnswer("internal_error", "Unexpected error: " + error, List.of(), requestId));
+        return Problems.answer(Problem.of(
+                ProblemType.INTERNAL_ERROR,
+                "Unexpected error; the gateway logged it. Retry with the same requestId (" + requestId + ").",
+                List.of(),
+                requestId));
     }
 
     /** A warning that may come in a storm: at most one line a minute, saying how many were left out. */

@@ -6,7 +6,10 @@ import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.job.JobRequest;
 import dev.turnstile.contracts.topic.Topic;
+import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
+import dev.turnstile.gateway.web.RequestIdLogContext;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -20,20 +23,22 @@ final class JobService {
 
     private final KafkaTemplate<String, JobCommand> template;
     private final Topic<String, JobCommand> requests;
-    private final PendingJobAnswers pending;
+    private final PendingAnswers<JobEvent> pending;
     private final BooleanSupplier listening;
     private final Clock clock;
     private final Duration decisionTimeout;
+    private final ObservationRegistry observations;
     private final DiskSpace disk;
 
     JobService(
             KafkaTemplate<String, JobCommand> template,
             Topic<String, JobCommand> requests,
-            PendingJobAnswers pending,
+            PendingAnswers<JobEvent> pending,
             BooleanSupplier listening,
             DiskSpace disk,
             Clock clock,
-            Duration decisionTimeout) {
+            Duration decisionTimeout,
+            ObservationRegistry observations) {
         this.template = template;
         this.requests = requests;
         this.pending = pending;
@@ -41,6 +46,7 @@ final class JobService {
         this.disk = disk;
         this.clock = clock;
         this.decisionTimeout = decisionTimeout;
+        this.observations = observations;
     }
 
     /**
@@ -115,14 +121,16 @@ final class JobService {
         var timeout = request instanceof ClaimNextJob claim
                 ? decisionTimeout.plusSeconds(claim.waitSeconds())
                 : decisionTimeout;
+        // Every later log line of this HTTP request names it; RequestIdLogContext clears it when the request ends.
+        RequestIdLogContext.attach(requestId, observations);
         // Wait first, then write: the answer may arrive before send() returns.
         CompletableFuture<JobEvent> answer;
         switch (pending.register(queue, requestId, request.fingerprint(), timeout)) {
-            case PendingJobAnswers.Waiting waiting -> answer = waiting.answer();
-            case PendingJobAnswers.Full full -> {
+            case PendingAnswers.Waiting<JobEvent> waiting -> answer = waiting.answer();
+            case PendingAnswers.Full<JobEvent> full -> {
                 return new Overloaded<>(requestId, full.waitingNow());
             }
-            case PendingJobAnswers.Conflict conflict -> {
+            case PendingAnswers.Conflict<JobEvent> conflict -> {
                 return new RequestIdInUse<>(requestId, queue);
             }
         }

@@ -1,6 +1,10 @@
 package dev.turnstile.gateway.jobs;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.turnstile.contracts.http.ClaimNextBody;
+import dev.turnstile.contracts.http.ClaimedJobReply;
+import dev.turnstile.contracts.http.ProblemType;
+import dev.turnstile.contracts.http.WorkerReply;
+import dev.turnstile.contracts.http.WorkerReportBody;
 import dev.turnstile.contracts.job.AppendJobLogs;
 import dev.turnstile.contracts.job.ArtifactAnswer;
 import dev.turnstile.contracts.job.AttachJobArtifact;
@@ -27,6 +31,7 @@ import dev.turnstile.contracts.job.LogsAnswer;
 import dev.turnstile.contracts.job.NoJobAvailable;
 import dev.turnstile.contracts.job.NoJobReason;
 import dev.turnstile.contracts.job.WorkerCommand;
+import dev.turnstile.gateway.api.ApiContract;
 import dev.turnstile.gateway.jobs.JobMetrics.Rejection;
 import dev.turnstile.gateway.security.AgentApi;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,7 +42,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What workers ask: {@code POST /api/queues/{queue}/claim-next} (200 with a job, 204 when none came within
@@ -59,65 +63,13 @@ class WorkerController {
         this.requests = requests;
     }
 
-    /**
-     * A job handed to a worker.
-     *
-     * @param id {@code <queue>:<jobId>}: how the worker names the job in its heartbeats and reports
-     * @param fencingToken the attempt's token: present it with every report, and to anything the job writes to
-     * @param leaseExpiresAt the lease runs out then unless the worker heartbeats (every third of the lease, say)
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimedReply(
-            String message,
-            String id,
-            String queue,
-            String jobId,
-            String name,
-            JsonNode payload,
-            int attempt,
-            int maxAttempts,
-            long fencingToken,
-            int leaseSeconds,
-            Instant leaseExpiresAt,
-            int priority,
-            String workerId,
-            String requestId,
-            String eventId,
-            boolean redelivery) {}
-
-    /**
-     * The answer to a worker's report on its job.
-     *
-     * @param accepted true when done; false when refused (409, or 404 for a job the queue does not hold)
-     * @param result {@code heartbeat}, {@code succeeded}, {@code failed}, {@code logged}, {@code attached} or
-     *     {@code refused}
-     * @param reason when refused: {@code stale_token}, {@code not_holder}, {@code lease_expired}, {@code cancelled},
-     *     {@code already_completed}, {@code already_failed} or {@code unknown_job}; stop working on the job
-     * @param state the job's state after the report (or, when refused, now)
-     * @param currentFencingToken when refused: the token of the job's current or last attempt
-     * @param retryAt after a failure with attempts left: when the job is waiting again
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record WorkerReply(
-            boolean accepted,
-            String result,
-            String reason,
-            String message,
-            String id,
-            String queue,
-            String jobId,
-            String workerId,
-            Integer attempt,
-            Long fencingToken,
-            Long currentFencingToken,
-            JobState state,
-            Instant leaseExpiresAt,
-            Instant retryAt,
-            Integer progress,
-            String requestId,
-            String eventId,
-            boolean redelivery) {}
-
+    @ApiContract(
+            summary = "Hands the next job of the queue to this worker",
+            body = ClaimNextBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = ClaimedJobReply.class, description = "A job to run"),
+                @ApiContract.Answer(status = 204, description = "No job within waitSeconds; see Turnstile-No-Job")
+            })
     @PostMapping("/api/queues/{queue}/claim-next")
     ResponseEntity<?> claimNext(@PathVariable("queue") String queue, HttpServletRequest request) throws IOException {
         return requests.handle(
@@ -128,6 +80,14 @@ class WorkerController {
                 WorkerController::claimed);
     }
 
+    @ApiContract(
+            summary = "Heartbeats the job: its lease runs on",
+            body = WorkerReportBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = WorkerReply.class, description = "Done"),
+                @ApiContract.Answer(status = 404, body = WorkerReply.class, description = "No such job"),
+                @ApiContract.Answer(status = 409, body = WorkerReply.class, description = "Refused; stop working")
+            })
     @PostMapping("/api/jobs/{jobId}/heartbeat")
     ResponseEntity<?> heartbeat(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
         return requests.<HeartbeatAnswer, HeartbeatJob>handle(
@@ -138,6 +98,14 @@ class WorkerController {
                 WorkerController::heartbeat);
     }
 
+    @ApiContract(
+            summary = "Reports that the job succeeded",
+            body = WorkerReportBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = WorkerReply.class, description = "Done"),
+                @ApiContract.Answer(status = 404, body = WorkerReply.class, description = "No such job"),
+                @ApiContract.Answer(status = 409, body = WorkerReply.class, description = "Refused; stop working")
+            })
     @PostMapping("/api/jobs/{jobId}/complete")
     ResponseEntity<?> complete(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
         return requests.<CompleteAnswer, CompleteJob>handle(
@@ -148,6 +116,14 @@ class WorkerController {
                 WorkerController::completed);
     }
 
+    @ApiContract(
+            summary = "Reports that the attempt failed",
+            body = WorkerReportBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = WorkerReply.class, description = "Done"),
+                @ApiContract.Answer(status = 404, body = WorkerReply.class, description = "No such job"),
+                @ApiContract.Answer(status = 409, body = WorkerReply.class, description = "Refused; stop working")
+            })
     @PostMapping("/api/jobs/{jobId}/fail")
     ResponseEntity<?> fail(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
         return requests.<FailAnswer, FailJob>handle(
@@ -158,6 +134,14 @@ class WorkerController {
                 WorkerController::failed);
     }
 
+    @ApiContract(
+            summary = "Adds lines to the job's log",
+            body = WorkerReportBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = WorkerReply.class, description = "Done"),
+                @ApiContract.Answer(status = 404, body = WorkerReply.class, description = "No such job"),
+                @ApiContract.Answer(status = 409, body = WorkerReply.class, description = "Refused; stop working")
+            })
     @PostMapping("/api/jobs/{jobId}/logs")
     ResponseEntity<?> logs(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
         return requests.<LogsAnswer, AppendJobLogs>handle(
@@ -168,6 +152,14 @@ class WorkerController {
                 WorkerController::logged);
     }
 
+    @ApiContract(
+            summary = "Records an artifact of the job",
+            body = WorkerReportBody.class,
+            answers = {
+                @ApiContract.Answer(status = 200, body = WorkerReply.class, description = "Done"),
+                @ApiContract.Answer(status = 404, body = WorkerReply.class, description = "No such job"),
+                @ApiContract.Answer(status = 409, body = WorkerReply.class, description = "Refused; stop working")
+            })
     @PostMapping("/api/jobs/{jobId}/artifacts")
     ResponseEntity<?> artifacts(@PathVariable("jobId") String id, HttpServletRequest request) throws IOException {
         return requests.<ArtifactAnswer, AttachJobArtifact>handle(
@@ -181,7 +173,7 @@ class WorkerController {
     private static ResponseEntity<?> claimed(ClaimNextAnswer answer, JobReplies replies) {
         return switch (answer) {
             case JobClaimed e ->
-                ResponseEntity.ok(new ClaimedReply(
+                ResponseEntity.ok(new ClaimedJobReply(
                         "Run " + ref(e.queue(), e.jobId()) + " (attempt " + e.attempt() + " of " + e.maxAttempts()
                                 + ", fencing token " + e.fencingToken() + "); heartbeat before " + e.leaseExpiresAt(),
                         ref(e.queue(), e.jobId()),
@@ -203,7 +195,7 @@ class WorkerController {
                 e.reason() == NoJobReason.TOO_MANY_WAITERS
                         ? replies.unavailable(
                                 Rejection.OVERLOADED,
-                                "too_many_waiters",
+                                ProblemType.TOO_MANY_WAITERS,
                                 "Too many claim-next requests"
                                         + " already wait on queue " + e.queue()
                                         + "; ask again shortly (with a new requestId, or"

@@ -1,5 +1,7 @@
 package dev.turnstile.gateway.security;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -49,6 +51,11 @@ public class AgentApiSecurityAutoConfiguration {
         "/api/health"
     };
 
+    /** The API's OpenAPI document and its rendered page: open to all, as the API's shape is no secret. */
+    public static final String[] API_DOC_PATHS = {
+        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"
+    };
+
     /** First of the application's chains: most requests are claims, and they match here at once. */
     public static final int ORDER = 10;
 
@@ -71,7 +78,8 @@ public class AgentApiSecurityAutoConfiguration {
     @Bean
     @Order(ORDER)
     SecurityFilterChain turnstileAgentApiSecurity(HttpSecurity http) throws Exception {
-        return http.securityMatcher(AGENT_PATHS)
+        return http.securityMatcher(Stream.concat(Arrays.stream(AGENT_PATHS), Arrays.stream(API_DOC_PATHS))
+                        .toArray(String[]::new))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 // Agents send JSON with a bearer token, never a session cookie: no CSRF, session or sign-in here.
                 .csrf(AbstractHttpConfigurer::disable)

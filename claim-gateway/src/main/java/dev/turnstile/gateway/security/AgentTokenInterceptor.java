@@ -1,5 +1,7 @@
 package dev.turnstile.gateway.security;
 
+import dev.turnstile.contracts.http.Problem;
+import dev.turnstile.contracts.http.ProblemType;
 import dev.turnstile.gateway.logging.SampledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +14,9 @@ import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * When agent tokens are configured, the handlers of {@link AgentApi} controllers run only for requests with
@@ -26,6 +28,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 public final class AgentTokenInterceptor implements HandlerInterceptor {
 
     private static final String BEARER = "Bearer ";
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     /** Whether a controller class is an agent API; looked up once per class. */
     private static final ClassValue<Boolean> GUARDED = new ClassValue<>() {
@@ -69,7 +72,7 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
             refuse(
                     request,
                     response,
-                    "missing_token",
+                    ProblemType.MISSING_TOKEN,
                     "This coordinator requires an agent token: send Authorization:"
                             + " Bearer <token> (claimctl --agent-token or TURNSTILE_TOKEN)");
             return false;
@@ -79,7 +82,7 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
             refuse(
                     request,
                     response,
-                    "unknown_token",
+                    ProblemType.UNKNOWN_TOKEN,
                     "The agent token is not one this coordinator accepts; check"
                             + " turnstile.security.agent-tokens holds its sha256 digest");
             return false;
@@ -87,18 +90,18 @@ public final class AgentTokenInterceptor implements HandlerInterceptor {
         return true;
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String error, String message)
+    private void refuse(HttpServletRequest request, HttpServletResponse response, ProblemType error, String message)
             throws IOException {
         refusals.warn(() -> "Refused a " + request.getMethod() + " " + request.getRequestURI() + " from "
-                + request.getRemoteAddr() + " (" + error + "): answered 401, nothing written. Agents need a token"
+                + request.getRemoteAddr() + " (" + error.code()
+                + "): answered 401, nothing written. Agents need a token"
                 + " whose digest is in turnstile.security.agent-tokens; refusals are counted in"
                 + " turnstile.gateway.unauthorized");
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"turnstile\"");
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter()
-                .write("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\"", "\\\"")
-                        + "\",\"violations\":[]}");
+                .write(JSON.writeValueAsString(Problem.of(error, message).at(request.getRequestURI())));
     }
 }

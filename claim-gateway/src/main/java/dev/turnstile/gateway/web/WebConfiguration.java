@@ -1,6 +1,6 @@
 package dev.turnstile.gateway.web;
 
-import dev.turnstile.gateway.config.GatewayProperties;
+import dev.turnstile.gateway.settings.GatewayProperties;
 import org.apache.coyote.ProtocolHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,6 +30,27 @@ public class WebConfiguration {
     FilterRegistrationBean<RequestDrain> requestDrainFilter(RequestDrain drain) {
         var registration = new FilterRegistrationBean<>(drain);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setAsyncSupported(true);
+        return registration;
+    }
+
+    /** Every problem answered says which request it is about ({@code instance}). */
+    @Bean
+    ProblemInstanceAdvice problemInstanceAdvice() {
+        return new ProblemInstanceAdvice();
+    }
+
+    /** 404 and 405 under {@code /api/} as problems, as every other error of the API. */
+    @Bean
+    ProblemExceptionAdvice problemExceptionAdvice() {
+        return new ProblemExceptionAdvice();
+    }
+
+    /** Right after the drain: the request id a handler puts in the MDC stays for the request's duration only. */
+    @Bean
+    FilterRegistrationBean<RequestIdLogContext> requestIdLogContextFilter() {
+        var registration = new FilterRegistrationBean<>(new RequestIdLogContext());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         registration.setAsyncSupported(true);
         return registration;
     }

@@ -47,6 +47,19 @@ class ClaimRequestParserTest {
     }
 
     @Test
+    void malformed_json_says_what_was_wrong_and_where_without_the_parsers_internals() {
+        assertThat(parse("{\"project\":").violations())
+                .singleElement()
+                .satisfies(violation -> assertThat(violation.message())
+                        .isEqualTo("The request body is not valid JSON: unexpected end at line 1 column 12"));
+        assertThat(parse("{project:1}").violations())
+                .singleElement()
+                .satisfies(violation -> assertThat(violation.message())
+                        .startsWith("The request body is not valid JSON: unexpected character 'p' at line 1")
+                        .doesNotContain("Source", "code", "StreamReadFeature"));
+    }
+
+    @Test
     void an_empty_body_says_what_to_send() {
         assertThat(parse("").violations())
                 .singleElement()

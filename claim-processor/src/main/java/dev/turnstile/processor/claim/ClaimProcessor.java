@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ExpireDue;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.CloudEventHeaders;
 import dev.turnstile.processor.decision.ClaimDecider;
 import dev.turnstile.processor.decision.ClaimState;
 import dev.turnstile.processor.decision.RememberedAnswer;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Optional;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,6 +20,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The Streams adapter around {@link ClaimDecider}: load the key's state and the answer earlier given to the
@@ -29,6 +32,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * being decided in log order from command timestamps.
  */
 final class ClaimProcessor implements Processor<String, ClaimCommand, String, Object> {
+
+    /** MDC key of the request being decided, so that every log line about it names it. */
+    static final String REQUEST_ID_MDC = "requestId";
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
 
     private final ClaimDecider decider;
     private final Duration expiryCheckInterval;
@@ -65,6 +73,15 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
             throw new PoisonCommandException("record key " + record.key() + " does not match its command's task key "
                     + (command == null ? "(no command)" : command.taskKey()));
         }
+        MDC.put(REQUEST_ID_MDC, command.requestId());
+        try {
+            decide(record, command);
+        } finally {
+            MDC.remove(REQUEST_ID_MDC);
+        }
+    }
+
+    private void decide(Record<String, ClaimCommand> record, ClaimCommand command) {
         var state = store.get(record.key());
         if (state == null) {
             state = ClaimState.EMPTY;
@@ -82,10 +99,11 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
                         Math.max(answer.answeredAt().toEpochMilli(), context.currentStreamTimeMs())));
         reindex(record.key(), state, evolved);
         for (var event : events) {
-            // The decision is stamped with its command's time, never the wall clock, so replays are identical.
+            // Stamped with its command's time and given CloudEvents headers made from the decision alone, never the
+            // wall clock, so replays are identical.
             var decision = record.<Object>withValue(event)
                     .withTimestamp(command.timestamp().toEpochMilli())
-                    .withHeaders(new RecordHeaders());
+                    .withHeaders(CloudEventHeaders.of(event));
             if (event.answersRequest()) {
                 decision.headers()
                         .add(
@@ -93,6 +111,7 @@ final class ClaimProcessor implements Processor<String, ClaimCommand, String, Ob
                                 command.fingerprint().getBytes(StandardCharsets.UTF_8));
             }
             context.forward(decision, ClaimTopology.DECISIONS_SINK);
+            log.debug("Decided {} on {}: {}", command.requestId(), record.key(), decision.value());
         }
     }
 

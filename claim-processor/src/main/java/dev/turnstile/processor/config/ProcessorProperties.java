@@ -2,17 +2,19 @@ package dev.turnstile.processor.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.processor.claim.PoisonCommandHandler;
-import dev.turnstile.processor.decision.ClaimDecider;
-import dev.turnstile.processor.jobs.JobDecider;
 import dev.turnstile.processor.jobstream.JobTopology;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -38,7 +40,7 @@ import org.springframework.util.unit.DataSize;
  *     of waiting for the group to time out its previous self. Unset: a new member at each start
  * @param streams extra Kafka Streams properties, applied last
  */
-@ConfigurationProperties("turnstile.processor")
+@ConfigurationProperties(ProcessorProperties.PREFIX)
 public record ProcessorProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("turnstile-claim-processor") String applicationId,
@@ -53,6 +55,9 @@ public record ProcessorProperties(
         @DefaultValue("64MB") DataSize rocksdbMemory,
         String instanceId,
         Map<String, String> streams) {
+
+    /** Where these settings live in Spring's environment. */
+    public static final String PREFIX = "turnstile.processor";
 
     /**
      * Settings of the work-queue processor, which runs in the same Streams application as the claims.
@@ -69,13 +74,8 @@ public record ProcessorProperties(
             @DefaultValue("500ms") Duration timerCheckInterval,
             @DefaultValue("256") int maxParkedClaims) {
 
-        public static final Jobs DEFAULT =
-                new Jobs(true, JobTopology.DEFAULT_TIMER_CHECK_INTERVAL, JobDecider.DEFAULT_MAX_PARKED_CLAIMS);
-
-        public Jobs {
-            timerCheckInterval =
-                    timerCheckInterval == null ? JobTopology.DEFAULT_TIMER_CHECK_INTERVAL : timerCheckInterval;
-        }
+        /** The defaults: what Spring Boot binds when nothing is configured. */
+        public static final Jobs DEFAULT = ProcessorProperties.bind(Map.of()).jobs();
 
         /** How the job sub-topology runs with these settings and this request memory. */
         public JobTopology.Settings topologySettings(Duration requestMemory) {
@@ -85,30 +85,26 @@ public record ProcessorProperties(
 
     public ProcessorProperties {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
-        jobs = jobs == null ? Jobs.DEFAULT : jobs;
-        expiryCheckInterval = expiryCheckInterval == null ? Duration.ofSeconds(1) : expiryCheckInterval;
-        requestMemory = requestMemory == null ? ClaimDecider.DEFAULT_REQUEST_MEMORY : requestMemory;
-        rocksdbMemory =
-                rocksdbMemory == null ? DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES) : rocksdbMemory;
         instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId;
     }
 
-    /** The defaults above, with another application id and state directory (tests, replays, benchmarks). */
+    /**
+     * The defaults, with another application id and state directory (tests, replays, benchmarks): bound exactly as
+     * Spring Boot binds {@code turnstile.processor.*}, so the defaults have one source, the annotations above.
+     */
     public static ProcessorProperties defaults(String applicationId, String stateDir) {
-        return new ProcessorProperties(
-                true,
-                applicationId,
-                stateDir,
-                "exactly_once_v2",
-                Duration.ofMillis(100),
-                Duration.ofMillis(10),
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(1),
-                ClaimDecider.DEFAULT_REQUEST_MEMORY,
-                Jobs.DEFAULT,
-                DataSize.ofBytes(BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES),
-                null,
-                Map.of());
+        return bind(Map.of("application-id", applicationId, "state-dir", stateDir));
+    }
+
+    /**
+     * These settings as Spring Boot binds them from {@code settings}, named as under {@code turnstile.processor.}
+     * (e.g. {@code expiry-check-interval} → {@code 0s}); everything else takes its default.
+     */
+    public static ProcessorProperties bind(Map<String, String> settings) {
+        var prefixed = new HashMap<String, String>();
+        settings.forEach((name, value) -> prefixed.put(PREFIX + "." + name, value));
+        return new Binder(new MapConfigurationPropertySource(prefixed))
+                .bindOrCreate(PREFIX, Bindable.of(ProcessorProperties.class));
     }
 
     /** The same settings with another processing guarantee. */
@@ -220,7 +216,6 @@ public record ProcessorProperties(
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetterTopicName());
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonCommandHandler.class);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonCommandHandler.class);
-        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         config.putAll(streams);
         return config;
     }

@@ -1,16 +1,17 @@
 package dev.turnstile.processor.jobstream;
 
 import dev.turnstile.contracts.job.JobCommand;
+import dev.turnstile.contracts.topic.CloudEventHeaders;
 import dev.turnstile.contracts.topic.JobTopics;
 import dev.turnstile.processor.claim.PoisonCommandException;
 import dev.turnstile.processor.jobs.JobDecider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.MDC;
 
 /**
  * The Streams adapter around {@link JobDecider}: decide the command against the stored view of its queue, apply the
@@ -19,6 +20,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * in each queue's log order from command timestamps.
  */
 final class JobProcessor implements Processor<String, JobCommand, String, Object> {
+
+    /** MDC key of the request being decided, so that every log line about it names it. */
+    static final String REQUEST_ID_MDC = "requestId";
 
     private final JobDecider decider;
     private final Duration timerCheckInterval;
@@ -55,13 +59,24 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             throw new PoisonCommandException("record key " + record.key() + " does not match its command's queue "
                     + (command == null ? "(no command)" : command.queue()));
         }
+        // Every log line about this command names its request, as on the claim path.
+        MDC.put(REQUEST_ID_MDC, command.requestId());
+        try {
+            decide(record, command);
+        } finally {
+            MDC.remove(REQUEST_ID_MDC);
+        }
+    }
+
+    private void decide(Record<String, JobCommand> record, JobCommand command) {
         var decision = decider.decide(command, view);
         writer.apply(command.queue(), decision);
         for (var decided : decision.decided()) {
-            // Stamped with the command's time, never the wall clock, so that replays are identical.
+            // Stamped with the command's time and given CloudEvents headers made from the event alone, never the wall
+            // clock, so that replays are identical.
             var event = record.<Object>withValue(decided.event())
                     .withTimestamp(command.timestamp().toEpochMilli())
-                    .withHeaders(new RecordHeaders());
+                    .withHeaders(CloudEventHeaders.of(decided.event()));
             if (decided.answers() != null) {
                 event.headers()
                         .add(

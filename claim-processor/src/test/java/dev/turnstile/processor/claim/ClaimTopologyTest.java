@@ -80,6 +80,87 @@ class ClaimTopologyTest extends LeaseSemanticsContract {
     }
 
     @Test
+    void every_decision_carries_cloudevents_headers_made_from_the_decision_alone() {
+        requests.pipeInput(
+                DEPLOY.value(),
+                claim(DEPLOY, "agent-1", "req-0001", 3),
+                T0.plusSeconds(99).toEpochMilli());
+        requests.pipeInput(
+                DEPLOY.value(),
+                claim(DEPLOY, "agent-2", "req-0002", 4),
+                T0.plusSeconds(99).toEpochMilli());
+
+        var records = decisions.readRecordsToList();
+
+        assertThat(records).hasSize(2);
+        assertThat(headers(records.get(0)))
+                .containsEntry("ce_specversion", "1.0")
+                .containsEntry("ce_type", "dev.turnstile.claim.ClaimGranted")
+                .containsEntry("ce_id", DEPLOY.value() + "#1")
+                .containsEntry("ce_source", "/turnstile/claims")
+                .containsEntry("ce_time", T0.plusSeconds(3).toString())
+                .containsEntry("ce_subject", DEPLOY.value())
+                .containsEntry("content-type", "application/json")
+                .containsKey(ClaimTopics.ANSWERED_REQUEST_HEADER);
+        assertThat(headers(records.get(1)))
+                .containsEntry("ce_type", "dev.turnstile.claim.ClaimDenied")
+                .containsEntry("ce_id", DEPLOY.value() + "#2");
+    }
+
+    @Test
+    void the_log_line_about_a_decision_carries_its_request_id() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClaimProcessor.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var level = logger.getLevel();
+        lines.start();
+        logger.addAppender(lines);
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)));
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
+
+        assertThat(lines.list)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.getMDCPropertyMap()).containsEntry("requestId", "req-0001"));
+    }
+
+    @Test
+    void replayed_decisions_carry_the_same_headers_byte_for_byte() {
+        var log = List.<ClaimCommand>of(
+                lease(DEPLOY, "agent-1", "req-0001", 0, 2),
+                claim(DEPLOY, "agent-2", "req-0002", 1),
+                claim(DEPLOY, "agent-2", "req-0002", 1),
+                complete(DEPLOY, "agent-1", 1, ClaimOutcome.SUCCEEDED, "req-0003", 1));
+        var original = runForHeaders(log);
+
+        closeDriver();
+        startDriver();
+
+        assertThat(original).hasSize(4);
+        assertThat(runForHeaders(log)).isEqualTo(original);
+    }
+
+    private List<List<String>> runForHeaders(List<ClaimCommand> commands) {
+        commands.forEach(command -> requests.pipeInput(
+                command.taskKey(), command, command.timestamp().plusSeconds(60).toEpochMilli()));
+        return decisions.readRecordsToList().stream()
+                .map(record -> java.util.Arrays.stream(record.headers().toArray())
+                        .map(header -> header.key() + "=" + new String(header.value(), StandardCharsets.UTF_8))
+                        .toList())
+                .toList();
+    }
+
+    private static java.util.Map<String, String> headers(TestRecord<String, ClaimEvent> record) {
+        var headers = new java.util.LinkedHashMap<String, String>();
+        record.headers()
+                .forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+        return headers;
+    }
+
+    @Test
     void the_state_store_holds_the_holder_after_a_grant() {
         run(List.of(claim(DEPLOY, "agent-1", "req-0001", 0)));
 

@@ -99,6 +99,14 @@ class JobTopologyTest extends JobSemanticsContract {
                                 .value(),
                         StandardCharsets.UTF_8))
                 .isEqualTo(enqueue.fingerprint());
+        assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("dev.turnstile.job.JobEnqueued");
+        assertThat(new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8))
+                .isEqualTo(record.value().eventId());
+        assertThat(new String(record.headers().lastHeader("ce_subject").value(), StandardCharsets.UTF_8))
+                .isEqualTo(QUEUE + ":a");
+        assertThat(new String(record.headers().lastHeader("ce_time").value(), StandardCharsets.UTF_8))
+                .isEqualTo(at(3).toString());
     }
 
     @Test

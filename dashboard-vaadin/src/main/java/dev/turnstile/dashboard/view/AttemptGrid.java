@@ -2,6 +2,7 @@ package dev.turnstile.dashboard.view;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.function.ValueProvider;
@@ -13,11 +14,18 @@ import java.util.List;
 
 /**
  * Attempts, one per row: relative time (exact on hover), project, task, short SHA (full on hover, links to the
- * commit's page), agent and a result badge.
+ * commit's page), agent and a result badge. On a narrow screen ({@link #setCompact}) project, task, SHA and agent
+ * share one column of two lines, so the time and the result stay on screen.
  */
 public class AttemptGrid extends Grid<Attempt> {
 
+    /** Below this window width (CSS pixels) the grid is compact: a phone held upright. */
+    public static final int COMPACT_BELOW_PX = 640;
+
     private final Clock clock;
+    private final List<Column<Attempt>> wideColumns;
+    private final Column<Attempt> compactColumn;
+    private boolean compact;
 
     public AttemptGrid(Clock clock) {
         this.clock = clock;
@@ -28,13 +36,23 @@ public class AttemptGrid extends Grid<Attempt> {
                 .setHeader("Time")
                 .setAutoWidth(true)
                 .setFlexGrow(0);
-        clipped(addColumn(clippedText(Attempt::project)).setHeader("Project").setKey("project"));
-        clipped(addColumn(clippedText(Attempt::task)).setHeader("Task").setKey("task"));
-        addColumn(new ComponentRenderer<>(AttemptGrid::sha))
-                .setHeader("Git SHA")
-                .setAutoWidth(true)
-                .setFlexGrow(0);
-        clipped(addColumn(clippedText(Attempt::agentId)).setHeader("Agent").setKey("agent"));
+        compactColumn = clipped(addColumn(new ComponentRenderer<>(AttemptGrid::summary))
+                .setHeader("Attempt")
+                .setKey("attempt"));
+        compactColumn.setVisible(false);
+        wideColumns = List.of(
+                clipped(addColumn(clippedText(Attempt::project))
+                        .setHeader("Project")
+                        .setKey("project")),
+                clipped(addColumn(clippedText(Attempt::task)).setHeader("Task").setKey("task")),
+                addColumn(new ComponentRenderer<>(AttemptGrid::sha))
+                        .setHeader("Git SHA")
+                        .setKey("sha")
+                        .setAutoWidth(true)
+                        .setFlexGrow(0),
+                clipped(addColumn(clippedText(Attempt::agentId))
+                        .setHeader("Agent")
+                        .setKey("agent")));
         addColumn(new ComponentRenderer<>(AttemptGrid::badge))
                 .setHeader("Result")
                 .setKey("result")
@@ -45,6 +63,31 @@ public class AttemptGrid extends Grid<Attempt> {
 
     public void show(List<Attempt> attempts) {
         setItems(attempts);
+    }
+
+    /** One column of two lines for project, task, SHA and agent (true), or a column each (false). */
+    public void setCompact(boolean compact) {
+        this.compact = compact;
+        wideColumns.forEach(column -> column.setVisible(!compact));
+        compactColumn.setVisible(compact);
+    }
+
+    public boolean isCompact() {
+        return compact;
+    }
+
+    /** "project · task" over "sha · agent", each line cut with an ellipsis (whole on hover). */
+    static Div summary(Attempt attempt) {
+        var what = new Span(attempt.project() + " · " + attempt.task());
+        what.addClassName("ts-clip");
+        what.getElement().setAttribute("title", attempt.project() + " · " + attempt.task());
+        var agent = new Span(" · " + attempt.agentId());
+        agent.getElement().setAttribute("title", attempt.agentId());
+        var who = new Div(sha(attempt), agent);
+        who.addClassNames("ts-clip", "ts-summary-detail");
+        var summary = new Div(what, who);
+        summary.addClassName("ts-summary");
+        return summary;
     }
 
     private Span time(Attempt attempt) {

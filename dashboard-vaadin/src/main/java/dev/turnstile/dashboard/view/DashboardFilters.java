@@ -9,18 +9,26 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The activity filters as they appear in the page address ({@code ?project=hire&result=blocked&sha=3f9c}), so a
- * filtered view can be shared and survives a reload. Values that cannot be a filter are dropped, and said so.
+ * The activity page's state as it appears in its address ({@code ?project=hire&result=blocked&sha=3f9c&range=7d}):
+ * the filters and the time range, so a view can be shared and survives a reload and the back button. Values that
+ * cannot be a filter are dropped, and said so.
  *
+ * @param range how far back the chart and the cards look; the default is left out of the address
  * @param problem why a value from the address was ignored, or null
  */
-public record DashboardFilters(String project, String task, Result result, String shaPrefix, String problem) {
+public record DashboardFilters(
+        String project, String task, Result result, String shaPrefix, TimeRange range, String problem) {
 
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,64}");
 
-    public static final DashboardFilters NONE = new DashboardFilters(null, null, null, null, null);
+    public static final DashboardFilters NONE = new DashboardFilters(null, null, null, null, TimeRange.DEFAULT, null);
+
+    public DashboardFilters(String project, String task, Result result, String shaPrefix, String problem) {
+        this(project, task, result, shaPrefix, TimeRange.DEFAULT, problem);
+    }
 
     public DashboardFilters {
+        range = range == null ? TimeRange.DEFAULT : range;
         // The same normalisation as the query API's filter: blank means unset, SHA prefixes in lower case.
         var normalized = new AttemptFilter(project, task, result, shaPrefix);
         project = normalized.project();
@@ -46,7 +54,16 @@ public record DashboardFilters(String project, String task, Result result, Strin
             problem = "sha must be hexadecimal (0-9, a-f), up to 64 characters; got \"" + sha + "\"";
             sha = null;
         }
-        return new DashboardFilters(first(params, "project"), first(params, "task"), result, sha, problem);
+        var range = TimeRange.DEFAULT;
+        var rangeText = first(params, "range");
+        if (rangeText != null) {
+            try {
+                range = TimeRange.parse(rangeText);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
+        return new DashboardFilters(first(params, "project"), first(params, "task"), result, sha, range, problem);
     }
 
     /** True when {@code text} can be typed into the SHA filter. */
@@ -69,9 +86,13 @@ public record DashboardFilters(String project, String task, Result result, Strin
         if (shaPrefix != null) {
             params.put("sha", List.of(shaPrefix));
         }
+        if (range != TimeRange.DEFAULT) {
+            params.put("range", List.of(range.label()));
+        }
         return new QueryParameters(params);
     }
 
+    /** True when nothing is filtered (whatever the range). */
     public boolean isEmpty() {
         return project == null && task == null && result == null && shaPrefix == null;
     }
@@ -81,19 +102,28 @@ public record DashboardFilters(String project, String task, Result result, Strin
     }
 
     public DashboardFilters withProject(String value) {
-        return new DashboardFilters(value, task, result, shaPrefix, null);
+        return new DashboardFilters(value, task, result, shaPrefix, range, null);
     }
 
     public DashboardFilters withTask(String value) {
-        return new DashboardFilters(project, value, result, shaPrefix, null);
+        return new DashboardFilters(project, value, result, shaPrefix, range, null);
     }
 
     public DashboardFilters withResult(Result value) {
-        return new DashboardFilters(project, task, value, shaPrefix, null);
+        return new DashboardFilters(project, task, value, shaPrefix, range, null);
     }
 
     public DashboardFilters withShaPrefix(String value) {
-        return new DashboardFilters(project, task, result, value, null);
+        return new DashboardFilters(project, task, result, value, range, null);
+    }
+
+    public DashboardFilters withRange(TimeRange value) {
+        return new DashboardFilters(project, task, result, shaPrefix, value, null);
+    }
+
+    /** No filter, the same range. */
+    public DashboardFilters cleared() {
+        return NONE.withRange(range);
     }
 
     private static String first(Map<String, List<String>> params, String name) {

@@ -11,26 +11,35 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.tabs.Tabs;
+import com.vaadin.flow.component.tabs.TabsVariant;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import dev.turnstile.dashboard.DashboardSettings;
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.ActivityStats;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.Breakdown;
 import dev.turnstile.projections.query.Result;
+import dev.turnstile.projections.query.TimelineBucket;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Coordination activity at a glance: stat cards, claims and blocks over the last 24 hours, breakdowns by project and
- * task, and the latest attempts with filters kept in the page address. New decisions appear without a reload.
+ * Coordination activity at a glance: stat cards and an interactive chart of claims and blocks over the last hour,
+ * 24 hours or 7 days, the latest attempts, and breakdowns by project and task that link to filtered views. The
+ * filters drive the cards, the chart and the list together, and they and the range live in the page address, so
+ * reload, back and a shared link show the same view. New decisions appear without a reload.
  */
 @Route("")
 @PageTitle("Activity · Turnstile")
@@ -50,6 +59,8 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
     private final TextField shaFilter = new TextField("Git SHA prefix");
     private final Button clearFilters = new Button("Clear filters");
     private final Span filterProblem = new Span();
+    private final Tabs rangeTabs = new Tabs();
+    private final Map<Tab, TimeRange> ranges = new LinkedHashMap<>();
     private final AttemptGrid grid;
     private final Button loadMore = new Button("Load more");
 
@@ -60,8 +71,9 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
     private List<String> projectItems = List.of();
     private List<String> taskItems = List.of();
     private LiveUpdates live;
+    private Registration compactLayout;
     private static final long CHART_REDRAW_NANOS = Duration.ofSeconds(2).toNanos();
-    private List<dev.turnstile.projections.query.TimelineBucket> drawnTimeline;
+    private ShownChart drawnChart;
     private long drawnAt;
 
     public DashboardView(ActivityQueries queries, DashboardSettings settings) {
@@ -76,7 +88,7 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
         cards.getStyle().set("gap", "var(--lumo-space-m)");
         cards.setWidthFull();
 
-        add(stats, chart, filterBar(), filterProblem, grid, loadMore, cards);
+        add(filterBar(), filterProblem, rangePicker(), stats, chart, grid, loadMore, cards);
         loadMore.setId("load-more");
         loadMore.addClickListener(event -> loadNextPage());
         filterProblem.setId("filter-problem");
@@ -115,13 +127,33 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
             }
         });
         clearFilters.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        clearFilters.addClickListener(event -> changeFilters(DashboardFilters.NONE));
+        clearFilters.addClickListener(event -> changeFilters(filters.cleared()));
 
         var bar = new HorizontalLayout(
                 new H2("Recent activity"), projectFilter, taskFilter, resultFilter, shaFilter, clearFilters);
         bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         bar.setWrap(true);
         return bar;
+    }
+
+    private Tabs rangePicker() {
+        rangeTabs.setId("range");
+        rangeTabs.addThemeVariants(TabsVariant.LUMO_SMALL);
+        rangeTabs.getElement().setAttribute("aria-label", "Time range");
+        for (var range : TimeRange.values()) {
+            var tab = new Tab(range.label());
+            tab.setId("range-" + range.label());
+            tab.getElement().setAttribute("title", "The " + range.description());
+            ranges.put(tab, range);
+            rangeTabs.add(tab);
+        }
+        rangeTabs.addSelectedChangeListener(event -> {
+            var picked = ranges.get(event.getSelectedTab());
+            if (picked != null) {
+                changeFilters(filters.withRange(picked));
+            }
+        });
+        return rangeTabs;
     }
 
     /** The address is the state: a filter change navigates to the address with the new filters. */
@@ -144,6 +176,11 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
         try {
             resultFilter.setValue(filters.result());
             shaFilter.setValue(filters.shaPrefix() == null ? "" : filters.shaPrefix());
+            ranges.forEach((tab, range) -> {
+                if (range == filters.range()) {
+                    rangeTabs.setSelectedTab(tab);
+                }
+            });
         } finally {
             applyingFilters = false;
         }
@@ -160,9 +197,6 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
             stats.showLoading();
             showChoices(List.of(), List.of());
             grid.setEmptyStateText("Loading activity…");
-        } else {
-            var current = queries.stats();
-            showStats(current);
         }
         var page = queries.recentAttempts(filters.toAttemptFilter(), null, settings.pageSize());
         shown.clear();
@@ -173,23 +207,38 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
             grid.setEmptyStateText(filters.isEmpty() ? "No activity yet" : "No attempts match these filters");
         }
         loadMore.setVisible(nextCursor != null);
-        var now = settings.clock().instant();
-        var bucket = Duration.ofHours(1);
-        var to = now.plus(bucket).minusMillis(Math.floorMod(now.toEpochMilli(), bucket.toMillis()));
-        var timeline = queries.timeline(to.minus(Duration.ofHours(24)), to, bucket);
-        // Drawing the chart is the costliest part of a refresh: redraw when it changed, at most every 2 s under load.
+        var range = filters.range();
+        var to = range.end(settings.clock().instant());
+        var timeline = queries.timeline(to.minus(range.span()), to, range.bucket(), filters.toAttemptFilter());
+        if (queries.ready()) {
+            showStats(queries.stats(), timeline);
+        }
+        // Sending the chart is the costliest part of a refresh: when it changed, at most every 2 s under load (a
+        // filter or range change shows at once: the page's view is new).
         long nanos = System.nanoTime();
-        if (!timeline.equals(drawnTimeline) && (drawnTimeline == null || nanos - drawnAt >= CHART_REDRAW_NANOS)) {
-            chart.show(timeline, "Claims and blocks, last 24 hours");
-            drawnTimeline = timeline;
+        var wanted = new ShownChart(filters, timeline);
+        if (!wanted.equals(drawnChart)
+                && (drawnChart == null
+                        || !drawnChart.filters().equals(filters)
+                        || nanos - drawnAt >= CHART_REDRAW_NANOS)) {
+            chart.show(timeline, range, chartTitle());
+            drawnChart = wanted;
             drawnAt = nanos;
         }
     }
 
-    private void showStats(ActivityStats current) {
-        stats.show(current);
-        byProject.show(current.byProject());
-        byTask.show(current.byTask());
+    /** What the chart shows: a new view (filters or range) is drawn at once, new data at most every 2 s. */
+    private record ShownChart(DashboardFilters filters, List<TimelineBucket> timeline) {}
+
+    private String chartTitle() {
+        return "Claims and blocks, " + filters.range().description() + (filters.isEmpty() ? "" : " (filtered)");
+    }
+
+    private void showStats(ActivityStats current, List<TimelineBucket> timeline) {
+        stats.show(current, timeline, filters.range(), !filters.isEmpty());
+        byProject.show(
+                current.byProject(), project -> filters.withProject(project).toQuery());
+        byTask.show(current.byTask(), task -> filters.withTask(task).toQuery());
         showChoices(current.byProject(), current.byTask());
     }
 
@@ -241,10 +290,15 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
         // Relative times and the 24-hour figures age even when nothing happens; a loading page looks again soon.
         live = new LiveUpdates(queries, ui, attempt -> true, this::refresh, settings.scheduler(), settings.coalesce())
                 .refreshingWhileIdle(() -> queries.ready() ? settings.idleRefresh() : Duration.ofSeconds(1));
+        compactLayout = CompactLayout.follow(ui, grid::setCompact);
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
+        if (compactLayout != null) {
+            compactLayout.remove();
+            compactLayout = null;
+        }
         if (live != null) {
             live.close();
             live = null;
@@ -278,6 +332,10 @@ public class DashboardView extends VerticalLayout implements BeforeEnterObserver
 
     BreakdownPanel projectBreakdown() {
         return byProject;
+    }
+
+    Tabs rangeTabs() {
+        return rangeTabs;
     }
 
     TimelineChart chart() {

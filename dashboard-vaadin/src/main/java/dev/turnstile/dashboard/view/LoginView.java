@@ -32,7 +32,9 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         setJustifyContentMode(JustifyContentMode.CENTER);
         form.setAction("login");
         form.setForgotPasswordButtonVisible(false);
-        add(new H1("Turnstile"), new Paragraph("Coordination activity for analysts. Sign in to continue."), form);
+        var title = new H1(new ProductMark("var(--lumo-font-size-xxl)"));
+        title.getStyle().set("margin", "0");
+        add(title, new Paragraph("Coordination activity for analysts. Sign in to continue."), form);
         settings.identityProviders().forEach(provider -> {
             var link = new Anchor("/oauth2/authorization/" + provider.id(), "Sign in with " + provider.name());
             link.setRouterIgnore(true);

@@ -11,18 +11,26 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.Registration;
 import dev.turnstile.dashboard.DashboardSettings;
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.Attempt;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** Every attempt for one commit, across projects and tasks, newest first. */
+/**
+ * Every attempt for one commit, across projects and tasks, newest first. An address that cannot be a SHA says so,
+ * and what a SHA looks like, rather than counting no attempts.
+ */
 @Route("sha/:" + ShaView.SHA_PARAMETER)
 @PermitAll
 public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String SHA_PARAMETER = "sha";
+
+    /** A git SHA or the start of one: hexadecimal, SHA-1 (40) or SHA-256 (64) at most. */
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{1,64}");
 
     private final ActivityQueries queries;
     private final DashboardSettings settings;
@@ -32,6 +40,7 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final AttemptGrid grid;
     private String sha = "";
     private LiveUpdates live;
+    private Registration compactLayout;
 
     public ShaView(ActivityQueries queries, DashboardSettings settings) {
         this.queries = queries;
@@ -40,6 +49,7 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
         setId("sha-view");
         heading.addClassName("ts-sha");
         summary.setId("sha-summary");
+        problem.setId("sha-problem");
         problem.getStyle().set("color", "var(--lumo-error-text-color)");
         grid.setEmptyStateText("No attempts for this commit");
         add(new RouterLink("← All activity", DashboardView.class), heading, summary, problem, grid);
@@ -52,12 +62,41 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
         refresh();
     }
 
+    Span problem() {
+        return problem;
+    }
+
+    Paragraph summary() {
+        return summary;
+    }
+
     @Override
     public String getPageTitle() {
         return AttemptGrid.shortSha(sha) + " · Turnstile";
     }
 
+    /** Why {@code text} cannot be a git SHA, or null when it can. */
+    static String notASha(String text) {
+        if (SHA.matcher(text).matches()) {
+            return null;
+        }
+        return "\"" + text + "\" is not a git SHA. A SHA is hexadecimal (0-9 and a-f), 40 characters long"
+                + " (64 for SHA-256), such as 3f9c2ab41d0e5b7c8a9f1e2d3c4b5a6978695a4b; its first 7 or more characters"
+                + " are enough when only one commit starts with them.";
+    }
+
     void refresh() {
+        var malformed = notASha(sha);
+        if (malformed != null) {
+            grid.show(List.of());
+            grid.setVisible(false);
+            summary.setText("");
+            summary.setVisible(false);
+            problem.setText(malformed);
+            return;
+        }
+        grid.setVisible(true);
+        summary.setVisible(true);
         List<Attempt> attempts;
         try {
             attempts = queries.attemptsForSha(sha);
@@ -74,6 +113,7 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     @Override
     protected void onAttach(AttachEvent event) {
+        compactLayout = CompactLayout.follow(event.getUI(), grid::setCompact);
         live = new LiveUpdates(
                 queries,
                 event.getUI(),
@@ -85,6 +125,10 @@ public class ShaView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     @Override
     protected void onDetach(DetachEvent event) {
+        if (compactLayout != null) {
+            compactLayout.remove();
+            compactLayout = null;
+        }
         if (live != null) {
             live.close();
             live = null;

@@ -4,12 +4,17 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import dev.turnstile.projections.query.ActivityStats;
+import dev.turnstile.projections.query.TimelineBucket;
+import java.util.List;
 import java.util.Locale;
 
-/** Total claims, duplicates blocked, block rate and active projects, with placeholders while data loads. */
+/**
+ * Claims, duplicates blocked and block rate over the page's time range and filters (the chart's buckets summed), and
+ * active projects; all-time totals beside them when nothing is filtered. Placeholders while data loads.
+ */
 public class StatCards extends FlexLayout {
 
-    private final Card total = new Card("total-claims", "Total claims");
+    private final Card total = new Card("total-claims", "Claims");
     private final Card blocked = new Card("duplicates-blocked", "Duplicates blocked");
     private final Card blockRate = new Card("block-rate", "Block rate");
     private final Card projects = new Card("active-projects", "Active projects");
@@ -30,10 +35,23 @@ public class StatCards extends FlexLayout {
         }
     }
 
-    public void show(ActivityStats stats) {
-        total.show(count(stats.totalAttempts()), count(stats.attemptsLast24h()) + " in last 24h");
-        blocked.show(count(stats.duplicatesBlocked()), count(stats.duplicatesBlockedLast24h()) + " in last 24h");
-        blockRate.show(String.format(Locale.ROOT, "%.1f%%", stats.blockRatePercent()), "of all claims were duplicates");
+    /**
+     * @param stats the all-time figures
+     * @param timeline the chart's buckets: what the filters keep over {@code range}
+     * @param filtered whether filters are set (the all-time totals then do not apply)
+     */
+    public void show(ActivityStats stats, List<TimelineBucket> timeline, TimeRange range, boolean filtered) {
+        long claims = timeline.stream().mapToLong(TimelineBucket::attempts).sum();
+        long blockedClaims =
+                timeline.stream().mapToLong(TimelineBucket::blocked).sum();
+        var scope = "in the " + range.description() + (filtered ? ", filtered" : "");
+        total.show(count(claims), filtered ? scope : scope + " · " + count(stats.totalAttempts()) + " all time");
+        blocked.show(
+                count(blockedClaims),
+                filtered ? scope : scope + " · " + count(stats.duplicatesBlocked()) + " all time");
+        blockRate.show(
+                String.format(Locale.ROOT, "%.1f%%", claims == 0 ? 0.0 : blockedClaims * 100.0 / claims),
+                "of claims " + scope + " were duplicates");
         projects.show(
                 count(stats.activeProjects()),
                 stats.byTask().size() + (stats.byTask().size() == 1 ? " task" : " tasks"));

@@ -1,85 +1,56 @@
 package dev.turnstile.dashboard.view;
 
-import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.Tag;
+import com.vaadin.flow.component.dependency.JavaScript;
+import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.TimelineBucket;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.List;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import java.util.Map;
 
-/** Claims and blocks over time, drawn by XChart as SVG on the server and sent to the page as markup. */
-public class TimelineChart extends Div {
+/**
+ * Claims and blocks over time, as an interactive chart in the browser: Chart.js with tooltips on hover and zoom
+ * (drag, pinch, Ctrl+wheel), from WebJars served by the application, driven by {@code turnstile/timeline-chart.js}.
+ * The server sends the buckets; the browser draws them in the user's time zone and colour scheme.
+ */
+@Tag("ts-timeline-chart")
+@JavaScript(TimelineChart.CHART_JS)
+@JavaScript(TimelineChart.HAMMER_JS)
+@JavaScript(TimelineChart.ZOOM_JS)
+@JavaScript("context://turnstile/timeline-chart.js")
+public class TimelineChart extends Component implements HasSize {
 
-    private String svg = "";
+    static final String CHART_JS = "context://webjars/chart.js/4.5.1/dist/chart.umd.min.js";
+    static final String HAMMER_JS = "context://webjars/hammerjs/2.0.8/hammer.min.js";
+    static final String ZOOM_JS = "context://webjars/chartjs-plugin-zoom/2.2.0/dist/chartjs-plugin-zoom.min.js";
+
+    private String data = "";
 
     public TimelineChart() {
         setId("timeline-chart");
-        addClassName("ts-chart");
-        getElement().setAttribute("role", "img");
+        getElement().getClassList().add("ts-chart");
+        getElement().setAttribute("role", "figure");
         setWidthFull();
     }
 
-    public void show(List<TimelineBucket> buckets, String title) {
-        svg = render(buckets, title);
-        getElement().setProperty("innerHTML", svg);
-        // The chart's text is drawn as shapes: say what it shows for screen readers (and tests).
+    /** Shows {@code buckets} of {@code range} under {@code title}. */
+    public void show(List<TimelineBucket> buckets, TimeRange range, String title) {
+        var points = buckets.stream()
+                .map(bucket -> Map.of(
+                        "t", bucket.start().toEpochMilli(), "claims", bucket.attempts(), "blocked", bucket.blocked()))
+                .toList();
+        data = Json.MAPPER.writeValueAsString(
+                Map.of("title", title, "bucketMillis", range.bucket().toMillis(), "points", points));
+        getElement().setProperty("data", data);
+        // The chart is a canvas: say what it shows for screen readers (and tests).
         long attempts = buckets.stream().mapToLong(TimelineBucket::attempts).sum();
         long blocked = buckets.stream().mapToLong(TimelineBucket::blocked).sum();
         getElement().setAttribute("aria-label", title + ": " + attempts + " claims, " + blocked + " blocked");
     }
 
-    /** The SVG last drawn. */
-    public String svg() {
-        return svg;
-    }
-
-    static String render(List<TimelineBucket> buckets, String title) {
-        XYChart chart = new XYChartBuilder()
-                .width(900)
-                .height(260)
-                .title(title)
-                .xAxisTitle("")
-                .yAxisTitle("per bucket")
-                .build();
-        var styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
-        styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
-        styler.setDatePattern("HH:mm");
-        styler.setChartBackgroundColor(java.awt.Color.WHITE);
-        styler.setPlotGridVerticalLinesVisible(false);
-        styler.setYAxisMin(0.0);
-        styler.setYAxisDecimalPattern("#,###");
-        if (buckets.isEmpty()) {
-            buckets = List.of(new TimelineBucket(java.time.Instant.EPOCH, 0, 0));
-        }
-        var times = buckets.stream().map(b -> Date.from(b.start())).toList();
-        chart.addSeries(
-                        "Claims",
-                        times,
-                        buckets.stream().map(b -> (Number) b.attempts()).toList())
-                .setMarker(SeriesMarkers.NONE);
-        chart.addSeries(
-                        "Blocked",
-                        times,
-                        buckets.stream().map(b -> (Number) b.blocked()).toList())
-                .setMarker(SeriesMarkers.NONE);
-        var out = new ByteArrayOutputStream();
-        try {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not draw the timeline chart", e);
-        }
-        var text = out.toString(StandardCharsets.UTF_8);
-        // Keep the <svg> element only: the XML prologue and doctype have no place inside a page.
-        int start = text.indexOf("<svg");
-        return start < 0 ? text : text.substring(start);
+    /** The JSON last sent to the browser. */
+    public String data() {
+        return data;
     }
 }

@@ -26,6 +26,25 @@ class DashboardFiltersTest {
     }
 
     @Test
+    void the_range_is_in_the_address_unless_it_is_the_default() {
+        var week = DashboardFilters.NONE.withProject("hire").withRange(TimeRange.WEEK);
+
+        assertThat(week.toQuery().getQueryString()).isEqualTo("project=hire&range=7d");
+        assertThat(DashboardFilters.from(week.toQuery())).isEqualTo(week);
+        assertThat(DashboardFilters.NONE.withRange(TimeRange.DAY).toQuery().getQueryString())
+                .isEmpty();
+        assertThat(week.cleared()).isEqualTo(DashboardFilters.NONE.withRange(TimeRange.WEEK));
+    }
+
+    @Test
+    void a_range_that_is_not_offered_is_dropped_and_said_so() {
+        var filters = DashboardFilters.from(QueryParameters.full(Map.of("range", new String[] {"3w"})));
+
+        assertThat(filters.range()).isEqualTo(TimeRange.DEFAULT);
+        assertThat(filters.problem()).isEqualTo("range must be 1h, 24h or 7d; got \"3w\"");
+    }
+
+    @Test
     void no_filter_gives_an_empty_address_query() {
         assertThat(DashboardFilters.NONE.toQuery().getQueryString()).isEmpty();
         assertThat(DashboardFilters.from(QueryParameters.empty()).isEmpty()).isTrue();

@@ -3,6 +3,7 @@ package dev.turnstile.dashboard.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
 import dev.turnstile.dashboard.DashboardSettings;
 import dev.turnstile.projections.activity.InMemoryActivity;
 import dev.turnstile.projections.query.Attempt;
@@ -48,7 +49,7 @@ class DashboardViewTest {
     }
 
     @Test
-    void stat_cards_show_totals_24_hour_figures_block_rate_and_active_projects() {
+    void stat_cards_show_the_ranges_figures_all_time_totals_block_rate_and_active_projects() {
         activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW.minusSeconds(30));
         activity.add("hire", "deploy", "3f9c2ab", "a2", false, NOW.minusSeconds(20));
         activity.add("web", "build", "0a1b2c3", "a3", true, NOW.minusSeconds(10));
@@ -58,9 +59,9 @@ class DashboardViewTest {
 
         var cards = view.statCards();
         assertThat(cards.value("total-claims")).isEqualTo("3");
-        assertThat(cards.detail("total-claims")).isEqualTo("3 in last 24h");
+        assertThat(cards.detail("total-claims")).isEqualTo("in the last 24 hours · 3 all time");
         assertThat(cards.value("duplicates-blocked")).isEqualTo("1");
-        assertThat(cards.detail("duplicates-blocked")).isEqualTo("1 in last 24h");
+        assertThat(cards.detail("duplicates-blocked")).isEqualTo("in the last 24 hours · 1 all time");
         assertThat(cards.value("block-rate")).isEqualTo("33.3%");
         assertThat(cards.value("active-projects")).isEqualTo("2");
     }
@@ -135,15 +136,89 @@ class DashboardViewTest {
     }
 
     @Test
-    void the_chart_draws_claims_and_blocks_as_svg() {
+    void the_chart_gets_the_ranges_buckets_for_the_browser_to_draw() {
         activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW.minusSeconds(60));
         var view = new DashboardView(activity, settings);
 
         view.show(DashboardFilters.NONE);
 
-        assertThat(view.chart().svg()).startsWith("<svg").contains("<path");
+        assertThat(view.chart().data())
+                .contains("\"bucketMillis\":900000")
+                .contains("\"claims\":1")
+                .contains("Claims and blocks, last 24 hours");
         assertThat(view.chart().getElement().getAttribute("aria-label"))
                 .isEqualTo("Claims and blocks, last 24 hours: 1 claims, 0 blocked");
+        assertThat(view.chart().getElement().getProperty("data"))
+                .isEqualTo(view.chart().data());
+    }
+
+    @Test
+    void filters_drive_the_cards_and_the_chart_as_well_as_the_list() {
+        activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW.minusSeconds(30));
+        activity.add("hire", "deploy", "3f9c2ab", "a2", false, NOW.minusSeconds(20));
+        activity.add("web", "build", "0a1b2c3", "a3", true, NOW.minusSeconds(10));
+        var view = new DashboardView(activity, settings);
+
+        view.show(DashboardFilters.NONE.withProject("hire"));
+
+        var cards = view.statCards();
+        assertThat(cards.value("total-claims")).isEqualTo("2");
+        assertThat(cards.detail("total-claims")).isEqualTo("in the last 24 hours, filtered");
+        assertThat(cards.value("duplicates-blocked")).isEqualTo("1");
+        assertThat(cards.value("block-rate")).isEqualTo("50.0%");
+        assertThat(view.chart().getElement().getAttribute("aria-label"))
+                .isEqualTo("Claims and blocks, last 24 hours (filtered): 2 claims, 1 blocked");
+
+        view.show(DashboardFilters.NONE.withResult(Result.GRANTED));
+        assertThat(cards.value("total-claims")).isEqualTo("2");
+        assertThat(cards.value("duplicates-blocked")).isEqualTo("0");
+    }
+
+    @Test
+    void the_range_sets_how_far_back_the_cards_and_the_chart_look() {
+        activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW.minus(Duration.ofHours(3)));
+        activity.add("hire", "deploy", "3f9c2ab", "a2", false, NOW.minus(Duration.ofDays(2)));
+        activity.add("web", "build", "0a1b2c3", "a3", true, NOW.minusSeconds(10));
+        var view = new DashboardView(activity, settings);
+
+        view.show(DashboardFilters.NONE.withRange(TimeRange.HOUR));
+        assertThat(view.statCards().value("total-claims")).isEqualTo("1");
+        assertThat(view.chart().data()).contains("\"bucketMillis\":60000");
+
+        view.show(DashboardFilters.NONE);
+        assertThat(view.statCards().value("total-claims")).isEqualTo("2");
+
+        view.show(DashboardFilters.NONE.withRange(TimeRange.WEEK));
+        assertThat(view.statCards().value("total-claims")).isEqualTo("3");
+        assertThat(view.statCards().detail("duplicates-blocked")).isEqualTo("in the last 7 days · 1 all time");
+        assertThat(view.rangeTabs().getSelectedTab().getLabel()).isEqualTo("7d");
+    }
+
+    @Test
+    void breakdown_rows_link_to_the_page_filtered_by_them_keeping_the_range() {
+        activity.add("web", "build", "0a1b2c3", "a1", true, NOW);
+        activity.add("hire", "deploy", "3f9c2ab", "a1", true, NOW);
+        activity.add("hire", "deploy", "3f9c2ab", "a2", false, NOW);
+        var view = new DashboardView(activity, settings);
+
+        view.show(DashboardFilters.NONE.withRange(TimeRange.WEEK));
+
+        assertThat(view.projectBreakdown().rowLinks())
+                .containsExactly("?project=hire&range=7d", "?project=web&range=7d");
+    }
+
+    @Test
+    void a_narrow_grid_shows_what_and_who_in_one_column_and_keeps_time_and_result() {
+        var grid = new AttemptGrid(Clock.fixed(NOW, ZoneOffset.UTC));
+
+        grid.setCompact(true);
+
+        assertThat(grid.getColumns().stream().filter(Grid.Column::isVisible).map(Grid.Column::getKey))
+                .containsExactly(null, "attempt", "result");
+
+        grid.setCompact(false);
+        assertThat(grid.getColumns().stream().filter(Grid.Column::isVisible).map(Grid.Column::getKey))
+                .containsExactly(null, "project", "task", "sha", "agent", "result");
     }
 
     @Test

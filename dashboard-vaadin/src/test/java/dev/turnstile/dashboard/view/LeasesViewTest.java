@@ -80,4 +80,11 @@ class LeasesViewTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void each_tab_has_an_address_and_the_active_one_is_the_plain_page() {
+        assertThat(LeasesView.query(LeaseState.EXPIRED).getQueryString()).isEqualTo("state=expired");
+        assertThat(LeasesView.query(LeaseState.COMPLETED).getQueryString()).isEqualTo("state=completed");
+        assertThat(LeasesView.query(LeaseState.ACTIVE).getQueryString()).isEmpty();
+    }
 }

@@ -88,7 +88,8 @@ class FullDiskIT {
                     .contains("Free disk space under " + dataDir)
                     .contains("below the threshold");
         });
-        var actuator = json(turnstile.get("/actuator/health").body());
+        // The health details are for a signed-in user only.
+        var actuator = json(turnstile.getSignedIn("/actuator/health", dataDir).body());
         assertThat(actuator).containsEntry("status", "DOWN");
         assertThat(actuator)
                 .extractingByKey("components")
@@ -107,11 +108,11 @@ class FullDiskIT {
             assertThat(json(refused.body()))
                     .containsEntry("error", "disk_low")
                     .hasEntrySatisfying(
-                            "message",
+                            "detail",
                             message -> assertThat((String) message)
                                     .contains("Free disk space under " + dataDir)
                                     .contains("below the threshold of 100,663,296 bytes")
-                                    .contains("the claim was not written"));
+                                    .contains("the request was not written"));
         }
         assertThat(requestsWritten(turnstile))
                 .as("records on the requests topic")

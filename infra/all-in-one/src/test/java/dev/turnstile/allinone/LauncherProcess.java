@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -167,6 +169,28 @@ final class LauncherProcess implements AutoCloseable {
         return http.send(
                 HttpRequest.newBuilder(uri(path))
                         .timeout(Duration.ofSeconds(15))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code GET path} as the local default's dashboard user (its login is kept in {@code dataDir}): for what only a
+     * signed-in user sees, such as the health details.
+     */
+    HttpResponse<String> getSignedIn(String path, Path dataDir) throws IOException, InterruptedException {
+        var login = new Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("dashboard-login.properties"))) {
+            login.load(in);
+        }
+        var credentials = login.getProperty("user") + ":" + login.getProperty("password");
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(15))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

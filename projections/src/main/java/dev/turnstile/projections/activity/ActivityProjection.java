@@ -1,5 +1,6 @@
 package dev.turnstile.projections.activity;
 
+import dev.turnstile.projections.feed.TopicFeed;
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.Attempt;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The activity read model: claim attempts from the decisions topic, folded by {@link ActivityFold} into an
  * {@link ActivityStore} and answered through {@link #queries()}. One thread applies records ({@link #apply},
- * normally a {@link ProjectionRunner}); any thread may query.
+ * normally a {@link TopicFeed}); any thread may query.
  *
  * <p>Each {@link #apply} call writes one atomic batch holding what the new decisions change <em>and</em> the next
  * offset of each partition it read. A decision whose id was applied before (a redelivery, a replayed topic) changes
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class ActivityProjection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ActivityProjection.class);
+    private static final TopicFeed.Model FED_AS = new TopicFeed.Model(
+            "activity projection", "activity-projection", "The dashboard shows older figures meanwhile.");
 
     /** Different event kinds warned about once each; beyond, they are logged at debug only. */
     private static final int MAX_WARNED_KINDS = 100;
@@ -137,6 +140,31 @@ public final class ActivityProjection implements AutoCloseable {
     /** The next offset to read of each partition, as stored with the last applied batch. */
     public Map<Integer, Long> storedOffsets() {
         return store.read(ActivityStore.Reader::offsets);
+    }
+
+    /** This projection as what a {@link TopicFeed} feeds from the decisions topic. */
+    public TopicFeed.Target<DecisionRecord> feedTarget() {
+        return new TopicFeed.Target<>() {
+            @Override
+            public TopicFeed.Model model() {
+                return FED_AS;
+            }
+
+            @Override
+            public Map<Integer, Long> storedOffsets() {
+                return ActivityProjection.this.storedOffsets();
+            }
+
+            @Override
+            public void apply(List<DecisionRecord> records) {
+                ActivityProjection.this.apply(records);
+            }
+
+            @Override
+            public void markReady() {
+                ActivityProjection.this.markReady();
+            }
+        };
     }
 
     /** Marks the projection caught up with the topic (see {@link ActivityQueries#ready()}). */

@@ -131,10 +131,34 @@ final class ActivityQueryService implements ActivityQueries {
     }
 
     @Override
-    public List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket) {
+    public List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket, AttemptFilter filter) {
         var range = new TimelineRange(from, to, bucket);
+        var wanted = filter == null ? AttemptFilter.none() : filter;
+        var minutes = range.minutes();
         return store.read(reader -> {
-            reader.forEachMinute(range.minutes(), range::add);
+            if (QueryRules.countedByMinutes(wanted)) {
+                var series = wanted.project() != null
+                        ? Keys.projectMinutes(wanted.project())
+                        : wanted.task() != null ? Keys.taskMinutes(wanted.task()) : Keys.MINUTE;
+                reader.forEachMinute(
+                        series,
+                        minutes,
+                        (minute, counts) -> range.add(minute, QueryRules.only(wanted.result(), counts)));
+            } else {
+                var index = chooseIndex(reader, wanted);
+                if (index != null) {
+                    reader.forEachAttemptBetween(
+                            index,
+                            minutes.first() * QueryRules.MINUTE_MILLIS,
+                            minutes.endExclusive() * QueryRules.MINUTE_MILLIS,
+                            attempt -> {
+                                if (wanted.matches(attempt)) {
+                                    range.add(attempt);
+                                }
+                                return true;
+                            });
+                }
+            }
             return range.buckets();
         });
     }

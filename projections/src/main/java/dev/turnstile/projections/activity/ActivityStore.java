@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -41,8 +42,11 @@ final class ActivityStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActivityStore.class);
     private static final byte[] EMPTY = new byte[0];
 
-    /** The store's layout; a store of another layout is rebuilt from offset 0 when opened. 2: leases. */
-    static final String LAYOUT = "2";
+    /**
+     * The store's layout; a store of another layout is rebuilt from offset 0 when opened. 2: leases; 3: minute
+     * buckets per project and per task.
+     */
+    static final String LAYOUT = "3";
 
     static {
         RocksDB.loadLibrary();
@@ -197,7 +201,9 @@ final class ActivityStore implements AutoCloseable {
         private final Map<Integer, Long> offsets = new TreeMap<>();
         private final Set<String> seen = new HashSet<>();
         private final Map<String, Lease> leases = new HashMap<>();
-        private final Map<Long, Counts> minutes = new TreeMap<>();
+        /** Minute buckets moved by the batch (every claim's, a project's, a task's), by key. */
+        private final Map<byte[], Counts> minutes = new TreeMap<>(Arrays::compareUnsigned);
+
         private final Map<String, Counts> projectDeltas = new HashMap<>();
         private final Map<String, Counts> taskDeltas = new HashMap<>();
         private Counts totalsDelta = Counts.ZERO;
@@ -240,7 +246,15 @@ final class ActivityStore implements AutoCloseable {
                     totalsDelta = totalsDelta.plus(tally.counts());
                     projectDeltas.merge(tally.project(), tally.counts(), Counts::plus);
                     taskDeltas.merge(tally.task(), tally.counts(), Counts::plus);
-                    minutes.merge(tally.epochMinute(), tally.counts(), Counts::plus);
+                    minutes.merge(Keys.minute(tally.epochMinute()), tally.counts(), Counts::plus);
+                    minutes.merge(
+                            Keys.minute(Keys.projectMinutes(tally.project()), tally.epochMinute()),
+                            tally.counts(),
+                            Counts::plus);
+                    minutes.merge(
+                            Keys.minute(Keys.taskMinutes(tally.task()), tally.epochMinute()),
+                            tally.counts(),
+                            Counts::plus);
                 }
                 var lease = change.lease();
                 if (lease != null) {
@@ -261,7 +275,7 @@ final class ActivityStore implements AutoCloseable {
         void commit() {
             try {
                 for (var minute : minutes.entrySet()) {
-                    var key = Keys.minute(minute.getKey());
+                    var key = minute.getKey();
                     batch.put(
                             key,
                             Counts.decode(db.get(key)).plus(minute.getValue()).encode());
@@ -354,14 +368,20 @@ final class ActivityStore implements AutoCloseable {
 
         /** The counts of every minute of {@code minutes} that has any, oldest first. */
         void forEachMinute(QueryRules.Minutes minutes, MinuteVisitor visitor) {
-            var end = Keys.minute(minutes.endExclusive());
+            forEachMinute(Keys.MINUTE, minutes, visitor);
+        }
+
+        /**
+         * The counts of every minute of {@code minutes} in one series of minute buckets ({@link Keys#MINUTE},
+         * {@link Keys#projectMinutes}, {@link Keys#taskMinutes}) that has any, oldest first.
+         */
+        void forEachMinute(byte[] series, QueryRules.Minutes minutes, MinuteVisitor visitor) {
+            var end = Keys.minute(series, minutes.endExclusive());
             try (var it = db.newIterator()) {
-                for (it.seek(Keys.minute(minutes.first()));
-                        it.isValid()
-                                && Keys.startsWith(it.key(), Keys.MINUTE)
-                                && Arrays.compareUnsigned(it.key(), end) < 0;
+                for (it.seek(Keys.minute(series, minutes.first()));
+                        it.isValid() && Keys.startsWith(it.key(), series) && Arrays.compareUnsigned(it.key(), end) < 0;
                         it.next()) {
-                    visitor.visit(Keys.minuteOf(it.key()), Counts.decode(it.value()));
+                    visitor.visit(Keys.minuteOf(it.key(), series.length), Counts.decode(it.value()));
                 }
             }
         }
@@ -370,6 +390,30 @@ final class ActivityStore implements AutoCloseable {
             var sum = new Counts[] {Counts.ZERO};
             forEachMinute(minutes, (minute, counts) -> sum[0] = sum[0].plus(counts));
             return sum[0];
+        }
+
+        /**
+         * Every attempt of {@code index} made in {@code [from, to)} milliseconds, newest first, until
+         * {@code visitor} returns false.
+         */
+        void forEachAttemptBetween(AttemptIndex index, long from, long to, Predicate<Attempt> visitor) {
+            var prefix = Keys.prefix(index);
+            try (var it = db.newIterator()) {
+                // Positions order newest first: the first at or before to - 1 ms is where the range starts.
+                for (it.seek(Keys.concat(prefix, Keys.position(to - 1, "")));
+                        it.isValid() && Keys.startsWith(it.key(), prefix);
+                        it.next()) {
+                    var position = Keys.suffix(it.key(), prefix.length);
+                    var attempt = index instanceof AttemptIndex.All ? decodeAttempt(it.value()) : attemptAt(position);
+                    if (attempt == null) {
+                        continue;
+                    }
+                    long at = attempt.attemptedAt().toEpochMilli();
+                    if (at < from || (at < to && !visitor.test(attempt))) {
+                        return;
+                    }
+                }
+            }
         }
 
         /**

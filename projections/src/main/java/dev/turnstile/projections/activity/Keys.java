@@ -24,6 +24,8 @@ final class Keys {
     static final byte[] PROJECT = ascii("P:");
     static final byte[] TASK = ascii("T:");
     static final byte[] MINUTE = ascii("B:");
+    static final byte[] PROJECT_MINUTE = ascii("BP:");
+    static final byte[] TASK_MINUTE = ascii("BT:");
     static final byte[] ATTEMPT = ascii("A:");
     static final byte[] BY_PROJECT = ascii("IP:");
     static final byte[] BY_TASK = ascii("IT:");
@@ -65,14 +67,32 @@ final class Keys {
     }
 
     static byte[] minute(long epochMinute) {
-        return ByteBuffer.allocate(MINUTE.length + 8)
-                .put(MINUTE)
+        return minute(MINUTE, epochMinute);
+    }
+
+    /**
+     * A one-minute bucket of a series: {@link #MINUTE} for every claim, {@link #projectMinutes} or
+     * {@link #taskMinutes} for one project's or task's.
+     */
+    static byte[] minute(byte[] series, long epochMinute) {
+        return ByteBuffer.allocate(series.length + 8)
+                .put(series)
                 .putLong(sortable(epochMinute))
                 .array();
     }
 
-    static long minuteOf(byte[] minuteKey) {
-        return sortable(ByteBuffer.wrap(minuteKey, MINUTE.length, 8).getLong());
+    /** The series of one project's minute buckets. */
+    static byte[] projectMinutes(String project) {
+        return named(PROJECT_MINUTE, project);
+    }
+
+    /** The series of one task's minute buckets. */
+    static byte[] taskMinutes(String task) {
+        return named(TASK_MINUTE, task);
+    }
+
+    static long minuteOf(byte[] minuteKey, int seriesLength) {
+        return sortable(ByteBuffer.wrap(minuteKey, seriesLength, 8).getLong());
     }
 
     /** The position of an attempt: newest first, ties broken by decision id. */

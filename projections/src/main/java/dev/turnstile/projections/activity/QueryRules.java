@@ -2,10 +2,12 @@ package dev.turnstile.projections.activity;
 
 import dev.turnstile.projections.query.ActivityQueries;
 import dev.turnstile.projections.query.Attempt;
+import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.AttemptPage;
 import dev.turnstile.projections.query.Breakdown;
 import dev.turnstile.projections.query.InvalidQueryException;
 import dev.turnstile.projections.query.LeaseState;
+import dev.turnstile.projections.query.Result;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -108,6 +110,24 @@ final class QueryRules {
                                 ", ", candidates.subList(0, Math.min(candidates.size(), SHAS_LISTED_WHEN_AMBIGUOUS)))
                         + (candidates.size() > SHAS_LISTED_WHEN_AMBIGUOUS ? ", …" : "")
                         + "); give more characters");
+    }
+
+    /**
+     * Whether the minute buckets answer a timeline of {@code filter}: no SHA prefix, and not both a project and a
+     * task (there are series of every claim, of each project and of each task; a result is read from their counts).
+     */
+    static boolean countedByMinutes(AttemptFilter filter) {
+        return filter.shaPrefix() == null && (filter.project() == null || filter.task() == null);
+    }
+
+    /** The part of {@code counts} that {@code result} keeps: all of it when null; granted ones block nothing. */
+    static Counts only(Result result, Counts counts) {
+        if (result == null) {
+            return counts;
+        }
+        return result == Result.BLOCKED
+                ? new Counts(counts.blocked(), counts.blocked())
+                : new Counts(counts.total() - counts.blocked(), 0);
     }
 
     static LeaseState requireState(LeaseState state) {

@@ -1,5 +1,6 @@
 package dev.turnstile.projections.activity;
 
+import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.InvalidQueryException;
 import dev.turnstile.projections.query.TimelineBucket;
 import java.time.Duration;
@@ -62,6 +63,15 @@ final class TimelineRange {
         int slot = (int) ((minute * QueryRules.MINUTE_MILLIS - first) / bucketMillis);
         attempts[slot] += counts.total();
         blocked[slot] += counts.blocked();
+    }
+
+    /** Adds one attempt, when it is a claim made in {@link #minutes()}. */
+    void add(Attempt attempt) {
+        long minute = QueryRules.minuteOf(attempt.attemptedAt());
+        var span = minutes();
+        if (attempt.isClaim() && minute >= span.first() && minute < span.endExclusive()) {
+            add(minute, Counts.ZERO.plus(attempt.wasGranted()));
+        }
     }
 
     /** Every bucket, oldest first, empty ones included. */

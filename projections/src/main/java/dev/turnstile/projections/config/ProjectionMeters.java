@@ -1,7 +1,8 @@
 package dev.turnstile.projections.config;
 
 import dev.turnstile.projections.activity.ActivityProjection;
-import dev.turnstile.projections.activity.ProjectionRunner;
+import dev.turnstile.projections.activity.DecisionRecord;
+import dev.turnstile.projections.feed.TopicFeed;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +13,10 @@ import java.util.function.ToDoubleFunction;
 final class ProjectionMeters implements MeterBinder {
 
     private final ActivityProjection projection;
-    private final ProjectionRunner runner;
+    private final TopicFeed<DecisionRecord> runner;
 
     /** @param runner the reader feeding the projection, or null when there is none */
-    ProjectionMeters(ActivityProjection projection, ProjectionRunner runner) {
+    ProjectionMeters(ActivityProjection projection, TopicFeed<DecisionRecord> runner) {
         this.projection = projection;
         this.runner = runner;
     }
@@ -53,14 +54,14 @@ final class ProjectionMeters implements MeterBinder {
                 .description("1 once the read model has caught up with the decisions topic as of start-up")
                 .register(registry);
         if (runner != null) {
-            Gauge.builder("turnstile.projections.lag", runner, ProjectionRunner::lag)
+            Gauge.builder("turnstile.projections.lag", runner, TopicFeed::lag)
                     .description("Decisions on the topic not yet applied (-1 before the first poll)")
                     .register(registry);
             counter(
                     registry,
                     "turnstile.projections.errors",
                     runner,
-                    ProjectionRunner::errorCount,
+                    TopicFeed::errorCount,
                     "Errors reading or applying decisions; each was retried");
         }
     }

@@ -2,7 +2,8 @@ package dev.turnstile.projections.config;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.projections.activity.ActivityProjection;
-import dev.turnstile.projections.activity.ProjectionRunner;
+import dev.turnstile.projections.activity.DecisionRecord;
+import dev.turnstile.projections.feed.TopicFeed;
 import dev.turnstile.projections.query.ActivityQueries;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,53 +59,29 @@ public class ProjectionsAutoConfiguration {
 
     @Bean(destroyMethod = "")
     @ConditionalOnBean(ActivityProjection.class)
-    ProjectionRunner activityProjectionRunner(
+    TopicFeed<DecisionRecord> activityFeed(
             KafkaProperties kafka, ProjectionsProperties settings, ClaimTopics topics, ActivityProjection projection) {
-        return new ProjectionRunner(
-                consumerConfig(kafka, settings), topics.decisions().name(), projection, settings.pollTimeout());
+        return new TopicFeed<>(
+                consumerConfig(kafka, settings),
+                topics.decisions().name(),
+                projection.feedTarget(),
+                DecisionRecord::of,
+                settings.pollTimeout());
     }
 
     @Bean
-    @ConditionalOnBean(ProjectionRunner.class)
-    SmartLifecycle activityProjectionLifecycle(ProjectionRunner runner) {
-        return new RunnerLifecycle(runner);
+    @ConditionalOnBean(ActivityProjection.class)
+    SmartLifecycle activityFeedLifecycle(TopicFeed<DecisionRecord> feed) {
+        return new FeedLifecycle(feed);
     }
 
     /** The reader's consumer settings: {@code spring.kafka.consumer.*}, the projections' own cluster, then extras. */
-    static Map<String, Object> consumerConfig(KafkaProperties kafka, ProjectionsProperties settings) {
+    public static Map<String, Object> consumerConfig(KafkaProperties kafka, ProjectionsProperties settings) {
         var config = new HashMap<>(kafka.buildConsumerProperties());
         if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
             config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         }
         config.putAll(settings.consumer());
         return config;
-    }
-
-    /** Starts the reader with the application (without waiting for it to catch up) and stops it first. */
-    private static final class RunnerLifecycle implements SmartLifecycle {
-
-        private final ProjectionRunner runner;
-        private volatile boolean running;
-
-        RunnerLifecycle(ProjectionRunner runner) {
-            this.runner = runner;
-        }
-
-        @Override
-        public void start() {
-            runner.start();
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-            runner.close();
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
     }
 }

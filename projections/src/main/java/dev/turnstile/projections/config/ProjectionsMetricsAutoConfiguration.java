@@ -1,7 +1,8 @@
 package dev.turnstile.projections.config;
 
 import dev.turnstile.projections.activity.ActivityProjection;
-import dev.turnstile.projections.activity.ProjectionRunner;
+import dev.turnstile.projections.activity.DecisionRecord;
+import dev.turnstile.projections.feed.TopicFeed;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,7 +16,8 @@ import org.springframework.context.annotation.Bean;
 public class ProjectionsMetricsAutoConfiguration {
 
     @Bean
-    ProjectionMeters activityProjectionMeters(ActivityProjection projection, ObjectProvider<ProjectionRunner> runner) {
+    ProjectionMeters activityProjectionMeters(
+            ActivityProjection projection, ObjectProvider<TopicFeed<DecisionRecord>> runner) {
         return new ProjectionMeters(projection, runner.getIfAvailable());
     }
 }

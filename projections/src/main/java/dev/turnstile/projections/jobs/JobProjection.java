@@ -6,6 +6,7 @@ import dev.turnstile.contracts.job.JobEventHeader;
 import dev.turnstile.contracts.job.JobEventType;
 import dev.turnstile.contracts.job.JobState;
 import dev.turnstile.contracts.json.Json;
+import dev.turnstile.projections.feed.TopicFeed;
 import dev.turnstile.projections.query.Subscription;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ import tools.jackson.core.JacksonException;
 /**
  * The work-queue read model: the events of {@code job-events}, folded by {@link JobFold} into queues, jobs and their
  * histories, kept in RocksDB and answered through {@link JobQueries}. One thread applies records ({@link #apply},
- * normally a {@link JobProjectionRunner}); any thread may query.
+ * normally a {@link TopicFeed}); any thread may query.
  *
  * <p>Each {@link #apply} call writes one atomic {@link WriteBatch} holding everything the records changed <em>and</em>
  * the next offset of each partition it read, so a restart resumes exactly where it stopped and a crash never applies
@@ -54,6 +55,8 @@ import tools.jackson.core.JacksonException;
 public final class JobProjection implements JobQueries, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobProjection.class);
+    private static final TopicFeed.Model FED_AS = new TopicFeed.Model(
+            "job read model", "job-projection", "The Runs page and the job API show older states meanwhile.");
 
     /** The store's layout; a store of another layout is rebuilt from offset 0 when opened. */
     static final String LAYOUT = "1";
@@ -415,6 +418,31 @@ public final class JobProjection implements JobQueries, AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** This read model as what a {@link TopicFeed} feeds from {@code job-events}. */
+    public TopicFeed.Target<JobEventRecord> feedTarget() {
+        return new TopicFeed.Target<>() {
+            @Override
+            public TopicFeed.Model model() {
+                return FED_AS;
+            }
+
+            @Override
+            public Map<Integer, Long> storedOffsets() {
+                return JobProjection.this.storedOffsets();
+            }
+
+            @Override
+            public void apply(List<JobEventRecord> records) {
+                JobProjection.this.apply(records);
+            }
+
+            @Override
+            public void markReady() {
+                JobProjection.this.markReady();
+            }
+        };
     }
 
     /** Marks the read model caught up with the topic (see {@link #ready()}). */

@@ -55,7 +55,20 @@ public interface ActivityQueries {
      *     {@code bucket} when it is not a positive whole number of minutes or the range would give more than 10,000
      *     buckets
      */
-    List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket);
+    default List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket) {
+        return timeline(from, to, bucket, AttemptFilter.none());
+    }
+
+    /**
+     * {@link #timeline(Instant, Instant, Duration)} of the claims {@code filter} keeps, so a chart and its totals
+     * follow the filters of the activity list. No filter, a project, a task, a result, or a result with a project or
+     * a task costs O(buckets), as the unfiltered timeline; other filters (a SHA prefix, a project with a task) read
+     * the matching attempts of the range.
+     *
+     * @param filter what to count; {@code null} or {@link AttemptFilter#none()} counts every claim
+     * @throws InvalidQueryException as {@link #timeline(Instant, Instant, Duration)}
+     */
+    List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket, AttemptFilter filter);
 
     /**
      * Calls {@code listener} after each new attempt is applied (a redelivered or already-seen decision is not new),

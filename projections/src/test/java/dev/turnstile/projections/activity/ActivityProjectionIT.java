@@ -10,6 +10,7 @@ import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.kafka.local.SharedTestKafka;
 import dev.turnstile.processor.claim.ClaimProcessorService;
 import dev.turnstile.processor.config.ProcessorProperties;
+import dev.turnstile.projections.feed.TopicFeed;
 import dev.turnstile.projections.query.Attempt;
 import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.Breakdown;
@@ -67,7 +68,7 @@ class ActivityProjectionIT {
     private ClaimProcessorService processor;
     private KafkaProducer<String, ClaimCommand> commands;
     private ActivityProjection projection;
-    private ProjectionRunner runner;
+    private TopicFeed<DecisionRecord> runner;
     private int sent;
 
     @BeforeAll
@@ -201,11 +202,12 @@ class ActivityProjectionIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private ProjectionRunner startRunner(ActivityProjection target) {
-        var started = new ProjectionRunner(
+    private TopicFeed<DecisionRecord> startRunner(ActivityProjection target) {
+        var started = new TopicFeed<>(
                 Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 topics.decisions().name(),
-                target,
+                target.feedTarget(),
+                DecisionRecord::of,
                 Duration.ofMillis(200));
         started.start();
         return started;

@@ -8,8 +8,10 @@ import dev.turnstile.contracts.claim.ClaimOutcome;
 import dev.turnstile.contracts.claim.TaskKey;
 import dev.turnstile.contracts.json.Json;
 import dev.turnstile.projections.query.Attempt;
+import dev.turnstile.projections.query.AttemptFilter;
 import dev.turnstile.projections.query.Lease;
 import dev.turnstile.projections.query.LeaseState;
+import dev.turnstile.projections.query.TimelineBucket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -205,7 +207,7 @@ class ActivityProjectionTest {
             projection.close();
             try (var options = new Options();
                     var db = RocksDB.open(options, dir.resolve("store").toString())) {
-                db.put(ascii("M:layout"), ascii("1"));
+                db.put(ascii("M:layout"), ascii("2"));
             }
 
             projection = ActivityProjection.open(dir.resolve("store"), TOPIC, clock, false);
@@ -219,7 +221,7 @@ class ActivityProjectionTest {
          * it: read without a rebuild, and the next decisions go on from it.
          */
         @Test
-        void a_store_written_in_layout_2_is_read_as_it_is_and_goes_on() throws Exception {
+        void a_store_written_in_layout_3_is_read_as_it_is_and_goes_on() throws Exception {
             projection.close();
             var key = "hire:deploy:3f9c2ab";
             var grantedAt = Instant.parse("2026-11-23T12:00:00Z");
@@ -228,7 +230,7 @@ class ActivityProjectionTest {
             try (var options = new Options();
                     var db = RocksDB.open(options, dir.resolve("store").toString())) {
                 db.put(ascii("M:topic"), ascii(TOPIC));
-                db.put(ascii("M:layout"), ascii("2"));
+                db.put(ascii("M:layout"), ascii("3"));
                 db.put(
                         Keys.concat(
                                 ascii("O:"), ByteBuffer.allocate(4).putInt(0).array()),
@@ -238,6 +240,8 @@ class ActivityProjectionTest {
                 db.put(ascii("P:hire"), counts);
                 db.put(ascii("T:deploy"), counts);
                 db.put(Keys.minute(grantedAt.toEpochMilli() / 60_000), counts);
+                db.put(Keys.minute(ascii("BP:hire\0"), grantedAt.toEpochMilli() / 60_000), counts);
+                db.put(Keys.minute(ascii("BT:deploy\0"), grantedAt.toEpochMilli() / 60_000), counts);
                 db.put(Keys.concat(ascii("A:"), position), ascii("""
                         {"decisionId":"hire:deploy:3f9c2ab#1","taskKey":"hire:deploy:3f9c2ab","project":"hire",\
                         "task":"deploy","gitSha":"3f9c2ab","agentId":"a1","requestId":"r1",\
@@ -260,6 +264,13 @@ class ActivityProjectionTest {
             assertThat(queries.attemptsForSha("3f9c"))
                     .extracting(Attempt::agentId)
                     .containsExactly("a1");
+            assertThat(queries.timeline(
+                            grantedAt,
+                            grantedAt.plusSeconds(60),
+                            Duration.ofMinutes(1),
+                            new AttemptFilter("hire", null, null, null)))
+                    .extracting(TimelineBucket::attempts)
+                    .containsExactly(1L);
             assertThat(queries.leases(LeaseState.ACTIVE, 10))
                     .extracting(Lease::holder)
                     .containsExactly("a1");

@@ -575,6 +575,59 @@ abstract class ActivityQueriesContract {
         }
 
         @Test
+        void a_filtered_timeline_counts_the_claims_the_filter_keeps_as_the_list_shows_them() {
+            var hour = Instant.parse("2026-11-23T09:00:00Z");
+            var events = new ArrayList<ClaimEvent>();
+            int step = 0;
+            for (var project : List.of("hire", "web")) {
+                for (var task : List.of("deploy", "build")) {
+                    for (var sha : List.of("abc1234", "fff0000")) {
+                        for (var agent : List.of("a1", "a2")) {
+                            events.add(attempt(project, task, sha, agent, hour.plus(Duration.ofMinutes(7L * step++))));
+                        }
+                    }
+                }
+            }
+            var lease = decisions.lease(new TaskKey("web", "e2e", "abc1234"), "a3", 1, hour.plusSeconds(20), TTL);
+            events.add(lease);
+            events.add(decisions.release(lease, hour.plusSeconds(30)));
+            apply(events);
+            var to = hour.plus(Duration.ofHours(4));
+
+            for (var filter : List.of(
+                    AttemptFilter.none(),
+                    new AttemptFilter("web", null, null, null),
+                    new AttemptFilter(null, "build", null, null),
+                    new AttemptFilter(null, null, Result.BLOCKED, null),
+                    new AttemptFilter("hire", null, Result.GRANTED, null),
+                    new AttemptFilter(null, "deploy", Result.BLOCKED, null),
+                    new AttemptFilter("web", "deploy", null, null),
+                    new AttemptFilter(null, null, null, "ABC"),
+                    new AttemptFilter("hire", null, Result.BLOCKED, "fff"),
+                    new AttemptFilter("nobody", null, null, null))) {
+                var expected = new ArrayList<TimelineBucket>();
+                for (int h = 0; h < 4; h++) {
+                    var start = hour.plus(Duration.ofHours(h));
+                    var inHour = queries.recentAttempts(filter, null, 100).items().stream()
+                            .filter(Attempt::isClaim)
+                            .filter(a -> !a.attemptedAt().isBefore(start)
+                                    && a.attemptedAt().isBefore(start.plus(Duration.ofHours(1))))
+                            .toList();
+                    expected.add(new TimelineBucket(
+                            start,
+                            inHour.size(),
+                            inHour.stream().filter(a -> !a.wasGranted()).count()));
+                }
+                assertThat(queries.timeline(hour, to, Duration.ofHours(1), filter))
+                        .as("timeline of %s", filter)
+                        .containsExactlyElementsOf(expected);
+            }
+            assertThat(queries.timeline(hour, to, Duration.ofHours(1), new AttemptFilter("web", null, null, null)))
+                    .extracting(TimelineBucket::attempts)
+                    .containsExactly(2L, 7L, 0L, 0L);
+        }
+
+        @Test
         void rejects_a_range_that_does_not_move_forward_naming_from() {
             assertThatThrownBy(() -> queries.timeline(NOW, NOW, Duration.ofHours(1)))
                     .isInstanceOfSatisfying(

@@ -202,10 +202,15 @@ public final class InMemoryActivity implements ActivityQueries {
     }
 
     @Override
-    public synchronized List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket) {
+    public synchronized List<TimelineBucket> timeline(Instant from, Instant to, Duration bucket, AttemptFilter filter) {
         var range = new TimelineRange(from, to, bucket);
         var span = range.minutes();
-        minutes.subMap(span.first(), true, span.endExclusive(), false).forEach(range::add);
+        if (filter == null || filter.isEmpty()) {
+            minutes.subMap(span.first(), true, span.endExclusive(), false).forEach(range::add);
+        } else {
+            // Every listed attempt read, not the minute series the RocksDB model keeps: the contract holds both.
+            listed.values().stream().filter(filter::matches).forEach(range::add);
+        }
         return range.buckets();
     }
 

@@ -16,6 +16,7 @@ import dev.turnstile.kafka.local.SharedTestKafka;
 import dev.turnstile.processor.ProcessorTopology;
 import dev.turnstile.processor.claim.ClaimProcessorService;
 import dev.turnstile.processor.config.ProcessorProperties;
+import dev.turnstile.projections.feed.TopicFeed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,11 +147,12 @@ class JobReadModelIT {
         }
     }
 
-    private JobProjectionRunner runner(JobProjection model) {
-        return new JobProjectionRunner(
+    private TopicFeed<JobEventRecord> runner(JobProjection model) {
+        return new TopicFeed<>(
                 Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 topics.events().name(),
-                model,
+                model.feedTarget(),
+                JobEventRecord::of,
                 Duration.ofMillis(200));
     }
 

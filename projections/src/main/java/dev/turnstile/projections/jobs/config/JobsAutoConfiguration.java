@@ -2,15 +2,17 @@ package dev.turnstile.projections.jobs.config;
 
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
+import dev.turnstile.projections.config.FeedLifecycle;
+import dev.turnstile.projections.config.ProjectionsAutoConfiguration;
 import dev.turnstile.projections.config.ProjectionsProperties;
+import dev.turnstile.projections.feed.TopicFeed;
+import dev.turnstile.projections.jobs.JobEventRecord;
 import dev.turnstile.projections.jobs.JobOperations;
 import dev.turnstile.projections.jobs.JobProjection;
-import dev.turnstile.projections.jobs.JobProjectionRunner;
 import dev.turnstile.projections.jobs.JobQueries;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,20 +60,24 @@ public class JobsAutoConfiguration {
 
     @Bean(destroyMethod = "")
     @ConditionalOnBean(JobProjection.class)
-    JobProjectionRunner jobProjectionRunner(
+    TopicFeed<JobEventRecord> jobFeed(
             KafkaProperties kafka,
             ProjectionsProperties projections,
             JobsProperties settings,
             JobTopics topics,
             JobProjection projection) {
-        return new JobProjectionRunner(
-                consumerConfig(kafka, projections), topics.events().name(), projection, settings.pollTimeout());
+        return new TopicFeed<>(
+                ProjectionsAutoConfiguration.consumerConfig(kafka, projections),
+                topics.events().name(),
+                projection.feedTarget(),
+                JobEventRecord::of,
+                settings.pollTimeout());
     }
 
     @Bean
-    @ConditionalOnBean(JobProjectionRunner.class)
-    SmartLifecycle jobProjectionLifecycle(JobProjectionRunner runner) {
-        return new RunnerLifecycle(runner);
+    @ConditionalOnBean(JobProjection.class)
+    SmartLifecycle jobFeedLifecycle(TopicFeed<JobEventRecord> feed) {
+        return new FeedLifecycle(feed);
     }
 
     /** The producer of operator commands; a bean so that it is closed on shutdown. */
@@ -113,43 +119,5 @@ public class JobsAutoConfiguration {
                 clock.getIfAvailable(Clock::systemUTC),
                 settings.operationTimeout(),
                 settings.maxPendingOperations());
-    }
-
-    /** The reader's consumer settings: {@code spring.kafka.consumer.*}, the projections' own cluster, then extras. */
-    static Map<String, Object> consumerConfig(KafkaProperties kafka, ProjectionsProperties settings) {
-        var config = new HashMap<>(kafka.buildConsumerProperties());
-        if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
-            config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        }
-        config.putAll(settings.consumer());
-        return config;
-    }
-
-    /** Starts the reader with the application (without waiting for it to catch up) and stops it first. */
-    private static final class RunnerLifecycle implements SmartLifecycle {
-
-        private final JobProjectionRunner runner;
-        private volatile boolean running;
-
-        RunnerLifecycle(JobProjectionRunner runner) {
-            this.runner = runner;
-        }
-
-        @Override
-        public void start() {
-            runner.start();
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-            runner.close();
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
     }
 }

@@ -1,8 +1,9 @@
 package dev.turnstile.projections.jobs.config;
 
+import dev.turnstile.projections.feed.TopicFeed;
+import dev.turnstile.projections.jobs.JobEventRecord;
 import dev.turnstile.projections.jobs.JobOperations;
 import dev.turnstile.projections.jobs.JobProjection;
-import dev.turnstile.projections.jobs.JobProjectionRunner;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,9 @@ public class JobsMetricsAutoConfiguration {
 
     @Bean
     MeterBinder jobProjectionMeters(
-            JobProjection projection, ObjectProvider<JobProjectionRunner> runner, ObjectProvider<JobOperations> ops) {
+            JobProjection projection,
+            ObjectProvider<TopicFeed<JobEventRecord>> runner,
+            ObjectProvider<JobOperations> ops) {
         return registry -> {
             counter(
                     registry,
@@ -66,14 +69,14 @@ public class JobsMetricsAutoConfiguration {
                     .register(registry);
             var reader = runner.getIfAvailable();
             if (reader != null) {
-                Gauge.builder("turnstile.projections.jobs.lag", reader, JobProjectionRunner::lag)
+                Gauge.builder("turnstile.projections.jobs.lag", reader, TopicFeed::lag)
                         .description("Job events on the topic not yet applied (-1 before the first poll)")
                         .register(registry);
                 counter(
                         registry,
                         "turnstile.projections.jobs.errors",
                         reader,
-                        JobProjectionRunner::errorCount,
+                        TopicFeed::errorCount,
                         "Errors reading or applying job events; each was retried");
             }
             var operations = ops.getIfAvailable();

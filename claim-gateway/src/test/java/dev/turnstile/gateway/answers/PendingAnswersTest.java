@@ -1,4 +1,4 @@
-package dev.turnstile.gateway.claim;
+package dev.turnstile.gateway.answers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +13,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-class PendingDecisionsTest {
+/** The table of waiting requests, with claims waiting for decisions (job requests wait the same way). */
+class PendingAnswersTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static final String A1 = "claim once by a1";
     private static final String A2 = "claim once by a2";
 
     private static CompletableFuture<ClaimEvent> waiting(
-            PendingDecisions pending, String requestId, String fingerprint) {
-        return ((PendingDecisions.Waiting) pending.register("k:t:aaaaaaa", requestId, fingerprint)).decision();
+            PendingAnswers<ClaimEvent> pending, String requestId, String fingerprint) {
+        return ((PendingAnswers.Waiting<ClaimEvent>) pending.register("k:t:aaaaaaa", requestId, fingerprint, MINUTE))
+                .answer();
     }
 
     private static ClaimGranted granted(String taskKey, String requestId) {
@@ -46,7 +50,7 @@ class PendingDecisionsTest {
 
     @Test
     void an_expiry_announcement_does_not_complete_the_waiter_of_the_claim_that_revealed_it() {
-        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(4);
         var waiter = waiting(pending, "r2", A1);
 
         pending.complete(
@@ -74,29 +78,29 @@ class PendingDecisionsTest {
 
     @Test
     void a_full_table_refuses_new_claims_instead_of_growing() {
-        var pending = new PendingDecisions(2, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(2);
 
-        assertThat(pending.register("k:t:aaaaaaa", "r1", A1)).isInstanceOf(PendingDecisions.Waiting.class);
-        assertThat(pending.register("k:t:aaaaaaa", "r2", A1)).isInstanceOf(PendingDecisions.Waiting.class);
-        assertThat(pending.register("k:t:aaaaaaa", "r3", A1)).isInstanceOf(PendingDecisions.Full.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r1", A1, MINUTE)).isInstanceOf(PendingAnswers.Waiting.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r2", A1, MINUTE)).isInstanceOf(PendingAnswers.Waiting.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r3", A1, MINUTE)).isInstanceOf(PendingAnswers.Full.class);
         assertThat(pending.size()).isEqualTo(2);
     }
 
     @Test
     void a_decision_completes_its_waiter_and_frees_its_place() throws Exception {
-        var pending = new PendingDecisions(1, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(1);
         var waiter = waiting(pending, "r1", A1);
 
         pending.complete(granted("k:t:aaaaaaa", "r1"), A1);
 
         assertThat(waiter.get().requestId()).isEqualTo("r1");
         assertThat(pending.size()).isZero();
-        assertThat(pending.register("k:t:aaaaaaa", "r2", A1)).isInstanceOf(PendingDecisions.Waiting.class);
+        assertThat(pending.register("k:t:aaaaaaa", "r2", A1, MINUTE)).isInstanceOf(PendingAnswers.Waiting.class);
     }
 
     @Test
     void a_decision_for_another_key_with_the_same_request_id_does_not_complete_the_waiter() {
-        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(4);
         var waiter = waiting(pending, "r1", A1);
 
         pending.complete(granted("k:t:bbbbbbb", "r1"), A1);
@@ -106,8 +110,10 @@ class PendingDecisionsTest {
 
     @Test
     void a_waiter_without_a_decision_times_out_and_frees_its_place() {
-        var pending = new PendingDecisions(1, Duration.ofMillis(50));
-        var waiter = waiting(pending, "r1", A1);
+        var pending = PendingAnswers.forDecisions(1);
+        var waiter = ((PendingAnswers.Waiting<ClaimEvent>)
+                        pending.register("k:t:aaaaaaa", "r1", A1, Duration.ofMillis(50)))
+                .answer();
 
         assertThat(waiter)
                 .failsWithin(Duration.ofSeconds(5))
@@ -118,7 +124,7 @@ class PendingDecisionsTest {
 
     @Test
     void two_waiters_for_the_same_request_share_one_place_and_one_answer() throws Exception {
-        var pending = new PendingDecisions(1, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(1);
         var first = waiting(pending, "r1", A1);
         var second = waiting(pending, "r1", A1);
 
@@ -130,17 +136,18 @@ class PendingDecisionsTest {
 
     @Test
     void a_request_asking_something_else_under_a_waiting_request_id_is_a_conflict_not_a_shared_answer() {
-        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(4);
         var first = waiting(pending, "r1", A1);
 
-        assertThat(pending.register("k:t:aaaaaaa", "r1", A2)).isEqualTo(new PendingDecisions.Conflict(A1));
+        assertThat(pending.register("k:t:aaaaaaa", "r1", A2, MINUTE))
+                .isEqualTo(new PendingAnswers.Conflict<ClaimEvent>(A1));
         assertThat(pending.size()).isEqualTo(1);
         assertThat(first).isNotDone();
     }
 
     @Test
     void a_decision_answering_another_request_under_the_same_id_does_not_complete_the_waiter() {
-        var pending = new PendingDecisions(4, Duration.ofMinutes(1));
+        var pending = PendingAnswers.forDecisions(4);
         var waiter = waiting(pending, "r1", A1);
 
         pending.complete(granted("k:t:aaaaaaa", "r1"), A2);

@@ -1,4 +1,4 @@
-package dev.turnstile.gateway.config;
+package dev.turnstile.gateway.settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
