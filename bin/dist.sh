@@ -2,8 +2,10 @@
 # Sourced by the project's launchers (bin/turnstile, bin/bench, bin/claimctl): they never run a jar from target/,
 # which the next `mvnw package` (bin/test, bin/bench, an IDE) rewrites under a running JVM — every thread then dies of
 # NoClassDefFoundError while the process keeps listening. Each build's jars are copied once into a versioned directory,
-# .turnstile/dist/<name>-<size>-<mtime>/, and run from there; a rebuild makes a new directory beside it. Old versions
-# are pruned, except those a running process still uses.
+# .turnstile/dist/<name>-<key>/ (the key from each jar's size, modification and change times: the build writes its
+# archives with a fixed modification time, project.build.outputTimestamp, so that one alone would not tell two builds
+# apart), and run from there; a rebuild makes a new directory beside it. Old versions are pruned, except those a
+# running process still uses.
 
 turnstile_dist_root() {
   echo "${TURNSTILE_DIST_ROOT:-$root/.turnstile/dist}"
@@ -17,7 +19,7 @@ turnstile_dist_copy() {
   local stamp="" jar
   for jar in "$@"; do
     [[ -f "$jar" ]] || { echo "turnstile: $jar is missing; build it first (./mvnw -q package -DskipTests)" >&2; return 1; }
-    stamp+="$(stat -c '%s-%Y' "$jar")-"
+    stamp+="$(stat -c '%s-%Y-%Z' "$jar")-"
   done
   local key
   key=$(printf '%s' "$stamp" | cksum | cut -d' ' -f1)
@@ -32,9 +34,9 @@ turnstile_dist_copy() {
       local again=""
       for jar in "$@"; do
         local before
-        before=$(stat -c '%s-%Y' "$jar")
+        before=$(stat -c '%s-%Y-%Z' "$jar")
         cp "$jar" "$tmp/$(basename "$jar")"
-        [[ "$(stat -c '%s-%Y' "$jar")" == "$before" && "$(stat -c '%s' "$tmp/$(basename "$jar")")" == "${before%-*}" ]] || again=1
+        [[ "$(stat -c '%s-%Y-%Z' "$jar")" == "$before" && "$(stat -c '%s' "$tmp/$(basename "$jar")")" == "${before%%-*}" ]] || again=1
       done
       if [[ -z "$again" ]]; then
         touch "$tmp/.complete"
