@@ -21,6 +21,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
@@ -42,6 +44,19 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 @EnableConfigurationProperties(DashboardProperties.class)
 @EnableVaadin("dev.turnstile.dashboard")
 public class DashboardAutoConfiguration {
+
+    /**
+     * {@code projections}: up once the activity read model has caught up with the decisions topic as it was at start-up
+     * (before, the dashboard shows placeholders); in the readiness group of the applications that run the dashboard.
+     */
+    @Bean
+    HealthIndicator projectionsHealthIndicator(ActivityQueries queries) {
+        return () -> queries.ready()
+                ? Health.up().build()
+                : Health.down()
+                        .withDetail("error", "The read model is catching up with the decisions topic")
+                        .build();
+    }
 
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService dashboardScheduler() {

@@ -4,6 +4,7 @@ import dev.turnstile.contracts.claim.FieldViolation;
 import dev.turnstile.contracts.http.Problem;
 import dev.turnstile.contracts.http.ProblemType;
 import dev.turnstile.gateway.claim.ClaimMetrics.Rejection;
+import dev.turnstile.gateway.logging.SampledLog;
 import dev.turnstile.gateway.web.Problems;
 import dev.turnstile.gateway.web.RequestDeadline;
 import dev.turnstile.gateway.web.SlowRequests;
@@ -35,6 +36,13 @@ final class Replies {
     private final int maxBodyBytes;
     private final Duration decisionTimeout;
     private final String retryAfterSeconds;
+    /**
+     * A storm of timeouts (a processor restarting, a broker failing over) is one line per 10 s with a count, not one
+     * per claim; {@code turnstile.claims.rejected{reason=timeout|unavailable}} counts every one.
+     */
+    private final SampledLog timeouts = new SampledLog(log, Duration.ofSeconds(10));
+
+    private final SampledLog notWritten = new SampledLog(log, Duration.ofSeconds(10));
 
     Replies(
             ClaimMetrics metrics,
@@ -183,11 +191,9 @@ final class Replies {
     ResponseEntity<?> failed(String what, String requestId, Throwable failure) {
         var error = failure instanceof CompletionException ? failure.getCause() : failure;
         if (error instanceof TimeoutException) {
-            log.warn(
-                    "No decision within {} for the {}; answered 503, the agent retries with its requestId. Check that"
-                            + " the claim processor is running.",
-                    decisionTimeout,
-                    what);
+            timeouts.warn(() -> "No decision within " + decisionTimeout + " for the " + what + "; answered 503, the"
+                    + " agent retries with its requestId. Check that the claim processor is running (bin/turnstile"
+                    + " status, /api/health)");
             return unavailable(
                     Rejection.TIMEOUT,
                     ProblemType.DECISION_TIMEOUT,
@@ -197,7 +203,7 @@ final class Replies {
                     requestId);
         }
         if (error instanceof ClaimService.CommandNotWrittenException) {
-            log.warn("{}; answered 503, the agent retries", error.getMessage());
+            notWritten.warn(() -> error.getMessage() + "; answered 503, the agent retries");
             return unavailable(
                     Rejection.UNAVAILABLE,
                     ProblemType.UNAVAILABLE,

@@ -11,11 +11,16 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.common.GroupState;
 
 /**
- * Whether claims can be decided now: the disk holding the data has room, Kafka answers, the claim processor's group
- * has members, and this gateway is reading decisions. Probes are cached briefly so that frequent health checks stay
- * cheap.
+ * Whether claims can be decided now: the disk holding the data has room, this gateway is reading decisions, Kafka
+ * answers, every partition of the requests topic has a leader (so a claim can be written), and the claim processor's
+ * group has members and is not in the middle of a rebalance (so every partition is being decided). Probes are cached
+ * briefly so that frequent health checks stay cheap. The one definition of "ready" behind {@code /api/health}, the
+ * {@code readiness} health group ({@code /actuator/health/readiness}), the launcher's banner and {@code bin/turnstile
+ * status}.
  */
 public final class CoordinatorHealth {
 
@@ -31,6 +36,7 @@ public final class CoordinatorHealth {
     private final Admin admin;
     private final DiskSpace disk;
     private final String processorGroupId;
+    private final String requestsTopic;
     private final BooleanSupplier listening;
     private final Duration cacheTtl;
     private final Duration timeout;
@@ -41,6 +47,7 @@ public final class CoordinatorHealth {
             Admin admin,
             DiskSpace disk,
             String processorGroupId,
+            String requestsTopic,
             BooleanSupplier listening,
             Duration cacheTtl,
             Duration timeout,
@@ -48,6 +55,7 @@ public final class CoordinatorHealth {
         this.admin = admin;
         this.disk = disk;
         this.processorGroupId = processorGroupId;
+        this.requestsTopic = requestsTopic;
         this.listening = listening;
         this.cacheTtl = cacheTtl;
         this.timeout = timeout;
@@ -89,6 +97,32 @@ public final class CoordinatorHealth {
             return new Status(false, "Interrupted while probing Kafka", now);
         }
         try {
+            var topic = admin.describeTopics(List.of(requestsTopic), new DescribeTopicsOptions().timeoutMs(millis))
+                    .topicNameValues()
+                    .get(requestsTopic)
+                    .get(millis, TimeUnit.MILLISECONDS);
+            var leaderless = topic.partitions().stream()
+                    .filter(partition ->
+                            partition.leader() == null || partition.leader().isEmpty())
+                    .map(partition -> Integer.toString(partition.partition()))
+                    .toList();
+            if (!leaderless.isEmpty()) {
+                return new Status(
+                        false,
+                        "Partitions " + leaderless + " of " + requestsTopic
+                                + " have no leader: claims on them cannot be written until a broker takes them over",
+                        now);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            return new Status(
+                    false,
+                    "Topic " + requestsTopic + " cannot be described (claims cannot be written): " + rootMessage(e),
+                    now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Status(false, "Interrupted while probing Kafka", now);
+        }
+        try {
             var group = admin.describeConsumerGroups(
                             List.of(processorGroupId), new DescribeConsumerGroupsOptions().timeoutMs(millis))
                     .describedGroups()
@@ -98,6 +132,13 @@ public final class CoordinatorHealth {
                 return new Status(
                         false,
                         "The claim processor is not running (Kafka group " + processorGroupId + " has no members)",
+                        now);
+            }
+            if (group.groupState() != GroupState.STABLE) {
+                return new Status(
+                        false,
+                        "The claim processor's group " + processorGroupId + " is " + group.groupState()
+                                + " (partitions are being assigned); claims wait until it is stable",
                         now);
             }
         } catch (ExecutionException | TimeoutException e) {

@@ -1,5 +1,6 @@
 package dev.turnstile.gateway.health;
 
+import dev.turnstile.contracts.topic.ClaimTopics;
 import dev.turnstile.gateway.settings.GatewayProperties;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,11 +26,13 @@ public class HealthConfiguration {
             DiskSpace diskSpace,
             GatewayProperties settings,
             DecisionListenerStatus listener,
+            ClaimTopics topics,
             Clock clock) {
         return new CoordinatorHealth(
                 gatewayAdmin,
                 diskSpace,
                 settings.processorGroupId(),
+                topics.requests().name(),
                 listener::isListening,
                 settings.healthCacheTtl(),
                 settings.healthTimeout(),
@@ -39,6 +42,26 @@ public class HealthConfiguration {
     @Bean
     HealthController healthController(CoordinatorHealth health) {
         return new HealthController(health);
+    }
+
+    /**
+     * The coordinator's checks as a Spring Boot health indicator ({@code coordinator}): part of {@code /actuator/health}
+     * and of its {@code readiness} group, so that probes see what agents see. Liveness leaves it out: a gateway waiting
+     * for Kafka or the processor is alive and needs no restart.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class CoordinatorHealthIndicator {
+
+        @Bean
+        HealthIndicator coordinatorHealthIndicator(CoordinatorHealth health) {
+            return () -> {
+                var status = health.status();
+                var builder = status.healthy() ? Health.up() : Health.down().withDetail("error", status.error());
+                return builder.withDetail("checkedAt", status.checkedAt().toString())
+                        .build();
+            };
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.turnstile.gateway.security;
 
 import dev.turnstile.contracts.http.Problem;
 import dev.turnstile.contracts.http.ProblemType;
+import dev.turnstile.gateway.logging.SampledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;

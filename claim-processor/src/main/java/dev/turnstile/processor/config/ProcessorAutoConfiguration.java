@@ -7,6 +7,7 @@ import dev.turnstile.processor.claim.ClaimProcessorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -59,6 +60,17 @@ public class ProcessorAutoConfiguration {
     @Bean
     HealthIndicator claimProcessorHealthIndicator(ClaimProcessorService processor) {
         return () -> (processor.isAlive() ? Health.up() : Health.down())
+                .withDetail("state", processor.state().name())
+                .build();
+    }
+
+    /**
+     * {@code claimProcessorReadiness}: up only while the Streams application is RUNNING, its partitions assigned and
+     * their state restored; down while it starts, rebalances or restores (claims on its partitions wait then).
+     */
+    @Bean
+    HealthIndicator claimProcessorReadinessHealthIndicator(ClaimProcessorService processor) {
+        return () -> (processor.state() == KafkaStreams.State.RUNNING ? Health.up() : Health.down())
                 .withDetail("state", processor.state().name())
                 .build();
     }

@@ -1,12 +1,15 @@
 package dev.turnstile.allinone;
 
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
+import dev.turnstile.gateway.health.CoordinatorHealth;
 import dev.turnstile.kafka.local.ClaimTopicsProvisioner;
 import dev.turnstile.kafka.local.LocalKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -168,7 +171,37 @@ public final class TurnstileLauncher implements Callable<Integer> {
             }
             throw e;
         }
-        printWelcome(bootstrap, data, login);
+        var ready = awaitReady(context.getBean(CoordinatorHealth.class), READY_WAIT);
+        printWelcome(bootstrap, data, login, ready);
+    }
+
+    /** How long the launcher waits for a claim to be decidable before it says it runs degraded. */
+    static final Duration READY_WAIT = Duration.ofSeconds(90);
+
+    /**
+     * Waits until a claim can be decided (the gateway's readiness: Kafka, the requests topic's leaders, the processor's
+     * group stable, the decision reader, the disk), so that the banner never announces a service that answers 503.
+     *
+     * @return the last status: healthy, or why not after {@code wait}
+     */
+    static CoordinatorHealth.Status awaitReady(CoordinatorHealth health, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long nextNote = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        var status = health.status();
+        while (!status.healthy() && System.nanoTime() < deadline) {
+            if (System.nanoTime() > nextNote) {
+                log.info("Waiting until a claim can be decided: {}", status.error());
+                nextNote = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            status = health.status();
+        }
+        return status;
     }
 
     /** Starts the local broker on {@code data} and makes sure the claim topics exist. */
@@ -240,14 +273,20 @@ public final class TurnstileLauncher implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(String bootstrap, Path data, LocalDashboardLogin login) {
+    private void printWelcome(String bootstrap, Path data, LocalDashboardLogin login, CoordinatorHealth.Status ready) {
+        if (!ready.healthy()) {
+            System.out.printf(
+                    "%nTurnstile started DEGRADED: claims cannot be decided yet after %d s (%s). It keeps trying;"
+                            + " GET /api/health says when it can. Remediation: check the log above for the cause.%n",
+                    READY_WAIT.toSeconds(), ready.error());
+        }
         var port = context.getEnvironment().getProperty("local.server.port", Integer.toString(httpPort));
         var base = "http://localhost:" + port;
         var topics = ClaimTopics.fromProperties(context.getEnvironment()::getProperty);
         System.out.printf(
                 """
 
-                Turnstile is running. Ctrl-C stops it.
+                Turnstile is running and ready for claims. Ctrl-C stops it.
                   Dashboard   %1$s/  %7$s
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.turnstile.client.cli.ClaimCtl;
 import dev.turnstile.contracts.json.Json;
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

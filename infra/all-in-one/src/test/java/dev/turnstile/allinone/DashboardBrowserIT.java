@@ -2,6 +2,7 @@ package dev.turnstile.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,6 +2,7 @@ package dev.turnstile.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import dev.turnstile.gateway.security.AgentTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import dev.turnstile.client.jobs.Worker;
 import dev.turnstile.contracts.job.Backoff;
 import dev.turnstile.contracts.job.JobState;
 import dev.turnstile.contracts.json.Json;
+import dev.turnstile.dashboard.login.LocalDashboardLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

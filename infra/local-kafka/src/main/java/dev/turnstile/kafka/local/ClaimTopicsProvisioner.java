@@ -213,6 +213,42 @@ public final class ClaimTopicsProvisioner implements AutoCloseable {
         return missing.isEmpty() ? List.of() : create(missing);
     }
 
+    /**
+     * Waits until the cluster has at least this many brokers registered, e.g. before creating topics with that many
+     * replicas while the other nodes of a cluster started at the same moment are still joining.
+     *
+     * @throws TopicProvisioningException if they are not there within {@code timeout}
+     */
+    public void awaitBrokers(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                if (seen >= count) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("Brokers not described yet: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("Interrupted while waiting for " + count + " brokers.", e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("Interrupted while waiting for " + count + " brokers.", e);
+            }
+        }
+        throw new TopicProvisioningException(
+                clusterDescription + " had " + seen + " brokers registered after "
+                        + timeout.toSeconds() + " s, fewer than the " + count
+                        + " the topics' replication factor needs. Start the"
+                        + " other brokers (bin/turnstile status shows which are down).",
+                null);
+    }
+
     /** Closes the Admin client if this provisioner created it. */
     @Override
     public void close() {

@@ -76,7 +76,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Formatting, starting and answering a first client request must fit in this unless told otherwise. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    /** The node id of the one broker and controller; written into {@code meta.properties} when formatting. */
+    /** The node id of a single-node broker; written into {@code meta.properties} when formatting. */
     static final int NODE_ID = 1;
 
     /** The address the broker listens on (loopback only). */
@@ -115,6 +115,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int requestedControllerPort;
     private final Map<String, String> extraProperties;
     private final Duration startupTimeout;
+    private final int nodeId;
+    private final String quorumVoters;
+    private final String requestedClusterId;
 
     private State state = State.NEW;
     private KafkaRaftServer server;
@@ -135,6 +138,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.requestedControllerPort = builder.controllerPort;
         this.extraProperties = Map.copyOf(builder.brokerProperties);
         this.startupTimeout = builder.startupTimeout;
+        this.nodeId = builder.nodeId;
+        this.quorumVoters = builder.quorumVoters;
+        this.requestedClusterId = builder.clusterId;
     }
 
     /** A builder with the defaults: {@link #DEFAULT_DATA_DIRECTORY}, ports 9092 and 9093, 60 s to start. */
@@ -292,10 +298,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
                             + " (meta.properties version " + version + "); this broker runs in KRaft mode.",
                     null);
         }
-        if (!Integer.toString(NODE_ID).equals(nodeId)) {
+        if (!Integer.toString(this.nodeId).equals(nodeId)) {
             throw incompatible(
                     "Data directory " + dataDirectory + " belongs to Kafka node " + nodeId + " of cluster "
-                            + storedClusterId + "; the local broker is node " + NODE_ID + ".",
+                            + storedClusterId + "; this broker is node " + this.nodeId + ".",
+                    null);
+        }
+        if (requestedClusterId != null && !requestedClusterId.equals(storedClusterId)) {
+            throw incompatible(
+                    "Data directory " + dataDirectory + " belongs to Kafka cluster " + storedClusterId
+                            + ", not to cluster " + requestedClusterId + " this node was asked to join.",
                     null);
         }
         if (storedClusterId == null || storedClusterId.isBlank()) {
@@ -313,13 +325,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private String format() {
-        String newClusterId = Uuid.randomUuid().toString();
+        String newClusterId = requestedClusterId != null
+                ? requestedClusterId
+                : Uuid.randomUuid().toString();
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
         try (PrintStream formatterLog = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
             Files.createDirectories(dataDirectory);
             new Formatter()
                     .setPrintStream(formatterLog)
-                    .setNodeId(NODE_ID)
+                    .setNodeId(nodeId)
                     .setClusterId(newClusterId)
                     .addDirectory(dataDirectory.toString())
                     .setMetadataLogDirectory(dataDirectory.toString())
@@ -468,10 +482,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         String dir = dataDirectory.toString();
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(NODE_ID));
-        // Static voters (kraft.version 0): the controller address lives in config, not in the metadata log, so a
-        // restart may use other ports.
-        props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + chosen.controller());
+        props.put("node.id", Integer.toString(nodeId));
+        // Static voters (kraft.version 0): the controller addresses live in config, not in the metadata log, so a
+        // restart may use other ports. One node votes alone; a cluster's nodes are each given the whole list.
+        props.put(
+                "controller.quorum.voters",
+                quorumVoters != null ? quorumVoters : nodeId + "@" + HOST + ":" + chosen.controller());
         props.put(
                 "listeners",
                 CLIENT_LISTENER + "://" + HOST + ":" + chosen.client() + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
@@ -599,7 +615,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     Collection<Node> brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
                             .nodes()
                             .get(timeoutMs, TimeUnit.MILLISECONDS);
-                    if (brokers.stream().anyMatch(node -> node.id() == NODE_ID)) {
+                    if (brokers.stream().anyMatch(node -> node.id() == nodeId)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -623,8 +639,49 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private int controllerPort = DEFAULT_CONTROLLER_PORT;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private int nodeId = NODE_ID;
+        private String quorumVoters;
+        private String clusterId;
 
         private Builder() {}
+
+        /**
+         * This node's id in a cluster of several (default 1, alone). Each node of a cluster has its own id, its own
+         * data directory and ports, and the same {@link #quorumVoters} and {@link #clusterId}.
+         */
+        public Builder nodeId(int nodeId) {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("nodeId must be 0 or more, was " + nodeId);
+            }
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /**
+         * The KRaft controller quorum of a cluster, {@code id@host:port,...} (Kafka's
+         * {@code controller.quorum.voters}); every node is a broker and a controller. Unset: this node alone.
+         */
+        public Builder quorumVoters(String quorumVoters) {
+            if (quorumVoters == null || !quorumVoters.matches("\\d+@[^,@]+:\\d+(,\\d+@[^,@]+:\\d+)*")) {
+                throw new IllegalArgumentException(
+                        "quorumVoters must look like 1@127.0.0.1:19431,2@127.0.0.1:19432," + " was " + quorumVoters);
+            }
+            this.quorumVoters = quorumVoters;
+            return this;
+        }
+
+        /**
+         * The cluster id to format a new data directory with (every node of a cluster needs the same one, e.g. from
+         * {@code kafka-storage.sh random-uuid}); an existing directory must already belong to it. Unset: a new random
+         * id for a new directory.
+         */
+        public Builder clusterId(String clusterId) {
+            if (clusterId == null || clusterId.isBlank()) {
+                throw new IllegalArgumentException("clusterId must not be blank");
+            }
+            this.clusterId = clusterId;
+            return this;
+        }
 
         /** Where topics, records and the cluster id live; created and formatted if missing. */
         public Builder dataDirectory(Path dataDirectory) {

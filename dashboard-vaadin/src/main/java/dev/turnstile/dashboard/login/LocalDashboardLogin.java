@@ -1,4 +1,4 @@
-package dev.turnstile.allinone;
+package dev.turnstile.dashboard.login;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,13 +22,13 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * @param password the password in clear, to print for the person who started the local default
  * @param file where it is kept
  */
-record LocalDashboardLogin(String user, String password, Path file) {
+public record LocalDashboardLogin(String user, String password, Path file) {
 
-    static final String USER = "analyst";
+    public static final String USER = "analyst";
     private static final String USERS_PROPERTY = "turnstile.dashboard.users.";
 
     /** True when the arguments, system properties or environment already configure dashboard users. */
-    static boolean usersConfigured(List<String> springArguments, Map<String, String> environment) {
+    public static boolean usersConfigured(List<String> springArguments, Map<String, String> environment) {
         return springArguments.stream().anyMatch(argument -> argument.startsWith("--" + USERS_PROPERTY))
                 || System.getProperties().stringPropertyNames().stream()
                         .anyMatch(name -> name.startsWith(USERS_PROPERTY))
@@ -36,7 +36,7 @@ record LocalDashboardLogin(String user, String password, Path file) {
     }
 
     /** Reads the saved login from {@code dataDir}, or makes and saves one. */
-    static LocalDashboardLogin loadOrCreate(Path dataDir) {
+    public static LocalDashboardLogin loadOrCreate(Path dataDir) {
         var file = dataDir.resolve("dashboard-login.properties");
         var properties = new Properties();
         try {
@@ -67,10 +67,10 @@ record LocalDashboardLogin(String user, String password, Path file) {
     }
 
     /** The roles of the local default's login. */
-    static final String ROLES = "ANALYST,OPERATOR";
+    public static final String ROLES = "ANALYST,OPERATOR";
 
     /** The Spring properties that configure this user: the password hashed, and its roles. */
-    List<String> springProperties() {
+    public List<String> springProperties() {
         return List.of(
                 USERS_PROPERTY + user + ".password={bcrypt}" + new BCryptPasswordEncoder().encode(password),
                 USERS_PROPERTY + user + ".roles=" + ROLES);

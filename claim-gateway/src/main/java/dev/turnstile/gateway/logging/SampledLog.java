@@ -1,4 +1,4 @@
-package dev.turnstile.gateway.security;
+package dev.turnstile.gateway.logging;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,19 +9,19 @@ import org.slf4j.Logger;
  * A warning that may repeat in a storm (one per refused request): the first is logged at once, then at most one line
  * per interval, saying how many like it were left out. The metrics count every one.
  */
-final class SampledLog {
+public final class SampledLog {
 
     private final Logger log;
     private final long intervalNanos;
     private final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
     private final AtomicLong leftOut = new AtomicLong();
 
-    SampledLog(Logger log, Duration interval) {
+    public SampledLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
     }
 
-    void warn(Supplier<String> line) {
+    public void warn(Supplier<String> line) {
         long now = System.nanoTime();
         long due = nextLineAt.get();
         if (now - due >= 0 && nextLineAt.compareAndSet(due, now + intervalNanos)) {
