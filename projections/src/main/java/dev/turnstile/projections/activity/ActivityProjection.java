@@ -144,27 +144,7 @@ public final class ActivityProjection implements AutoCloseable {
 
     /** This projection as what a {@link TopicFeed} feeds from the decisions topic. */
     public TopicFeed.Target<DecisionRecord> feedTarget() {
-        return new TopicFeed.Target<>() {
-            @Override
-            public TopicFeed.Model model() {
-                return FED_AS;
-            }
-
-            @Override
-            public Map<Integer, Long> storedOffsets() {
-                return ActivityProjection.this.storedOffsets();
-            }
-
-            @Override
-            public void apply(List<DecisionRecord> records) {
-                ActivityProjection.this.apply(records);
-            }
-
-            @Override
-            public void markReady() {
-                ActivityProjection.this.markReady();
-            }
-        };
+        return TopicFeed.Target.of(FED_AS, this::storedOffsets, this::apply, this::markReady);
     }
 
     /** Marks the projection caught up with the topic (see {@link ActivityQueries#ready()}). */

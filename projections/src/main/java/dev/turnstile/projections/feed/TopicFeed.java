@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +53,32 @@ public final class TopicFeed<R> implements AutoCloseable {
 
         /** The model has caught up with the end offsets seen when the feed started. */
         void markReady();
+
+        /** A target made of a model's methods. */
+        static <R> Target<R> of(
+                Model model, Supplier<Map<Integer, Long>> storedOffsets, Consumer<List<R>> apply, Runnable markReady) {
+            return new Target<>() {
+                @Override
+                public Model model() {
+                    return model;
+                }
+
+                @Override
+                public Map<Integer, Long> storedOffsets() {
+                    return storedOffsets.get();
+                }
+
+                @Override
+                public void apply(List<R> records) {
+                    apply.accept(records);
+                }
+
+                @Override
+                public void markReady() {
+                    markReady.run();
+                }
+            };
+        }
     }
 
     /**

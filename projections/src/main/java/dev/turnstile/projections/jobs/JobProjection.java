@@ -422,27 +422,7 @@ public final class JobProjection implements JobQueries, AutoCloseable {
 
     /** This read model as what a {@link TopicFeed} feeds from {@code job-events}. */
     public TopicFeed.Target<JobEventRecord> feedTarget() {
-        return new TopicFeed.Target<>() {
-            @Override
-            public TopicFeed.Model model() {
-                return FED_AS;
-            }
-
-            @Override
-            public Map<Integer, Long> storedOffsets() {
-                return JobProjection.this.storedOffsets();
-            }
-
-            @Override
-            public void apply(List<JobEventRecord> records) {
-                JobProjection.this.apply(records);
-            }
-
-            @Override
-            public void markReady() {
-                JobProjection.this.markReady();
-            }
-        };
+        return TopicFeed.Target.of(FED_AS, this::storedOffsets, this::apply, this::markReady);
     }
 
     /** Marks the read model caught up with the topic (see {@link #ready()}). */
