@@ -2,9 +2,8 @@
 # Sourced by the project's launchers (bin/turnstile, bin/bench, bin/claimctl): they never run a jar from target/,
 # which the next `mvnw package` (bin/test, bin/bench, an IDE) rewrites under a running JVM — every thread then dies of
 # NoClassDefFoundError while the process keeps listening. Each build's jars are copied once into a versioned directory,
-# .turnstile/dist/<name>-<key>/ (the key from each jar's size, modification and change times: the build writes its
-# archives with a fixed modification time, project.build.outputTimestamp, so that one alone would not tell two builds
-# apart), and run from there; a rebuild makes a new directory beside it. Old versions are pruned, except those a
+# .turnstile/dist/<name>-<key>/ (the key from each jar's size, modification and change times, so that a build that
+# restores a jar's modification time cannot pass for the previous one), and run from there; a rebuild makes a new directory beside it. Old versions are pruned, except those a
 # running process still uses.
 
 turnstile_dist_root() {
