@@ -290,6 +290,7 @@ public final class TurnstileLauncher implements Callable<Integer> {
                   Dashboard   %1$s/  %7$s
                   Claim API   POST %1$s/api/claim
                   Health      GET  %1$s/api/health
+                  API docs    GET  %1$s/v3/api-docs (OpenAPI 3.1), %1$s/swagger-ui.html (no login)
                   Activity    GET  %1$s/api/stats, %1$s/api/attempts, %1$s/api/timeline (HTTP Basic: a dashboard user)
                   Work queues POST %1$s/api/queues/{queue}/jobs, …/claim-next; runs at %1$s/runs
                   Metrics     GET  %1$s/actuator/prometheus (HTTP Basic: a dashboard user)
