@@ -54,8 +54,9 @@ final class SlowRequestGuard implements Runnable {
             if (lock.tryLock()) {
                 try {
                     if (!socket.isClosed()) {
-                        socket.close();
+                        // Counted before the close: whoever sees the connection end sees it counted.
                         slowRequests.cutOff(Phase.HEADERS, StringUtils.hasText(client) ? client : "an unknown address");
+                        socket.close();
                     }
                 } finally {
                     lock.unlock();
