@@ -18,8 +18,6 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -63,22 +61,11 @@ final class Replies {
      * signed-in browser, and says so to a client that forgot the header.
      */
     ResponseEntity<?> unlessJson(HttpServletRequest request) {
-        var contentType = request.getContentType();
-        try {
-            if (contentType != null
-                    && MediaType.parseMediaType(contentType).equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
-                return null;
-            }
-        } catch (InvalidMediaTypeException e) {
-            // Answered below, as any other type.
+        var refused = Problems.unlessJson(request);
+        if (refused != null) {
+            metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
         }
-        metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
-        var given = contentType == null
-                ? "none"
-                : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
-        return Problems.answer(Problem.of(
-                ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as JSON with Content-Type: application/json; got " + given + ". Nothing was written."));
+        return refused;
     }
 
     /** The request body did not arrive: the client stopped sending, or sent too slowly and was cut off. */

@@ -16,8 +16,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -50,22 +48,11 @@ final class JobReplies {
      * without asking first, but not {@code application/json}.
      */
     ResponseEntity<?> unlessJson(HttpServletRequest request) {
-        var contentType = request.getContentType();
-        try {
-            if (contentType != null
-                    && MediaType.parseMediaType(contentType).equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
-                return null;
-            }
-        } catch (InvalidMediaTypeException e) {
-            // Answered below, as any other type.
+        var refused = Problems.unlessJson(request);
+        if (refused != null) {
+            metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
         }
-        metrics.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
-        var given = contentType == null
-                ? "none"
-                : "\"" + (contentType.length() > 60 ? contentType.substring(0, 60) + "…" : contentType) + "\"";
-        return Problems.answer(Problem.of(
-                ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as JSON with Content-Type: application/json; got " + given + ". Nothing was written."));
+        return refused;
     }
 
     /** The body, or null when it exceeds the limit (read no further than the limit). */
