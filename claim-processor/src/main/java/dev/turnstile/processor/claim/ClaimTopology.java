@@ -88,9 +88,10 @@ public final class ClaimTopology {
                 "claim-decider", () -> new ClaimProcessor(decider, expiryCheckInterval), "claim-requests-source");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(STATE_STORE),
-                        Serdes.String(),
-                        new JsonSerde<>(ClaimState.class)),
+                                Stores.persistentKeyValueStore(STATE_STORE),
+                                Serdes.String(),
+                                new JsonSerde<>(ClaimState.class))
+                        .withCachingEnabled(),
                 "claim-decider");
         topology.addStateStore(
                 Stores.windowStoreBuilder(
@@ -104,7 +105,8 @@ public final class ClaimTopology {
                 "claim-decider");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.Long()),
+                                Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled(),
                 "claim-decider");
         // Publish every decision, keyed by task key, on the public topic.
         topology.addSink(
