@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Measures Turnstile under each tuning variant, one after the other, on the same machine: bin/bench starts the
 # all-in-one with the variant's settings on fresh data, pinned like any benchmark run, and this script prints one
-# table. Usage: bench/variants.sh [--duration 15s] [--agents 1,8,64] [--system-warmup 60s]
+# table. Each variant is warmed up until its throughput is steady (at least --system-warmup, at most
+# --system-warmup-max), as in any bin/bench run.
+# Usage: bench/variants.sh [--duration 15s] [--agents 1,8,64] [--system-warmup 45s] [--system-warmup-max 4m]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=15s
 agents=1,8,64
-system_warmup=60s
+system_warmup=45s
+system_warmup_max=4m
 while (($#)); do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --agents) agents="$2"; shift 2 ;;
     --system-warmup) system_warmup="$2"; shift 2 ;;
-    *) echo "variants: unknown option $1 (use --duration, --agents, --system-warmup)" >&2; exit 2 ;;
+    --system-warmup-max) system_warmup_max="$2"; shift 2 ;;
+    *) echo "variants: unknown option $1 (use --duration, --agents, --system-warmup, --system-warmup-max)" >&2; exit 2 ;;
   esac
 done
 
@@ -21,10 +25,11 @@ done
 variants=(
   "default|"
   "exactly-once, commit 100ms|--turnstile-arg=--turnstile.processor.commit-interval=100ms"
-  "exactly-once, commit 50ms|--turnstile-arg=--turnstile.processor.commit-interval=50ms"
   "at-least-once|--turnstile-arg=--turnstile.processor.processing-guarantee=at_least_once"
   "gateway producer linger 2ms|--turnstile-arg=--spring.kafka.producer.properties.linger.ms=2"
   "read model and dashboard off|--turnstile-arg=--turnstile.projections.enabled=false"
+  "processor store cache off|--turnstile-arg=--spring.kafka.streams.properties.statestore.cache.max.bytes=0"
+  "gateway tracing off|--turnstile-arg=--management.tracing.enabled=false"
   "G1 collector|--jvm-options=-XX:+UseG1GC"
   "generational ZGC|--jvm-options=-XX:+UseZGC"
 )
@@ -37,8 +42,8 @@ for variant in "${variants[@]}"; do
   echo "== $label" >&2
   # shellcheck disable=SC2086
   lines=$(./bin/bench --peers turnstile --agents "$agents" --duration "$duration" --warmup 5s \
-            --system-warmup "$system_warmup" --hops-duration 0s --out "$out/${label// /-}" $options \
-          | grep -E '^turnstile +[0-9]+ agents')
+            --system-warmup "$system_warmup" --system-warmup-max "$system_warmup_max" --hops-duration 0s --out "$out/${label// /-}" $options \
+          | grep -E '^turnstile +([0-9]+ agents|warm-up)')
   echo "$lines" >&2
   while read -r line; do results+=("$(printf '%-32s %s' "$label" "$line")"); done <<<"$lines"
 done

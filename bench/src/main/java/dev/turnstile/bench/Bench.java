@@ -140,6 +140,17 @@ public final class Bench implements Callable<Integer> {
     Duration systemWarmup;
 
     @Option(
+            names = "--system-warmup-max",
+            paramLabel = "<time>",
+            description = "After --system-warmup, go on warming up in 15 s windows until one window's throughput is"
+                    + " within 5 % of the one before (steady: the JIT is done), for at most this long in all; the"
+                    + " same rule for every peer; equal to --system-warmup for a fixed warm-up (default:"
+                    + " ${DEFAULT-VALUE}).",
+            defaultValue = "5m",
+            converter = DurationConverter.class)
+    Duration systemWarmupMax;
+
+    @Option(
             names = "--duplicate-ratio",
             paramLabel = "<0..1>",
             description = "Share of claims for an already-claimed key (default: ${DEFAULT-VALUE}).",
@@ -269,9 +280,15 @@ public final class Bench implements Callable<Integer> {
         Files.createDirectories(out);
         System.out.printf(
                 "Peers %s; %s agents; %s warm-up + %s measured per level; system warm-up %s%n",
-                peers.stream().map(Peer::wireName).toList(), agents, text(warmup), text(duration), text(systemWarmup));
+                peers.stream().map(Peer::wireName).toList(),
+                agents,
+                text(warmup),
+                text(duration),
+                systemWarmupMax.compareTo(systemWarmup) > 0
+                        ? text(systemWarmup) + ", then until steady (at most " + text(systemWarmupMax) + ")"
+                        : text(systemWarmup));
         System.out.println("Pinning: " + pinning.describe());
-        var jvmUnderTest = JvmErgonomics.describe(pinning, settings().jvmOptions());
+        var jvmUnderTest = describeJvms(pinning);
         System.out.println("JVMs under test: " + jvmUnderTest);
         if (machine.busy()) {
             System.out.printf(
@@ -357,6 +374,7 @@ public final class Bench implements Callable<Integer> {
             preset("--duration-per-level", () -> duration = Duration.ofSeconds(3));
             preset("--warmup", () -> warmup = Duration.ofSeconds(2));
             preset("--system-warmup", () -> systemWarmup = Duration.ofSeconds(10));
+            preset("--system-warmup-max", () -> systemWarmupMax = Duration.ofSeconds(10));
             preset("--hops-duration", () -> hopsDuration = Duration.ofSeconds(5));
         }
         if (longRun) {
@@ -365,9 +383,28 @@ public final class Bench implements Callable<Integer> {
             preset("--duration-per-level", () -> duration = Target.LONG_RUN);
             preset("--warmup", () -> warmup = Duration.ZERO);
             preset("--system-warmup", () -> systemWarmup = Duration.ZERO);
+            preset("--system-warmup-max", () -> systemWarmupMax = Duration.ZERO);
             preset("--hops-duration", () -> hopsDuration = Duration.ZERO);
             preset("--nmt", () -> nmt = true);
         }
+    }
+
+    /**
+     * What the JVMs under test chose on the systems' CPUs: the all-in-one starts with its launcher's JVM options (its
+     * memory bounds) as {@code bin/turnstile} does, the PostgreSQL service with the JVM's defaults; both with
+     * {@code --jvm-options}.
+     */
+    private String describeJvms(Pinning pinning) {
+        var options = settings().jvmOptions();
+        var launcherOptions = LocalServices.launcherOptions(jar);
+        if (launcherOptions.isEmpty() || url != null || !peers.contains(Peer.TURNSTILE)) {
+            return JvmErgonomics.describe(pinning, options);
+        }
+        var turnstile = new ArrayList<String>();
+        turnstile.add("@" + launcherOptions.get());
+        turnstile.addAll(options);
+        return "all-in-one " + JvmErgonomics.describe(pinning, turnstile) + " (its launcher's jvm.options); others "
+                + JvmErgonomics.describe(pinning, options);
     }
 
     private void preset(String option, Runnable set) {
@@ -386,6 +423,10 @@ public final class Bench implements Callable<Integer> {
         }
         if (warmup.isNegative() || systemWarmup.isNegative() || hopsDuration.isNegative()) {
             problems.add("--warmup, --system-warmup and --hops-duration must not be negative");
+        }
+        if (systemWarmupMax.compareTo(systemWarmup) < 0) {
+            problems.add("--system-warmup-max (" + text(systemWarmupMax) + ") must be at least --system-warmup ("
+                    + text(systemWarmup) + "); make them equal for a fixed warm-up");
         }
         if (duplicateRatio < 0 || duplicateRatio >= 1) {
             problems.add("--duplicate-ratio must be at least 0 and below 1; got " + duplicateRatio);
@@ -420,6 +461,7 @@ public final class Bench implements Callable<Integer> {
                 duration,
                 warmup,
                 systemWarmup,
+                systemWarmupMax,
                 duplicateRatio,
                 jvmOptions == null || jvmOptions.isBlank()
                         ? List.of()
@@ -446,6 +488,7 @@ public final class Bench implements Callable<Integer> {
             Duration duration,
             Duration warmup,
             Duration systemWarmup,
+            Duration systemWarmupMax,
             double duplicateRatio,
             List<String> jvmOptions,
             List<String> turnstileArgs,
@@ -462,6 +505,7 @@ public final class Bench implements Callable<Integer> {
             map.put("peers", peers.stream().map(Peer::wireName).toList());
             map.put("agents", agents);
             map.put("systemWarmup", text(systemWarmup));
+            map.put("systemWarmupMax", text(systemWarmupMax));
             map.put("warmupPerLevel", text(warmup));
             map.put("durationPerLevel", text(duration));
             map.put("duplicateRatio", duplicateRatio);

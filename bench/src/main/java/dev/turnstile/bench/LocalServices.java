@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,10 +53,7 @@ final class LocalServices implements AutoCloseable {
         int kafka = freePort();
         var command = new ArrayList<>(List.of(java()));
         // As bin/turnstile starts it: with the launcher's JVM options (its memory bounds), next to its module.
-        var launcherOptions = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
-        if (Files.isRegularFile(launcherOptions)) {
-            command.add("@" + launcherOptions);
-        }
+        launcherOptions(jar).ifPresent(options -> command.add("@" + options));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
@@ -72,6 +70,12 @@ final class LocalServices implements AutoCloseable {
         turnstileUrl = base;
         kafkaBootstrap = "127.0.0.1:" + kafka;
         return base;
+    }
+
+    /** The launcher's JVM options file beside the all-in-one's module ({@code infra/all-in-one/jvm.options}), if any. */
+    static Optional<Path> launcherOptions(Path jar) {
+        var options = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
+        return Files.isRegularFile(options) ? Optional.of(options) : Optional.empty();
     }
 
     /** The PostgreSQL claim service from {@code jar}, over the database at {@code jdbcUrl}; returns its base URL. */

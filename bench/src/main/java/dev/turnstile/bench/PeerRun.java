@@ -121,18 +121,27 @@ final class PeerRun {
         return options;
     }
 
-    private void warmUp(String name, LevelRunner runner) throws InterruptedException {
-        var warmup = settings.systemWarmup();
-        if (warmup.isZero()) {
-            return;
+    private void warmUp(String name, LevelRunner runner) throws Exception {
+        var outcome = WarmUp.run(settings.systemWarmup(), settings.systemWarmupMax(), (length, index) -> {
+            LevelResult result;
+            try (var bar =
+                    Progress.of(String.format("%-16s warm-up %d", name, index + 1), length.toMillis(), interactive)) {
+                result = runner.run(64, Duration.ZERO, length, runId(), bar::stepTo);
+            }
+            if (result.errors() > 0) {
+                System.out.printf(
+                        "%-16s warm-up: %d errors in %s, not counted%n", name, result.errors(), Bench.text(length));
+            }
+            return result.claimsPerSecond();
+        });
+        if (!outcome.rates().isEmpty()) {
+            System.out.printf(
+                    "%-16s warm-up: %s at 64 agents, %s claims/s, %s, not counted%n",
+                    name,
+                    Bench.text(outcome.took()),
+                    outcome.ratesText(),
+                    outcome.steady() ? "steady" : "NOT STEADY within --system-warmup-max");
         }
-        LevelResult result;
-        try (var bar = Progress.of(String.format("%-16s warm-up", name), warmup.toMillis(), interactive)) {
-            result = runner.run(64, Duration.ZERO, warmup, runId(), bar::stepTo);
-        }
-        System.out.printf(
-                "%-16s warm-up: %s at 64 agents, %,.0f claims/s, %d errors, not counted%n",
-                name, Bench.text(warmup), result.claimsPerSecond(), result.errors());
     }
 
     private static String runId() {

@@ -133,24 +133,29 @@ final class QueuePeerRun {
     }
 
     private void warmUp(String name, QueueLevels levels) throws Exception {
-        var warmup = settings.systemWarmup();
-        if (warmup.isZero()) {
-            return;
+        var outcome = WarmUp.run(settings.systemWarmup(), settings.systemWarmupMax(), (length, index) -> {
+            var limit = drainLimit(Duration.ZERO, length);
+            QueueLevelResult result;
+            try (var bar = Progress.of(
+                    String.format("%-16s warm-up %d", name, index + 1),
+                    length.plus(limit).toMillis(),
+                    interactive)) {
+                result = levels.run(64, Duration.ZERO, length, limit, "warmup-" + runId(), bar::stepTo);
+            }
+            if (result.errors() > 0) {
+                System.out.printf("%-16s warm-up: %d errors, not counted%n", name, result.errors());
+            }
+            return result.jobsPerSecond();
+        });
+        if (!outcome.rates().isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s warm-up: %s at 64 workers, %s jobs/s, %s, not counted%n",
+                    name,
+                    Bench.text(outcome.took()),
+                    outcome.ratesText(),
+                    outcome.steady() ? "steady" : "NOT STEADY within --system-warmup-max");
         }
-        var limit = drainLimit(Duration.ZERO, warmup);
-        QueueLevelResult result;
-        try (var bar = Progress.of(
-                String.format("%-16s warm-up", name), warmup.plus(limit).toMillis(), interactive)) {
-            result = levels.run(64, Duration.ZERO, warmup, limit, "warmup-" + runId(), bar::stepTo);
-        }
-        System.out.printf(
-                Locale.ROOT,
-                "%-16s warm-up: %s at 64 workers, %,.0f enqueues/s, %,.0f jobs/s, %d errors," + " not counted%n",
-                name,
-                Bench.text(warmup),
-                result.enqueuePerSecond(),
-                result.jobsPerSecond(),
-                result.errors());
     }
 
     private static String runId() {

@@ -183,7 +183,7 @@ record QueueReport(
         out.println();
         out.println(machine.describeLines());
         out.println("Pinning: " + pinning.describe());
-        out.println("JVMs under test (Turnstile, the PostgreSQL service): " + jvmUnderTest);
+        out.println("JVMs under test: " + jvmUnderTest);
         out.println("Settings: " + settings);
         printCpuByThread(out);
         for (var m : memory) {

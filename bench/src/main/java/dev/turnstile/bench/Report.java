@@ -138,7 +138,7 @@ record Report(
         out.println();
         out.println(machine.describeLines());
         out.println("Pinning: " + pinning.describe());
-        out.println("JVMs under test (Turnstile, the PostgreSQL service): " + jvmUnderTest);
+        out.println("JVMs under test: " + jvmUnderTest);
         out.println("Settings: " + settings);
     }
 

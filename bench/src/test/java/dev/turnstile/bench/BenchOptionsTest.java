@@ -80,6 +80,18 @@ class BenchOptionsTest {
                 .hasMessageContaining("bullmq runs jobs, not claims: use it with --workload queue");
     }
 
+    @Test
+    void the_system_warm_up_goes_on_until_steady_for_at_most_its_maximum_which_cannot_be_below_its_minimum() {
+        var settings = parse();
+        assertThat(settings.systemWarmup()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(settings.systemWarmupMax()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(parse("--quick").systemWarmupMax()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("--long-run").systemWarmupMax()).isZero();
+
+        assertThatThrownBy(() -> validated("--system-warmup", "2m", "--system-warmup-max", "1m"))
+                .hasMessageContaining("--system-warmup-max (1m) must be at least --system-warmup (2m)");
+    }
+
     private static void validated(String... args) {
         var bench = new Bench();
         var commandLine = new CommandLine(bench);

@@ -54,7 +54,7 @@ class ReportTest {
         int absolute = text.indexOf("== Absolute figures");
         int machine = text.indexOf("Machine: AMD EPYC, 2 CPUs online");
         int pinning = text.indexOf("Pinning: load generator on CPU 0");
-        assertThat(text).contains("JVMs under test (Turnstile, the PostgreSQL service): Serial GC, max heap 5.9 GiB");
+        assertThat(text).contains("JVMs under test: Serial GC, max heap 5.9 GiB");
         int memory = text.indexOf("== Memory of the systems under test");
         int targets = text.indexOf("== Targets");
         assertThat(List.of(ratios, absolute, machine, pinning, memory, targets))
