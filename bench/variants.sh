@@ -3,7 +3,9 @@
 # all-in-one with the variant's settings on fresh data, pinned like any benchmark run, and this script prints one
 # table. Each variant is warmed up until its throughput is steady (at least --system-warmup, at most
 # --system-warmup-max), as in any bin/bench run.
+# A variant that fails to start is reported as such and the others still run.
 # Usage: bench/variants.sh [--duration 15s] [--agents 1,8,64] [--system-warmup 45s] [--system-warmup-max 4m]
+#                          [--only <regex>]   (the variants whose label matches, e.g. --only 'G1|ZGC')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,13 +13,15 @@ duration=15s
 agents=1,8,64
 system_warmup=45s
 system_warmup_max=4m
+only=
 while (($#)); do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --agents) agents="$2"; shift 2 ;;
     --system-warmup) system_warmup="$2"; shift 2 ;;
     --system-warmup-max) system_warmup_max="$2"; shift 2 ;;
-    *) echo "variants: unknown option $1 (use --duration, --agents, --system-warmup, --system-warmup-max)" >&2; exit 2 ;;
+    --only) only="$2"; shift 2 ;;
+    *) echo "variants: unknown option $1 (use --duration, --agents, --system-warmup, --system-warmup-max, --only)" >&2; exit 2 ;;
   esac
 done
 
@@ -39,11 +43,19 @@ results=()
 for variant in "${variants[@]}"; do
   label="${variant%%|*}"
   options="${variant#*|}"
+  if [[ -n "$only" && ! "$label" =~ $only ]]; then
+    continue
+  fi
   echo "== $label" >&2
   # shellcheck disable=SC2086
-  lines=$(./bin/bench --peers turnstile --agents "$agents" --duration "$duration" --warmup 5s \
-            --system-warmup "$system_warmup" --system-warmup-max "$system_warmup_max" --hops-duration 0s --out "$out/${label// /-}" $options \
-          | grep -E '^turnstile +([0-9]+ agents|warm-up)')
+  if ! report=$(./bin/bench --peers turnstile --agents "$agents" --duration "$duration" --warmup 5s \
+            --system-warmup "$system_warmup" --system-warmup-max "$system_warmup_max" --hops-duration 0s \
+            --out "$out/${label// /-}" $options 2>&1); then
+    echo "$report" | grep -v '^\s*at ' | tail -5 >&2
+    results+=("$(printf '%-32s %s' "$label" "FAILED: see $out/${label// /-}/logs")")
+    continue
+  fi
+  lines=$(grep -E '^turnstile +([0-9]+ agents|warm-up)' <<<"$report")
   echo "$lines" >&2
   while read -r line; do results+=("$(printf '%-32s %s' "$label" "$line")"); done <<<"$lines"
 done

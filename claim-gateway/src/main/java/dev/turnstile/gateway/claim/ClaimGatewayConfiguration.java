@@ -3,6 +3,7 @@ package dev.turnstile.gateway.claim;
 import dev.turnstile.contracts.claim.ClaimCommand;
 import dev.turnstile.contracts.claim.ClaimEvent;
 import dev.turnstile.contracts.topic.ClaimTopics;
+import dev.turnstile.contracts.topic.ProducerDeadline;
 import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DecisionListenerStatus;
 import dev.turnstile.gateway.health.DiskSpace;
@@ -71,16 +72,9 @@ public class ClaimGatewayConfiguration {
         var config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Kafka 4 lingers 5 ms by default; an agent is waiting for this one record.
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "turnstile-gateway-commands");
-        // Give up writing before the agent's decision deadline, so a Kafka outage answers 503 rather than hangs.
-        int deadline = Math.toIntExact(settings.decisionTimeout().toMillis());
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deadline);
-        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
-        int linger = Integer.parseInt(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, deadline - linger));
-        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
+        // An agent is waiting for this one record: no linger, and a Kafka outage answers 503 within its deadline.
+        ProducerDeadline.apply(config, settings.decisionTimeout());
         var requests = topics.requests();
         return new DefaultKafkaProducerFactory<>(
                 config, requests.keySerde().serializer(), requests.valueSerde().serializer());

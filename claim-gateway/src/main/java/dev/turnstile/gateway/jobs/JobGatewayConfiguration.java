@@ -3,6 +3,7 @@ package dev.turnstile.gateway.jobs;
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.job.JobEvent;
 import dev.turnstile.contracts.topic.JobTopics;
+import dev.turnstile.contracts.topic.ProducerDeadline;
 import dev.turnstile.gateway.answers.PendingAnswers;
 import dev.turnstile.gateway.health.DiskSpace;
 import dev.turnstile.gateway.settings.GatewayProperties;
@@ -63,15 +64,9 @@ public class JobGatewayConfiguration {
         var config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A worker is waiting for this one record.
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "turnstile-gateway-job-commands");
-        // Give up writing before the request's deadline, so a Kafka outage answers 503 rather than hangs.
-        int deadline = Math.toIntExact(settings.decisionTimeout().toMillis());
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deadline);
-        int linger = Integer.parseInt(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, deadline - linger));
-        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
+        // A worker is waiting for this one record: no linger, and a Kafka outage answers 503 within the deadline.
+        ProducerDeadline.apply(config, settings.decisionTimeout());
         var requests = topics.requests();
         return new DefaultKafkaProducerFactory<>(
                 config, requests.keySerde().serializer(), requests.valueSerde().serializer());

@@ -2,6 +2,7 @@ package dev.turnstile.projections.jobs.config;
 
 import dev.turnstile.contracts.job.JobCommand;
 import dev.turnstile.contracts.topic.JobTopics;
+import dev.turnstile.contracts.topic.ProducerDeadline;
 import dev.turnstile.projections.config.FeedLifecycle;
 import dev.turnstile.projections.config.ProjectionsAutoConfiguration;
 import dev.turnstile.projections.config.ProjectionsProperties;
@@ -92,13 +93,9 @@ public class JobsAutoConfiguration {
         }
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "turnstile-projections-job-operations");
-        // Give up writing before the operation's deadline, so that an outage answers 503 rather than hangs.
-        int deadline = Math.toIntExact(settings.operationTimeout().toMillis());
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) deadline);
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, deadline - 1));
-        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deadline);
+        // An operator is waiting: no linger, and an outage answers 503 within the operation's deadline.
+        ProducerDeadline.apply(config, settings.operationTimeout());
         var requests = topics.requests();
         return new KafkaProducer<>(
                 config, requests.keySerde().serializer(), requests.valueSerde().serializer());
