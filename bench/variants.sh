@@ -32,7 +32,6 @@ variants=(
   "at-least-once|--turnstile-arg=--turnstile.processor.processing-guarantee=at_least_once"
   "gateway producer linger 2ms|--turnstile-arg=--spring.kafka.producer.properties.linger.ms=2"
   "read model and dashboard off|--turnstile-arg=--turnstile.projections.enabled=false"
-  "processor store cache off|--turnstile-arg=--spring.kafka.streams.properties.statestore.cache.max.bytes=0"
   "gateway tracing off|--turnstile-arg=--management.tracing.enabled=false"
   "G1 collector|--jvm-options=-XX:+UseG1GC"
   "generational ZGC|--jvm-options=-XX:+UseZGC"

@@ -86,12 +86,14 @@ public final class ClaimTopology {
         // Decide each command against the key's state, one key per partition, one thread per partition.
         topology.addProcessor(
                 "claim-decider", () -> new ClaimProcessor(decider, expiryCheckInterval), "claim-requests-source");
+        // The stores are not cached: Streams' record cache on them measured no faster (bench/README.md, "Levers") and
+        // widened the tail with a flush at every commit; on the request-memory window store its range fetch was 50
+        // times slower.
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(STATE_STORE),
-                                Serdes.String(),
-                                new JsonSerde<>(ClaimState.class))
-                        .withCachingEnabled(),
+                        Stores.persistentKeyValueStore(STATE_STORE),
+                        Serdes.String(),
+                        new JsonSerde<>(ClaimState.class)),
                 "claim-decider");
         topology.addStateStore(
                 Stores.windowStoreBuilder(
@@ -105,8 +107,7 @@ public final class ClaimTopology {
                 "claim-decider");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.Long())
-                        .withCachingEnabled(),
+                        Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.Long()),
                 "claim-decider");
         // Publish every decision, keyed by task key, on the public topic.
         topology.addSink(
