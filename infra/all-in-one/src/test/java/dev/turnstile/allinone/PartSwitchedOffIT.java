@@ -2,17 +2,13 @@ package dev.turnstile.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The all-in-one with a part switched off, as the configuration table allows: it starts, is ready, and decides claims.
@@ -20,23 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class PartSwitchedOffIT {
 
-    private Path dataDir;
-
-    @BeforeEach
-    void createDataDir() throws IOException {
-        dataDir = Files.createTempDirectory("turnstile-part-off-");
-    }
-
-    @AfterEach
-    void deleteDataDir() throws IOException {
-        try (var paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        }
-    }
-
     @Test
-    void without_the_read_model_the_all_in_one_starts_is_ready_and_decides_claims() throws Exception {
+    void without_the_read_model_the_all_in_one_starts_is_ready_and_decides_claims(@TempDir Path dataDir)
+            throws Exception {
         try (var turnstile = LauncherProcess.start("read-model-off", dataDir, "--turnstile.projections.enabled=false")
                         .awaitStarted(Duration.ofSeconds(120));
                 var http = HttpClient.newHttpClient()) {
