@@ -137,10 +137,7 @@ final class PeerRun {
         if (!outcome.rates().isEmpty()) {
             System.out.printf(
                     "%-16s warm-up: %s at 64 agents, %s claims/s, %s, not counted%n",
-                    name,
-                    Bench.text(outcome.took()),
-                    outcome.ratesText(),
-                    outcome.steady() ? "steady" : "NOT STEADY within --system-warmup-max");
+                    name, Bench.text(outcome.took()), outcome.ratesText(), outcome.verdict());
         }
     }
 

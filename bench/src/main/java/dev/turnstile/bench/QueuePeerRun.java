@@ -154,7 +154,7 @@ final class QueuePeerRun {
                     name,
                     Bench.text(outcome.took()),
                     outcome.ratesText(),
-                    outcome.steady() ? "steady" : "NOT STEADY within --system-warmup-max");
+                    outcome.verdict());
         }
     }
 

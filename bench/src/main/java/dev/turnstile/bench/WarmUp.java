@@ -35,7 +35,17 @@ final class WarmUp {
      */
     record Outcome(List<Double> rates, Duration took, boolean steady) {
 
-        /** The throughputs, as the report prints them: "198, 387, 556 … claims/s". */
+        /** Whether the system was steady, as the report says it. */
+        String verdict() {
+            if (steady) {
+                return "steady";
+            }
+            return rates.size() < 2
+                    ? "a fixed warm-up, not checked for steadiness (a JVM may still be compiling: see --system-warmup-max)"
+                    : "NOT STEADY within --system-warmup-max";
+        }
+
+        /** The throughputs, as the report prints them: "198 → 387 → 556". */
         String ratesText() {
             var text = new StringBuilder();
             for (var rate : rates) {

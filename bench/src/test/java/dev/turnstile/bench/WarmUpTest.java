@@ -40,6 +40,7 @@ class WarmUpTest {
         assertThat(window.lengths.subList(1, window.lengths.size())).containsOnly(WarmUp.WINDOW);
         assertThat(outcome.took()).isEqualTo(Duration.ofSeconds(45 + 5 * 15));
         assertThat(outcome.ratesText()).isEqualTo("198 → 387 → 556 → 814 → 1,378 → 1,312");
+        assertThat(outcome.verdict()).isEqualTo("steady");
     }
 
     @Test
@@ -62,6 +63,7 @@ class WarmUpTest {
         assertThat(outcome.steady()).isFalse();
         assertThat(outcome.took()).isEqualTo(Duration.ofSeconds(90));
         assertThat(outcome.rates()).hasSize(4);
+        assertThat(outcome.verdict()).isEqualTo("NOT STEADY within --system-warmup-max");
     }
 
     @Test
@@ -69,6 +71,7 @@ class WarmUpTest {
         var fixed = WarmUp.run(Duration.ofSeconds(10), Duration.ofSeconds(10), new Scripted(300.0));
         assertThat(fixed.rates()).containsExactly(300.0);
         assertThat(fixed.steady()).isFalse();
+        assertThat(fixed.verdict()).startsWith("a fixed warm-up, not checked for steadiness");
 
         var none = WarmUp.run(Duration.ZERO, Duration.ZERO, new Scripted());
         assertThat(none.rates()).isEmpty();
