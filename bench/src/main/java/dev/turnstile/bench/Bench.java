@@ -133,8 +133,9 @@ public final class Bench implements Callable<Integer> {
     @Option(
             names = "--system-warmup",
             paramLabel = "<time>",
-            description = "Load at 64 agents before each system's first level, not measured, so that its JIT has"
-                    + " compiled the hot paths; 0s for none (default: ${DEFAULT-VALUE}).",
+            description = "At least this much load at 64 agents before each system's first level, not measured, so"
+                    + " that its JIT has compiled the hot paths (see --system-warmup-max); 0s for none (default:"
+                    + " ${DEFAULT-VALUE}).",
             defaultValue = "45s",
             converter = DurationConverter.class)
     Duration systemWarmup;

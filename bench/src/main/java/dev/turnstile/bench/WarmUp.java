@@ -8,7 +8,7 @@ import java.util.List;
  * A system's warm-up, run until its throughput is steady rather than for a fixed time. A JVM pinned to one CPU
  * compiles its hot paths on that same CPU, under load: the all-in-one went from 198 to 1,378 claims/s over its first
  * three minutes at 64 agents, so a fixed 45 s left it measured half-compiled, while the smaller PostgreSQL service was
- * steady within it. The same rule holds for every peer: load at 64 agents for at least {@code minimum}, then in
+ * steady within 90 s. The same rule holds for every peer: load at 64 agents for at least {@code minimum}, then in
  * {@link #WINDOW}s until one window's throughput is within {@link #STEADY} of the one before, or {@code maximum} has
  * passed (then the report says the system never became steady).
  */
